@@ -1,0 +1,45 @@
+# Seen — the two commands a fresh machine needs: `make demo` and `make test`.
+# Everything else here is a step of those two.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+SYSTEM_PACKAGES := xvfb xdotool libgl1-mesa-dri libegl1 libgl1 chromium socat
+
+.PHONY: demo test venv system-packages lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(VENV)/.installed
+
+# Xvfb (Kivy window), Chromium (console page) and socat (serial ptys) for the tests.
+# Installed with apt-get when running as root; otherwise we say what is missing.
+system-packages:
+	@missing=""; \
+	for tool in Xvfb xdotool socat; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing system packages (missing:$$missing)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	  else \
+	    echo "missing:$$missing — install as root: apt-get install $(SYSTEM_PACKAGES)"; exit 1; \
+	  fi; \
+	fi
+
+test: system-packages venv
+	$(VENV)/bin/pytest
+
+lint: venv
+	$(VENV)/bin/ruff check kiosk staffconsole hardware tests deploy
+
+demo: venv
+	$(PY) deploy/demo.py
+
+clean:
+	rm -rf $(VENV) .demo .pytest_cache test-artifacts

@@ -1,0 +1,1 @@
+"""Seen hardware: ESC/POS receipt printer over serial, a simulated printer, diagnostics."""

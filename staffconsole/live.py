@@ -27,6 +27,9 @@ class Hub:
     def seq(self) -> int:
         return self._seq
 
+    def is_bound(self) -> bool:
+        return self._changed is not None
+
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         """Attach to the server's event loop (called once at startup)."""
         self._loop = loop
@@ -56,7 +59,7 @@ class Hub:
         changed = self._changed
         try:
             await asyncio.wait_for(self._wait_changed(changed, after), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         return self._seq
 

@@ -1,0 +1,93 @@
+"""Read ESC/POS bytes back into plain text: the inverse of escpos.encode, for tests and the demo.
+
+Pure. Knows the commands our encoder sends (and the real-time DLE EOT query);
+other ESC/GS sequences are skipped by their documented lengths where we know
+them, otherwise by one parameter byte.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# ESC t page number -> Python codec, over every profile we ship.
+PAGE_CODECS = {0: "cp437", 16: "cp1252", 19: "cp858"}
+
+# Commands with exactly n parameter bytes after their two-byte prefix.
+_ESC_PARAMS = {b"@"[0]: 0, b"E"[0]: 1, b"a"[0]: 1, b"d"[0]: 1, b"t"[0]: 1, b"!"[0]: 1, b"-"[0]: 1}
+_GS_PARAMS = {b"!"[0]: 1}
+
+
+@dataclass
+class Decoded:
+    """What a stream of printer bytes says: text, cut count, QR payloads, text per cut slip."""
+
+    text: str = ""
+    cuts: int = 0
+    qr_codes: list[str] = field(default_factory=list)
+    receipts: list[str] = field(default_factory=list)  # text of each slip ended by a cut
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode a whole stream; incomplete trailing commands are ignored."""
+    out = Decoded()
+    text: list[str] = []
+    slip_start = 0
+    codec = PAGE_CODECS[0]
+    i = 0
+    n = len(data)
+    while i < n:
+        byte = data[i]
+        if byte == 0x1B and i + 1 < n:  # ESC
+            cmd = data[i + 1]
+            params = _ESC_PARAMS.get(cmd, 1)
+            if i + 2 + params > n:
+                break
+            if cmd == b"t"[0]:
+                codec = PAGE_CODECS.get(data[i + 2], PAGE_CODECS[0])
+            elif cmd == b"d"[0]:
+                text.append("\n" * data[i + 2])
+            elif cmd == b"@"[0]:
+                codec = PAGE_CODECS[0]
+            i += 2 + params
+        elif byte == 0x1D and i + 1 < n:  # GS
+            cmd = data[i + 1]
+            if cmd == b"V"[0]:
+                # GS V m: m 0/1/48/49 cut now; m 65/66 feed then cut, one more byte n.
+                if i + 2 >= n:
+                    break
+                length = 4 if data[i + 2] in (65, 66) else 3
+                if i + length > n:
+                    break
+                out.cuts += 1
+                joined = "".join(text)
+                out.receipts.append(joined[slip_start:])
+                slip_start = len(joined)
+                i += length
+            elif cmd == b"("[0]:
+                # GS ( x pL pH payload: pL + 256*pH payload bytes follow.
+                if i + 5 > n:
+                    break
+                size = data[i + 3] + 256 * data[i + 4]
+                if i + 5 + size > n:
+                    break
+                payload = data[i + 5 : i + 5 + size]
+                # QR store (k, cn 49, fn 80, m 48) carries the symbol's data.
+                if data[i + 2] == b"k"[0] and payload[:3] == b"1P0":
+                    out.qr_codes.append(payload[3:].decode("utf-8", "replace"))
+                i += 5 + size
+            else:
+                i += 2 + _GS_PARAMS.get(cmd, 1)
+        elif byte == 0x10 and i + 2 < n and data[i + 1] == 0x04:  # DLE EOT n status query
+            i += 3
+        elif byte == 0x0A:
+            text.append("\n")
+            i += 1
+        elif byte < 0x20:
+            i += 1  # other control bytes print nothing
+        else:
+            start = i
+            while i < n and data[i] >= 0x20:
+                i += 1
+            text.append(data[start:i].decode(codec, "replace"))
+    out.text = "".join(text)
+    return out

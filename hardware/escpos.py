@@ -1,0 +1,313 @@
+"""ESC/POS encoder: receipt lines -> printer bytes. Pure: no I/O, no clock.
+
+We write our own small encoder instead of using python-escpos: its 3.1 release
+reports "plenty of paper" when the printer does not answer, re-parses its
+capability file on every import and pulls in Pillow/qrcode/barcode/YAML, while a
+check-in slip needs a dozen commands.
+
+Text is sent one byte per character in a code page the printer knows. Each
+profile lists its pages in order of preference with the matching Python codec;
+a line is printed in the current page when that page can encode it, otherwise
+in the first page that can (so the page only switches mid-receipt when needed).
+Characters no page has get a readable fallback ("Ł" -> "L", curly quotes ->
+straight ones), never mojibake.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+ESC = b"\x1b"
+GS = b"\x1d"
+LF = b"\n"
+
+ALIGNMENTS = {"left": 0, "center": 1, "right": 2}
+
+# Module size (dots per QR cell, 1..16) and error correction level for receipts:
+# 6 dots scans well from a phone at arm's length on 80 mm and 58 mm paper.
+QR_MODULE_SIZE = 6
+QR_ERROR_LEVEL_M = 49  # 48=L 49=M 50=Q 51=H
+QR_MAX_BYTES = 7089 - 3  # symbol storage limit minus the 3 header bytes in pL/pH
+
+# Lines fed before the end when there is no cutter, so the last printed line
+# clears the tear bar.
+TEAR_OFF_FEED_LINES = 4
+
+
+class EncodeError(ValueError):
+    """A receipt could not be turned into printer bytes."""
+
+
+class UnknownProfile(EncodeError):
+    """The printer profile name is not one we know."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a printer model can print: its code pages and its paper width."""
+
+    name: str
+    width: int  # characters per line in font A at normal size
+    pages: tuple[tuple[int, str], ...]  # (ESC t page number, Python codec), preferred first
+
+
+PROFILES = {
+    # Epson TM-T20/T88 and most 80 mm clones: PC437 is page 0, WPC1252 page 16,
+    # PC858 (PC850 with the euro sign) page 19.
+    "epson": Profile("epson", 42, ((0, "cp437"), (19, "cp858"), (16, "cp1252"))),
+    # Cheap 58 mm printers: only page 0 can be trusted to be PC437.
+    "generic58": Profile("generic58", 32, ((0, "cp437"),)),
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One paragraph of receipt text with its style; long text is word-wrapped."""
+
+    text: str
+    bold: bool = False
+    double: bool = False
+    align: str = "left"
+
+    def __post_init__(self) -> None:
+        if self.align not in ALIGNMENTS:
+            raise EncodeError(f"align must be one of {', '.join(ALIGNMENTS)}, not {self.align!r}")
+
+
+def get_profile(name: str) -> Profile:
+    """Return the named profile or raise UnknownProfile listing the known ones."""
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise UnknownProfile(
+            f"unknown printer profile {name!r}; known profiles: {', '.join(PROFILES)}"
+        ) from None
+
+
+# --- commands, one function each, bytes explained -------------------------
+
+
+def cmd_init() -> bytes:
+    """ESC @ (1B 40): reset styles, alignment and code page to power-on values."""
+    return ESC + b"@"
+
+
+def cmd_code_page(page: int) -> bytes:
+    """ESC t n (1B 74 n): select character code table n for bytes 0x80-0xFF."""
+    return ESC + b"t" + bytes([page])
+
+
+def cmd_bold(on: bool) -> bytes:
+    """ESC E n (1B 45 n): emphasised on when the low bit of n is 1."""
+    return ESC + b"E" + bytes([1 if on else 0])
+
+
+def cmd_size(double: bool) -> bytes:
+    """GS ! n (1D 21 n): bits 0-3 height multiplier - 1, bits 4-7 width multiplier - 1.
+
+    0x11 is double width and double height; 0x00 is normal.
+    """
+    return GS + b"!" + bytes([0x11 if double else 0x00])
+
+
+def cmd_align(align: str) -> bytes:
+    """ESC a n (1B 61 n): 0 left, 1 centre, 2 right.
+
+    Quirk: it only takes effect at the start of a line, so we send it before text.
+    """
+    return ESC + b"a" + bytes([ALIGNMENTS[align]])
+
+
+def cmd_feed(lines: int) -> bytes:
+    """ESC d n (1B 64 n): print the buffer and feed n lines (0..255)."""
+    if not 0 <= lines <= 255:
+        raise EncodeError(f"feed must be 0..255 lines, not {lines}")
+    return ESC + b"d" + bytes([lines])
+
+
+def cmd_cut() -> bytes:
+    """GS V 66 0 (1D 56 42 00): function B, feed to the cutter then partial cut.
+
+    Function B does the feed itself (to cutting position + 0 dots), so no ESC d
+    is needed before it; the partial cut leaves a hinge so the slip does not fall.
+    """
+    return GS + b"V" + bytes([66, 0])
+
+
+def _qr_function(fn: int, payload: bytes) -> bytes:
+    """GS ( k pL pH cn fn [payload]: pL + 256*pH counts cn, fn and the payload; cn 49 = QR."""
+    size = len(payload) + 2
+    return GS + b"(k" + bytes([size & 0xFF, size >> 8, 49, fn]) + payload
+
+
+def cmd_qr(data: str) -> bytes:
+    """The five GS ( k calls that print one QR code.
+
+    fn 65 (0x41) model: n1 50 = model 2, n2 0.
+    fn 67 (0x43) module size in dots.
+    fn 69 (0x45) error correction level.
+    fn 80 (0x50) store data: m 48 then the data bytes.
+    fn 81 (0x51) print the stored symbol: m 48.
+    """
+    payload = data.encode("utf-8")
+    if not payload:
+        raise EncodeError("QR data is empty")
+    if len(payload) > QR_MAX_BYTES:
+        raise EncodeError(f"QR data is {len(payload)} bytes; the limit is {QR_MAX_BYTES}")
+    return (
+        _qr_function(65, bytes([50, 0]))
+        + _qr_function(67, bytes([QR_MODULE_SIZE]))
+        + _qr_function(69, bytes([QR_ERROR_LEVEL_M]))
+        + _qr_function(80, b"0" + payload)
+        + _qr_function(81, b"0")
+    )
+
+
+# --- text ------------------------------------------------------------------
+
+# Letters and signs that NFKD does not decompose into ASCII, with what a reader
+# expects to see instead.
+# fmt: off
+_FALLBACKS = {
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'",
+    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
+    "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-",
+    "…": "...", "\u00a0": " ", "•": "*",
+    "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h",
+    "Œ": "OE", "œ": "oe", "Æ": "AE", "æ": "ae", "Þ": "Th", "þ": "th", "ß": "ss",
+    "ı": "i", "Ŀ": "L", "ŀ": "l", "Ŧ": "T", "ŧ": "t", "€": "EUR",
+    "Ð": "D", "ð": "d", "ĸ": "k", "Ŋ": "N", "ŋ": "n", "Ə": "E", "ə": "e",
+    "Ʒ": "Z", "ʒ": "z", "Ǯ": "Z", "ǯ": "z", "Ƹ": "Z", "ƹ": "z", "ƺ": "z",
+    "Ȝ": "Y", "ȝ": "y", "Ƿ": "W", "ƿ": "w", "Ƕ": "Hv", "ƕ": "hv", "Ƣ": "OI", "ƣ": "oi",
+    "Ȣ": "OU", "ȣ": "ou", "ȸ": "db", "ȹ": "qp", "Ʀ": "R", "Ʃ": "S", "ʃ": "s",
+    "Ɣ": "G", "ɣ": "g", "Ɩ": "I", "ɩ": "i", "Ʊ": "U", "ʊ": "u", "ƛ": "l",
+    "ẞ": "SS", "ẜ": "s", "ẝ": "s", "Ỻ": "LL", "ỻ": "ll", "Ỽ": "V", "ỽ": "v",
+}
+# fmt: on
+
+# "LATIN SMALL LETTER B WITH HOOK" -> "b": the base letter named in Unicode, for
+# the many hooked/stroked letters that NFKD leaves alone.
+_BASE_LETTER = re.compile(
+    r"^LATIN (CAPITAL|SMALL) LETTER (?:(?:SMALL|OPEN|TURNED|REVERSED|AFRICAN|DOTLESS) )?"
+    r"([A-Z])(?: |$)"
+)
+
+
+def _encodable(text: str, codec: str) -> bool:
+    try:
+        text.encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _fold_char(char: str, codecs: list[str]) -> str:
+    """One character as some page can print it: itself, a look-alike, or '?'."""
+    if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+        # Control characters in text would be read as printer commands.
+        return " " if char in "\t\r\n" else ""
+    if any(_encodable(char, codec) for codec in codecs):
+        return char
+    if char in _FALLBACKS and any(_encodable(_FALLBACKS[char], c) for c in codecs):
+        return _FALLBACKS[char]
+    stripped = "".join(
+        c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+    )
+    if stripped and all(any(_encodable(c, codec) for codec in codecs) for c in stripped):
+        return stripped
+    named = _BASE_LETTER.match(unicodedata.name(char, ""))
+    if named:
+        return named[2] if named[1] == "CAPITAL" else named[2].lower()
+    return "?"
+
+
+def fold_text(text: str, profile: Profile) -> str:
+    """Replace every character no page of the profile has with a readable stand-in."""
+    codecs = [codec for _, codec in profile.pages]
+    return "".join(_fold_char(char, codecs) for char in text)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Word-wrap to width columns; words longer than a line are split."""
+    if not text.strip():
+        return [""]
+    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=True)
+
+
+class _Encoder:
+    """Tracks the printer's current style and page so commands are sent only on change."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.out = bytearray(cmd_init())
+        self.page = profile.pages[0]
+        self.out += cmd_code_page(self.page[0])
+        self.bold, self.double, self.align = False, False, "left"
+
+    def style(self, bold: bool, double: bool, align: str) -> None:
+        if align != self.align:
+            self.out += cmd_align(align)
+            self.align = align
+        if bold != self.bold:
+            self.out += cmd_bold(bold)
+            self.bold = bold
+        if double != self.double:
+            self.out += cmd_size(double)
+            self.double = double
+
+    def text(self, text: str) -> None:
+        """Encode folded text, switching page only when the current one cannot encode it."""
+        if _encodable(text, self.page[1]):
+            self.out += text.encode(self.page[1])
+            return
+        for page in self.profile.pages:
+            if _encodable(text, page[1]):
+                self._switch(page)
+                self.out += text.encode(page[1])
+                return
+        # No single page has every character: switch per character.
+        for char in text:
+            self.text(char)
+
+    def _switch(self, page: tuple[int, str]) -> None:
+        self.out += cmd_code_page(page[0])
+        self.page = page
+
+
+def encode(
+    lines: Iterable[Line],
+    profile: str = "epson",
+    width: int | None = None,
+    cut: bool = True,
+    qr: str | None = None,
+) -> bytes:
+    """Turn receipt lines into ESC/POS bytes.
+
+    width defaults to the profile's (42 for epson, 32 for generic58); double-size
+    lines get half of it. qr, when given, is printed centred after the text.
+    """
+    prof = get_profile(profile)
+    width = prof.width if width is None else width
+    if width < 2:
+        raise EncodeError(f"width must be at least 2 characters, not {width}")
+    enc = _Encoder(prof)
+    for line in lines:
+        if not isinstance(line, Line):
+            raise EncodeError(f"expected hardware.escpos.Line, got {type(line).__name__}")
+        enc.style(line.bold, line.double, line.align)
+        columns = width // 2 if line.double else width
+        for piece in wrap(fold_text(line.text, prof), columns):
+            enc.text(piece)
+            enc.out += LF
+    if qr is not None:
+        enc.style(False, False, "center")
+        enc.out += cmd_qr(qr) + LF
+    if cut:
+        enc.out += cmd_cut()
+    else:
+        enc.out += cmd_feed(TEAR_OFF_FEED_LINES)
+    return bytes(enc.out)

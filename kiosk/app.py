@@ -1,0 +1,116 @@
+"""The Kivy App: the only place that wires flow, client, outbox, printer and screens.
+
+Call kiosk.window.configure_window(config) before importing this module: importing
+Kivy's window here creates it.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from hardware.printer import open_printer
+from kiosk.client import KioskClient
+from kiosk.controller import Controller
+from kiosk.flow import WELCOME, Flow
+from kiosk.heartbeat import Heartbeat
+from kiosk.outbox import Outbox, Sender
+from kiosk.printing import ReceiptPrinter
+from kiosk.screens import SCREENS
+from kiosk.widgets.keyboard import LetterKeyboard
+from kiosk.widgets.keypad import DigitKeypad
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+
+
+class KivyTimers:
+    """The controller's timers on Kivy's clock (callbacks run on the UI thread)."""
+
+    def call_soon(self, fn) -> None:
+        Clock.schedule_once(lambda _dt: fn(), 0)
+
+    def call_later(self, seconds: float, fn):
+        return Clock.schedule_once(lambda _dt: fn(), seconds)
+
+
+def load_kv() -> None:
+    from kivy.factory import Factory
+
+    for cls in (LetterKeyboard, DigitKeypad):
+        Factory.register(cls.__name__, cls=cls)
+    from kiosk.widgets import buttons
+
+    Factory.register("BigButton", cls=buttons.BigButton)
+    Factory.register("QuietButton", cls=buttons.QuietButton)
+    Builder.load_file(str(HERE / "widgets" / "widgets.kv"))
+    for name in SCREENS:
+        Builder.load_file(str(HERE / "screens" / f"{name}.kv"))
+
+
+class KioskApp(App):
+    """The patient's check-in screen."""
+
+    title = "Seen check-in"
+
+    def __init__(self, kiosk_config, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.kiosk_config = kiosk_config
+        self.flow = Flow()
+        self.controller: Controller | None = None
+        self.screens: ScreenManager | None = None
+
+    def build(self):
+        c = self.kiosk_config
+        load_kv()
+        Window.clearcolor = (1, 1, 1, 1)
+        self.client = KioskClient(c.server_url, c.token)
+        self.outbox = Outbox(c.outbox_path)
+        self.printer = open_printer(c.printer, baudrate=c.printer_baudrate)
+        self.receipts = ReceiptPrinter(self.printer, c.clinic_name, c.long_wait_min,
+                                       profile=c.printer_profile, width=c.printer_width)
+        self.sender = Sender(self.outbox, self.client)
+        self.heartbeat = Heartbeat(self.client, self.printer, c.heartbeat_s)
+        self.controller = Controller(self.flow, self.client, self.outbox, self.receipts,
+                                     KivyTimers(), c, show=self.show)
+        self.screens = ScreenManager(transition=NoTransition())
+        for name, cls in SCREENS.items():
+            self.screens.add_widget(cls(name=name))
+        Window.bind(on_touch_down=self._touched)
+        self.show(WELCOME)
+        return self.screens
+
+    def show(self, name: str) -> None:
+        """Put the flow's screen up; at welcome, every screen forgets the patient first."""
+        if name == WELCOME:
+            for screen in self.screens.screens:
+                screen.clear()
+        screen = self.screens.get_screen(name)
+        screen.refresh(self.flow, self.kiosk_config)
+        self.screens.current = name
+
+    def _touched(self, _window, _touch) -> bool:
+        self.controller.touched()
+        return False  # let the touch reach the widgets
+
+    def on_start(self) -> None:
+        self.sender.start()
+        self.heartbeat.start()
+
+    def on_stop(self) -> None:
+        self.heartbeat.stop(timeout=2)
+        self.sender.stop(timeout=2)
+        self.receipts.stop(timeout=2)
+        self.printer.close()
+        self.outbox.close()
+
+
+def run(config) -> None:
+    """Run the kiosk until the window closes."""
+    KioskApp(config).run()

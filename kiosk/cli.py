@@ -1,0 +1,70 @@
+"""`kiosk run` starts the check-in screen; `kiosk doctor` checks its setup, one line per check."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from kiosk import __version__
+from kiosk.config import ConfigError, load_config
+
+DEFAULT_CONFIG_ENV = "SEEN_KIOSK_CONFIG"  # where the config is when --config is not given
+
+
+def _config_path(args) -> str | None:
+    return args.config or os.environ.get(DEFAULT_CONFIG_ENV)
+
+
+def _load(args):
+    # The path variable is ours, not a setting: leave it out of the settings' environment.
+    environ = {k: v for k, v in os.environ.items() if k != DEFAULT_CONFIG_ENV}
+    return load_config(_config_path(args), environ)
+
+
+def cmd_run(args) -> int:
+    try:
+        config = _load(args)
+    except ConfigError as e:
+        print(f"kiosk: {e}", file=sys.stderr)
+        return 2
+    if not config.token:
+        print(f"kiosk: {config.source}: token is empty: add this kiosk with "
+              "`staffconsole kiosk add NAME` and put the token in [kiosk] token", file=sys.stderr)
+        return 2
+    from kiosk.window import configure_window
+
+    configure_window(config)
+    from kiosk.app import run
+
+    run(config)
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    from kiosk.doctor import run_checks
+
+    failed = False
+    for ok, name, reason in run_checks(lambda: _load(args)):
+        failed |= not ok
+        print(f"{'PASS' if ok else 'FAIL'} {name}: {reason}")
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kiosk", description="Seen check-in kiosk")
+    parser.add_argument("--version", action="version", version=__version__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, func, help_text in (("run", cmd_run, "start the check-in screen"),
+                                  ("doctor", cmd_doctor, "check config, server, token, printer")):
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("--config", help=f"kiosk TOML file (default: ${DEFAULT_CONFIG_ENV})")
+        sub.set_defaults(func=func)
+    args = parser.parse_args(argv)
+    if args.func is cmd_doctor:
+        # `run` logs through Kivy's logger, which takes over the root logger.
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
+    # urllib3 logs every connection at DEBUG; Kivy's default level would show them all.
+    logging.getLogger("urllib3").setLevel(logging.WARNING)
+    return args.func(args)

@@ -1,0 +1,374 @@
+"""The check-in session as a table-driven state machine. No Kivy, no clock, no I/O.
+
+`Flow.handle(input)` looks up (state, type of input) in TRANSITIONS, runs the
+named step and returns the EFFECTS for the controller to carry out: events for
+the outbox, calls to the server, a receipt to print and the screen to show.
+An input with no row in the table is ignored (a late server answer after the
+patient asked for help, a double tap), so nothing here can "check in" a patient
+except CheckinOk while checking_in.
+
+The session id comes from the caller (Start.session) so tests can fix it.
+Everything about the patient is forgotten when the flow returns to welcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# -- screens (states) ---------------------------------------------------------
+
+WELCOME = "welcome"
+IDENTIFY_NAME = "identify_name"
+IDENTIFY_DOB = "identify_dob"
+LOOKING_UP = "looking_up"
+CHOOSE = "choose"
+CONFIRM = "confirm"
+CHECKING_IN = "checking_in"
+DONE = "done"
+HANDOFF = "handoff"
+STILL_THERE = "still_there"
+
+STATES = (WELCOME, IDENTIFY_NAME, IDENTIFY_DOB, LOOKING_UP, CHOOSE, CONFIRM, CHECKING_IN, DONE,
+          HANDOFF, STILL_THERE)
+# Screens where the patient is expected to act, so silence there means they may have left.
+WATCHED = (IDENTIFY_NAME, IDENTIFY_DOB, CHOOSE, CONFIRM)
+
+HANDOFF_REASONS = ("no_match", "not_me", "help", "timed_out", "offline", "checkin_unconfirmed",
+                   "reported_problem", "walk_in")
+FAILURE_KINDS = ("offline", "unconfirmed", "rejected")
+
+# -- inputs ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Start:
+    session: str
+
+
+@dataclass(frozen=True)
+class EnterName:
+    last_name: str
+
+
+@dataclass(frozen=True)
+class Typed:
+    """What the patient has typed so far, before Next: kept for a hand-off, nothing shown."""
+
+    field: str  # "last_name" or "dob"
+    text: str
+
+
+@dataclass(frozen=True)
+class EnterDob:
+    dob: str  # ISO YYYY-MM-DD, already checked to be a real date by the keypad
+
+
+@dataclass(frozen=True)
+class LookupOk:
+    matches: tuple[dict, ...]
+    session: str | None = None  # the session that asked; a stale answer is ignored
+
+
+@dataclass(frozen=True)
+class LookupFailed:
+    kind: str  # one of FAILURE_KINDS
+    session: str | None = None
+
+
+@dataclass(frozen=True)
+class Choose:
+    appointment: int
+
+
+@dataclass(frozen=True)
+class ConfirmYes:
+    pass
+
+
+@dataclass(frozen=True)
+class ConfirmNo:
+    pass
+
+
+@dataclass(frozen=True)
+class CheckinOk:
+    arrival: dict
+    session: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckinFailed:
+    kind: str  # one of FAILURE_KINDS
+    session: str | None = None
+
+
+@dataclass(frozen=True)
+class Help:
+    session: str | None = None  # needed only from welcome, where no session exists yet
+
+
+@dataclass(frozen=True)
+class ReportProblem:
+    pass
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    pass
+
+
+@dataclass(frozen=True)
+class Back:
+    pass
+
+
+@dataclass(frozen=True)
+class Idle:
+    pass
+
+
+@dataclass(frozen=True)
+class StillHere:
+    pass
+
+
+@dataclass(frozen=True)
+class CountdownExpired:
+    pass
+
+
+@dataclass(frozen=True)
+class Finish:
+    pass
+
+
+# -- effects --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Emit:
+    type: str
+    data: dict
+    session: str
+
+
+@dataclass(frozen=True)
+class Lookup:
+    session: str
+    last_name: str
+    dob: str
+
+
+@dataclass(frozen=True)
+class Checkin:
+    session: str
+    appointment: int
+
+
+@dataclass(frozen=True)
+class PrintReceipt:
+    arrival: dict
+
+
+@dataclass(frozen=True)
+class Show:
+    screen: str
+
+
+_ANSWERS = (LookupOk, LookupFailed, CheckinOk, CheckinFailed)
+
+# -- the table ------------------------------------------------------------------
+
+# Every screen but hand-off (a person is already coming) has an "I need help" button.
+_HELP = (IDENTIFY_NAME, IDENTIFY_DOB, LOOKING_UP, CHOOSE, CONFIRM, CHECKING_IN, DONE, STILL_THERE)
+
+TRANSITIONS: dict[tuple[str, type], str] = {
+    (WELCOME, Start): "_start",
+    (WELCOME, Help): "_help_at_welcome",
+    (IDENTIFY_NAME, EnterName): "_enter_name",
+    (IDENTIFY_NAME, Typed): "_typed",
+    (IDENTIFY_DOB, Typed): "_typed",
+    (IDENTIFY_NAME, WalkIn): "_walk_in",
+    (IDENTIFY_DOB, EnterDob): "_enter_dob",
+    (IDENTIFY_DOB, Back): "_back_to_name",
+    (LOOKING_UP, LookupOk): "_lookup_ok",
+    (LOOKING_UP, LookupFailed): "_lookup_failed",
+    (CHOOSE, Choose): "_choose",
+    (CHOOSE, ConfirmNo): "_not_me",
+    (CONFIRM, ConfirmYes): "_confirm_yes",
+    (CONFIRM, ConfirmNo): "_not_me",
+    (CHECKING_IN, CheckinOk): "_checkin_ok",
+    (CHECKING_IN, CheckinFailed): "_checkin_failed",
+    (STILL_THERE, StillHere): "_still_here",
+    (STILL_THERE, CountdownExpired): "_timed_out",
+    (DONE, ReportProblem): "_report_problem",
+    (DONE, Finish): "_finish",
+    (HANDOFF, Finish): "_finish",
+    **{(state, Help): "_help" for state in _HELP},
+    **{(state, Idle): "_idle" for state in WATCHED},
+}
+
+
+@dataclass
+class Flow:
+    """One kiosk's check-in state; `handle` is the only way it changes."""
+
+    state: str = WELCOME
+    session: str | None = None
+    last_name: str = ""
+    dob: str = ""
+    matches: tuple[dict, ...] = ()
+    chosen: dict | None = None
+    arrival: dict | None = None
+    reason: str | None = None
+    covered: str | None = None  # the screen under "Are you still there?"
+    _effects: list[Any] = field(default_factory=list, repr=False)
+
+    def handle(self, event: Any) -> list[Any]:
+        """Apply one input; return the effects to run, in order ([] when ignored)."""
+        step = TRANSITIONS.get((self.state, type(event)))
+        if step is None:
+            return []
+        if isinstance(event, _ANSWERS) and event.session not in (None, self.session):
+            return []  # a server answer for a session that is over
+        self._effects = []
+        getattr(self, step)(event)
+        return self._effects
+
+    # -- what the screens show ---------------------------------------------------
+
+    @property
+    def first_name(self) -> str:
+        """The first name(s) from the arrival's display name ("María José O." -> "María José")."""
+        name = (self.arrival or self.chosen or {}).get("display_name", "")
+        return name.rsplit(" ", 1)[0] if " " in name else name
+
+    @property
+    def entered(self) -> dict:
+        return {key: value for key, value in (("last_name", self.last_name), ("dob", self.dob))
+                if value}
+
+    # -- helpers -------------------------------------------------------------------
+
+    def _emit(self, kind: str, **data) -> None:
+        self._effects.append(Emit(kind, data, self.session))
+
+    def _go(self, state: str) -> None:
+        self.state = state
+        if state != WELCOME:
+            self._emit("session.step", step=state)
+        self._effects.append(Show(state))
+
+    def _hand_off(self, reason: str, step: str | None = None) -> None:
+        self.reason = reason
+        self._emit("session.handed_off", reason=reason, step=step or self.state,
+                   entered=self.entered)
+        self._go(HANDOFF)
+
+    def _forget(self) -> None:
+        self.session = None
+        self.last_name = self.dob = ""
+        self.matches = ()
+        self.chosen = self.arrival = None
+        self.reason = self.covered = None
+
+    # -- steps (named in TRANSITIONS) -------------------------------------------------
+
+    def _start(self, event: Start) -> None:
+        self._forget()
+        self.session = event.session
+        self._emit("session.started")
+        self._go(IDENTIFY_NAME)
+
+    def _enter_name(self, event: EnterName) -> None:
+        name = " ".join(event.last_name.split())
+        if not name:
+            return  # the Next button is disabled when empty; a stray call changes nothing
+        self.last_name = name
+        self._go(IDENTIFY_DOB)
+
+    def _typed(self, event: Typed) -> None:
+        # A half-typed name or date still helps the front desk find the patient.
+        if event.field in ("last_name", "dob"):
+            setattr(self, event.field, " ".join(event.text.split())[:100])
+
+    def _walk_in(self, event: WalkIn) -> None:
+        self._hand_off("walk_in")
+
+    def _enter_dob(self, event: EnterDob) -> None:
+        self.dob = event.dob
+        self._go(LOOKING_UP)
+        self._effects.append(Lookup(self.session, self.last_name, self.dob))
+
+    def _back_to_name(self, event: Back) -> None:
+        self._go(IDENTIFY_NAME)
+
+    def _lookup_ok(self, event: LookupOk) -> None:
+        self.matches = tuple(event.matches)
+        if not self.matches:
+            self._hand_off("no_match")
+        elif len(self.matches) == 1:
+            self.chosen = self.matches[0]
+            self._go(CONFIRM)
+        else:
+            self._go(CHOOSE)
+
+    def _lookup_failed(self, event: LookupFailed) -> None:
+        # Whatever went wrong, the patient cannot be found now: a person takes over.
+        self._hand_off("offline")
+
+    def _choose(self, event: Choose) -> None:
+        for match in self.matches:
+            if match["appointment"] == event.appointment:
+                self.chosen = match
+                self._go(CONFIRM)
+                return
+
+    def _not_me(self, event) -> None:
+        self._hand_off("not_me")
+
+    def _confirm_yes(self, event: ConfirmYes) -> None:
+        self._go(CHECKING_IN)
+        self._effects.append(Checkin(self.session, self.chosen["appointment"]))
+
+    def _checkin_ok(self, event: CheckinOk) -> None:
+        self.arrival = dict(event.arrival)
+        self._emit("session.checked_in", appointment=self.arrival.get("appointment"),
+                   arrival=self.arrival.get("id"))
+        self._effects.append(PrintReceipt(self.arrival))
+        self._go(DONE)
+
+    def _checkin_failed(self, event: CheckinFailed) -> None:
+        # Offline: the request surely did not arrive. Anything else: it may have; a person checks.
+        self._hand_off("offline" if event.kind == "offline" else "checkin_unconfirmed")
+
+    def _help(self, event: Help) -> None:
+        self._hand_off("help", step=self.covered if self.state == STILL_THERE else None)
+
+    def _help_at_welcome(self, event: Help) -> None:
+        if event.session is None:
+            return  # no session to hand off: the controller always passes one
+        self._forget()
+        self.session = event.session
+        self._emit("session.started")
+        self._hand_off("help")
+
+    def _report_problem(self, event: ReportProblem) -> None:
+        self._hand_off("reported_problem")
+
+    def _idle(self, event: Idle) -> None:
+        self.covered = self.state
+        self._go(STILL_THERE)
+
+    def _still_here(self, event: StillHere) -> None:
+        covered, self.covered = self.covered, None
+        self._go(covered)
+
+    def _timed_out(self, event: CountdownExpired) -> None:
+        self._hand_off("timed_out", step=self.covered)
+
+    def _finish(self, event: Finish) -> None:
+        self._emit("session.ended")
+        self._forget()
+        self._go(WELCOME)

@@ -1,0 +1,62 @@
+"""Tells the server every few seconds that this kiosk is alive and how its printer is."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from kiosk import __version__
+from kiosk.client import ClientError
+from kiosk.controller import utcnow_iso
+
+log = logging.getLogger(__name__)
+
+
+def printer_status(printer) -> tuple[str, str]:
+    """(state, detail) of the printer; a status read that fails is reported, not raised."""
+    try:
+        status = printer.status()
+        return status.state, status.detail or ""
+    except Exception as e:  # noqa: BLE001
+        return "error", f"status unavailable: {type(e).__name__}"
+
+
+class Heartbeat:
+    """A thread posting a heartbeat every interval_s until stopped."""
+
+    def __init__(self, client, printer, interval_s: float,
+                 now_iso: Callable[[], str] = utcnow_iso) -> None:
+        self.client = client
+        self.printer = printer
+        self.interval_s = interval_s
+        self.now_iso = now_iso
+        self.last_answer: dict | None = None
+        self.last_error = ""
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
+
+    def start(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def beat(self) -> dict:
+        """Send one heartbeat now; raises the client's errors."""
+        state, detail = printer_status(self.printer)
+        return self.client.heartbeat(self.now_iso(), __version__, state, detail)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.last_answer = self.beat()
+                self.last_error = ""
+            except ClientError as e:
+                if str(e) != self.last_error:
+                    log.warning("heartbeat failed: %s", e)
+                self.last_error = str(e)
+            self._stop.wait(self.interval_s)

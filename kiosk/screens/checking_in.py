@@ -1,0 +1,5 @@
+from kiosk.screens.base import KioskScreen
+
+
+class CheckingInScreen(KioskScreen):
+    pass

@@ -1,0 +1,16 @@
+from kivy.properties import StringProperty
+
+from kiosk.screens.base import KioskScreen
+
+
+class ConfirmScreen(KioskScreen):
+    who = StringProperty("")
+    when = StringProperty("")
+
+    def refresh(self, flow, config) -> None:
+        match = flow.chosen or {}
+        self.who = match.get("display_name", "")
+        self.when = f"{match.get('time', '')} with {match.get('provider', '')}"
+
+    def clear(self) -> None:
+        self.who = self.when = ""

@@ -1,0 +1,5 @@
+from kiosk.screens.base import KioskScreen
+
+
+class LookingUpScreen(KioskScreen):
+    pass

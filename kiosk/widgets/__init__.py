@@ -1,0 +1,1 @@
+"""Big-target widgets for the kiosk screens: buttons, letter keyboard, date keypad."""

@@ -1,0 +1,22 @@
+"""Kivy window settings; must run before anything imports kivy.core.window."""
+
+from __future__ import annotations
+
+from kiosk.config import window_size
+
+
+def configure_window(config) -> None:
+    """Fullscreen or a fixed window, no exit on Escape, one input per touch."""
+    from kivy.config import Config
+
+    if config.fullscreen:
+        Config.set("graphics", "fullscreen", "auto")
+    else:
+        width, height = window_size(config)
+        Config.set("graphics", "fullscreen", "0")
+        Config.set("graphics", "width", str(width))
+        Config.set("graphics", "height", str(height))
+        Config.set("graphics", "resizable", "0")
+    Config.set("kivy", "exit_on_escape", "0")
+    # The mouse provider's right-click "multitouch" dots would leave stray touches on screen.
+    Config.set("input", "mouse", "mouse,disable_multitouch")

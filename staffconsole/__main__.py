@@ -1,0 +1,5 @@
+"""`python -m staffconsole` is the `staffconsole` command."""
+
+from staffconsole.cli import main
+
+raise SystemExit(main())

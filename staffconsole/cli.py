@@ -1,0 +1,174 @@
+"""`staffconsole`: run the server and manage kiosks, staff logins, the schedule and alerts.
+
+Every subcommand takes --db PATH and --config PATH. Errors are one line on stderr
+and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+
+from staffconsole import __version__, schedule, store
+from staffconsole.clock import utcnow
+from staffconsole.config import ConfigError, load_settings
+from staffconsole.errors import StoreError
+from staffconsole.schema import DatabaseError, ensure_schema, open_db
+
+
+class CliError(Exception):
+    """A problem to report in one line on stderr."""
+
+
+def _settings(args, **overrides):
+    if args.db:
+        overrides["db_path"] = args.db
+    return load_settings(args.config, overrides={k: v for k, v in overrides.items()
+                                                 if v is not None})
+
+
+def _db(args):
+    db = open_db(_settings(args).db_path)
+    ensure_schema(db)
+    return db
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    from staffconsole.app import create_app
+
+    settings = _settings(args, host=args.host, port=args.port)
+    app = create_app(settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+def cmd_kiosk_add(args) -> int:
+    token = store.add_kiosk(_db(args), args.name, utcnow())
+    print(f"Kiosk {' '.join(args.name.split())!r} added. Put this token in the kiosk's "
+          "config file (token = ...).")
+    print("It is shown only this once; if it is lost, revoke the kiosk and add it again.")
+    print(token)
+    return 0
+
+
+def cmd_kiosk_revoke(args) -> int:
+    kiosk = store.revoke_kiosk(_db(args), args.name, utcnow())
+    print(f"Kiosk {kiosk['name']!r} revoked: its token no longer works.")
+    return 0
+
+
+def _read_password(username: str) -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass(f"Password for {username}: ")
+        if first and getpass.getpass("Same password again: ") != first:
+            raise CliError("the two passwords differ; nothing was changed")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_user_add(args) -> int:
+    db = _db(args)
+    password = _read_password(args.username)
+    if not password:
+        raise CliError("the password is empty; nothing was changed")
+    user = store.add_user(db, args.username, password, args.role, utcnow())
+    print(f"User {user['username']!r} added ({user['role']}).")
+    return 0
+
+
+def cmd_import_schedule(args) -> int:
+    db = _db(args)
+    try:
+        report = schedule.import_csv(db, args.file)
+    except schedule.ScheduleError as e:
+        print(f"staffconsole: {e}", file=sys.stderr)
+        return 2
+    for line, reason in report.rejected:
+        print(f"line {line}: {reason}", file=sys.stderr)
+    print(f"Imported {args.file}: {report.summary()}.")
+    return 0 if report.ok else 1
+
+
+def _alert_line(alert: dict) -> dict:
+    return {"id": alert["id"], "kind": alert["kind"], "status": alert["status"],
+            "severity": alert["severity"], "created_at": alert["created_at"],
+            "updated_at": alert["updated_at"], "kiosk": alert["kiosk"],
+            "session": alert["session_id"], "summary": alert["summary"],
+            "outcome": alert["outcome"], "resolved_by": alert["resolved_by"]}
+
+
+def cmd_alerts(args) -> int:
+    found = store.list_alerts(_db(args), include_resolved=args.all)
+    if args.json:
+        for alert in found:
+            print(json.dumps(_alert_line(alert), ensure_ascii=False))
+        return 0
+    if not found:
+        print("No alerts." if args.all else "No open alerts.")
+        return 0
+    print(f"{'id':>5}  {'status':<12}  {'kind':<20}  {'created (UTC)':<16}  summary")
+    for alert in found:
+        print(f"{alert['id']:>5}  {alert['status']:<12}  {alert['kind']:<20}  "
+              f"{alert['created_at'][:16].replace('T', ' '):<16}  {alert['summary']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", help="SQLite database (setting db_path)")
+    common.add_argument("--config", metavar="PATH", help="server TOML file ([server] table)")
+
+    parser = argparse.ArgumentParser(
+        prog="staffconsole", description="Seen staff console server and admin commands.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", parents=[common], help="run the server")
+    serve.add_argument("--host", help="listen address (setting host)")
+    serve.add_argument("--port", type=int, help="listen port (setting port)")
+    serve.set_defaults(handler=cmd_serve)
+
+    kiosk = commands.add_parser("kiosk", help="add or revoke a kiosk")
+    kiosk_commands = kiosk.add_subparsers(dest="kiosk_command", required=True, metavar="ACTION")
+    add = kiosk_commands.add_parser("add", parents=[common],
+                                    help="register a kiosk and print its token")
+    add.add_argument("name")
+    add.set_defaults(handler=cmd_kiosk_add)
+    revoke = kiosk_commands.add_parser("revoke", parents=[common], help="revoke a kiosk's token")
+    revoke.add_argument("name")
+    revoke.set_defaults(handler=cmd_kiosk_revoke)
+
+    user = commands.add_parser("user", help="manage staff logins")
+    user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    user_add = user_commands.add_parser(
+        "add", parents=[common],
+        help="add a staff login (password from a prompt, or the first line of stdin)")
+    user_add.add_argument("username")
+    user_add.add_argument("--role", choices=store.ROLES, default="receptionist")
+    user_add.set_defaults(handler=cmd_user_add)
+
+    imp = commands.add_parser("import-schedule", parents=[common],
+                              help="import appointments from a CSV file")
+    imp.add_argument("file")
+    imp.set_defaults(handler=cmd_import_schedule)
+
+    alerts = commands.add_parser("alerts", parents=[common], help="list alerts")
+    alerts.add_argument("--all", action="store_true", help="include resolved alerts")
+    alerts.add_argument("--json", action="store_true", help="one JSON object per line")
+    alerts.set_defaults(handler=cmd_alerts)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (CliError, ConfigError, DatabaseError, StoreError) as e:
+        print(f"staffconsole: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,48 @@
+"""Every sign-in, sign-out and alert action leaves an audit entry."""
+
+from __future__ import annotations
+
+from staffconsole import store
+from staffconsole.clock import iso
+
+
+def actions(db):
+    return [(e["actor"], e["action"], e["target"]) for e in reversed(store.list_audit(db))]
+
+
+def test_each_action_is_audited(client, staff, password, db, raise_handoff, clock):
+    client.post("/login", data={"username": staff, "password": "wrong"})
+    client.post("/login", data={"username": staff, "password": password})
+    csrf = client.get("/console").text.split('name="csrf-token" content="')[1].split('"')[0]
+    alert = raise_handoff()
+    headers = {"X-CSRF-Token": csrf}
+    client.post(f"/api/v1/console/alerts/{alert['id']}/acknowledge", headers=headers)
+    client.post(f"/api/v1/console/alerts/{alert['id']}/resolve",
+                json={"outcome": "redirected", "note": "sent to lab"}, headers=headers)
+    client.post("/logout", headers=headers)
+    target = f"alert:{alert['id']}"
+    assert actions(db) == [
+        ("ana", "login.failed", "ana"),
+        ("ana", "login.ok", "ana"),
+        ("ana", "alert.acknowledge", target),
+        ("ana", "alert.resolve", target),
+        ("ana", "logout", "ana"),
+    ]
+    resolve = store.list_audit(db)[1]
+    assert resolve["detail"] == {"outcome": "redirected"}  # the note stays with the alert
+    assert resolve["at"] == iso(clock())
+
+
+def test_lockout_is_audited(client, db):
+    for _ in range(11):
+        client.post("/login", data={"username": "Mallory", "password": "x"})
+    entries = actions(db)
+    assert entries.count(("mallory", "login.failed", "mallory")) == 10
+    assert entries[-1] == ("mallory", "login.locked", "mallory")
+
+
+def test_refused_actions_are_not_audited(client, signed_in, db):
+    before = len(store.list_audit(db))
+    client.post("/api/v1/console/alerts/42/acknowledge", headers={"X-CSRF-Token": signed_in})
+    client.post("/api/v1/console/alerts/42/acknowledge")
+    assert len(store.list_audit(db)) == before

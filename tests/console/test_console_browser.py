@@ -1,0 +1,148 @@
+"""The console page in Chromium against a real server: live alerts, actions, not-live banner."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+import requests
+from support import REPO
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+PASSWORD = "Sécurité d'abord-42"
+ARTIFACTS = REPO / "test-artifacts"
+
+
+def kiosk_post(server, token, call, body):
+    r = requests.post(f"{server.url}/api/v1/kiosk/{call}", json=body, timeout=5,
+                      headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def hand_off(server, token, reason, entered):
+    event = {"id": uuid.uuid4().hex, "session": uuid.uuid4().hex, "type": "session.handed_off",
+             "at": datetime.now(UTC).isoformat(),
+             "data": {"reason": reason, "step": "identify", "entered": entered}}
+    assert kiosk_post(server, token, "events", {"events": [event]})["accepted"] == [event["id"]]
+
+
+@pytest.fixture
+def console(live_server, browser):
+    """A signed-in console page at 1366×768; yields (page, kiosk token)."""
+    live_server.add_user("ana", PASSWORD)
+    token = live_server.add_kiosk("Front door")
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/console")
+    assert page.url.endswith("/login")
+    page.get_by_label("Username").fill("ana")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/console")
+    page.locator("#live", has_text="Live").wait_for()
+    assert page.locator("#not-live").is_hidden()
+    yield page, token
+    context.close()
+
+
+def test_wrong_password_shows_a_plain_message(live_server, browser):
+    live_server.add_user("ana", PASSWORD)
+    page = browser.new_page()
+    try:
+        page.goto(f"{live_server.url}/login")
+        page.get_by_label("Username").fill("ana")
+        page.get_by_label("Password").fill("not it")
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("alert").wait_for()
+        assert "do not match" in page.get_by_role("alert").text_content()
+        assert page.url.endswith("/login")
+    finally:
+        page.close()
+
+
+def test_hand_off_appears_live_and_is_handled(console, live_server):
+    page, token = console
+    navigations = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+    page.evaluate("window.__sameDocument = true")
+
+    hand_off(live_server, token, "help", {"last_name": "O'Brien-Núñez <b>x</b>"})
+    card = page.locator("li.alert", has_text="Patient asked for help")
+    card.wait_for(timeout=10_000)
+    assert "O'Brien-Núñez <b>x</b>" in card.locator(".summary").text_content()  # text, not HTML
+    assert card.locator(".kiosk").text_content() == "Front door"
+    assert card.locator(".status").text_content() == "New"
+    page.wait_for_function("document.title.startsWith('(1) ')")
+
+    card.get_by_role("button", name="Acknowledge").click()
+    card.locator(".status", has_text="Seen").wait_for()
+    assert "seen by ana" in card.locator(".meta").text_content()
+    page.wait_for_function("!document.title.startsWith('(')")
+
+    card.get_by_role("button", name="Resolve").click()
+    assert card.get_by_role("button", name="Acknowledge").is_hidden()
+    assert card.get_by_role("button", name="Resolve", exact=True).is_hidden()
+    card.get_by_label("Checked in at the desk").check()
+    card.get_by_label("Note (optional)").fill("Came to the desk")
+    card.get_by_role("button", name="Resolve alert").click()
+    card.wait_for(state="detached", timeout=10_000)
+
+    assert page.evaluate("window.__sameDocument") is True
+    assert navigations == []
+    lines = live_server.cli("alerts", "--all", "--json").stdout
+    assert "checked_in_at_desk" in lines and "ana" in lines
+
+
+def test_screenshot_with_alerts_and_arrivals(console, live_server, tmp_path):
+    page, token = console
+    today = datetime.now().date().isoformat()
+    csv = tmp_path / "schedule.csv"
+    csv.write_text(
+        "external_id,first_name,last_name,dob,start,provider\n"
+        f"A1,María José,Okafor,1980-02-04,{today}T10:30,Dr. Lee\n"
+        f"A2,Seán,O'Neill,1975-07-19,{today}T11:00,Dr. N'Diaye\n", encoding="utf-8")
+    live_server.cli("import-schedule", str(csv))
+    for last, dob in (("Okafor", "1980-02-04"), ("O'Neill", "1975-07-19")):
+        session = uuid.uuid4().hex
+        match = kiosk_post(live_server, token, "lookup",
+                           {"session": session, "last_name": last, "dob": dob})["matches"][0]
+        kiosk_post(live_server, token, "checkin",
+                   {"session": session, "appointment": match["appointment"]})
+    hand_off(live_server, token, "no_match", {"last_name": "Smyth", "dob": "1990-03-01"})
+    hand_off(live_server, token, "help", {})
+    rows = page.locator("#arrivals tbody tr")
+    rows.nth(1).wait_for(timeout=10_000)
+    assert rows.nth(0).locator("td").nth(0).text_content() == "María José O."
+    assert rows.nth(1).locator("td").nth(2).text_content() == "Dr. N'Diaye"
+    page.locator("li.alert", has_text="Patient asked for help").get_by_role(
+        "button", name="Acknowledge").click()
+    page.locator("li.alert.acknowledged").wait_for()
+    page.locator("li.alert", has_text="could not find").get_by_role(
+        "button", name="Resolve").click()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "console.png"))
+    assert (ARTIFACTS / "console.png").stat().st_size > 10_000
+
+
+def test_banner_shows_when_the_server_goes_away(console, live_server):
+    page, _ = console
+    banner = page.locator("#not-live")
+    assert banner.is_hidden()
+    live_server.stop()
+    banner.wait_for(state="visible", timeout=15_000)
+    assert banner.text_content() == "Not live — reconnecting"
+    assert page.locator("#live").text_content() == "Not live"
+
+
+def test_keyboard_reaches_the_actions(console, live_server):
+    page, token = console
+    hand_off(live_server, token, "walk_in", {})
+    page.locator("li.alert", has_text="Walk-in").wait_for(timeout=10_000)
+    focused = []
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.textContent.trim()"))
+    assert "Sign out" in focused and "Acknowledge" in focused and "Resolve" in focused

@@ -1,0 +1,73 @@
+"""Whole receipts, byte for byte, on both printer profiles."""
+
+from __future__ import annotations
+
+from hardware.escpos import Line, encode
+
+RECEIPT = [
+    Line("Riverside Clinic", bold=True, double=True, align="center"),
+    Line("Checked in: Zoë Ł.", align="center"),
+    Line("Ticket 17", bold=True),
+    Line("Dr O'Brien-Núñez 10:30"),
+    Line("Thank you"),
+]
+
+
+def test_epson_receipt_byte_exact():
+    assert encode(RECEIPT) == (
+        b"\x1b\x40"  # init
+        b"\x1b\x74\x00"  # page 0, PC437
+        b"\x1b\x61\x01\x1b\x45\x01\x1d\x21\x11"  # centre, bold, double
+        b"Riverside Clinic\n"
+        b"\x1b\x45\x00\x1d\x21\x00"  # bold off, normal size (still centred)
+        b"Checked in: Zo\x89 L.\n"  # ë is 0x89 in PC437; Ł has no page: L
+        b"\x1b\x61\x00\x1b\x45\x01"  # left, bold
+        b"Ticket 17\n"
+        b"\x1b\x45\x00"
+        b"Dr O'Brien-N\xa3\xa4ez 10:30\n"  # ú 0xA3, ñ 0xA4
+        b"Thank you\n"
+        b"\x1d\x56\x42\x00"  # feed to cutter, partial cut
+    )
+
+
+def test_generic58_receipt_wraps_at_32_and_16_double():
+    lines = [
+        Line("Riverside Family Clinic", double=True),
+        Line("Welcome Maximiliana Wolfeschlegelsteinhausen-Bergerdorff"),
+    ]
+    assert encode(lines, profile="generic58", cut=False) == (
+        b"\x1b\x40\x1b\x74\x00"
+        b"\x1d\x21\x11"
+        b"Riverside Family\n"  # 16 columns at double width
+        b"Clinic\n"
+        b"\x1d\x21\x00"
+        b"Welcome Maximiliana\n"
+        b"Wolfeschlegelsteinhausen-\n"  # split at the hyphen to fit 32
+        b"Bergerdorff\n"
+        b"\x1b\x64\x04"  # no cutter: feed past the tear bar
+    )
+
+
+def test_epson_receipt_with_qr_centres_it_before_the_cut():
+    data = encode([Line("Ticket 3")], qr="T3")
+    assert data == (
+        b"\x1b\x40\x1b\x74\x00"
+        b"Ticket 3\n"
+        b"\x1b\x61\x01"
+        b"\x1d\x28\x6b\x04\x00\x31\x41\x32\x00"
+        b"\x1d\x28\x6b\x03\x00\x31\x43\x06"
+        b"\x1d\x28\x6b\x03\x00\x31\x45\x31"
+        b"\x1d\x28\x6b\x05\x00\x31\x50\x30T3"
+        b"\x1d\x28\x6b\x03\x00\x31\x51\x30"
+        b"\n"
+        b"\x1d\x56\x42\x00"
+    )
+
+
+def test_width_can_be_narrowed_explicitly():
+    data = encode([Line("one two three")], width=8, cut=False)
+    assert data == b"\x1b\x40\x1b\x74\x00one two\nthree\n\x1b\x64\x04"
+
+
+def test_empty_line_is_a_blank_line():
+    assert encode([Line("")], cut=False) == b"\x1b\x40\x1b\x74\x00\n\x1b\x64\x04"

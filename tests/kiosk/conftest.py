@@ -1,0 +1,90 @@
+"""A small real HTTP server standing in for the console's kiosk API (a fake we own)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+
+class FakeConsole:
+    """Answers /api/v1/kiosk/* on a real socket; `answers[call]` overrides (status, body).
+
+    The events call keeps events by id like the real server: repeats come back as duplicate.
+    """
+
+    def __init__(self, port: int = 0) -> None:
+        self.answers: dict[str, tuple[int, object]] = {}
+        self.events: dict[str, dict] = {}
+        self.requests: list[tuple[str, dict, str]] = []  # (call, body, authorization)
+        self.lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                self._reply(200, {"ok": True})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                call = self.path.rsplit("/", 1)[-1]
+                with fake.lock:
+                    fake.requests.append((call, body, self.headers.get("Authorization", "")))
+                    status, answer = fake.answer(call, body)
+                self._reply(status, answer)
+
+            def _reply(self, status: int, answer) -> None:
+                data = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
+        self.thread.start()
+
+    def answer(self, call: str, body: dict) -> tuple[int, object]:
+        if call in self.answers:
+            return self.answers[call]
+        if call == "events":
+            accepted, duplicate = [], []
+            for event in body["events"]:
+                (duplicate if event["id"] in self.events else accepted).append(event["id"])
+                self.events.setdefault(event["id"], event)
+            return 200, {"accepted": accepted, "duplicate": duplicate}
+        if call == "heartbeat":
+            return 200, {"server_time": "2026-11-22T10:00:00+00:00", "console_live": True}
+        return 404, {"detail": "Not Found"}
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def fake_console():
+    console = FakeConsole()
+    yield console
+    console.close()
+
+
+@pytest.fixture
+def start_fake_console():
+    """A factory: start a FakeConsole on a given port (closed after the test)."""
+    started = []
+
+    def start(port: int = 0) -> FakeConsole:
+        started.append(FakeConsole(port))
+        return started[-1]
+
+    yield start
+    for console in started:
+        console.close()

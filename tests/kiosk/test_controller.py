@@ -1,0 +1,176 @@
+"""The controller with hand-written fakes: a manual clock, a scripted server, a real outbox."""
+
+from __future__ import annotations
+
+import threading
+
+from kiosk import flow as f
+from kiosk.client import Offline, Unconfirmed
+from kiosk.config import load_config
+from kiosk.controller import Controller
+from kiosk.outbox import Outbox
+from kiosk.printing import ReceiptPrinter
+
+MARIA = {"appointment": 7, "display_name": "Maria O.", "time": "10:30", "provider": "Dr. Lee"}
+ARRIVAL = {**MARIA, "id": 3, "arrived_at": "2026-11-22T15:20:00+00:00", "ticket": 12}
+
+
+class ManualTimers:
+    """Timers that fire only when the test advances time."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.due: list[list] = []  # [when, fn, cancelled]
+
+    def call_soon(self, fn):
+        fn()
+
+    def call_later(self, seconds, fn):
+        entry = [self.now + seconds, fn, False]
+        self.due.append(entry)
+
+        class Handle:
+            def cancel(self_inner):
+                entry[2] = True
+        return Handle()
+
+    def advance(self, seconds):
+        self.now += seconds
+        for entry in sorted(self.due, key=lambda e: e[0]):
+            if entry[0] <= self.now and not entry[2]:
+                entry[2] = True
+                entry[1]()
+
+
+class ScriptedServer:
+    def __init__(self, matches=(MARIA,), checkin=ARRIVAL):
+        self.matches, self.checkin_answer = matches, checkin
+        self.calls = []
+
+    def lookup(self, session, last_name, dob):
+        self.calls.append(("lookup", session, last_name, dob))
+        if isinstance(self.matches, Exception):
+            raise self.matches
+        return list(self.matches)
+
+    def checkin(self, session, appointment):
+        self.calls.append(("checkin", session, appointment))
+        if isinstance(self.checkin_answer, Exception):
+            raise self.checkin_answer
+        return self.checkin_answer
+
+
+class ListReceipts:
+    def __init__(self):
+        self.arrivals = []
+
+    def submit(self, arrival):
+        self.arrivals.append(arrival)
+
+
+def make(tmp_path, server=None, receipts=None):
+    ids = iter(f"id{n}" for n in range(1000))
+    shown = []
+    config = load_config(None, environ={})
+    timers = ManualTimers()
+    box = Outbox(tmp_path / "o.db")
+    controller = Controller(f.Flow(), server or ScriptedServer(), box, receipts or ListReceipts(),
+                            timers, config, show=shown.append, new_id=lambda: next(ids),
+                            now_iso=lambda: "2026-11-22T15:20:00+00:00", run=lambda fn: fn())
+    return controller, timers, box, shown
+
+
+def types(box):
+    return [e["type"] for e in box.pending(1000)]
+
+
+def test_checkin_by_calls(tmp_path):
+    receipts = ListReceipts()
+    c, timers, box, shown = make(tmp_path, receipts=receipts)
+    c.start()
+    c.enter_name("Okafor")
+    c.enter_dob("1980-04-02")
+    c.confirm_yes()
+    assert shown == ["identify_name", "identify_dob", "looking_up", "confirm", "checking_in",
+                     "done"]
+    assert receipts.arrivals == [ARRIVAL]
+    assert types(box) == ["session.started", "session.step", "session.step", "session.step",
+                          "session.step", "session.step", "session.checked_in", "session.step"]
+    assert {e["session"] for e in box.pending(1000)} == {"id0"}
+    timers.advance(c.config.done_return_s)
+    assert shown[-1] == "welcome" and types(box)[-1] == "session.ended"
+
+
+def test_inactivity_prompt_countdown_then_timed_out(tmp_path):
+    c, timers, box, shown = make(tmp_path)
+    c.start()
+    timers.advance(44)
+    c.touched()  # a touch restarts the wait
+    timers.advance(44)
+    assert shown[-1] == "identify_name"
+    timers.advance(1)
+    assert shown[-1] == "still_there"
+    timers.advance(c.config.countdown_s)
+    assert shown[-1] == "handoff"
+    handoff = next(e for e in box.pending(100) if e["type"] == "session.handed_off")
+    assert handoff["data"]["reason"] == "timed_out"
+    timers.advance(c.config.handoff_return_s)
+    assert shown[-1] == "welcome"
+
+
+def test_still_here_cancels_the_countdown(tmp_path):
+    c, timers, box, shown = make(tmp_path)
+    c.start()
+    timers.advance(45)
+    c.still_here()
+    timers.advance(20)  # past the countdown, but inside the new 45 s wait
+    assert shown[-1] == "identify_name" and "session.handed_off" not in types(box)
+
+
+def test_lookup_offline_hands_off(tmp_path):
+    c, _, _box, shown = make(tmp_path, ScriptedServer(matches=Offline("down")))
+    c.start()
+    c.enter_name("Okafor")
+    c.enter_dob("1980-04-02")
+    assert shown[-1] == "handoff" and c.flow.reason == "offline"
+
+
+def test_checkin_unconfirmed_hands_off_never_done(tmp_path):
+    receipts = ListReceipts()
+    c, _, _box, shown = make(tmp_path, ScriptedServer(checkin=Unconfirmed("timeout")), receipts)
+    c.start()
+    c.enter_name("Okafor")
+    c.enter_dob("1980-04-02")
+    c.confirm_yes()
+    assert shown[-1] == "handoff" and c.flow.reason == "checkin_unconfirmed"
+    assert "done" not in shown and receipts.arrivals == []
+
+
+def test_help_from_welcome_gets_a_session(tmp_path):
+    c, _, box, shown = make(tmp_path)
+    c.help()
+    assert shown == ["handoff"]
+    assert types(box)[:2] == ["session.started", "session.handed_off"]
+
+
+class BrokenPrinter:
+    def __init__(self):
+        self.tried = threading.Event()
+
+    def print_bytes(self, data):
+        self.tried.set()
+        raise OSError("device gone")
+
+
+def test_a_printer_fault_never_blocks_the_checkin(tmp_path):
+    printer = BrokenPrinter()
+    receipts = ReceiptPrinter(printer, "Clinic", 15)
+    c, _, _box, shown = make(tmp_path, receipts=receipts)
+    c.start()
+    c.enter_name("Okafor")
+    c.enter_dob("1980-04-02")
+    c.confirm_yes()
+    assert shown[-1] == "done"
+    assert printer.tried.wait(5)
+    receipts.stop()
+    assert receipts.failed == 1 and receipts.printed == 0

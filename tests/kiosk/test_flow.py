@@ -1,0 +1,233 @@
+"""The check-in flow, path by path, by plain calls (no Kivy, no clock, no I/O)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk import flow as f
+
+MARIA = {"appointment": 7, "display_name": "María José O.", "time": "10:30",
+         "provider": "Dr. Lee"}
+MARIO = {"appointment": 8, "display_name": "Mario O.", "time": "11:00", "provider": "Dr. Ng"}
+ARRIVAL = {"id": 3, "appointment": 7, "display_name": "María José O.", "time": "10:30",
+           "provider": "Dr. Lee", "arrived_at": "2026-11-22T15:20:00+00:00", "ticket": 12}
+
+
+def emitted(effects, kind=None):
+    return [e for e in effects if isinstance(e, f.Emit) and (kind is None or e.type == kind)]
+
+
+def shown(effects):
+    return [e.screen for e in effects if isinstance(e, f.Show)]
+
+
+def at_state(state: str) -> f.Flow:
+    """A flow driven by the happy path up to `state`."""
+    flow = f.Flow()
+    path = {
+        f.IDENTIFY_NAME: [f.Start("s1")],
+        f.IDENTIFY_DOB: [f.Start("s1"), f.EnterName("O'Brien-Okafor")],
+        f.LOOKING_UP: [f.Start("s1"), f.EnterName("Okafor"), f.EnterDob("1980-04-02")],
+        f.CHOOSE: [f.Start("s1"), f.EnterName("Okafor"), f.EnterDob("1980-04-02"),
+                   f.LookupOk((MARIA, MARIO), "s1")],
+        f.CONFIRM: [f.Start("s1"), f.EnterName("Okafor"), f.EnterDob("1980-04-02"),
+                    f.LookupOk((MARIA,), "s1")],
+        f.CHECKING_IN: [f.Start("s1"), f.EnterName("Okafor"), f.EnterDob("1980-04-02"),
+                        f.LookupOk((MARIA,), "s1"), f.ConfirmYes()],
+        f.DONE: [f.Start("s1"), f.EnterName("Okafor"), f.EnterDob("1980-04-02"),
+                 f.LookupOk((MARIA,), "s1"), f.ConfirmYes(), f.CheckinOk(ARRIVAL, "s1")],
+    }[state]
+    for event in path:
+        assert flow.handle(event), f"{event} was ignored on the way to {state}"
+    assert flow.state == state
+    return flow
+
+
+def test_happy_path_emits_every_step_and_prints():
+    flow = f.Flow()
+    effects = flow.handle(f.Start("s1"))
+    assert [e.type for e in emitted(effects)] == ["session.started", "session.step"]
+    assert shown(effects) == ["identify_name"]
+    flow.handle(f.EnterName("  Okafor  "))
+    effects = flow.handle(f.EnterDob("1980-04-02"))
+    assert f.Lookup("s1", "Okafor", "1980-04-02") in effects
+    effects = flow.handle(f.LookupOk((MARIA,), "s1"))
+    assert shown(effects) == ["confirm"] and flow.chosen == MARIA
+    effects = flow.handle(f.ConfirmYes())
+    assert f.Checkin("s1", 7) in effects and flow.state == f.CHECKING_IN
+    effects = flow.handle(f.CheckinOk(ARRIVAL, "s1"))
+    assert f.PrintReceipt(ARRIVAL) in effects
+    assert emitted(effects, "session.checked_in")[0].data == {"appointment": 7, "arrival": 3}
+    assert shown(effects) == ["done"]
+    assert flow.first_name == "María José"
+    assert all(e.session == "s1" for e in emitted(effects))
+
+
+def test_several_matches_go_through_choose():
+    flow = at_state(f.CHOOSE)
+    assert flow.handle(f.Choose(999)) == []  # not one of the matches
+    effects = flow.handle(f.Choose(8))
+    assert shown(effects) == ["confirm"] and flow.chosen == MARIO
+
+
+HANDOFFS = [
+    (f.LOOKING_UP, f.LookupOk((), "s1"), "no_match"),
+    (f.LOOKING_UP, f.LookupFailed("offline", "s1"), "offline"),
+    (f.LOOKING_UP, f.LookupFailed("unconfirmed", "s1"), "offline"),
+    (f.CONFIRM, f.ConfirmNo(), "not_me"),
+    (f.CHOOSE, f.ConfirmNo(), "not_me"),
+    (f.CHECKING_IN, f.CheckinFailed("offline", "s1"), "offline"),
+    (f.CHECKING_IN, f.CheckinFailed("unconfirmed", "s1"), "checkin_unconfirmed"),
+    (f.CHECKING_IN, f.CheckinFailed("rejected", "s1"), "checkin_unconfirmed"),
+    (f.DONE, f.ReportProblem(), "reported_problem"),
+    (f.IDENTIFY_NAME, f.WalkIn(), "walk_in"),
+]
+
+
+@pytest.mark.parametrize(("state", "event", "reason"), HANDOFFS)
+def test_each_handoff_reason(state, event, reason):
+    flow = at_state(state)
+    effects = flow.handle(event)
+    (handoff,) = emitted(effects, "session.handed_off")
+    assert handoff.data["reason"] == reason
+    assert handoff.data["step"] == state
+    assert shown(effects) == ["handoff"] and flow.reason == reason
+    assert not [e for e in effects if isinstance(e, f.PrintReceipt)]
+
+
+def test_handoff_carries_what_was_entered():
+    flow = at_state(f.LOOKING_UP)
+    (handoff,) = emitted(flow.handle(f.LookupOk((), "s1")), "session.handed_off")
+    assert handoff.data["entered"] == {"last_name": "Okafor", "dob": "1980-04-02"}
+    flow = at_state(f.IDENTIFY_NAME)
+    (handoff,) = emitted(flow.handle(f.WalkIn()), "session.handed_off")
+    assert handoff.data["entered"] == {}
+
+
+@pytest.mark.parametrize("state", [f.IDENTIFY_NAME, f.IDENTIFY_DOB, f.LOOKING_UP, f.CHOOSE,
+                                   f.CONFIRM, f.CHECKING_IN, f.DONE])
+def test_help_from_every_screen(state):
+    flow = at_state(state)
+    (handoff,) = emitted(flow.handle(f.Help()), "session.handed_off")
+    assert handoff.data["reason"] == "help" and handoff.data["step"] == state
+    assert flow.state == f.HANDOFF
+
+
+def test_help_from_welcome_starts_a_session_for_the_alert():
+    flow = f.Flow()
+    assert flow.handle(f.Help()) == []  # no session id given: nothing to hand off
+    effects = flow.handle(f.Help("s9"))
+    assert [e.type for e in emitted(effects)] == ["session.started", "session.handed_off",
+                                                 "session.step"]
+    assert emitted(effects, "session.handed_off")[0].data["step"] == "welcome"
+    assert {e.session for e in emitted(effects)} == {"s9"}
+
+
+def test_help_from_still_there_names_the_covered_screen():
+    flow = at_state(f.CONFIRM)
+    flow.handle(f.Idle())
+    (handoff,) = emitted(flow.handle(f.Help()), "session.handed_off")
+    assert handoff.data["step"] == "confirm"
+
+
+def test_inactivity_prompt_then_still_here_returns_to_the_same_screen():
+    flow = at_state(f.IDENTIFY_DOB)
+    effects = flow.handle(f.Idle())
+    assert shown(effects) == ["still_there"] and flow.covered == f.IDENTIFY_DOB
+    effects = flow.handle(f.StillHere())
+    assert shown(effects) == ["identify_dob"] and flow.last_name == "O'Brien-Okafor"
+
+
+def test_countdown_expired_hands_off_timed_out():
+    flow = at_state(f.CONFIRM)
+    flow.handle(f.Idle())
+    (handoff,) = emitted(flow.handle(f.CountdownExpired()), "session.handed_off")
+    assert handoff.data == {"reason": "timed_out", "step": "confirm",
+                            "entered": {"last_name": "Okafor", "dob": "1980-04-02"}}
+
+
+@pytest.mark.parametrize("state", [f.WELCOME, f.LOOKING_UP, f.CHECKING_IN, f.DONE])
+def test_idle_is_ignored_where_the_patient_is_not_asked_anything(state):
+    flow = at_state(state) if state != f.WELCOME else f.Flow()
+    assert flow.handle(f.Idle()) == [] and flow.state == state
+
+
+def test_never_checked_in_without_checkin_ok():
+    """No input but CheckinOk while checking_in reaches done."""
+    for state in f.STATES:
+        for event in [f.LookupOk((MARIA,), "s1"), f.ConfirmYes(), f.Finish(), f.Help(),
+                      f.StillHere(), f.CountdownExpired(), f.CheckinFailed("unconfirmed", "s1")]:
+            flow = f.Flow(state=state, session="s1", chosen=MARIA, matches=(MARIA,),
+                          covered=f.CONFIRM)
+            flow.handle(event)
+            assert flow.state != f.DONE or state == f.DONE
+
+
+def test_a_late_answer_for_an_old_session_is_ignored():
+    flow = at_state(f.LOOKING_UP)
+    assert flow.handle(f.LookupOk((MARIA,), "older-session")) == []
+    flow = at_state(f.CHECKING_IN)
+    assert flow.handle(f.CheckinOk(ARRIVAL, "older-session")) == []
+    assert flow.state == f.CHECKING_IN
+
+
+def test_a_late_answer_after_help_is_ignored():
+    flow = at_state(f.CHECKING_IN)
+    flow.handle(f.Help())
+    assert flow.handle(f.CheckinOk(ARRIVAL, "s1")) == []
+    assert flow.state == f.HANDOFF
+
+
+def test_back_from_date_keeps_the_name():
+    flow = at_state(f.IDENTIFY_DOB)
+    assert shown(flow.handle(f.Back())) == ["identify_name"]
+    assert flow.last_name == "O'Brien-Okafor"
+
+
+def test_empty_name_does_not_advance():
+    flow = at_state(f.IDENTIFY_NAME)
+    assert flow.handle(f.EnterName("   ")) == [] and flow.state == f.IDENTIFY_NAME
+
+
+@pytest.mark.parametrize("state", [f.DONE, f.HANDOFF])
+def test_finish_forgets_the_patient(state):
+    flow = at_state(f.DONE)
+    if state == f.HANDOFF:
+        flow.handle(f.ReportProblem())
+    effects = flow.handle(f.Finish())
+    assert [e.type for e in emitted(effects)] == ["session.ended"]
+    assert emitted(effects)[0].session == "s1"
+    assert shown(effects) == ["welcome"]
+    assert (flow.session, flow.last_name, flow.dob, flow.matches, flow.chosen, flow.arrival,
+            flow.reason, flow.covered) == (None, "", "", (), None, None, None, None)
+    assert flow.first_name == "" and flow.entered == {}
+
+
+def test_each_session_uses_the_id_it_was_given():
+    flow = at_state(f.DONE)
+    flow.handle(f.Finish())
+    effects = flow.handle(f.Start("s2"))
+    assert {e.session for e in emitted(effects)} == {"s2"}
+
+
+def test_every_state_is_reachable_from_the_table():
+    targets = {f.WELCOME} | {state for (state, _event) in f.TRANSITIONS}
+    assert targets == set(f.STATES)
+
+
+def test_half_typed_entries_reach_the_handoff():
+    flow = at_state(f.IDENTIFY_NAME)
+    assert flow.handle(f.Typed("last_name", "Oka")) == []  # nothing shown, nothing sent
+    (handoff,) = emitted(flow.handle(f.Help()), "session.handed_off")
+    assert handoff.data["entered"] == {"last_name": "Oka"}
+    flow = at_state(f.IDENTIFY_DOB)
+    flow.handle(f.Typed("dob", "04 / 0D / YYYY"))
+    flow.handle(f.Idle())
+    (handoff,) = emitted(flow.handle(f.CountdownExpired()), "session.handed_off")
+    assert handoff.data["entered"] == {"last_name": "O'Brien-Okafor", "dob": "04 / 0D / YYYY"}
+
+
+def test_typing_is_ignored_off_the_entry_screens():
+    flow = at_state(f.CONFIRM)
+    flow.handle(f.Typed("last_name", "Other"))
+    assert flow.last_name == "Okafor"

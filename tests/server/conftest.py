@@ -1,0 +1,64 @@
+"""Fixtures for the server core: a fresh database, the app in-process, a kiosk and its token."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from server.seed import NOW
+
+from staffconsole import store
+from staffconsole.app import create_app
+from staffconsole.config import load_settings
+from staffconsole.schema import ensure_schema, open_db
+
+
+@pytest.fixture
+def fresh_db(tmp_path):
+    """A file database with the schema (a file, so WAL and FULL sync are the real thing)."""
+    db = open_db(tmp_path / "store.db")
+    ensure_schema(db)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def kiosk(fresh_db):
+    return store.kiosk_for_token(fresh_db, store.add_kiosk(fresh_db, "Lobby kiosk 1", NOW))
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return load_settings(environ={}, overrides={"db_path": str(tmp_path / "app.db"),
+                                                "watchdog_interval_s": 0.05})
+
+
+@pytest.fixture
+def app_db(settings):
+    """A second connection to the app's database, for arranging and asserting."""
+    db = open_db(settings.db_path)
+    ensure_schema(db)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def app(settings):
+    """The server core without the console (the console helper tests that part)."""
+    return create_app(settings, staff=False)
+
+
+@pytest.fixture
+def client(app):
+    """The app in-process with its lifespan running (watchdog started, hub bound)."""
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def token(app_db):
+    return store.add_kiosk(app_db, "Lobby kiosk 1", NOW)
+
+
+@pytest.fixture
+def auth(token):
+    return {"Authorization": f"Bearer {token}"}

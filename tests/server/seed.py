@@ -1,0 +1,35 @@
+"""Synthetic schedule data and a fixed clock for the server tests (import as server.seed)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from staffconsole import store
+
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+TODAY = date.today()
+
+# Synthetic patients only.
+PATIENTS = [
+    ("Maria", "Okafor", "1980-02-04", "10:30", "Dr. Lee"),
+    ("Zoë", "O'Brien-Núñez", "1957-11-30", "11:00", "Dr. Lee"),
+    ("Łukasz", "Kowalski", "1991-06-15", "11:15", "Dr. Patel"),
+    ("Aroha", "Te Rangi", "2001-12-24", "11:30", "Nurse Kim"),
+    ("Siobhán", "Ní Bhriain", "1975-05-05", "12:00", "Nurse Kim"),
+]
+
+
+def book(db, external_id, first, last, dob, start, provider, status="booked"):
+    return store.upsert_appointment(db, external_id=external_id, first_name=first,
+                                    last_name=last, dob=dob, start=start, provider=provider,
+                                    status=status)
+
+
+def book_today(db, today=TODAY):
+    """The synthetic patients above, booked today; returns {last_name: appointment id}."""
+    ids = {}
+    for i, (first, last, dob, hhmm, provider) in enumerate(PATIENTS):
+        book(db, f"t-{i}", first, last, dob, f"{today.isoformat()}T{hhmm}", provider)
+        ids[last] = db.execute("SELECT id FROM appointments WHERE external_id = ?",
+                               [f"t-{i}"]).fetchone()[0]
+    return ids

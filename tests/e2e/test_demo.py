@@ -8,6 +8,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 
 import pytest
 import requests
@@ -55,14 +56,14 @@ def test_demo_starts_everything_and_stops_cleanly(tmp_path, xvfb_display):
         db = tmp_path / "demo" / "seen.db"
 
         def kiosk_heartbeat():
-            with sqlite3.connect(db) as conn:
+            with closing(sqlite3.connect(db)) as conn:
                 row = conn.execute(
                     "select printer_state from kiosks where last_seen_at is not null").fetchone()
             return row
 
         row = wait_for(kiosk_heartbeat, timeout=40, interval=0.5, what="kiosk heartbeat")
         assert row[0] == "ok"
-        with sqlite3.connect(db) as conn:
+        with closing(sqlite3.connect(db)) as conn:
             booked = conn.execute("select count(*) from appointments").fetchone()[0]
         assert booked >= 5
     finally:
@@ -71,6 +72,10 @@ def test_demo_starts_everything_and_stops_cleanly(tmp_path, xvfb_display):
             code = demo.wait(30)
         except subprocess.TimeoutExpired:
             demo.kill()
+            demo.wait(10)
             raise
+        finally:
+            lines.append(demo.stdout.read())
+            demo.stdout.close()
     assert code == 0, "".join(lines)
     wait_for(lambda: not port_open(port), timeout=10, what="demo server to stop")

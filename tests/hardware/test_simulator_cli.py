@@ -33,7 +33,10 @@ def simulator_process(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.wait(10)
+        proc.wait(10)
+        reader.join(5)
+        for pipe in (proc.stdin, proc.stdout, proc.stderr):
+            pipe.close()
 
 
 def send(proc, command):

@@ -7,6 +7,7 @@ console URL and login, and stops everything on Ctrl-C.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import os
@@ -49,7 +50,7 @@ def write_schedule(path: Path, today: dt.date) -> None:
 
 def cli(*args: str, input: str | None = None) -> str:
     proc = subprocess.run([str(BIN / "staffconsole"), *args, "--db", str(DEMO / "seen.db")],
-                          input=input, capture_output=True, text=True)
+                          input=input, capture_output=True, text=True, check=False)
     if proc.returncode not in (0,):
         sys.exit(f"demo: staffconsole {' '.join(args)} failed:\n{proc.stderr}")
     return proc.stdout
@@ -88,16 +89,21 @@ def start_display(children: list) -> dict:
 def main() -> int:
     token = seed()
     children: list[subprocess.Popen] = []
+    logs = contextlib.ExitStack()
+
+    def log(name: str):
+        return logs.enter_context(open(DEMO / name, "wb"))
+
     try:
         server = subprocess.Popen(
             [str(BIN / "staffconsole"), "serve", "--db", str(DEMO / "seen.db"),
              "--host", HOST, "--port", str(PORT)],
-            stdout=open(DEMO / "server.log", "wb"), stderr=subprocess.STDOUT)
+            stdout=log("server.log"), stderr=subprocess.STDOUT)
         children.append(server)
 
         printer = subprocess.Popen([sys.executable, "-m", "hardware.simulator"],
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=open(DEMO / "printer.log", "wb"), text=True)
+                                   stderr=log("printer.log"), text=True)
         children.append(printer)
         port = printer.stdout.readline().strip()
         if not port:
@@ -115,7 +121,7 @@ def main() -> int:
             encoding="utf-8")
         env = start_display(children)
         kiosk = subprocess.Popen([str(BIN / "kiosk"), "run", "--config", str(config)],
-                                 env=env, stdout=open(DEMO / "kiosk.log", "wb"),
+                                 env=env, stdout=log("kiosk.log"),
                                  stderr=subprocess.STDOUT)
         children.append(kiosk)
 
@@ -144,6 +150,7 @@ def main() -> int:
                 c.wait(5)
             except subprocess.TimeoutExpired:
                 c.kill()
+        logs.close()
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 CHROMIUM = "/usr/bin/chromium"
@@ -65,6 +64,7 @@ def run_cli(*args: str, input: str | None = None, check: bool = True) -> subproc
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,
     )
     if check and proc.returncode != 0:
         raise AssertionError(

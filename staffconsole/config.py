@@ -43,6 +43,11 @@ def _not_empty(value) -> str | None:
     return None if value.strip() else "must not be empty"
 
 
+def _http_url_or_empty(value) -> str | None:
+    ok = not value or value.startswith(("http://", "https://"))
+    return None if ok else "must be empty or start with http:// or https://"
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("db_path", str, "seen.db", "SQLite database file (created if missing)", _not_empty),
     Setting("host", str, "127.0.0.1", "address the server listens on", _not_empty),
@@ -62,6 +67,24 @@ SETTINGS: tuple[Setting, ...] = (
             "minutes without activity before a console session is signed out", _positive),
     Setting("cookie_secure", bool, False,
             "send the console session cookie only over HTTPS (turn on behind TLS)"),
+    Setting("lobby_busy_waiting", int, 10,
+            "more patients than this waiting (arrived, not called in) is a lobby_busy alert",
+            _positive),
+    Setting("lobby_busy_median_min", int, 30,
+            "a median wait of more than this many minutes is a lobby_busy alert", _positive),
+    Setting("console_absent_s", int, 60,
+            "seconds with no console page open, while kiosks are online, before a no_console "
+            "alert (and kiosks send patients to the front desk)", _positive),
+    Setting("resound_s", int, 60,
+            "seconds between repeated sounds for an alert nobody has acknowledged", _positive),
+    Setting("escalate_after_s", int, 180,
+            "seconds an alert may stay unacknowledged before it is escalated", _positive),
+    Setting("ack_timeout_s", int, 600,
+            "seconds an acknowledged alert may stay unresolved before it is new again",
+            _positive),
+    Setting("escalation_webhook_url", str, "",
+            "URL that receives a JSON POST for each escalated alert (empty: none)",
+            _http_url_or_empty),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

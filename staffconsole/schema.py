@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -125,8 +125,20 @@ TABLES_V1 = [
         detail TEXT NOT NULL DEFAULT '{}')""",
 ]
 
+# Version 2: who called a patient in and when they were seen; the escalation ladder's
+# marks on an alert (last sound, escalated, back from acknowledged).
+TABLES_V2 = [
+    "ALTER TABLE arrivals ADD COLUMN called_in_at TEXT",
+    "ALTER TABLE arrivals ADD COLUMN called_in_by TEXT",
+    "ALTER TABLE arrivals ADD COLUMN seen_at TEXT",
+    "ALTER TABLE arrivals ADD COLUMN seen_by TEXT",
+    "ALTER TABLE alerts ADD COLUMN sounded_at TEXT",
+    "ALTER TABLE alerts ADD COLUMN escalated_at TEXT",
+    "ALTER TABLE alerts ADD COLUMN returned_at TEXT",
+]
+
 # MIGRATIONS[n] takes a database at version n-1 to version n.
-MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1}
+MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1, 2: TABLES_V2}
 
 
 def open_db(path: str | Path) -> Database:

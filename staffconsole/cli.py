@@ -29,6 +29,14 @@ def _settings(args, **overrides):
                                                  if v is not None})
 
 
+def _operator() -> str:
+    """Who ran an admin command, for the audit log: the operating-system account."""
+    try:
+        return "cli:" + getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
+
+
 def _db(args):
     db = open_db(_settings(args).db_path)
     ensure_schema(db)
@@ -42,12 +50,17 @@ def cmd_serve(args) -> int:
 
     settings = _settings(args, host=args.host, port=args.port)
     app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    # Open console streams never end on their own: without a limit, stopping the server
+    # would wait for every receptionist to close the page.
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info",
+                timeout_graceful_shutdown=2)
     return 0
 
 
 def cmd_kiosk_add(args) -> int:
-    token = store.add_kiosk(_db(args), args.name, utcnow())
+    db = _db(args)
+    token = store.add_kiosk(db, args.name, utcnow())
+    store.add_audit(db, _operator(), "kiosk.add", " ".join(args.name.split()), None, utcnow())
     print(f"Kiosk {' '.join(args.name.split())!r} added. Put this token in the kiosk's "
           "config file (token = ...).")
     print("It is shown only this once; if it is lost, revoke the kiosk and add it again.")
@@ -56,7 +69,9 @@ def cmd_kiosk_add(args) -> int:
 
 
 def cmd_kiosk_revoke(args) -> int:
-    kiosk = store.revoke_kiosk(_db(args), args.name, utcnow())
+    db = _db(args)
+    kiosk = store.revoke_kiosk(db, args.name, utcnow())
+    store.add_audit(db, _operator(), "kiosk.revoke", kiosk["name"], None, utcnow())
     print(f"Kiosk {kiosk['name']!r} revoked: its token no longer works.")
     return 0
 
@@ -76,6 +91,8 @@ def cmd_user_add(args) -> int:
     if not password:
         raise CliError("the password is empty; nothing was changed")
     user = store.add_user(db, args.username, password, args.role, utcnow())
+    store.add_audit(db, _operator(), "user.add", user["username"], {"role": user["role"]},
+                    utcnow())
     print(f"User {user['username']!r} added ({user['role']}).")
     return 0
 
@@ -160,7 +177,27 @@ def build_parser() -> argparse.ArgumentParser:
     alerts.add_argument("--all", action="store_true", help="include resolved alerts")
     alerts.add_argument("--json", action="store_true", help="one JSON object per line")
     alerts.set_defaults(handler=cmd_alerts)
+
+    audit = commands.add_parser("audit", parents=[common],
+                                help="print the audit log (who did what), oldest first")
+    audit.add_argument("--json", action="store_true", help="one JSON object per line")
+    audit.add_argument("--limit", type=int, default=10_000, help="at most this many entries")
+    audit.set_defaults(handler=cmd_audit)
     return parser
+
+
+def cmd_audit(args) -> int:
+    entries = list(reversed(store.list_audit(_db(args), limit=args.limit)))
+    if args.json:
+        for entry in entries:
+            print(json.dumps(entry, ensure_ascii=False))
+        return 0
+    if not entries:
+        print("The audit log is empty.")
+    for entry in entries:
+        print(f"{entry['at'][:19].replace('T', ' ')}  {entry['actor']:<16}  "
+              f"{entry['action']:<24}  {entry['target'] or ''}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

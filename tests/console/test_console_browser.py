@@ -42,7 +42,7 @@ def console(live_server, browser):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/console")
-    page.locator("#live", has_text="Live").wait_for()
+    page.locator("#live.on").wait_for()
     assert page.locator("#not-live").is_hidden()
     yield page, token
     context.close()

@@ -136,8 +136,13 @@ def login(request: Request, db: Db, now: Now, username: Annotated[str, Form()] =
         return _login_page(request, str(e), shown, 401)
     response = RedirectResponse("/console", status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/",
-                        secure=request.app.state.settings.cookie_secure)
+                        secure=_secure(request))
     return response
+
+
+def _secure(request: Request) -> bool:
+    """Secure cookies when configured, and always when the request came over TLS."""
+    return request.app.state.settings.cookie_secure or request.url.scheme == "https"
 
 
 @router.post("/logout", include_in_schema=False)
@@ -145,7 +150,7 @@ def logout(request: Request, session: StaffWriting, db: Db, now: Now) -> Respons
     staff_auth.sign_out(db, session, now)
     response = RedirectResponse("/login?reason=signed_out", status_code=303)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict",
-                           secure=request.app.state.settings.cookie_secure)
+                           secure=_secure(request))
     return response
 
 
@@ -240,6 +245,22 @@ def resolve(alert_id: str, body: ResolveBody, request: Request, session: StaffWr
                 lambda: store.resolve_alert(db, number, session.username, body.outcome,
                                             note, now),
                 {"outcome": body.outcome})
+
+
+def admin_session(session: Staff) -> StaffSession:
+    """As api_session, for admins only: receptionists get a 403 saying so."""
+    if session.role != "admin":
+        raise HTTPException(403, "Only an admin can do this; ask your practice manager.")
+    return session
+
+
+Admin = Annotated[StaffSession, Depends(admin_session)]
+
+
+@router.get("/api/v1/console/audit")
+def audit_log(session: Admin, db: Db, limit: int = 200):
+    """The newest audit entries (admins only): who signed in, acted on alerts, changed kiosks."""
+    return {"entries": store.list_audit(db, limit=max(1, min(limit, 5000)))}
 
 
 class WalkInBody(BaseModel):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -125,8 +125,40 @@ TABLES_V1 = [
         detail TEXT NOT NULL DEFAULT '{}')""",
 ]
 
+# Version 2, schedule in and out (issue 6): appointment codes and where each appointment
+# came from (a file import may cancel only what a file import made), normalised first
+# names, push API tokens, and a feed of arrival changes that the push API's
+# `GET /arrivals` pages through. The feed is filled by triggers so that every writer
+# of arrivals (kiosk check-in, console buttons, push API) is seen without knowing it.
+# Merge note: `appointments.code` is the same column the kiosk helper adds; the
+# `arrivals.called_in_at` / `seen_at` columns are the console helper's (store_arrivals).
+SCHEDULE_V2 = [
+    "ALTER TABLE appointments ADD COLUMN code TEXT",
+    "CREATE INDEX IF NOT EXISTS appointments_code ON appointments (code)",
+    "ALTER TABLE appointments ADD COLUMN source TEXT",
+    "CREATE INDEX IF NOT EXISTS appointments_start ON appointments (start)",
+    "ALTER TABLE patients ADD COLUMN norm_first TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE arrivals ADD COLUMN called_in_at TEXT",
+    "ALTER TABLE arrivals ADD COLUMN seen_at TEXT",
+    """CREATE TABLE IF NOT EXISTS api_tokens (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        token_hash TEXT NOT NULL UNIQUE,
+        scope TEXT NOT NULL CHECK (scope IN ('push')),
+        created_at TEXT NOT NULL,
+        revoked_at TEXT)""",
+    """CREATE TABLE IF NOT EXISTS arrival_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        arrival_id INTEGER NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS arrival_changes_arrival ON arrival_changes (arrival_id)",
+    """CREATE TRIGGER IF NOT EXISTS arrivals_feed_insert AFTER INSERT ON arrivals
+        BEGIN INSERT INTO arrival_changes (arrival_id) VALUES (new.id); END""",
+    """CREATE TRIGGER IF NOT EXISTS arrivals_feed_update AFTER UPDATE ON arrivals
+        BEGIN INSERT INTO arrival_changes (arrival_id) VALUES (new.id); END""",
+]
+
 # MIGRATIONS[n] takes a database at version n-1 to version n.
-MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1}
+MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1, 2: SCHEDULE_V2}
 
 
 def open_db(path: str | Path) -> Database:

@@ -165,8 +165,8 @@ def read_text(path: str | Path) -> str:
 
 
 def detect(text: str) -> str:
-    """ "fhir" when the text is a JSON object, else "csv" (content decides, not the name)."""
-    return "fhir" if text.lstrip("\ufeff \t\r\n").startswith("{") else "csv"
+    """ "fhir" when the text is JSON (an object or array), else "csv" (content, not the name)."""
+    return "fhir" if text.lstrip("\ufeff \t\r\n")[:1] in ("{", "[") else "csv"
 
 
 @dataclass(frozen=True)

@@ -138,8 +138,8 @@ def lookup(db: Database, last_name: str, dob: date | str, today: date) -> list[d
     Arrived patients still match: checking in again just returns their arrival.
     """
     key = normalise(last_name)
-    if not key:
-        return []
+    if not key or not str(dob):
+        return []  # "" is "no date of birth known": such appointments check in by code only
     first, after = _day_range(today)
     rows = db.query(_APPOINTMENT + " WHERE p.norm_last = ? AND p.dob = ? AND a.status = 'booked'"
                     " AND a.start >= ? AND a.start < ? ORDER BY a.start, a.id",

@@ -17,7 +17,7 @@ def bar(done: int, total: int, width: int = WIDTH) -> str:
 class ProgressBar:
     """Call with (done, total) per item; draws at most once per percent, then `finish()`."""
 
-    def __init__(self, stream: TextIO, label: str = "rows"):
+    def __init__(self, stream: TextIO, label: str = "records"):
         self.stream = stream
         self.label = label
         self._shown = -1

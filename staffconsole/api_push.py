@@ -163,6 +163,8 @@ def _public(found: dict) -> dict:
 def put_appointment(external_id: ExternalId, body: AppointmentIn, request: Request,
                     response: Response, token: Token, db: Db) -> dict:
     """Add or replace one appointment by your id; sending the same again changes nothing."""
+    if not external_id.strip():
+        raise HTTPException(422, "external_id must not be blank")
     timezone = request.app.state.settings.clinic_timezone
     values = {"external_id": external_id.strip(), "first_name": body.first_name,
               "last_name": body.last_name, "dob": body.dob or "",

@@ -114,6 +114,10 @@ def cmd_import_schedule(args) -> int:
     finally:
         if bar:
             bar.finish()
+    store.add_audit(db, CLI_ACTOR, "schedule.import", os.path.basename(args.file),
+                    {"kind": report.kind, "day": day.isoformat(), "added": report.added,
+                     "changed": report.changed, "rejected": len(report.rejected),
+                     "cancelled": report.cancelled}, utcnow())
     for line in report.problems():
         print(line, file=sys.stderr)
     if report.cancelled:
@@ -136,8 +140,14 @@ def _quiet(done: int, total: int) -> None:
     return None
 
 
+CLI_ACTOR = "cli"  # audit actor for admin commands run on the server itself
+
+
 def cmd_apitoken_add(args) -> int:
-    token = api_tokens.add_token(_db(args), args.name, "push", utcnow())
+    db = _db(args)
+    token = api_tokens.add_token(db, args.name, "push", utcnow())
+    store.add_audit(db, CLI_ACTOR, "apitoken.add", " ".join(args.name.split()),
+                    {"scope": "push"}, utcnow())
     print(f"API token {' '.join(args.name.split())!r} added (scope push). Give it to the "
           "practice system as 'Authorization: Bearer <token>'.")
     print("It is shown only this once; if it is lost, revoke it and add another.")
@@ -146,7 +156,9 @@ def cmd_apitoken_add(args) -> int:
 
 
 def cmd_apitoken_revoke(args) -> int:
-    found = api_tokens.revoke_token(_db(args), args.name, utcnow())
+    db = _db(args)
+    found = api_tokens.revoke_token(db, args.name, utcnow())
+    store.add_audit(db, CLI_ACTOR, "apitoken.revoke", found["name"], {}, utcnow())
     print(f"API token {found['name']!r} revoked: it no longer works.")
     return 0
 

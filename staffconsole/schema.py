@@ -138,6 +138,7 @@ SCHEDULE_V2 = [
     "ALTER TABLE appointments ADD COLUMN source TEXT",
     "CREATE INDEX IF NOT EXISTS appointments_start ON appointments (start)",
     "ALTER TABLE patients ADD COLUMN norm_first TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX IF NOT EXISTS patients_exact ON patients (last_name, dob)",
     "ALTER TABLE arrivals ADD COLUMN called_in_at TEXT",
     "ALTER TABLE arrivals ADD COLUMN seen_at TEXT",
     """CREATE TABLE IF NOT EXISTS api_tokens (
@@ -155,6 +156,7 @@ SCHEDULE_V2 = [
         BEGIN INSERT INTO arrival_changes (arrival_id) VALUES (new.id); END""",
     """CREATE TRIGGER IF NOT EXISTS arrivals_feed_update AFTER UPDATE ON arrivals
         BEGIN INSERT INTO arrival_changes (arrival_id) VALUES (new.id); END""",
+    "INSERT INTO arrival_changes (arrival_id) SELECT id FROM arrivals ORDER BY id",
 ]
 
 # MIGRATIONS[n] takes a database at version n-1 to version n.

@@ -213,3 +213,28 @@ def test_the_push_api_is_in_the_openapi_document(client):
     assert {"put", "get", "delete"} <= set(paths["/api/v1/appointments/{external_id}"])
     assert "get" in paths["/api/v1/arrivals"]
     assert "post" in paths["/api/v1/arrivals/{arrival_id}/status"]
+
+
+def test_arrivals_from_before_the_upgrade_are_in_the_feed(tmp_path):
+    from staffconsole import arrival_feed, schema
+
+    db = schema.open_db(tmp_path / "v1.db")
+    with schema.write(db):
+        for statement in schema.TABLES_V1:
+            db.execute(statement)
+        db.execute("PRAGMA user_version = 1")
+        db.execute("INSERT INTO patients (first_name, last_name, dob, norm_last) "
+                   "VALUES ('Ana', 'Lee', '1990-01-01', 'lee')")
+        db.execute("INSERT INTO appointments (external_id, patient_id, start, provider) "
+                   "VALUES ('old-1', 1, '2026-11-22T10:00', 'Dr. Lee')")
+        db.execute("INSERT INTO arrivals (appointment_id, arrived_at, ticket) "
+                   "VALUES (1, '2026-11-22T09:55:00.000000+00:00', 1)")
+    schema.ensure_schema(db)
+    page = arrival_feed.changes(db, since="2026-11-22T00:00:00.000000+00:00")
+    assert [a["appointment"] for a in page["arrivals"]] == ["old-1"] and page["cursor"] == "1"
+    db.close()
+
+
+def test_blank_external_id_is_refused(client, push):
+    r = client.put("/api/v1/appointments/%20", json=BODY, headers=push)
+    assert r.status_code == 422 and "blank" in r.json()["detail"]

@@ -43,6 +43,10 @@ def test_date_map_and_cancellation_from_the_command_line(db, tmp_path):
     second = cli(db, *args)
     assert "Cancelled (no longer in the schedule): m2" in second.stdout
     assert statuses(db) == {"m1": "booked", "m2": "cancelled", "m9": "booked"}
+    with sqlite3.connect(db) as conn:
+        audited = conn.execute("SELECT actor, action, target FROM audit").fetchall()
+    conn.close()
+    assert audited == [("cli", "schedule.import", "export.csv")] * 2
 
 
 def test_fhir_is_recognised_by_content_and_progress_drawn_when_asked(db, tmp_path):
@@ -81,3 +85,7 @@ def test_apitoken_add_prints_the_token_alone_on_its_last_line(db):
     again = cli(db, "apitoken", "add", "Acme PMS", check=False)
     assert again.returncode == 1 and "already exists" in again.stderr
     assert "revoked" in cli(db, "apitoken", "revoke", "Acme PMS").stdout
+    with sqlite3.connect(db) as conn:
+        audited = conn.execute("SELECT action, target FROM audit ORDER BY id").fetchall()
+    conn.close()
+    assert audited == [("apitoken.add", "Acme PMS"), ("apitoken.revoke", "Acme PMS")]

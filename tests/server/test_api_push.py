@@ -1,6 +1,8 @@
 """Push API in-process: its own tokens, idempotent upserts, cancellation, the arrivals feed."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from server.seed import NOW, TODAY
 
 from staffconsole import api_tokens, store
@@ -18,6 +20,20 @@ def push_token(app_db):
 @pytest.fixture
 def push(push_token):
     return {"Authorization": f"Bearer {push_token}"}
+
+
+@pytest.fixture(scope="module")
+def settings_for_fuzz(tmp_path_factory):
+    """One database and token for every generated example (hypothesis reuses fixtures)."""
+    from staffconsole.config import load_settings
+    from staffconsole.schema import ensure_schema, open_db
+
+    path = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
+    db = open_db(path)
+    ensure_schema(db)
+    token = api_tokens.add_token(db, "Fuzzer", "push", NOW)
+    db.close()
+    return load_settings(environ={}, overrides={"db_path": str(path)}), token
 
 
 def audit(db):
@@ -238,3 +254,26 @@ def test_arrivals_from_before_the_upgrade_are_in_the_feed(tmp_path):
 def test_blank_external_id_is_refused(client, push):
     r = client.put("/api/v1/appointments/%20", json=BODY, headers=push)
     assert r.status_code == 422 and "blank" in r.json()["detail"]
+
+
+VALUE = st.none() | st.booleans() | st.integers() | st.text(max_size=30) | st.sampled_from(
+    ["1957-11-30", f"{DAY}T10:30", "2026-11-22T09:30:00Z", "booked", "cancelled", ""])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.dictionaries(st.sampled_from([*BODY, "status", "code", "other"]), VALUE, max_size=4),
+       st.text(alphabet=st.characters(codec="utf-8", exclude_characters="/?#%",
+                                      exclude_categories=["Cs", "Cc"]), min_size=1, max_size=70))
+def test_any_body_or_id_is_answered_with_a_reason_never_a_500(settings_for_fuzz, change,
+                                                               external_id):
+    app_settings, token = settings_for_fuzz
+    from fastapi.testclient import TestClient
+
+    from staffconsole.app import create_app
+
+    with TestClient(create_app(app_settings, staff=False)) as client:
+        r = client.put(f"/api/v1/appointments/{external_id}", json={**BODY, **change},
+                       headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code in (200, 201, 422), r.text
+    if r.status_code == 422:
+        assert r.json()["detail"]

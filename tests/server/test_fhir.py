@@ -5,9 +5,12 @@ import json
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from support import SHARED
 
-from staffconsole import schedule, store
+from staffconsole import fhir, schedule, store
+from staffconsole.schema import ensure_schema, open_db
 
 SPEC = SHARED / "data" / "fhir" / "spec-examples-bundle.json"
 MELBOURNE = schedule.Options(timezone="Australia/Melbourne")  # the examples' patient is in Vic
@@ -160,3 +163,45 @@ def test_a_single_appointment_resource_is_accepted(fresh_db):
                                   schedule.Options(timezone="UTC"))
     assert report.added == 1
     assert "Patient/example is not in the bundle" in report.problems()[0]
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                    lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
+FIELDS = ["id", "status", "start", "identifier", "participant", "contained", "resourceType"]
+ACTOR_FIELDS = ["reference", "display", "type"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(FIELDS), JSON, max_size=3),
+       st.dictionaries(st.sampled_from(ACTOR_FIELDS), JSON, max_size=2))
+def test_any_shape_of_appointment_is_read_or_reported_never_a_crash(changes, actor_changes):
+    bundle = spec_bundle()
+    appointment = bundle["entry"][0]["resource"]
+    appointment.update(changes)
+    participants = appointment.get("participant")
+    if isinstance(participants, list) and participants and isinstance(participants[0], dict):
+        actor = participants[0].get("actor")
+        if isinstance(actor, dict):
+            actor.update(actor_changes)
+    try:
+        total, items = fhir.read_bundle(bundle, "fuzz.json", "UTC")
+    except schedule.ScheduleError:
+        return
+    parsed = list(items)
+    assert len(parsed) == total == 3
+    first = parsed[0]
+    if appointment.get("resourceType") == "Appointment":
+        # Exactly one outcome: imported, rejected with a reason, or skipped with a warning.
+        assert [first.booking is not None, first.reason is not None,
+                first.booking is None and first.reason is None and bool(first.warning)
+                ].count(True) == 1
+    if first.booking:
+        assert first.booking.external_id and len(first.booking.start) >= 16
+        db = open_db(":memory:")
+        try:
+            ensure_schema(db)
+            report = schedule.apply(db, parsed, None)
+            assert report.added + len(report.rejected) == 2  # this one and the other example
+        finally:
+            db.close()

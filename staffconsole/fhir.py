@@ -138,9 +138,10 @@ def _list(value, what: str) -> list:
 
 def _ids(resource: dict) -> tuple[str | None, str | None]:
     """(external_id, code) from the resource id and its identifiers; bad ones are ignored."""
-    identifiers = [i for i in (resource.get("identifier") or [])
-                   if isinstance(resource.get("identifier"), list) and isinstance(i, dict)
-                   and isinstance(i.get("value"), str) and 0 < len(i["value"].strip()) <= MAX_ID]
+    given = resource.get("identifier")
+    identifiers = [i for i in (given if isinstance(given, list) else [])
+                   if isinstance(i, dict) and isinstance(i.get("value"), str)
+                   and 0 < len(i["value"].strip()) <= MAX_ID]
     ranked = sorted(identifiers, key=lambda i: {"official": 0, "usual": 1}.get(i.get("use"), 2))
     code = ranked[0]["value"].strip() if ranked else None
     own = resource.get("id")

@@ -23,8 +23,11 @@ def push(push_token):
 
 
 @pytest.fixture(scope="module")
-def settings_for_fuzz(tmp_path_factory):
-    """One database and token for every generated example (hypothesis reuses fixtures)."""
+def fuzz_client(tmp_path_factory):
+    """One app, database and token for every generated example (hypothesis reuses fixtures)."""
+    from fastapi.testclient import TestClient
+
+    from staffconsole.app import create_app
     from staffconsole.config import load_settings
     from staffconsole.schema import ensure_schema, open_db
 
@@ -33,7 +36,9 @@ def settings_for_fuzz(tmp_path_factory):
     ensure_schema(db)
     token = api_tokens.add_token(db, "Fuzzer", "push", NOW)
     db.close()
-    return load_settings(environ={}, overrides={"db_path": str(path)}), token
+    app = create_app(load_settings(environ={}, overrides={"db_path": str(path)}), staff=False)
+    with TestClient(app) as client:
+        yield client, {"Authorization": f"Bearer {token}"}
 
 
 def audit(db):
@@ -265,16 +270,10 @@ VALUE = st.none() | st.booleans() | st.integers() | st.text(max_size=30) | st.sa
        st.text(alphabet=st.characters(codec="utf-8", exclude_characters="/?#%",
                                       exclude_categories=["Cs", "Cc"]), min_size=1, max_size=70)
        .filter(lambda text: text.strip(".")))  # "." and ".." are path steps, not ids
-def test_any_body_or_id_is_answered_with_a_reason_never_a_500(settings_for_fuzz, change,
+def test_any_body_or_id_is_answered_with_a_reason_never_a_500(fuzz_client, change,
                                                                external_id):
-    app_settings, token = settings_for_fuzz
-    from fastapi.testclient import TestClient
-
-    from staffconsole.app import create_app
-
-    with TestClient(create_app(app_settings, staff=False)) as client:
-        r = client.put(f"/api/v1/appointments/{external_id}", json={**BODY, **change},
-                       headers={"Authorization": f"Bearer {token}"})
+    client, push = fuzz_client
+    r = client.put(f"/api/v1/appointments/{external_id}", json={**BODY, **change}, headers=push)
     assert r.status_code in (200, 201, 422), r.text
     if r.status_code == 422:
         assert r.json()["detail"]

@@ -1,10 +1,14 @@
 """`staffconsole import-schedule` and `apitoken` as real processes."""
 
+import os
+import pty
+import select
 import sqlite3
+import subprocess
 from datetime import date
 
 import pytest
-from support import SHARED, run_cli
+from support import SHARED, console_script, run_cli
 
 HEADER = "external_id,first_name,last_name,dob,start,provider\n"
 TODAY = date.today().isoformat()
@@ -89,3 +93,42 @@ def test_apitoken_add_prints_the_token_alone_on_its_last_line(db):
         audited = conn.execute("SELECT action, target FROM audit ORDER BY id").fetchall()
     conn.close()
     assert audited == [("apitoken.add", "Acme PMS"), ("apitoken.revoke", "Acme PMS")]
+
+
+def _run_with_stderr_on_a_terminal(args: list[str]) -> tuple[int, str]:
+    """Run the command with a pty as stderr (as a person at a terminal); its stderr text."""
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.Popen([console_script("staffconsole"), *args], stdout=subprocess.DEVNULL,
+                                stderr=slave, stdin=subprocess.DEVNULL)
+        os.close(slave)
+        slave = None
+        seen = b""
+        while True:
+            ready, _, _ = select.select([master], [], [], 30)
+            if not ready:
+                break
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the pty closes when the process exits
+                break
+            if not chunk:
+                break
+            seen += chunk
+        return proc.wait(30), seen.decode("utf-8", "replace")
+    finally:
+        os.close(master)
+        if slave is not None:
+            os.close(slave)
+
+
+def test_large_files_draw_a_bar_only_on_a_terminal(db, tmp_path):
+    path = tmp_path / "large.csv"
+    rows = "".join(f"r{i},Maria,Okafor{i},1980-02-04,{TODAY}T{8 + i % 9:02d}:{i % 60:02d},Dr. Lee\n"
+                   for i in range(5000))
+    path.write_text(HEADER + rows, encoding="utf-8")
+    quiet = cli(db, "import-schedule", str(path))
+    assert "5000 added" in quiet.stdout and quiet.stderr == ""
+    code, stderr = _run_with_stderr_on_a_terminal(["import-schedule", str(path), "--db", db])
+    assert code == 0
+    assert "\r[" in stderr and "100%  5000/5000 records" in stderr

@@ -242,17 +242,17 @@ def arrivals(token: Token, db: Db,
 
 
 @router.post("/arrivals/{arrival_id}/status", response_model=StatusOut,
-             responses={404: {"description": "no arrival with this id"}})
+             responses={404: {"description": "no arrival with this id"},
+                        409: {"description": "a move backwards (seen -> called_in)"}})
 def arrival_status(arrival_id: Annotated[int, Path(ge=1, le=2**62)], body: StatusIn,
                    request: Request, token: Token, db: Db) -> dict:
     """The patient was called in or seen: the console's lobby board and long-wait alert follow."""
-    now = utcnow()
-    try:
-        arrival = store_arrivals.set_status(db, arrival_id, body.status, token["name"], now)
+    try:  # set_status audits the move under the token's name
+        arrival = store_arrivals.set_status(db, arrival_id, body.status, token["name"], utcnow())
     except store.NotFound as e:
         raise HTTPException(404, str(e)) from None
-    store.add_audit(db, token["name"], f"arrival.{body.status}", str(arrival_id),
-                    {"via": "push api"}, now)
+    except store.Conflict as e:
+        raise HTTPException(409, str(e)) from None
     request.app.state.hub.notify()
     return {key: arrival[key] for key in ("id", "status", "called_in_at", "seen_at")}
 

@@ -7,6 +7,7 @@ committed arrival or alert survive power loss, which is the promise.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -199,6 +200,18 @@ def write(db: Database) -> Iterator[Database]:
     db.conn.commit()
 
 
+_ADD_COLUMN = re.compile(r"\s*ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)", re.IGNORECASE)
+
+
+def _column_exists(db: Database, statement: str) -> bool:
+    """True for an `ALTER TABLE t ADD COLUMN c` whose column is already there."""
+    match = _ADD_COLUMN.match(statement)
+    if not match:
+        return False
+    table, column = match.groups()
+    return column in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+
+
 def schema_version(db: Database) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
@@ -213,6 +226,8 @@ def ensure_schema(db: Database) -> None:
                 f"({SCHEMA_VERSION}); upgrade Seen")
         for target in range(version + 1, SCHEMA_VERSION + 1):
             for statement in MIGRATIONS[target]:
+                if _column_exists(db, statement):
+                    continue  # added by another part's migration already
                 db.execute(statement)
             db.execute(f"PRAGMA user_version = {target}")
 

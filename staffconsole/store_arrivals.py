@@ -1,7 +1,9 @@
 """Arrivals after check-in: called in, then seen. (Minimal version from the schedule helper.)
 
 Merge note: the console helper owns this module and writes the full version with this
-same `set_status(db, arrival_id, status, by, now)` signature; the push API calls it.
+same `set_status(db, arrival_id, status, by, now)` signature and the same behaviour
+(forward moves only, repeats harmless, audited as `by`, long_wait alert closed); the
+push API calls it. Take the console helper's file.
 """
 
 from __future__ import annotations
@@ -11,31 +13,46 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from staffconsole.clock import iso
-from staffconsole.errors import Invalid, NotFound
+from staffconsole.errors import Conflict, Invalid, NotFound
 from staffconsole.schema import first_row, write
+from staffconsole.store import add_audit
 
-STATUSES = ("called_in", "seen")
+# Moves allowed; "seen" may skip "called_in" (the clinician fetched the patient).
+MOVES = {"waiting": ("called_in", "seen"), "called_in": ("seen",), "seen": ()}
 
 
 def arrival_cause(arrival_id: int) -> str:
     return f"arrival:{arrival_id}"
 
 
+def _arrival(db: Database, arrival_id: int) -> dict:
+    found = first_row(db, "SELECT * FROM arrivals WHERE id = ?", [arrival_id])
+    if found is None:
+        raise NotFound(f"no arrival with id {arrival_id}")
+    return found
+
+
 def set_status(db: Database, arrival_id: int, status: str, by: str, now: datetime) -> dict:
-    """Mark an arrival called in or seen (first time kept) and close its long_wait alert."""
-    if status not in STATUSES:
-        raise Invalid(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
-    column = f"{status}_at"
+    """Move an arrival to `called_in` or `seen`; audited; ends its long_wait alert.
+
+    Repeating the current status returns the arrival unchanged; going backwards is
+    a Conflict, an unknown status Invalid.
+    """
+    if status not in ("called_in", "seen"):
+        raise Invalid(f"status must be called_in or seen, not {status!r}")
+    stamp = iso(now)
     with write(db):
-        found = first_row(db, "SELECT id FROM arrivals WHERE id = ?", [arrival_id])
-        if found is None:
-            raise NotFound(f"no arrival with id {arrival_id}")
-        # Only a real change is written, so the arrival feed does not repeat itself.
-        db.execute(f"UPDATE arrivals SET status = ?, {column} = coalesce({column}, ?) "
-                   f"WHERE id = ? AND (status != ? OR {column} IS NULL)",
-                   [status, iso(now), arrival_id, status])
+        arrival = _arrival(db, arrival_id)
+        if arrival["status"] == status:
+            return arrival
+        if status not in MOVES[arrival["status"]]:
+            raise Conflict(f"arrival {arrival_id} is already {arrival['status'].replace('_', ' ')}")
+        db.execute(f"UPDATE arrivals SET status = ?, {status}_at = ?, "
+                   "called_in_at = coalesce(called_in_at, ?) WHERE id = ?",
+                   [status, stamp, stamp, arrival_id])
         db.execute("UPDATE alerts SET status = 'resolved', resolved_by = ?, resolved_at = ?, "
-                   "outcome = 'other', note = ? WHERE kind = 'long_wait' AND cause = ? "
+                   "updated_at = ?, outcome = ? WHERE kind = 'long_wait' AND cause = ? "
                    "AND status != 'resolved'",
-                   [by, iso(now), status.replace("_", " "), arrival_cause(arrival_id)])
-        return first_row(db, "SELECT * FROM arrivals WHERE id = ?", [arrival_id])
+                   [by, stamp, stamp, status, arrival_cause(arrival_id)])
+        add_audit(db, by, f"arrival.{status}", arrival_cause(arrival_id), {}, now)
+        return _arrival(db, arrival_id)

@@ -201,10 +201,16 @@ def test_arrivals_feed_with_a_cursor_misses_nothing(client, app_db, push, auth):
     page = client.get(f"/api/v1/arrivals?cursor={page['cursor']}&limit=1", headers=push).json()
     assert [(a["id"], a["status"]) for a in page["arrivals"]] == [(first, "called_in")]
     assert page["more"] is False
-    assert ("Acme PMS", "arrival.called_in", str(first)) in audit(app_db)
+    assert ("Acme PMS", "arrival.called_in", f"arrival:{first}") in audit(app_db)
 
     seen = client.post(f"/api/v1/arrivals/{first}/status", json={"status": "seen"}, headers=push)
     assert seen.json()["status"] == "seen" and seen.json()["seen_at"]
+    same = client.post(f"/api/v1/arrivals/{first}/status", json={"status": "seen"}, headers=push)
+    assert same.status_code == 200 and same.json() == seen.json()
+    back = client.post(f"/api/v1/arrivals/{first}/status", json={"status": "called_in"},
+                       headers=push)
+    assert back.status_code == 409 and "already seen" in back.json()["detail"]
+    assert [a[1] for a in audit(app_db)].count("arrival.seen") == 1
 
 
 @pytest.mark.parametrize("query, words", [

@@ -269,3 +269,20 @@ def test_any_csv_body_is_imported_or_reported_never_a_crash(table):
         assert all(isinstance(where, int) and where >= 2 for where, _ in report.rejected)
     finally:
         db.close()
+
+
+def test_upgrade_tolerates_columns_another_migration_already_added(tmp_path):
+    from staffconsole import schema
+
+    db = open_db(tmp_path / "v1.db")
+    try:
+        with schema.write(db):
+            for statement in schema.TABLES_V1:
+                db.execute(statement)
+            db.execute("ALTER TABLE appointments ADD COLUMN code TEXT")  # e.g. the kiosk part's
+            db.execute("PRAGMA user_version = 1")
+        ensure_schema(db)
+        assert schema.schema_version(db) == schema.SCHEMA_VERSION
+        assert {"code", "source"} <= {c.name for c in db["appointments"].columns}
+    finally:
+        db.close()

@@ -84,7 +84,7 @@ def parse_row(row: dict, options: Options | None = None) -> Booking:
     status = (row.get("status") or "booked").strip().lower() or "booked"
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}")
-    code = " ".join((row.get("code") or "").split()) or None
+    code = "".join((row.get("code") or "").split()) or None  # as the kiosk part reads it
     if code and len(code) > MAX_ID:
         raise ValueError(f"code is longer than {MAX_ID} characters")
     timespec = "seconds" if start.second else "minutes"

@@ -1,7 +1,8 @@
 """Import the day's appointments from a CSV export of the practice system.
 
 Columns: external_id, first_name, last_name, dob, start, provider (and optionally
-status: booked or cancelled). Dates are ISO (`1980-02-04`); `start` is a
+status: booked or cancelled; code: the appointment code a patient may type or scan at
+the kiosk, which defaults to the external_id). Dates are ISO (`1980-02-04`); `start` is a
 clinic-local ISO date-time without an offset (`2026-11-22T10:30`). A bad row is
 reported as "line N: reason" and skipped; good rows are upserted by external_id,
 so importing the same file again changes nothing. Reasons never quote a
@@ -75,11 +76,14 @@ def parse_row(row: dict) -> dict:
     status = (row.get("status") or "booked").strip().lower() or "booked"
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+    code = "".join((row.get("code") or "").split()) or None
+    if code is not None and len(code) > MAX_ID:
+        raise ValueError(f"code is longer than {MAX_ID} characters")
     timespec = "seconds" if start.second else "minutes"
     return {"external_id": _text(row, "external_id", MAX_ID),
             "first_name": _text(row, "first_name"), "last_name": _text(row, "last_name"),
             "dob": dob.isoformat(), "start": start.isoformat(timespec=timespec),
-            "provider": _text(row, "provider"), "status": status}
+            "provider": _text(row, "provider"), "status": status, "code": code}
 
 
 def read_text(path: str | Path) -> str:

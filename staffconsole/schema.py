@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -125,8 +125,13 @@ TABLES_V1 = [
         detail TEXT NOT NULL DEFAULT '{}')""",
 ]
 
+# Version 2: an optional appointment code (printed on letters, typed or scanned at the kiosk).
+APPOINTMENT_CODE_V2 = [
+    "ALTER TABLE appointments ADD COLUMN code TEXT",
+]
+
 # MIGRATIONS[n] takes a database at version n-1 to version n.
-MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1}
+MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1, 2: APPOINTMENT_CODE_V2}
 
 
 def open_db(path: str | Path) -> Database:

@@ -25,7 +25,8 @@ def _day_range(today: date) -> tuple[str, str]:
 
 
 def upsert_appointment(db: Database, *, external_id: str, first_name: str, last_name: str,
-                       dob: str, start: str, provider: str, status: str = "booked") -> str:
+                       dob: str, start: str, provider: str, status: str = "booked",
+                       code: str | None = None) -> str:
     """Add or update one appointment by external_id: "added", "changed" or "unchanged"."""
     if status not in STATUSES:
         raise ValueError(f"status must be one of {STATUSES}")
@@ -39,18 +40,19 @@ def upsert_appointment(db: Database, *, external_id: str, first_name: str, last_
         else:
             patient_id = patient["id"]
         wanted = {"patient_id": patient_id, "start": start, "provider": provider,
-                  "status": status}
+                  "status": status, "code": code}
         existing = first_row(db, "SELECT * FROM appointments WHERE external_id = ?",
                              [external_id])
         if existing is None:
             db.execute("INSERT INTO appointments (external_id, patient_id, start, provider, "
-                       "status) VALUES (?, ?, ?, ?, ?)",
-                       [external_id, patient_id, start, provider, status])
+                       "status, code) VALUES (?, ?, ?, ?, ?, ?)",
+                       [external_id, patient_id, start, provider, status, code])
             return "added"
         if all(existing[key] == value for key, value in wanted.items()):
             return "unchanged"
-        db.execute("UPDATE appointments SET patient_id = ?, start = ?, provider = ?, status = ? "
-                   "WHERE id = ?", [patient_id, start, provider, status, existing["id"]])
+        db.execute("UPDATE appointments SET patient_id = ?, start = ?, provider = ?, status = ?, "
+                   "code = ? WHERE id = ?",
+                   [patient_id, start, provider, status, code, existing["id"]])
         return "changed"
 
 
@@ -84,6 +86,23 @@ def lookup(db: Database, last_name: str, dob: date | str, today: date) -> list[d
     rows = db.query(_APPOINTMENT + " WHERE p.norm_last = ? AND p.dob = ? AND a.status = 'booked'"
                     " AND a.start >= ? AND a.start < ? ORDER BY a.start, a.id",
                     [key, str(dob), first, after])
+    return [_match(appointment) for appointment in rows]
+
+
+def normalise_code(code: str) -> str:
+    """The matching key of an appointment code: no spaces, upper case ("ab 12" -> "AB12")."""
+    return "".join(code.split()).upper()
+
+
+def lookup_code(db: Database, code: str, today: date) -> list[dict]:
+    """Today's booked appointment with this code (or, lacking a code, this external_id)."""
+    key = normalise_code(code)
+    if not key:
+        return []
+    first, after = _day_range(today)
+    rows = db.query(_APPOINTMENT + " WHERE upper(replace(coalesce(a.code, a.external_id), ' ', ''))"
+                    " = ? AND a.status = 'booked' AND a.start >= ? AND a.start < ?"
+                    " ORDER BY a.start, a.id", [key, first, after])
     return [_match(appointment) for appointment in rows]
 
 

@@ -1,8 +1,8 @@
-"""The numeric keypad for the date of birth: 0-9 and backspace, up to 8 digits."""
+"""The numeric keypad for the date of birth (up to 8 digits) or a phone number: 0-9, Delete."""
 
 from __future__ import annotations
 
-from kivy.properties import StringProperty
+from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.dob import DIGITS
@@ -15,6 +15,7 @@ class DigitKeypad(GridLayout):
     """Edits `digits`; keys have kiosk_id digit_0 ... digit_9 and digit_backspace."""
 
     digits = StringProperty("")
+    max_digits = NumericProperty(DIGITS)  # 8 for a date; more for a phone number
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("cols", 3)
@@ -34,7 +35,7 @@ class DigitKeypad(GridLayout):
     def press(self, digit: str | None) -> None:
         if digit is None:
             self.digits = self.digits[:-1]
-        elif len(self.digits) < DIGITS:
+        elif len(self.digits) < self.max_digits:
             self.digits += digit
 
     def clear(self) -> None:

@@ -20,12 +20,25 @@ class WalkInScreen(KioskScreen):
         self.phone = flow.phone
         self.select("first_name")
 
+    def on_kv_post(self, _base_widget) -> None:
+        # ids are weak references: keep the pads alive while out of the tree.
+        self._pads = tuple(self.ids[name].__self__ for name in ("keyboard", "keypad_box", "keypad"))
+        self.ids.pad_area.remove_widget(self.ids.keypad_box)  # letters first
+
     def select(self, field: str) -> None:
+        # Only one pad is in the tree: a hidden one would still catch touches.
         self.field = field
+        keyboard, keypad_box, keypad = self._pads
+        area = self.ids.pad_area.__self__
+        shown, hidden = (keypad_box, keyboard) if field == "phone" else (keyboard, keypad_box)
+        if hidden.parent is area:
+            area.remove_widget(hidden)
+        if shown.parent is None:
+            area.add_widget(shown)
         if field == "phone":
-            self.ids.keypad.digits = self.phone
+            keypad.digits = self.phone
         else:
-            self.ids.keyboard.text = getattr(self, field)
+            keyboard.text = getattr(self, field)
 
     def keyed(self, text: str) -> None:
         setattr(self, self.field, text)
@@ -35,6 +48,7 @@ class WalkInScreen(KioskScreen):
 
     def clear(self) -> None:
         self.first_name = self.last_name = self.phone = ""
-        self.ids.keyboard.clear()
-        self.ids.keypad.clear()
-        self.field = "first_name"
+        keyboard, _keypad_box, keypad = self._pads
+        keyboard.clear()
+        keypad.clear()
+        self.select("first_name")

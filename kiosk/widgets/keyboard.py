@@ -11,7 +11,8 @@ from __future__ import annotations
 from kivy.properties import BooleanProperty, OptionProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
-from kiosk.widgets.buttons import BigButton
+from kiosk.i18n import N_
+from kiosk.widgets.buttons import BigButton, WordKey
 
 DIGIT_ROW = "1234567890"
 LETTER_ROWS = ("QWERTYUIOP", "ASDFGHJKL'", "ZXCVBNM-")
@@ -68,15 +69,15 @@ class LetterKeyboard(BoxLayout):
             for char in row:
                 line.add_widget(self._key(key_id(char), char, char))
             if index == len(rows) - 1 and not self.spaces:
-                line.add_widget(self._key("key_backspace", "Delete", None, 2))
+                line.add_widget(self._key("key_backspace", N_("Delete"), None, 2))
         if self.spaces:
             line = self._row()
             if self.page == "letters":
                 line.add_widget(self._key("key_accents", "ÁÉÑ…", "accents", 2))
             else:
                 line.add_widget(self._key("key_letters", "ABC", "letters", 2))
-            line.add_widget(self._key("key_space", "space", " ", 5))
-            line.add_widget(self._key("key_backspace", "Delete", None, 2))
+            line.add_widget(self._key("key_space", N_("space"), " ", 5))
+            line.add_widget(self._key("key_backspace", N_("Delete"), None, 2))
 
     def _row(self) -> BoxLayout:
         line = BoxLayout(spacing=self.spacing)
@@ -84,7 +85,11 @@ class LetterKeyboard(BoxLayout):
         return line
 
     def _key(self, kiosk_id: str, label: str, value: str | None, width: float = 1) -> BigButton:
-        button = BigButton(text=label, kiosk_id=kiosk_id, font_size="34sp", size_hint_x=width)
+        if kiosk_id in ("key_space", "key_backspace"):
+            button = WordKey(word=label, kiosk_id=kiosk_id, font_size="30sp", size_hint_x=width)
+        else:
+            button = BigButton(text=label, kiosk_id=kiosk_id, font_size="34sp",
+                               size_hint_x=width)
         button.bind(on_release=lambda _b: self.press(value))
         return button
 

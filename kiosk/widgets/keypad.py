@@ -6,7 +6,8 @@ from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.dob import DIGITS
-from kiosk.widgets.buttons import BigButton
+from kiosk.i18n import N_
+from kiosk.widgets.buttons import BigButton, WordKey
 
 LAYOUT = ("1", "2", "3", "4", "5", "6", "7", "8", "9", None, "0", "back")
 
@@ -24,7 +25,7 @@ class DigitKeypad(GridLayout):
             if key is None:
                 self.add_widget(BigButton(disabled=True, opacity=0))
             elif key == "back":
-                button = BigButton(text="Delete", kiosk_id="digit_backspace", font_size="28sp")
+                button = WordKey(word=N_("Delete"), kiosk_id="digit_backspace", font_size="28sp")
                 button.bind(on_release=lambda _b: self.press(None))
                 self.add_widget(button)
             else:

@@ -17,6 +17,7 @@ Steps (one dict each, run in order, each on its own clock tick):
                                    USB scanner or keyboard makes), pointer over the window
   {"expect_running": true}         the app has not been asked to stop (after Escape etc.)
   {"check_lockdown": true}         the kiosk Config settings are in force
+  {"font_size": ["help", 36, 99]}  a widget's font size in px is within [min, max]
 A tap sends a real touch down/up through the window (UnitTestTouch), so hit-testing
 runs as for a finger. The result JSON has ok, steps_done, failed_step, error, screen and
 texts (visible on the final screen); the exit status is 0 only when every step passed.
@@ -124,6 +125,12 @@ class Runner:
             return time.monotonic() - self.step_started >= 0.5  # let the keys be handled
         elif "check_lockdown" in step:
             self.check_lockdown()
+        elif "font_size" in step:
+            name, low, high = step["font_size"]
+            widget = find(self.screen, name)
+            if widget is None or not low <= widget.font_size <= high:
+                size = None if widget is None else round(widget.font_size, 1)
+                raise StepFailed(f"font size of {name!r} is {size}, not in [{low}, {high}]")
         elif "keypad" in step:
             for digit in step["keypad"]:
                 self.tap(f"digit_{digit}")

@@ -23,10 +23,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from kiosk_ui.harness import run_scenario, write_config  # noqa: E402
-from support import free_port, wait_for  # noqa: E402
+from kiosk_ui.harness import run_scenario, write_config
+from support import free_port, wait_for
 
-from hardware.simulator import SimulatedPrinter  # noqa: E402
+from hardware.simulator import SimulatedPrinter
 
 DELAY_S = 1.5  # how long the stand-in takes to answer a look-up or a check-in
 MARIA = {"appointment": 1, "display_name": "María O.", "time": "10:30", "provider": "Dr. Lee"}
@@ -94,7 +94,7 @@ def shot(out: Path, name: str) -> dict:
 
 def tour(out: Path) -> list[dict]:
     """Every screen of a normal day, in English, then Spanish with larger text."""
-    s = lambda name: shot(out, name)  # noqa: E731
+    s = lambda name: shot(out, name)
     return [
         {"wait_screen": "welcome"}, s("welcome"),
         {"tap": "start"}, {"type": "Okafor"}, s("identify_name"),
@@ -123,7 +123,7 @@ def tour(out: Path) -> list[dict]:
 
 def faults(out: Path) -> list[dict]:
     """No paper, and nobody watching the console."""
-    s = lambda name: shot(out, name)  # noqa: E731
+    s = lambda name: shot(out, name)
     return [
         {"tap": "start"}, {"type": "Okafor"}, {"tap": "next"}, {"keypad": "04021980"},
         {"tap": "next"}, {"wait_screen": "confirm", "timeout": 10}, {"tap": "yes"},

@@ -12,6 +12,8 @@ LARGE = [33, 40]   # the same at 1.3
 
 
 def test_spanish_and_large_text_then_reset(xvfb_display, kiosk_config, shots, tmp_path):
+    """Also: a clinic that writes dates day first gets DD / MM / YYYY."""
+    kiosk_config.write_text(kiosk_config.read_text() + 'date_order = "DMY"\n')
     steps = [
         {"wait_screen": "welcome"}, {"font_size": ["help", *NORMAL]},
         {"tap": "lang_es"}, {"wait_screen": "identify_name"},
@@ -24,7 +26,9 @@ def test_spanish_and_large_text_then_reset(xvfb_display, kiosk_config, shots, tm
         {"tap": "language"}, {"expect_text": "What is your date of birth?"},
         {"font_size": ["help", *LARGE]},  # the text size stays when the language changes
         {"tap": "language"}, {"expect_text": "¿Cuál es su fecha de nacimiento?"},
-        {"keypad": "04021980"}, {"tap": "next"}, {"wait_screen": "confirm", "timeout": 10},
+        {"expect_text": "DD / MM / YYYY"}, {"keypad": "02041980"},
+        {"expect_text": "02 / 04 / 1980"}, {"tap": "next"},
+        {"wait_screen": "confirm", "timeout": 10},
         {"expect_text": "10:30 con Dr. Lee"}, {"expect_text": "Sí, soy yo"},
         {"tap": "yes"}, {"wait_screen": "done", "timeout": 10},
         {"expect_text": "Listo, María: su llegada está registrada."}, shots("done_es"),

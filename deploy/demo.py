@@ -41,11 +41,12 @@ def write_schedule(path: Path, today: dt.date) -> None:
     start = dt.datetime.combine(today, dt.time(8, 30))
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["external_id", "first_name", "last_name", "dob", "start", "provider"])
+        w.writerow(["external_id", "first_name", "last_name", "dob", "start", "provider",
+                    "code"])
         for i, (first, last, dob, provider) in enumerate(PATIENTS):
             at = start + dt.timedelta(minutes=45 * i)
             w.writerow([f"demo-{today:%Y%m%d}-{i + 1}", first, last, dob,
-                        at.strftime("%Y-%m-%dT%H:%M"), provider])
+                        at.strftime("%Y-%m-%dT%H:%M"), provider, f"A{101 + i}"])
 
 
 def cli(*args: str, input: str | None = None) -> str:
@@ -131,6 +132,7 @@ def main() -> int:
         print(f"  Kiosk config:   {config}")
         print(f"  Printer (sim):  {port}  (receipts in .demo/printer.log)")
         print("  Try: last name 'Okafor', date of birth 02/04/1980 — or tap 'I need help'.")
+        print("  Or the appointment code A101 (typed after 'I have an appointment code').")
         print("  Ctrl-C stops everything.")
         print()
         while all(c.poll() is None for c in children):

@@ -7,27 +7,34 @@ Kivy's window here creates it.
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder
+from kivy.metrics import Metrics
+from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from hardware.printer import open_printer
+from kiosk import i18n
 from kiosk.client import KioskClient
 from kiosk.controller import Controller
 from kiosk.flow import WELCOME, Flow
 from kiosk.heartbeat import Heartbeat
 from kiosk.outbox import Outbox, Sender
 from kiosk.printing import ReceiptPrinter
+from kiosk.scanner import ScanBuffer
 from kiosk.screens import SCREENS
 from kiosk.widgets.keyboard import LetterKeyboard
 from kiosk.widgets.keypad import DigitKeypad
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
+LARGE_TEXT_SCALE = 1.3
+ENTER_KEYS = (13, 271)  # Return, keypad Enter
 
 
 class KivyTimers:
@@ -58,6 +65,8 @@ class KioskApp(App):
     """The patient's check-in screen."""
 
     title = "Seen check-in"
+    language = StringProperty("en")
+    high_contrast = BooleanProperty(False)  # the "Larger text" toggle: bigger and starker
 
     def __init__(self, kiosk_config, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -65,6 +74,7 @@ class KioskApp(App):
         self.flow = Flow()
         self.controller: Controller | None = None
         self.screens: ScreenManager | None = None
+        self.scans = ScanBuffer()
 
     def build(self):
         c = self.kiosk_config
@@ -76,15 +86,45 @@ class KioskApp(App):
         self.receipts = ReceiptPrinter(self.printer, c.clinic_name, c.long_wait_min,
                                        profile=c.printer_profile, width=c.printer_width)
         self.sender = Sender(self.outbox, self.client)
-        self.heartbeat = Heartbeat(self.client, self.printer, c.heartbeat_s)
+        timers = KivyTimers()
+        self.heartbeat = Heartbeat(self.client, self.printer, c.heartbeat_s,
+                                   on_console=lambda live: timers.call_soon(
+                                       lambda: self.controller.console_status(live)))
         self.controller = Controller(self.flow, self.client, self.outbox, self.receipts,
-                                     KivyTimers(), c, show=self.show)
+                                     timers, c, show=self.show, present=self.present)
         self.screens = ScreenManager(transition=NoTransition())
         for name, cls in SCREENS.items():
             self.screens.add_widget(cls(name=name))
-        Window.bind(on_touch_down=self._touched)
+        Window.bind(on_touch_down=self._touched, on_textinput=self._typed,
+                    on_key_down=self._key_down, on_request_close=self._refuse_close)
+        self.present("en", False)
         self.show(WELCOME)
         return self.screens
+
+    def present(self, language: str, large_text: bool) -> None:
+        """Switch the words and the text size of every screen (kv rules watch these)."""
+        i18n.set_language(language)
+        Metrics.fontscale = LARGE_TEXT_SCALE if large_text else 1.0
+        self.high_contrast = large_text
+        self.language = language
+        Window.clearcolor = (0, 0, 0, 1) if large_text else (1, 1, 1, 1)
+
+    def _typed(self, _window, text: str) -> None:
+        self.scans.feed(text, time.monotonic())
+
+    def _key_down(self, _window, key: int, *_args) -> bool:
+        if key in ENTER_KEYS:
+            code = self.scans.enter(time.monotonic())
+            if code:
+                self.controller.scanned(code)
+            return True
+        return key == 27  # Escape: swallowed, never "back" or "exit" on a kiosk
+
+    def _refuse_close(self, *_args, **_kwargs) -> bool:
+        return True  # only stopping the process ends the kiosk; no key or gesture does
+
+    def open_settings(self, *_args) -> bool:
+        return False  # Kivy opens its settings panel on F1; a patient must never see it
 
     def show(self, name: str) -> None:
         """Put the flow's screen up; at welcome, every screen forgets the patient first."""

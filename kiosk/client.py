@@ -118,12 +118,20 @@ class KioskClient:
 
     def lookup(self, session: str, last_name: str, dob: str) -> list[dict]:
         """Today's appointments matching a last name and ISO date of birth."""
-        answer = self._post("lookup", {"session": session, "last_name": last_name, "dob": dob})
+        return self._matches(self._post("lookup", {"session": session, "last_name": last_name,
+                                                   "dob": dob}))
+
+    @staticmethod
+    def _matches(answer: dict) -> list[dict]:
         matches = answer.get("matches")
         if not isinstance(matches, list) or not all(
                 isinstance(m, dict) and isinstance(m.get("appointment"), int) for m in matches):
             raise Unconfirmed("lookup: the answer has no list of matches")
         return matches
+
+    def lookup_code(self, session: str, code: str) -> list[dict]:
+        """Today's appointment for a code typed or scanned at the kiosk."""
+        return self._matches(self._post("lookup", {"session": session, "code": code}))
 
     def checkin(self, session: str, appointment: int) -> dict:
         """The committed arrival for an appointment (the same one when repeated)."""

@@ -42,7 +42,8 @@ class Controller:
     def __init__(self, flow: f.Flow, client, outbox, receipts, timers: Timers, config,
                  show: Callable[[str], None], new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
                  now_iso: Callable[[], str] = utcnow_iso,
-                 run: Callable[[Callable[[], None]], None] = in_thread) -> None:
+                 run: Callable[[Callable[[], None]], None] = in_thread,
+                 present: Callable[[str, bool], None] = lambda _language, _large: None) -> None:
         self.flow = flow
         self.client = client
         self.outbox = outbox
@@ -53,12 +54,38 @@ class Controller:
         self.new_id = new_id
         self.now_iso = now_iso
         self.run = run
+        self.present = present
         self._timer = None
 
     # -- what screens call ---------------------------------------------------------
 
-    def start(self) -> None:
-        self.handle(f.Start(self.new_id()))
+    def start(self, language: str = "en") -> None:
+        self.handle(f.Start(self.new_id(), language))
+
+    def use_code(self) -> None:
+        self.handle(f.UseCode())
+
+    def enter_code(self, code: str) -> None:
+        self.handle(f.EnterCode(code))
+
+    def scanned(self, code: str) -> None:
+        """A code from the scanner; at welcome it starts a session of its own."""
+        self.handle(f.Scanned(code, self.new_id() if self.flow.state == f.WELCOME else None))
+
+    def walk_in_details(self, first_name: str, last_name: str, phone: str = "") -> None:
+        self.handle(f.WalkInDetails(first_name, last_name, phone))
+
+    def set_language(self, language: str) -> None:
+        self.handle(f.SetLanguage(language))
+
+    def toggle_large_text(self) -> None:
+        self.handle(f.ToggleLargeText())
+
+    def console_status(self, live: bool) -> None:
+        self.handle(f.ConsoleStatus(bool(live)))
+
+    def receipt_failed(self, session: str) -> None:
+        self.handle(f.ReceiptFailed(session))
 
     def enter_name(self, text: str) -> None:
         self.handle(f.EnterName(text))
@@ -122,15 +149,23 @@ class Controller:
         elif isinstance(effect, f.Checkin):
             self.run(lambda: self._checkin(effect))
         elif isinstance(effect, f.PrintReceipt):
-            self.receipts.submit(effect.arrival)  # queued: a printer fault never blocks this
+            # Queued: a printer fault never blocks this; a failure comes back to say so.
+            session = self.flow.session
+            self.receipts.submit(effect.arrival, on_failed=lambda: self.timers.call_soon(
+                lambda: self.receipt_failed(session)))
         elif isinstance(effect, f.Show):
             self.show(effect.screen)
+        elif isinstance(effect, f.Present):
+            self.present(effect.language, effect.large_text)
         else:
             raise TypeError(f"unknown effect {effect!r}")
 
     def _lookup(self, effect: f.Lookup) -> None:
         try:
-            matches = self.client.lookup(effect.session, effect.last_name, effect.dob)
+            if effect.code:
+                matches = self.client.lookup_code(effect.session, effect.code)
+            else:
+                matches = self.client.lookup(effect.session, effect.last_name, effect.dob)
             answer = f.LookupOk(tuple(matches), effect.session)
         except ClientError as e:
             log.warning("lookup failed (%s): %s", e.kind, type(e).__name__)

@@ -21,6 +21,8 @@ from typing import Any
 WELCOME = "welcome"
 IDENTIFY_NAME = "identify_name"
 IDENTIFY_DOB = "identify_dob"
+IDENTIFY_CODE = "identify_code"
+WALK_IN = "walk_in"
 LOOKING_UP = "looking_up"
 CHOOSE = "choose"
 CONFIRM = "confirm"
@@ -30,9 +32,14 @@ HANDOFF = "handoff"
 STILL_THERE = "still_there"
 
 STATES = (WELCOME, IDENTIFY_NAME, IDENTIFY_DOB, LOOKING_UP, CHOOSE, CONFIRM, CHECKING_IN, DONE,
-          HANDOFF, STILL_THERE)
+          HANDOFF, STILL_THERE, IDENTIFY_CODE, WALK_IN)
 # Screens where the patient is expected to act, so silence there means they may have left.
-WATCHED = (IDENTIFY_NAME, IDENTIFY_DOB, CHOOSE, CONFIRM)
+WATCHED = (IDENTIFY_NAME, IDENTIFY_DOB, CHOOSE, CONFIRM, IDENTIFY_CODE, WALK_IN)
+# Where a code read by the scanner is taken (it types like a keyboard, ending in Enter).
+SCAN_READY = (IDENTIFY_NAME, IDENTIFY_DOB, IDENTIFY_CODE)
+LANGUAGES = ("en", "es")
+# What a hand-off may tell the desk the patient typed (data.entered), in this order.
+ENTERED_FIELDS = ("first_name", "last_name", "dob", "code", "phone")
 
 HANDOFF_REASONS = ("no_match", "not_me", "help", "timed_out", "offline", "checkin_unconfirmed",
                    "reported_problem", "walk_in")
@@ -44,6 +51,7 @@ FAILURE_KINDS = ("offline", "unconfirmed", "rejected")
 @dataclass(frozen=True)
 class Start:
     session: str
+    language: str = "en"  # the welcome screen's language buttons start in that language
 
 
 @dataclass(frozen=True)
@@ -55,13 +63,62 @@ class EnterName:
 class Typed:
     """What the patient has typed so far, before Next: kept for a hand-off, nothing shown."""
 
-    field: str  # "last_name" or "dob"
+    field: str  # one of ENTERED_FIELDS
     text: str
 
 
 @dataclass(frozen=True)
 class EnterDob:
     dob: str  # ISO YYYY-MM-DD, already checked to be a real date by the keypad
+
+
+@dataclass(frozen=True)
+class UseCode:
+    """The patient has an appointment code to type instead of name and date of birth."""
+
+
+@dataclass(frozen=True)
+class EnterCode:
+    code: str
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """A code read by the barcode/QR scanner; from welcome it needs a new session id."""
+
+    code: str
+    session: str | None = None
+
+
+@dataclass(frozen=True)
+class WalkInDetails:
+    first_name: str
+    last_name: str
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class SetLanguage:
+    language: str
+
+
+@dataclass(frozen=True)
+class ToggleLargeText:
+    pass
+
+
+@dataclass(frozen=True)
+class ConsoleStatus:
+    """Whether anyone watches the staff console (from the heartbeat's answer)."""
+
+    live: bool
+
+
+@dataclass(frozen=True)
+class ReceiptFailed:
+    """The receipt for the session's arrival could not print."""
+
+    session: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +215,7 @@ class Lookup:
     session: str
     last_name: str
     dob: str
+    code: str = ""  # set: look up by code instead of name and date of birth
 
 
 @dataclass(frozen=True)
@@ -176,12 +234,23 @@ class Show:
     screen: str
 
 
-_ANSWERS = (LookupOk, LookupFailed, CheckinOk, CheckinFailed)
+@dataclass(frozen=True)
+class Present:
+    """Language and text size for the screens (at start, on a switch, reset at welcome)."""
+
+    language: str
+    large_text: bool
+
+
+_ANSWERS = (LookupOk, LookupFailed, CheckinOk, CheckinFailed, ReceiptFailed)
 
 # -- the table ------------------------------------------------------------------
 
 # Every screen but hand-off (a person is already coming) has an "I need help" button.
-_HELP = (IDENTIFY_NAME, IDENTIFY_DOB, LOOKING_UP, CHOOSE, CONFIRM, CHECKING_IN, DONE, STILL_THERE)
+_HELP = (IDENTIFY_NAME, IDENTIFY_DOB, LOOKING_UP, CHOOSE, CONFIRM, CHECKING_IN, DONE, STILL_THERE,
+         IDENTIFY_CODE, WALK_IN)
+# Screens of a session, where language and text size can be changed.
+_IN_SESSION = tuple(state for state in STATES if state != WELCOME)
 
 TRANSITIONS: dict[tuple[str, type], str] = {
     (WELCOME, Start): "_start",
@@ -190,6 +259,16 @@ TRANSITIONS: dict[tuple[str, type], str] = {
     (IDENTIFY_NAME, Typed): "_typed",
     (IDENTIFY_DOB, Typed): "_typed",
     (IDENTIFY_NAME, WalkIn): "_walk_in",
+    (IDENTIFY_CODE, WalkIn): "_walk_in",
+    (IDENTIFY_NAME, UseCode): "_use_code",
+    (IDENTIFY_CODE, EnterCode): "_enter_code",
+    (IDENTIFY_CODE, Typed): "_typed",
+    (IDENTIFY_CODE, Back): "_back_to_name",
+    (WELCOME, Scanned): "_scanned_at_welcome",
+    (WALK_IN, Typed): "_typed",
+    (WALK_IN, WalkInDetails): "_walk_in_details",
+    (WALK_IN, Back): "_back_to_name",
+    (DONE, ReceiptFailed): "_receipt_failed",
     (IDENTIFY_DOB, EnterDob): "_enter_dob",
     (IDENTIFY_DOB, Back): "_back_to_name",
     (LOOKING_UP, LookupOk): "_lookup_ok",
@@ -207,6 +286,10 @@ TRANSITIONS: dict[tuple[str, type], str] = {
     (HANDOFF, Finish): "_finish",
     **{(state, Help): "_help" for state in _HELP},
     **{(state, Idle): "_idle" for state in WATCHED},
+    **{(state, Scanned): "_scanned" for state in SCAN_READY},
+    **{(state, SetLanguage): "_set_language" for state in _IN_SESSION},
+    **{(state, ToggleLargeText): "_toggle_large_text" for state in _IN_SESSION},
+    **{(state, ConsoleStatus): "_console_status" for state in STATES},
 }
 
 
@@ -218,11 +301,19 @@ class Flow:
     session: str | None = None
     last_name: str = ""
     dob: str = ""
+    code: str = ""
+    first_name_typed: str = ""  # walk-in only: what the patient typed as first name
+    phone: str = ""
     matches: tuple[dict, ...] = ()
     chosen: dict | None = None
     arrival: dict | None = None
     reason: str | None = None
     covered: str | None = None  # the screen under "Are you still there?"
+    walk_in: bool = False  # the hand-off came from the walk-in screen
+    receipt_failed: bool = False
+    language: str = "en"
+    large_text: bool = False
+    console_live: bool = True  # kept across sessions: it is about the clinic, not the patient
     _effects: list[Any] = field(default_factory=list, repr=False)
 
     def handle(self, event: Any) -> list[Any]:
@@ -246,8 +337,12 @@ class Flow:
 
     @property
     def entered(self) -> dict:
-        return {key: value for key, value in (("last_name", self.last_name), ("dob", self.dob))
-                if value}
+        if self.walk_in:  # the desk's walk-in form: all three, even an empty phone
+            return {"first_name": self.first_name_typed, "last_name": self.last_name,
+                    "phone": self.phone}
+        values = {"first_name": self.first_name_typed, "last_name": self.last_name,
+                  "dob": self.dob, "code": self.code, "phone": self.phone}
+        return {key: value for key, value in values.items() if value}
 
     # -- helpers -------------------------------------------------------------------
 
@@ -266,20 +361,85 @@ class Flow:
                    entered=self.entered)
         self._go(HANDOFF)
 
+    def _refresh(self) -> None:
+        """Show the current screen again (new words or data), without a step event."""
+        self._effects.append(Show(self.state))
+
+    def _present(self, language: str, large_text: bool) -> None:
+        self.language, self.large_text = language, large_text
+        self._effects.append(Present(language, large_text))
+
     def _forget(self) -> None:
         self.session = None
-        self.last_name = self.dob = ""
+        self.last_name = self.dob = self.code = self.first_name_typed = self.phone = ""
         self.matches = ()
         self.chosen = self.arrival = None
         self.reason = self.covered = None
+        self.walk_in = self.receipt_failed = False
 
     # -- steps (named in TRANSITIONS) -------------------------------------------------
 
-    def _start(self, event: Start) -> None:
+    def _begin(self, session: str, language: str = "en") -> None:
         self._forget()
-        self.session = event.session
+        self.session = session
+        self._present(language if language in LANGUAGES else "en", False)
         self._emit("session.started")
+
+    def _start(self, event: Start) -> None:
+        self._begin(event.session, event.language)
         self._go(IDENTIFY_NAME)
+
+    def _use_code(self, event: UseCode) -> None:
+        self._go(IDENTIFY_CODE)
+
+    def _look_up_code(self, code: str) -> None:
+        self.code = code
+        self._go(LOOKING_UP)
+        self._effects.append(Lookup(self.session, "", "", code=code))
+
+    def _enter_code(self, event: EnterCode) -> None:
+        code = "".join(event.code.split())[:64]
+        if code:
+            self._look_up_code(code)
+
+    def _scanned(self, event: Scanned) -> None:
+        code = "".join(event.code.split())[:64]
+        if code:
+            self._look_up_code(code)
+
+    def _scanned_at_welcome(self, event: Scanned) -> None:
+        code = "".join(event.code.split())[:64]
+        if code and event.session:
+            self._begin(event.session)
+            self._look_up_code(code)
+
+    def _walk_in_details(self, event: WalkInDetails) -> None:
+        first, last = " ".join(event.first_name.split()), " ".join(event.last_name.split())
+        if not (first or last):
+            return  # Send is disabled until a name is typed
+        self.first_name_typed, self.last_name = first[:100], last[:100]
+        self.phone = "".join(event.phone.split())[:30]
+        self.walk_in = True
+        self._hand_off("walk_in")
+
+    def _set_language(self, event: SetLanguage) -> None:
+        if event.language in LANGUAGES and event.language != self.language:
+            self._present(event.language, self.large_text)
+            self._refresh()
+
+    def _toggle_large_text(self, event: ToggleLargeText) -> None:
+        self._present(self.language, not self.large_text)
+        self._refresh()
+
+    def _console_status(self, event: ConsoleStatus) -> None:
+        if event.live != self.console_live:
+            self.console_live = event.live
+            if self.state == HANDOFF:
+                self._refresh()  # "go to the front desk" instead of "someone is coming"
+
+    def _receipt_failed(self, event: ReceiptFailed) -> None:
+        self.receipt_failed = True
+        self._refresh()
 
     def _enter_name(self, event: EnterName) -> None:
         name = " ".join(event.last_name.split())
@@ -289,12 +449,13 @@ class Flow:
         self._go(IDENTIFY_DOB)
 
     def _typed(self, event: Typed) -> None:
-        # A half-typed name or date still helps the front desk find the patient.
-        if event.field in ("last_name", "dob"):
-            setattr(self, event.field, " ".join(event.text.split())[:100])
+        # A half-typed name, date or code still helps the front desk find the patient.
+        attribute = {"first_name": "first_name_typed"}.get(event.field, event.field)
+        if event.field in ENTERED_FIELDS:
+            setattr(self, attribute, " ".join(event.text.split())[:100])
 
     def _walk_in(self, event: WalkIn) -> None:
-        self._hand_off("walk_in")
+        self._go(WALK_IN)
 
     def _enter_dob(self, event: EnterDob) -> None:
         self.dob = event.dob
@@ -349,9 +510,7 @@ class Flow:
     def _help_at_welcome(self, event: Help) -> None:
         if event.session is None:
             return  # no session to hand off: the controller always passes one
-        self._forget()
-        self.session = event.session
-        self._emit("session.started")
+        self._begin(event.session)
         self._hand_off("help")
 
     def _report_problem(self, event: ReportProblem) -> None:
@@ -371,4 +530,5 @@ class Flow:
     def _finish(self, event: Finish) -> None:
         self._emit("session.ended")
         self._forget()
+        self._present("en", False)
         self._go(WELCOME)

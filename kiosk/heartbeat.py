@@ -26,8 +26,10 @@ class Heartbeat:
     """A thread posting a heartbeat every interval_s until stopped."""
 
     def __init__(self, client, printer, interval_s: float,
-                 now_iso: Callable[[], str] = utcnow_iso) -> None:
+                 now_iso: Callable[[], str] = utcnow_iso,
+                 on_console: Callable[[bool], None] = lambda _live: None) -> None:
         self.client = client
+        self.on_console = on_console  # told after each beat whether staff are watching
         self.printer = printer
         self.interval_s = interval_s
         self.now_iso = now_iso
@@ -55,8 +57,11 @@ class Heartbeat:
             try:
                 self.last_answer = self.beat()
                 self.last_error = ""
+                # No answer from the server means nobody sees the kiosk's alerts either.
+                self.on_console(self.last_answer.get("console_live") is True)
             except ClientError as e:
                 if str(e) != self.last_error:
                     log.warning("heartbeat failed: %s", e)
                 self.last_error = str(e)
+                self.on_console(False)
             self._stop.wait(self.interval_s)

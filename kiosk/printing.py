@@ -15,6 +15,7 @@ from hardware.printer import PrinterError
 from kiosk.receipt import build_receipt
 
 log = logging.getLogger(__name__)
+PRINTABLE = ("ok", "paper_near_end")  # printer states in which a slip comes out
 
 
 def local_now() -> datetime:
@@ -38,24 +39,40 @@ class ReceiptPrinter:
         self._thread = threading.Thread(target=self._run, name="receipts", daemon=True)
         self._thread.start()
 
-    def submit(self, arrival: dict) -> None:
-        self._queue.put(arrival)
+    def submit(self, arrival: dict, on_failed: Callable[[], None] | None = None) -> None:
+        """Print the arrival's slip soon; on_failed is called (from this thread) if it cannot."""
+        self._queue.put((arrival, on_failed))
 
     def stop(self, timeout: float = 5.0) -> None:
         self._queue.put(None)
         self._thread.join(timeout)
 
     def _run(self) -> None:
-        while (arrival := self._queue.get()) is not None:
-            try:
-                lines = build_receipt(arrival, self.clinic_name, self.now(), self.long_wait_min)
-                self.printer.print_bytes(encode(lines, profile=self.profile, width=self.width))
+        while (item := self._queue.get()) is not None:
+            arrival, on_failed = item
+            if self._print(arrival):
                 self.printed += 1
-            except PrinterError as e:  # names the device, never the slip
-                self.failed += 1
-                log.error("receipt for ticket %s not printed: %s", arrival.get("ticket"), e)
-            except Exception as e:  # noqa: BLE001 - a printer fault must not end the kiosk
-                # Only the type: an encoding error's message could quote the patient's name.
-                self.failed += 1
-                log.error("receipt for ticket %s not printed: %s", arrival.get("ticket"),
-                          type(e).__name__)
+                continue
+            self.failed += 1
+            if on_failed is not None:
+                on_failed()
+
+    def _print(self, arrival: dict) -> bool:
+        try:
+            # A serial printer out of paper still takes bytes: ask first, so the screen
+            # can say the slip did not print instead of pretending it did.
+            state = self.printer.status().state
+            if state not in PRINTABLE:
+                log.error("receipt for ticket %s not printed: printer is %s",
+                          arrival.get("ticket"), state)
+                return False
+            lines = build_receipt(arrival, self.clinic_name, self.now(), self.long_wait_min)
+            self.printer.print_bytes(encode(lines, profile=self.profile, width=self.width))
+            return True
+        except PrinterError as e:  # names the device, never the slip
+            log.error("receipt for ticket %s not printed: %s", arrival.get("ticket"), e)
+        except Exception as e:  # noqa: BLE001 - a printer fault must not end the kiosk
+            # Only the type: an encoding error's message could quote the patient's name.
+            log.error("receipt for ticket %s not printed: %s", arrival.get("ticket"),
+                      type(e).__name__)
+        return False

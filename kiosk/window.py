@@ -6,7 +6,8 @@ from kiosk.config import window_size
 
 
 def configure_window(config) -> None:
-    """Fullscreen or a fixed window, no exit on Escape, one input per touch."""
+    """Fullscreen or a fixed window, no exit on Escape, one input per touch, no cursor,
+    no screen blanking. (The app itself refuses window-close requests and F1's settings.)"""
     from kivy.config import Config
 
     if config.fullscreen:
@@ -20,3 +21,6 @@ def configure_window(config) -> None:
     Config.set("kivy", "exit_on_escape", "0")
     # The mouse provider's right-click "multitouch" dots would leave stray touches on screen.
     Config.set("input", "mouse", "mouse,disable_multitouch")
+    # A touch panel needs no pointer, and the screen must never blank between patients.
+    Config.set("graphics", "show_cursor", "0")
+    Config.set("graphics", "allow_screensaver", "0")

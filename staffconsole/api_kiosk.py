@@ -51,10 +51,25 @@ Timestamp = Annotated[str, StringConstraints(min_length=10, max_length=40),
 AppointmentId = Annotated[int, Field(strict=True, ge=1, le=2**62)]
 
 
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
 class LookupIn(BaseModel):
+    """Either last_name and dob, or an appointment code (typed or scanned)."""
+
     session: Id
-    last_name: LastName
-    dob: Dob
+    last_name: LastName | None = None
+    dob: Dob | None = None
+    code: Code | None = None
+
+    @model_validator(mode="after")
+    def _one_way_to_find(self) -> LookupIn:
+        by_name = self.last_name is not None or self.dob is not None
+        if by_name and self.code is not None:
+            raise ValueError("give either last_name and dob, or code, not both")
+        if self.code is None and (self.last_name is None or self.dob is None):
+            raise ValueError("give last_name and dob, or code")
+        return self
 
 
 class Match(BaseModel):
@@ -161,7 +176,10 @@ Db = Annotated[Database, Depends(get_db)]
 
 @router.post("/lookup", response_model=LookupOut)
 def lookup(body: LookupIn, kiosk: Kiosk, db: Db) -> dict:
-    """Today's booked appointments for a last name and date of birth."""
+    """Today's booked appointments for a last name and date of birth, or for a code."""
+    if body.code is not None:
+        store.touch_session(db, kiosk, body.session, utcnow(), entered={"code": body.code})
+        return {"matches": store.lookup_code(db, body.code, local_today())}
     store.touch_session(db, kiosk, body.session, utcnow(),
                         entered={"last_name": body.last_name, "dob": body.dob})
     return {"matches": store.lookup(db, body.last_name, body.dob, local_today())}

@@ -138,6 +138,7 @@ from staffconsole.store_schedule import (
     get_appointment,
     list_arrivals,
     lookup,
+    lookup_code,
     upsert_appointment,
 )
 from staffconsole.store_sessions import (
@@ -170,6 +171,7 @@ __all__ = [
     "list_audit",
     "list_kiosks",
     "lookup",
+    "lookup_code",
     "open_or_update_alert",
     "record_events",
     "resolve_alert",

@@ -147,6 +147,23 @@ def lookup(db: Database, last_name: str, dob: date | str, today: date) -> list[d
     return [_match(appointment) for appointment in rows]
 
 
+def normalise_code(code: str) -> str:
+    """The matching key of an appointment code: no spaces, upper case ("ab 12" -> "AB12")."""
+    return "".join(code.split()).upper()
+
+
+def lookup_code(db: Database, code: str, today: date) -> list[dict]:
+    """Today's booked appointment with this code (or, lacking a code, this external_id)."""
+    key = normalise_code(code)
+    if not key:
+        return []
+    first, after = _day_range(today)
+    rows = db.query(_APPOINTMENT + " WHERE upper(replace(coalesce(a.code, a.external_id), ' ', ''))"
+                    " = ? AND a.status = 'booked' AND a.start >= ? AND a.start < ?"
+                    " ORDER BY a.start, a.id", [key, first, after])
+    return [_match(appointment) for appointment in rows]
+
+
 _ARRIVALS = """
 SELECT r.id, r.appointment_id, r.session_id, r.arrived_at, r.ticket, r.status,
        a.start, a.provider, p.first_name, p.last_name, k.name AS kiosk

@@ -1,5 +1,6 @@
 from kivy.app import App
 
+from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
 from kiosk.widgets.buttons import BigButton
 
@@ -9,7 +10,8 @@ def _controller():
 
 
 def describe(match: dict) -> str:
-    return f"{match['display_name']}, {match['time']} with {match['provider']}"
+    return _("{name}, {time} with {provider}").format(
+        name=match["display_name"], time=match["time"], provider=match["provider"])
 
 
 class ChooseScreen(KioskScreen):

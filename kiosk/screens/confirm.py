@@ -1,5 +1,6 @@
 from kivy.properties import StringProperty
 
+from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
 
 
@@ -10,7 +11,8 @@ class ConfirmScreen(KioskScreen):
     def refresh(self, flow, config) -> None:
         match = flow.chosen or {}
         self.who = match.get("display_name", "")
-        self.when = f"{match.get('time', '')} with {match.get('provider', '')}"
+        self.when = _("{time} with {provider}").format(time=match.get("time", ""),
+                                                       provider=match.get("provider", ""))
 
     def clear(self) -> None:
         self.who = self.when = ""

@@ -1,21 +1,31 @@
 from kivy.properties import StringProperty
 
+from kiosk.i18n import N_, _
 from kiosk.screens.base import KioskScreen
 
-COMING = "Someone from the front desk is coming to you. You don't need to do anything else."
+COMING = N_("Someone from the front desk is coming to you. You don't need to do anything else.")
+GO_TO_DESK = N_("Please go to the front desk and let them know you're here.")
+TELL_DESK = N_("Please let the front desk know you've arrived.")
 
 # reason -> (heading, what happens next). "Sorry" where the system, not the patient, failed.
 WORDS = {
-    "no_match": ("Sorry, we couldn't find your appointment.", COMING),
-    "not_me": ("Thank you for telling us.", COMING),
-    "help": ("Help is on the way.", COMING),
-    "timed_out": ("We've asked someone to help you.", COMING),
-    "offline": ("Sorry, the check-in system isn't working right now.",
-                "Please let the front desk know you've arrived."),
-    "checkin_unconfirmed": ("Sorry, we couldn't finish checking you in.", COMING),
-    "reported_problem": ("Sorry about that. Thank you for telling us.", COMING),
-    "walk_in": ("Thank you. The front desk will help you.", COMING),
+    "no_match": (N_("Sorry, we couldn't find your appointment."), COMING),
+    "not_me": (N_("Thank you for telling us."), COMING),
+    "help": (N_("Help is on the way."), COMING),
+    "timed_out": (N_("We've asked someone to help you."), COMING),
+    "offline": (N_("Sorry, the check-in system isn't working right now."), TELL_DESK),
+    "checkin_unconfirmed": (N_("Sorry, we couldn't finish checking you in."), COMING),
+    "reported_problem": (N_("Sorry about that. Thank you for telling us."), COMING),
+    "walk_in": (N_("Thank you. The front desk will help you."), COMING),
 }
+
+
+def words(reason: str | None, console_live: bool) -> tuple[str, str]:
+    """(heading, next step) in English; nobody is watching the console: go to the desk."""
+    heading, next_step = WORDS.get(reason, WORDS["help"])
+    if not console_live and next_step == COMING:
+        next_step = GO_TO_DESK
+    return heading, next_step
 
 
 class HandoffScreen(KioskScreen):
@@ -23,7 +33,8 @@ class HandoffScreen(KioskScreen):
     next_step = StringProperty("")
 
     def refresh(self, flow, config) -> None:
-        self.heading, self.next_step = WORDS.get(flow.reason, WORDS["help"])
+        heading, next_step = words(flow.reason, flow.console_live)
+        self.heading, self.next_step = _(heading), _(next_step)
 
     def clear(self) -> None:
         self.heading = self.next_step = ""

@@ -3,6 +3,7 @@ from datetime import date
 from kivy.properties import StringProperty
 
 from kiosk import dob
+from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
 
 
@@ -24,6 +25,6 @@ class IdentifyDobScreen(KioskScreen):
     def submit(self, controller) -> None:
         born = dob.parse(self.ids.keypad.digits, self.order, date.today())
         if born is None:
-            self.problem = "That date doesn't look right. Please check it."
+            self.problem = _("That date doesn't look right. Please check it.")
             return
         controller.enter_dob(born.isoformat())

@@ -1,12 +1,13 @@
-"""The numeric keypad for the date of birth: 0-9 and backspace, up to 8 digits."""
+"""The numeric keypad for the date of birth (up to 8 digits) or a phone number: 0-9, Delete."""
 
 from __future__ import annotations
 
-from kivy.properties import StringProperty
+from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.dob import DIGITS
-from kiosk.widgets.buttons import BigButton
+from kiosk.i18n import N_
+from kiosk.widgets.buttons import BigButton, WordKey
 
 LAYOUT = ("1", "2", "3", "4", "5", "6", "7", "8", "9", None, "0", "back")
 
@@ -15,6 +16,7 @@ class DigitKeypad(GridLayout):
     """Edits `digits`; keys have kiosk_id digit_0 ... digit_9 and digit_backspace."""
 
     digits = StringProperty("")
+    max_digits = NumericProperty(DIGITS)  # 8 for a date; more for a phone number
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("cols", 3)
@@ -23,7 +25,7 @@ class DigitKeypad(GridLayout):
             if key is None:
                 self.add_widget(BigButton(disabled=True, opacity=0))
             elif key == "back":
-                button = BigButton(text="Delete", kiosk_id="digit_backspace", font_size="28sp")
+                button = WordKey(word=N_("Delete"), kiosk_id="digit_backspace", font_size="28sp")
                 button.bind(on_release=lambda _b: self.press(None))
                 self.add_widget(button)
             else:
@@ -34,7 +36,7 @@ class DigitKeypad(GridLayout):
     def press(self, digit: str | None) -> None:
         if digit is None:
             self.digits = self.digits[:-1]
-        elif len(self.digits) < DIGITS:
+        elif len(self.digits) < self.max_digits:
             self.digits += digit
 
     def clear(self) -> None:

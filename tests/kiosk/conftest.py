@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
+
+
+def _load_the_kiosk_package() -> None:
+    """Make `import kiosk` the real package with its __init__ (its __version__).
+
+    This folder is also called kiosk and sits on pytest's pythonpath, so Python would
+    otherwise join both into one namespace package and never run kiosk/__init__.py.
+    """
+    current = sys.modules.get("kiosk")
+    if current is not None and getattr(current, "__file__", None):
+        return
+    init = Path(__file__).resolve().parents[2] / "kiosk" / "__init__.py"
+    spec = importlib.util.spec_from_file_location("kiosk", init,
+                                                  submodule_search_locations=[str(init.parent)])
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules["kiosk"] = module
+
+
+_load_the_kiosk_package()
 
 
 class FakeConsole:

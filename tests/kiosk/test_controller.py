@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from hardware.printer import PrinterStatus
 from kiosk import flow as f
 from kiosk.client import Offline, Unconfirmed
 from kiosk.config import load_config
@@ -47,6 +48,10 @@ class ScriptedServer:
         self.matches, self.checkin_answer = matches, checkin
         self.calls = []
 
+    def lookup_code(self, session, code):
+        self.calls.append(("lookup_code", session, code))
+        return list(self.matches)
+
     def lookup(self, session, last_name, dob):
         self.calls.append(("lookup", session, last_name, dob))
         if isinstance(self.matches, Exception):
@@ -64,8 +69,9 @@ class ListReceipts:
     def __init__(self):
         self.arrivals = []
 
-    def submit(self, arrival):
+    def submit(self, arrival, on_failed=None):
         self.arrivals.append(arrival)
+        self.on_failed = on_failed
 
 
 def make(tmp_path, server=None, receipts=None):
@@ -157,6 +163,9 @@ class BrokenPrinter:
     def __init__(self):
         self.tried = threading.Event()
 
+    def status(self):
+        return PrinterStatus("ok", "")
+
     def print_bytes(self, data):
         self.tried.set()
         raise OSError("device gone")
@@ -174,3 +183,76 @@ def test_a_printer_fault_never_blocks_the_checkin(tmp_path):
     assert printer.tried.wait(5)
     receipts.stop()
     assert receipts.failed == 1 and receipts.printed == 0
+
+
+def test_a_failed_receipt_is_said_on_the_done_screen(tmp_path):
+    printer = BrokenPrinter()
+    receipts = ReceiptPrinter(printer, "Clinic", 15)
+    c, _timers, _box, shown = make(tmp_path, receipts=receipts)
+    c.start()
+    c.enter_name("Okafor")
+    c.enter_dob("1980-04-02")
+    c.confirm_yes()
+    receipts.stop()  # the failure came back through timers.call_soon before this returns
+    assert c.flow.receipt_failed and shown[-2:] == ["done", "done"]
+
+
+class PaperOut:
+    def __init__(self):
+        self.data = b""
+
+    def status(self):
+        return PrinterStatus("paper_out", "")
+
+    def print_bytes(self, data):
+        self.data += data
+
+
+def test_a_printer_out_of_paper_is_not_sent_the_slip(tmp_path):
+    printer, failed = PaperOut(), threading.Event()
+    receipts = ReceiptPrinter(printer, "Clinic", 15)
+    receipts.submit(ARRIVAL, on_failed=failed.set)
+    assert failed.wait(5)
+    receipts.stop()
+    assert printer.data == b"" and receipts.failed == 1
+
+
+def test_code_and_scanner_look_up_by_code(tmp_path):
+    server = ScriptedServer()
+    c, _, box, shown = make(tmp_path, server)
+    c.scanned("QX7-42")  # from welcome: a session of its own
+    assert shown[:2] == ["looking_up", "confirm"]
+    assert server.calls == [("lookup_code", "id0", "QX7-42")]
+    assert types(box)[0] == "session.started"
+    c.confirm_no()
+    c.finish()
+    c.start()
+    c.use_code()
+    c.enter_code("ab 12")
+    assert server.calls[-1][0] == "lookup_code" and server.calls[-1][2] == "ab12"
+
+
+def test_walk_in_hands_off_with_the_details(tmp_path):
+    c, _, box, shown = make(tmp_path)
+    c.start()
+    c.walk_in()
+    assert shown[-1] == "walk_in"
+    c.walk_in_details("Seán", "O'Brien", "555 0100")
+    handoff = next(e for e in box.pending(100) if e["type"] == "session.handed_off")
+    assert handoff["data"] == {"reason": "walk_in", "step": "walk_in",
+                               "entered": {"first_name": "Seán", "last_name": "O'Brien",
+                                           "phone": "5550100"}}
+
+
+def test_language_and_text_size_are_presented_and_reset(tmp_path):
+    presented = []
+    c, timers, _box, shown = make(tmp_path)
+    c.present = lambda language, large: presented.append((language, large))
+    c.start("es")
+    c.toggle_large_text()
+    c.set_language("en")
+    assert presented == [("es", False), ("es", True), ("en", True)]
+    assert shown == ["identify_name", "identify_name", "identify_name"]
+    c.help()
+    timers.advance(c.config.handoff_return_s)
+    assert presented[-1] == ("en", False) and shown[-1] == "welcome"

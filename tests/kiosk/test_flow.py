@@ -27,6 +27,8 @@ def at_state(state: str) -> f.Flow:
     path = {
         f.IDENTIFY_NAME: [f.Start("s1")],
         f.IDENTIFY_DOB: [f.Start("s1"), f.EnterName("O'Brien-Okafor")],
+        f.IDENTIFY_CODE: [f.Start("s1"), f.UseCode()],
+        f.WALK_IN: [f.Start("s1"), f.WalkIn()],
         f.LOOKING_UP: [f.Start("s1"), f.EnterName("Okafor"), f.EnterDob("1980-04-02")],
         f.CHOOSE: [f.Start("s1"), f.EnterName("Okafor"), f.EnterDob("1980-04-02"),
                    f.LookupOk((MARIA, MARIO), "s1")],
@@ -80,7 +82,7 @@ HANDOFFS = [
     (f.CHECKING_IN, f.CheckinFailed("unconfirmed", "s1"), "checkin_unconfirmed"),
     (f.CHECKING_IN, f.CheckinFailed("rejected", "s1"), "checkin_unconfirmed"),
     (f.DONE, f.ReportProblem(), "reported_problem"),
-    (f.IDENTIFY_NAME, f.WalkIn(), "walk_in"),
+    (f.WALK_IN, f.WalkInDetails("Ann", "Lee"), "walk_in"),
 ]
 
 
@@ -100,12 +102,12 @@ def test_handoff_carries_what_was_entered():
     (handoff,) = emitted(flow.handle(f.LookupOk((), "s1")), "session.handed_off")
     assert handoff.data["entered"] == {"last_name": "Okafor", "dob": "1980-04-02"}
     flow = at_state(f.IDENTIFY_NAME)
-    (handoff,) = emitted(flow.handle(f.WalkIn()), "session.handed_off")
+    (handoff,) = emitted(flow.handle(f.Help()), "session.handed_off")
     assert handoff.data["entered"] == {}
 
 
 @pytest.mark.parametrize("state", [f.IDENTIFY_NAME, f.IDENTIFY_DOB, f.LOOKING_UP, f.CHOOSE,
-                                   f.CONFIRM, f.CHECKING_IN, f.DONE])
+                                   f.CONFIRM, f.CHECKING_IN, f.DONE, f.IDENTIFY_CODE, f.WALK_IN])
 def test_help_from_every_screen(state):
     flow = at_state(state)
     (handoff,) = emitted(flow.handle(f.Help()), "session.handed_off")
@@ -231,3 +233,158 @@ def test_typing_is_ignored_off_the_entry_screens():
     flow = at_state(f.CONFIRM)
     flow.handle(f.Typed("last_name", "Other"))
     assert flow.last_name == "Okafor"
+
+
+# -- every path, as a table: inputs from welcome -> screens shown, and how it ends ------------
+
+OK1 = f.LookupOk((MARIA,), "s1")
+OK2 = f.LookupOk((MARIA, MARIO), "s1")
+NAME_DOB = [f.Start("s1"), f.EnterName("Okafor"), f.EnterDob("1980-04-02")]
+CODE = [f.Start("s1"), f.UseCode(), f.EnterCode("QX7-42")]
+PATHS = {
+    "name, one match, yes": (
+        [*NAME_DOB, OK1, f.ConfirmYes(), f.CheckinOk(ARRIVAL, "s1")],
+        ["identify_name", "identify_dob", "looking_up", "confirm", "checking_in", "done"],
+        "checked_in"),
+    "name, several, choose": (
+        [*NAME_DOB, OK2, f.Choose(8), f.ConfirmYes(), f.CheckinOk(ARRIVAL, "s1")],
+        ["identify_name", "identify_dob", "looking_up", "choose", "confirm", "checking_in",
+         "done"], "checked_in"),
+    "typed code": (
+        [*CODE, OK1, f.ConfirmYes(), f.CheckinOk(ARRIVAL, "s1")],
+        ["identify_name", "identify_code", "looking_up", "confirm", "checking_in", "done"],
+        "checked_in"),
+    "scanned at welcome": (
+        [f.Scanned("QX7-42", "s1"), OK1, f.ConfirmYes(), f.CheckinOk(ARRIVAL, "s1")],
+        ["looking_up", "confirm", "checking_in", "done"], "checked_in"),
+    "scanned on the name screen": (
+        [f.Start("s1"), f.Scanned("QX7-42"), OK1, f.ConfirmYes(), f.CheckinOk(ARRIVAL, "s1")],
+        ["identify_name", "looking_up", "confirm", "checking_in", "done"], "checked_in"),
+    "code, no match": ([*CODE, f.LookupOk((), "s1")],
+                       ["identify_name", "identify_code", "looking_up", "handoff"], "no_match"),
+    "name, no match": ([*NAME_DOB, f.LookupOk((), "s1")],
+                       ["identify_name", "identify_dob", "looking_up", "handoff"], "no_match"),
+    "not me": ([*NAME_DOB, OK1, f.ConfirmNo()],
+               ["identify_name", "identify_dob", "looking_up", "confirm", "handoff"], "not_me"),
+    "none of these": ([*NAME_DOB, OK2, f.ConfirmNo()],
+                      ["identify_name", "identify_dob", "looking_up", "choose", "handoff"],
+                      "not_me"),
+    "lookup offline": ([*NAME_DOB, f.LookupFailed("offline", "s1")],
+                       ["identify_name", "identify_dob", "looking_up", "handoff"], "offline"),
+    "checkin offline": (
+        [*NAME_DOB, OK1, f.ConfirmYes(), f.CheckinFailed("offline", "s1")],
+        ["identify_name", "identify_dob", "looking_up", "confirm", "checking_in", "handoff"],
+        "offline"),
+    "checkin unconfirmed": (
+        [*NAME_DOB, OK1, f.ConfirmYes(), f.CheckinFailed("unconfirmed", "s1")],
+        ["identify_name", "identify_dob", "looking_up", "confirm", "checking_in", "handoff"],
+        "checkin_unconfirmed"),
+    "reported problem": (
+        [*NAME_DOB, OK1, f.ConfirmYes(), f.CheckinOk(ARRIVAL, "s1"), f.ReportProblem()],
+        ["identify_name", "identify_dob", "looking_up", "confirm", "checking_in", "done",
+         "handoff"], "reported_problem"),
+    "walk-in": ([f.Start("s1"), f.WalkIn(), f.WalkInDetails("Ann", "Lee", "555")],
+                ["identify_name", "walk_in", "handoff"], "walk_in"),
+    "walk-in from the code screen": (
+        [f.Start("s1"), f.UseCode(), f.WalkIn(), f.WalkInDetails("Ann", "Lee")],
+        ["identify_name", "identify_code", "walk_in", "handoff"], "walk_in"),
+    "help at welcome": ([f.Help("s1")], ["handoff"], "help"),
+    "timed out": ([f.Start("s1"), f.Idle(), f.CountdownExpired()],
+                  ["identify_name", "still_there", "handoff"], "timed_out"),
+    "back from code, then name": (
+        [f.Start("s1"), f.UseCode(), f.Back(), f.EnterName("Okafor"), f.EnterDob("1980-04-02"),
+         f.LookupOk((), "s1")],
+        ["identify_name", "identify_code", "identify_name", "identify_dob", "looking_up",
+         "handoff"], "no_match"),
+}
+
+
+@pytest.mark.parametrize("name", PATHS)
+def test_every_path(name):
+    inputs, screens, outcome = PATHS[name]
+    flow, effects = f.Flow(), []
+    for event in inputs:
+        got = flow.handle(event)
+        assert got, f"{event} was ignored at {flow.state}"
+        effects += got
+    assert shown(effects) == screens
+    handoffs = emitted(effects, "session.handed_off")
+    if outcome == "checked_in":
+        assert not handoffs and emitted(effects, "session.checked_in")
+        assert f.PrintReceipt(ARRIVAL) in effects
+    else:
+        assert [h.data["reason"] for h in handoffs] == [outcome]
+    assert {e.session for e in emitted(effects)} == {"s1"}
+    steps = [e.data["step"] for e in emitted(effects, "session.step")]
+    assert steps == [s for s in screens if s != "welcome"]
+
+
+def test_code_lookup_and_what_a_code_hand_off_tells_the_desk():
+    flow = at_state(f.IDENTIFY_CODE)
+    assert flow.handle(f.EnterCode("   ")) == []
+    effects = flow.handle(f.EnterCode(" qx7 42 "))
+    assert f.Lookup("s1", "", "", code="qx742") in effects
+    (handoff,) = emitted(flow.handle(f.LookupOk((), "s1")), "session.handed_off")
+    assert handoff.data == {"reason": "no_match", "step": "looking_up",
+                            "entered": {"code": "qx742"}}
+
+
+def test_a_scan_is_ignored_where_nothing_is_asked():
+    for state in (f.CONFIRM, f.CHECKING_IN, f.DONE):
+        flow = at_state(state)
+        assert flow.handle(f.Scanned("QX7-42")) == [] and flow.state == state
+    assert f.Flow().handle(f.Scanned("QX7-42")) == []  # welcome needs a session id
+
+
+def test_walk_in_needs_a_name_and_sends_all_three_fields():
+    flow = at_state(f.WALK_IN)
+    assert flow.handle(f.WalkInDetails(" ", "")) == []
+    flow.handle(f.Typed("first_name", "Se"))
+    (handoff,) = emitted(flow.handle(f.Help()), "session.handed_off")
+    assert handoff.data["entered"] == {"first_name": "Se"}  # help: only what was typed
+    flow = at_state(f.WALK_IN)
+    (handoff,) = emitted(flow.handle(f.WalkInDetails("Seán", "O'Brien-Ruiz")),
+                         "session.handed_off")
+    assert handoff.data == {"reason": "walk_in", "step": "walk_in",
+                            "entered": {"first_name": "Seán", "last_name": "O'Brien-Ruiz",
+                                        "phone": ""}}
+
+
+def test_walk_in_back_returns_to_the_name_screen():
+    flow = at_state(f.WALK_IN)
+    assert shown(flow.handle(f.Back())) == ["identify_name"]
+
+
+def test_language_and_large_text_switch_in_session_and_reset_after():
+    flow = f.Flow()
+    effects = flow.handle(f.Start("s1", "es"))
+    assert f.Present("es", False) in effects and flow.language == "es"
+    assert flow.handle(f.SetLanguage("es")) == []  # already Spanish
+    assert flow.handle(f.SetLanguage("fr")) == []  # no catalogue
+    effects = flow.handle(f.ToggleLargeText())
+    assert effects == [f.Present("es", True), f.Show("identify_name")]
+    assert not emitted(effects)  # a re-draw, not a step
+    effects = flow.handle(f.SetLanguage("en"))
+    assert effects == [f.Present("en", True), f.Show("identify_name")]
+    flow.handle(f.Help())
+    effects = flow.handle(f.Finish())
+    assert f.Present("en", False) in effects
+    assert (flow.language, flow.large_text) == ("en", False)
+    assert f.Flow().handle(f.ToggleLargeText()) == []  # not at welcome: nobody's session
+
+
+def test_console_status_redraws_only_a_hand_off():
+    flow = at_state(f.CONFIRM)
+    assert flow.handle(f.ConsoleStatus(False)) == [] and not flow.console_live
+    flow.handle(f.ConfirmNo())
+    assert flow.handle(f.ConsoleStatus(True)) == [f.Show("handoff")]
+    flow.handle(f.Finish())
+    assert flow.console_live  # about the clinic, not the patient: kept across sessions
+
+
+def test_receipt_failure_is_shown_on_done_and_forgotten_after():
+    flow = at_state(f.DONE)
+    assert flow.handle(f.ReceiptFailed("old")) == []
+    assert flow.handle(f.ReceiptFailed("s1")) == [f.Show("done")] and flow.receipt_failed
+    flow.handle(f.Finish())
+    assert not flow.receipt_failed

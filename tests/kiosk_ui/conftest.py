@@ -9,10 +9,12 @@ from kiosk_ui.harness import ARTIFACTS, write_config
 
 from hardware.simulator import SimulatedPrinter
 
-# Synthetic patients only.
+# Synthetic patients only. (external_id, first, last, dob, time, provider, code)
 PATIENTS = [
-    ("ui-1", "María", "Okafor", "1980-04-02", "10:30", "Dr. Lee"),
-    ("ui-2", "Seán", "O'Brien-Ruiz", "1975-12-31", "11:15", "Dr. Ng"),
+    ("ui-1", "María", "Okafor", "1980-04-02", "10:30", "Dr. Lee", "QX7-42"),
+    ("ui-2", "Seán", "O'Brien-Ruiz", "1975-12-31", "11:15", "Dr. Ng", ""),  # code: ui-2
+    ("ui-3", "Ana", "Núñez", "1990-06-15", "09:00", "Dr. Lee", ""),  # two appointments
+    ("ui-4", "Ana", "Núñez", "1990-06-15", "15:30", "Nurse Kim", ""),
 ]
 
 
@@ -20,9 +22,9 @@ PATIENTS = [
 def seeded_server(live_server, tmp_path):
     """The real server with today's appointments for PATIENTS."""
     today = date.today().isoformat()
-    rows = ["external_id,first_name,last_name,dob,start,provider"]
-    rows += [f"{ext},{first},{last},{dob},{today}T{time},{provider}"
-             for ext, first, last, dob, time, provider in PATIENTS]
+    rows = ["external_id,first_name,last_name,dob,start,provider,code"]
+    rows += [f"{ext},{first},{last},{dob},{today}T{time},{provider},{code}"
+             for ext, first, last, dob, time, provider, code in PATIENTS]
     csv = tmp_path / "schedule.csv"
     csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
     live_server.cli("import-schedule", str(csv))
@@ -47,3 +49,4 @@ def shots():
     """Where screenshots go: test-artifacts/kiosk/<name>.png at the repo root."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return lambda name: {"screenshot": str(ARTIFACTS / f"{name}.png")}
+

@@ -4,7 +4,8 @@
 
 Steps (one dict each, run in order, each on its own clock tick):
   {"tap": "start"}                 a widget on the current screen by kv id, kiosk_id or text
-  {"type": "Okafor"}               taps the letter keyboard's keys (space, - and ' too)
+  {"type": "Núñez"}                taps the letter keyboard's keys (space, - and ' too; an
+                                   accented letter through the accents key), one per tick
   {"keypad": "04021980"}           taps the date keypad's digits
   {"wait_screen": "done", "timeout": 10}
   {"expect_text": "Maria O.", "timeout": 5}   a visible text containing this
@@ -12,6 +13,11 @@ Steps (one dict each, run in order, each on its own clock tick):
   {"screenshot": "path.png"}
   {"check_targets": 90}            every visible button on the screen is at least 90 px high
   {"sleep": 1.5}
+  {"xdotool": ["type", "QX7-42"]}  runs xdotool on the display (real X key events, as a
+                                   USB scanner or keyboard makes), pointer over the window
+  {"expect_running": true}         the app has not been asked to stop (after Escape etc.)
+  {"check_lockdown": true}         the kiosk Config settings are in force
+  {"font_size": ["help", 36, 99]}  a widget's font size in px is within [min, max]
 A tap sends a real touch down/up through the window (UnitTestTouch), so hit-testing
 runs as for a finger. The result JSON has ok, steps_done, failed_step, error, screen and
 texts (visible on the final screen); the exit status is 0 only when every step passed.
@@ -20,6 +26,7 @@ texts (visible on the final screen); the exit status is 0 only when every step p
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import time
 import traceback
@@ -72,6 +79,7 @@ class Runner:
         self.step_started = None
         self.deadline = time.monotonic() + SCENARIO_TIMEOUT_S
         self.error = None
+        self.typed = 0  # characters of the current "type" step already tapped
 
     @property
     def screen(self):
@@ -105,10 +113,24 @@ class Runner:
 
     def do(self, step: dict) -> bool:
         if "tap" in step:
-            self.tap(step["tap"])
+            return self.tap(step["tap"])
         elif "type" in step:
-            for char in step["type"]:
-                self.tap(KEY_IDS.get(char, f"key_{char.lower()}"))
+            return self.type_one(step["type"])
+        elif "xdotool" in step:
+            subprocess.run(["xdotool", "mousemove", "640", "400"], check=True, timeout=10)
+            subprocess.run(["xdotool", *step["xdotool"]], check=True, timeout=20)
+        elif "expect_running" in step:
+            if self.app.stopped:
+                raise StepFailed("the app was asked to stop")
+            return time.monotonic() - self.step_started >= 0.5  # let the keys be handled
+        elif "check_lockdown" in step:
+            self.check_lockdown()
+        elif "font_size" in step:
+            name, low, high = step["font_size"]
+            widget = find(self.screen, name)
+            if widget is None or not low <= widget.font_size <= high:
+                size = None if widget is None else round(widget.font_size, 1)
+                raise StepFailed(f"font size of {name!r} is {size}, not in [{low}, {high}]")
         elif "keypad" in step:
             for digit in step["keypad"]:
                 self.tap(f"digit_{digit}")
@@ -145,6 +167,8 @@ class Runner:
             if small:
                 raise StepFailed("buttons too small for a finger: " + "; ".join(small))
         elif "screenshot" in step:
+            if time.monotonic() - self.step_started < 0.3:
+                return False  # let the screen finish drawing first
             self.screenshot(step["screenshot"])
         elif "sleep" in step:
             return time.monotonic() - self.step_started >= float(step["sleep"])
@@ -152,7 +176,42 @@ class Runner:
             raise StepFailed(f"unknown step {step!r}")
         return True
 
-    def tap(self, name: str) -> None:
+    def type_one(self, text: str) -> bool:
+        """Tap the next character's key; True when the whole text is typed."""
+        if self.typed >= len(text):
+            self.typed = 0
+            return True
+        char = text[self.typed]
+        name = KEY_IDS.get(char, f"key_{char.lower()}")
+        if find(self.screen, name) is None and find(self.screen, "key_accents") is not None:
+            self.tap("key_accents")  # the accented letters are on the second page
+            return False  # tap the letter on the next tick, once the page is laid out
+        if self.tap(name):
+            self.typed += 1
+        return False
+
+    def check_lockdown(self) -> None:
+        from kivy.config import Config
+        from kivy.core.window import Window
+
+        wrong = []
+        if Config.getint("kivy", "exit_on_escape") != 0:
+            wrong.append("Escape exits")
+        if "disable_multitouch" not in Config.get("input", "mouse"):
+            wrong.append("mouse multitouch emulation is on")
+        if Config.getint("graphics", "show_cursor") != 0 or Window.show_cursor:
+            wrong.append("the mouse cursor shows")
+        if Config.getint("graphics", "allow_screensaver") != 0:
+            wrong.append("the screen may blank")
+        if Window.dispatch("on_request_close") is not True:
+            wrong.append("a close request is accepted")
+        if self.app.open_settings() is not False:
+            wrong.append("the settings panel opens")
+        if wrong:
+            raise StepFailed("lockdown: " + "; ".join(wrong))
+
+    def tap(self, name: str) -> bool:
+        """Touch a widget's centre; False (try again next tick) while it is not laid out."""
         from kivy.tests.common import UnitTestTouch
 
         widget = find(self.screen, name)
@@ -160,10 +219,15 @@ class Runner:
             raise StepFailed(f"no widget {name!r} on screen {self.app.screens.current!r}")
         if widget.disabled:
             raise StepFailed(f"widget {name!r} on screen {self.app.screens.current!r} is disabled")
+        if tuple(widget.pos) == (0, 0) and tuple(widget.size) == (100, 100):
+            if self.waited({}, 5):
+                raise StepFailed(f"widget {name!r} was never laid out")
+            return False  # a screen just shown has not had its layout pass yet
         x, y = widget.to_window(*widget.center)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
         touch.touch_up()
+        return True
 
     def screenshot(self, path: str) -> None:
         from kivy.core.window import Window
@@ -186,6 +250,7 @@ class Runner:
         }
         self.result_path.write_text(json.dumps(result, indent=2))
         self.ok = ok
+        self.app.stopped = True
         self.app.stop()
 
 
@@ -201,10 +266,12 @@ def main(argv: list[str]) -> int:
     from kiosk.app import KioskApp
 
     app = KioskApp(config)
+    app.stopped = False
+    app.bind(on_stop=lambda _app: setattr(app, "stopped", True))
     runner = Runner(app, json.loads(Path(steps_path).read_text()), Path(result_path))
     runner.ok = False
     def begin(_app) -> None:  # returns None: a true value would stop the app's own on_start
-        Clock.schedule_once(runner.tick, 0.5)
+        Clock.schedule_once(runner.tick, 1.0)  # after the first frames: laid out
 
     app.bind(on_start=begin)
     app.run()

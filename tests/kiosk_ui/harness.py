@@ -8,6 +8,7 @@ when a step fails.
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -53,3 +54,21 @@ def run_scenario(display: str, config_path: Path, steps: list[dict], tmp_path: P
                              f"screen {result['screen']!r} showed {result['texts']}\n"
                              f"stderr:\n{proc.stderr[-3000:]}")
     return result
+
+
+def open_alerts(server, kind):
+    """The server's open alerts of one kind, through its own command line."""
+    lines = server.cli("alerts", "--json").stdout.splitlines()
+    alerts = [json.loads(line) for line in lines if line.strip()]
+    return [a for a in alerts if a.get("kind") == kind]
+
+
+def handoffs(server) -> list[dict]:
+    """The data of every session.handed_off event the server received, in order."""
+    db = sqlite3.connect(server.db)
+    try:
+        rows = db.execute("SELECT data FROM events WHERE type = 'session.handed_off' "
+                          "ORDER BY received_at, rowid").fetchall()
+    finally:
+        db.close()
+    return [json.loads(data) for (data,) in rows]

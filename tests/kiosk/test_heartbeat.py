@@ -1,0 +1,62 @@
+"""The heartbeat: app version and printer state every interval, and whether staff are watching."""
+
+from __future__ import annotations
+
+import threading
+
+from support import free_port
+
+from hardware.printer import PrinterStatus
+from kiosk import __version__
+from kiosk.client import KioskClient
+from kiosk.heartbeat import Heartbeat
+
+
+class Printer:
+    def __init__(self, state="paper_near_end", detail="roll low"):
+        self.answer = PrinterStatus(state, detail)
+
+    def status(self):
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+def beats(console, printer, count=2):
+    """Run a real heartbeat thread until `count` answers were passed on; the values passed."""
+    seen, enough = [], threading.Event()
+
+    def on_console(live):
+        seen.append(live)
+        if len(seen) >= count:
+            enough.set()
+
+    heartbeat = Heartbeat(KioskClient(console.url if console else
+                                      f"http://127.0.0.1:{free_port()}", "tok"),
+                          printer, 0.05, on_console=on_console).start()
+    assert enough.wait(10), "no heartbeats"
+    heartbeat.stop()
+    return seen
+
+
+def test_heartbeat_sends_version_and_printer_state(fake_console):
+    assert beats(fake_console, Printer())[:2] == [True, True]
+    calls = [body for call, body, _auth in fake_console.requests if call == "heartbeat"]
+    assert len(calls) >= 2
+    assert calls[0]["app_version"] == __version__ and __version__
+    assert calls[0]["printer"] == {"state": "paper_near_end", "detail": "roll low"}
+
+
+def test_a_printer_that_cannot_answer_is_reported_as_error(fake_console):
+    printer = Printer()
+    printer.answer = OSError("gone")
+    beats(fake_console, printer, 1)
+    (_call, body, _auth) = next(r for r in fake_console.requests if r[0] == "heartbeat")
+    assert body["printer"]["state"] == "error" and "OSError" in body["printer"]["detail"]
+
+
+def test_nobody_watching_or_no_server_means_console_not_live(fake_console):
+    fake_console.answers["heartbeat"] = (200, {"server_time": "2026-11-22T10:00:00+00:00",
+                                               "console_live": False})
+    assert beats(fake_console, Printer()) == [False, False]
+    assert beats(None, Printer()) == [False, False]  # nothing listening on the port

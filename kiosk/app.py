@@ -15,13 +15,12 @@ from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from hardware.printer import open_printer
 from kiosk.client import KioskClient
 from kiosk.controller import Controller
 from kiosk.flow import WELCOME, Flow
 from kiosk.heartbeat import Heartbeat
 from kiosk.outbox import Outbox, Sender
-from kiosk.printing import ReceiptPrinter
+from kiosk.printing import ReceiptPrinter, open_configured_printer
 from kiosk.screens import SCREENS
 from kiosk.widgets.keyboard import LetterKeyboard
 from kiosk.widgets.keypad import DigitKeypad
@@ -72,11 +71,13 @@ class KioskApp(App):
         Window.clearcolor = (1, 1, 1, 1)
         self.client = KioskClient(c.server_url, c.token)
         self.outbox = Outbox(c.outbox_path)
-        self.printer = open_printer(c.printer, baudrate=c.printer_baudrate)
-        self.receipts = ReceiptPrinter(self.printer, c.clinic_name, c.long_wait_min,
-                                       profile=c.printer_profile, width=c.printer_width)
-        self.sender = Sender(self.outbox, self.client)
+        self.printer = open_configured_printer(c)
         self.heartbeat = Heartbeat(self.client, self.printer, c.heartbeat_s)
+        # A receipt that did not print reaches the console at once, not at the next beat.
+        self.receipts = ReceiptPrinter(self.printer, c.clinic_name, c.long_wait_min,
+                                       profile=c.printer_profile, width=c.printer_width,
+                                       on_result=self._receipt_result)
+        self.sender = Sender(self.outbox, self.client)
         self.controller = Controller(self.flow, self.client, self.outbox, self.receipts,
                                      KivyTimers(), c, show=self.show)
         self.screens = ScreenManager(transition=NoTransition())
@@ -94,6 +95,11 @@ class KioskApp(App):
         screen = self.screens.get_screen(name)
         screen.refresh(self.flow, self.kiosk_config)
         self.screens.current = name
+
+    def _receipt_result(self, _arrival, result) -> None:
+        # Called on the printing thread. Screens may also listen (telling the patient).
+        if not result.printed:
+            self.heartbeat.nudge()
 
     def _touched(self, _window, _touch) -> bool:
         self.controller.touched()

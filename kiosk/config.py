@@ -19,6 +19,7 @@ from typing import Any
 ENV_PREFIX = "SEEN_KIOSK_"
 PRINTER_PROFILES = ("epson", "generic58")  # hardware.escpos.PROFILES; checked again on open
 DATE_ORDERS = ("MDY", "DMY")
+FLOW_CONTROLS = ("xonxoff", "rtscts", "none")  # hardware.printer.FLOW_CONTROLS
 
 
 class ConfigError(Exception):
@@ -90,6 +91,11 @@ SETTINGS: tuple[Setting, ...] = (
             _positive),
     Setting("fullscreen", bool, True, "fill the screen (turn off for development)"),
     Setting("window_size", str, "1280x800", "window size when not fullscreen", _window_size),
+    Setting("printer_flow_control", str, "xonxoff",
+            "printer flow control: xonxoff, rtscts or none (pyserial has no DSR/DTR on Linux)",
+            _one_of(*FLOW_CONTROLS)),
+    Setting("printer_write_timeout_s", int, 2,
+            "seconds a receipt write may take before the printer counts as stuck", _positive),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -69,7 +69,7 @@ class KioskApp(App):
         c = self.kiosk_config
         load_kv()
         Window.clearcolor = (1, 1, 1, 1)
-        self.client = KioskClient(c.server_url, c.token)
+        self.client = KioskClient(c.server_url, c.token, ca_file=c.ca_file)
         self.outbox = Outbox(c.outbox_path)
         self.printer = open_configured_printer(c)
         self.heartbeat = Heartbeat(self.client, self.printer, c.heartbeat_s)

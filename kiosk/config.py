@@ -96,6 +96,13 @@ SETTINGS: tuple[Setting, ...] = (
             _one_of(*FLOW_CONTROLS)),
     Setting("printer_write_timeout_s", int, 2,
             "seconds a receipt write may take before the printer counts as stuck", _positive),
+    Setting("ca_file", str, "",
+            "PEM file of the clinic CA that signed the server's certificate (https only; "
+            "empty: the system's CAs)"),
+    Setting("require_display", bool, False,
+            "`kiosk doctor` fails (not warns) when no connected screen is found"),
+    Setting("require_touch", bool, False,
+            "`kiosk doctor` fails (not warns) when no touch panel is found"),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -184,7 +191,22 @@ def load_config(path: str | Path | None = None,
     outbox = Path(values["outbox_path"])
     if path is not None and not outbox.is_absolute():
         values["outbox_path"] = str(Path(path).resolve().parent / outbox)
+    values["ca_file"] = _ca_file(values["ca_file"], path)
     return KioskConfig(**values, source=str(path) if path is not None else "defaults")
+
+
+def _ca_file(value: str, path) -> str:
+    """A relative ca_file is beside the config file; a missing one is an error now, not
+    a confusing TLS failure later."""
+    if not value.strip():
+        return ""
+    ca = Path(value)
+    if path is not None and not ca.is_absolute():
+        ca = Path(path).resolve().parent / ca
+    if not ca.is_file():
+        where = str(path) if path is not None else f"{ENV_PREFIX}CA_FILE"
+        raise ConfigError(f"{where}: ca_file = {value!r}: file not found ({ca})")
+    return str(ca)
 
 
 def window_size(config: KioskConfig) -> tuple[int, int]:

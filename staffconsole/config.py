@@ -62,6 +62,9 @@ SETTINGS: tuple[Setting, ...] = (
             "minutes without activity before a console session is signed out", _positive),
     Setting("cookie_secure", bool, False,
             "send the console session cookie only over HTTPS (turn on behind TLS)"),
+    Setting("tls_cert", str, "",
+            "PEM server certificate (from `staffconsole tls init`); with tls_key, serve HTTPS"),
+    Setting("tls_key", str, "", "PEM private key of tls_cert"),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

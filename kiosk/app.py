@@ -15,6 +15,7 @@ from kivy.core.window import Window
 from kivy.lang import Builder
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from kiosk import sdnotify
 from kiosk.client import KioskClient
 from kiosk.controller import Controller
 from kiosk.flow import WELCOME, Flow
@@ -108,8 +109,16 @@ class KioskApp(App):
     def on_start(self) -> None:
         self.sender.start()
         self.heartbeat.start()
+        # Under systemd (seen-kiosk.service): ready now, then a ping from the UI loop itself,
+        # so a frozen screen stops the pings and gets the kiosk restarted.
+        sdnotify.ready()
+        interval = sdnotify.watchdog_interval()
+        if interval:
+            sdnotify.watchdog()
+            Clock.schedule_interval(lambda _dt: sdnotify.watchdog(), interval)
 
     def on_stop(self) -> None:
+        sdnotify.stopping()
         self.heartbeat.stop(timeout=2)
         self.sender.stop(timeout=2)
         self.receipts.stop(timeout=2)

@@ -103,6 +103,11 @@ SETTINGS: tuple[Setting, ...] = (
             "`kiosk doctor` fails (not warns) when no connected screen is found"),
     Setting("require_touch", bool, False,
             "`kiosk doctor` fails (not warns) when no touch panel is found"),
+    Setting("touch_input", str, "mouse",
+            "the ONE Kivy input line for the touch panel: mouse (SDL), or e.g. "
+            "probesysfs,provider=hidinput (two lines give double taps)", _not_empty),
+    Setting("rotation", int, 0, "screen rotation in degrees: 0, 90, 180 or 270",
+            lambda v: None if v in (0, 90, 180, 270) else "must be 0, 90, 180 or 270"),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -67,6 +67,7 @@ def run_checks(load: Callable, test_slip: bool = False, root: str | Path = "/",
         yield _fail("server", f"refusing an unverified server: {e}")
     except ClientError as e:
         yield _fail("server", str(e))
+    yield tls_check(config.server_url, config.ca_file)
     state, detail, printer_check = _printer(config, test_slip)
     if server_up:
         check, answer = _token_check(client, state, detail, config)
@@ -137,6 +138,16 @@ def _token_check(client: KioskClient, state: str, detail: str,
     except ClientError as e:
         return _fail("token", f"heartbeat failed: {e}"), None
     return _pass("token", "accepted (heartbeat sent)"), answer
+
+
+def tls_check(server_url: str, ca_file: str) -> Check:
+    """Pure: is what goes over the network (names, dates of birth) encrypted?"""
+    if server_url.startswith("https:"):
+        against = f"ca_file {ca_file}" if ca_file else "the system's CAs"
+        return _pass("tls", f"https, the server's certificate checked against {against}")
+    unused = f"; ca_file {ca_file} is not used over http" if ca_file else ""
+    return Check("WARN", "tls", "server_url is http: patients' names and dates of birth cross "
+                 "the network unencrypted (see docs/install-raspberry-pi.md, HTTPS)" + unused)
 
 
 def clock_check(server_time, now: datetime) -> Check:

@@ -137,8 +137,9 @@ def doctor(tmp_path, url, printer="none", extra="", test_slip=False, root=None):
 
 def test_all_pass_with_a_good_printer_and_server(tmp_path, sim, fake_console):
     checks = doctor(tmp_path, fake_console.url, sim.port)
-    assert list(checks) == ["config", "server", "token", "clock", "printer", "display", "touch",
-                            "disk", "outbox"]
+    assert list(checks) == ["config", "server", "tls", "token", "clock", "printer", "display",
+                            "touch", "disk", "outbox"]
+    assert checks["tls"].status == "WARN" and "unencrypted" in checks["tls"].reason
     assert checks["printer"] == ("PASS", "printer", f"{sim.port}: ok (ready)")
     assert checks["token"].status == "PASS"
     # The fake answers a fixed server_time, long ago: the skew check really compares.

@@ -80,6 +80,7 @@ def test_doctor_passes_over_verified_tls(tls_server, tmp_path):
     proc = doctor(tmp_path, url, token, ca)
     assert f"PASS server: {url} answers /healthz over verified TLS" in proc.stdout
     assert "PASS token: accepted" in proc.stdout
+    assert f"PASS tls: https, the server's certificate checked against ca_file {ca}" in proc.stdout
 
 
 def test_doctor_refuses_a_server_its_ca_does_not_vouch_for(tls_server, tmp_path):

@@ -116,6 +116,8 @@ def _printer(config, test_slip: bool) -> tuple[str, str, Check]:
     finally:
         if printer is not None:
             printer.close()
+    if "exclusively lock" in detail:
+        detail = "in use by another program (is seen-kiosk running? stop it first)"
     words = f"{config.printer}: {state}" + (f" ({detail})" if detail else "") + slip
     if state in PRINTER_OK and "incomplete" not in slip:
         return state, detail, _pass("printer", words)

@@ -199,3 +199,15 @@ def test_required_touch_and_display_fail_on_a_bare_machine(tmp_path, fake_consol
     checks = doctor(tmp_path, fake_console.url, extra="require_touch = true\n"
                     "require_display = true\n", root=machine(tmp_path, [SCANNER_BLOCK]))
     assert checks["touch"].status == "FAIL" and checks["display"].status == "FAIL"
+
+
+def test_a_printer_held_by_the_running_kiosk_is_named_as_such(tmp_path, sim, fake_console):
+    from hardware.printer import SerialPrinter
+
+    kiosk = SerialPrinter(sim.port)  # the kiosk app has the port open
+    try:
+        check = doctor(tmp_path, fake_console.url, sim.port)["printer"]
+    finally:
+        kiosk.close()
+    words = "in use by another program (is seen-kiosk running? stop it first)"
+    assert check == ("FAIL", "printer", f"{sim.port}: disconnected ({words})")

@@ -100,6 +100,7 @@ def test_kiosk_unit(root):
     assert service["ExecStart"] == "/opt/seen/venv/bin/kiosk run --config /etc/seen/kiosk.toml"
     env = dict(v.split("=", 1) for v in values(unit, "Service", "Environment"))
     assert env["SDL_VIDEODRIVER"] == "kmsdrm" and env["KIVY_HOME"] == "/var/lib/seen/kivy"
+    assert env["KIVY_GL_BACKEND"] == "sdl2" and env["SEEN_KIOSK_CONFIG"] == "/etc/seen/kiosk.toml"
     assert dict(unit["Unit"])["StartLimitIntervalSec"] == "0"
     assert values(unit, "Unit", "Conflicts") == ["getty@tty1.service"]
     assert values(unit, "Install", "WantedBy") == ["multi-user.target"]

@@ -211,3 +211,19 @@ def test_a_printer_held_by_the_running_kiosk_is_named_as_such(tmp_path, sim, fak
         kiosk.close()
     words = "in use by another program (is seen-kiosk running? stop it first)"
     assert check == ("FAIL", "printer", f"{sim.port}: disconnected ({words})")
+
+
+def test_the_command_prints_a_test_slip_when_asked(tmp_path, sim, fake_console):
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f'[kiosk]\nserver_url = "{fake_console.url}"\ntoken = "t"\n'
+                    f'printer = "{sim.port}"\n')
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SEEN_KIOSK")}
+    proc = subprocess.run([sys.executable, "-m", "kiosk", "doctor", "--config", str(path),
+                           "--test-slip"], capture_output=True, text=True, timeout=60,
+                          env=environ, check=False)
+    assert f"PASS printer: {sim.port}: ok (ready); test slip sent" in proc.stdout, proc.stdout
+    assert "Seen printer test" in sim.text() and sim.cuts == 1

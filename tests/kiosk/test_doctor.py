@@ -4,12 +4,16 @@ tree written by the test. Process-level runs against uvicorn are in test_cli.py.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from support import free_port
 
 from hardware import devices
+from hardware.printer import SerialPrinter
 from hardware.simulator import SimulatedPrinter
 from kiosk.config import load_config
 from kiosk.doctor import clock_check, disk_check, display_check, run_checks, touch_check
@@ -202,8 +206,6 @@ def test_required_touch_and_display_fail_on_a_bare_machine(tmp_path, fake_consol
 
 
 def test_a_printer_held_by_the_running_kiosk_is_named_as_such(tmp_path, sim, fake_console):
-    from hardware.printer import SerialPrinter
-
     kiosk = SerialPrinter(sim.port)  # the kiosk app has the port open
     try:
         check = doctor(tmp_path, fake_console.url, sim.port)["printer"]
@@ -214,10 +216,6 @@ def test_a_printer_held_by_the_running_kiosk_is_named_as_such(tmp_path, sim, fak
 
 
 def test_the_command_prints_a_test_slip_when_asked(tmp_path, sim, fake_console):
-    import os
-    import subprocess
-    import sys
-
     path = tmp_path / "kiosk.toml"
     path.write_text(f'[kiosk]\nserver_url = "{fake_console.url}"\ntoken = "t"\n'
                     f'printer = "{sim.port}"\n')

@@ -109,7 +109,7 @@ def _printer(config, test_slip: bool) -> tuple[str, str, Check]:
             printer.print_bytes(test_slip_bytes(config, datetime.now().astimezone()))
             state, detail = printer_status(printer)  # the slip may have emptied the roll
             slip = "; test slip sent" if state in PRINTABLE else "; test slip may be incomplete"
-        elif test_slip:
+        elif test_slip and state != "none":
             slip = "; no test slip: the printer cannot print now"
     except Exception as e:  # noqa: BLE001 - a bad printer setting is a FAIL line, not a crash
         return "error", str(e), _fail("printer", f"{config.printer}: {e}")

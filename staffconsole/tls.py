@@ -77,7 +77,10 @@ def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
                              serialization.NoEncryption())
 
 
-def _new_ca(folder: Path, clinic: str, now: datetime) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+CaPair = tuple[x509.Certificate, ec.EllipticCurvePrivateKey]
+
+
+def _new_ca(folder: Path, clinic: str, now: datetime) -> CaPair:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, clinic),
                       x509.NameAttribute(NameOID.COMMON_NAME, f"{clinic} check-in CA")])
@@ -99,7 +102,7 @@ def _new_ca(folder: Path, clinic: str, now: datetime) -> tuple[x509.Certificate,
     return cert, key
 
 
-def _load_ca(folder: Path) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+def _load_ca(folder: Path) -> CaPair:
     try:
         cert = x509.load_pem_x509_certificate((folder / "ca.pem").read_bytes())
         key = serialization.load_pem_private_key((folder / "ca.key").read_bytes(), None)

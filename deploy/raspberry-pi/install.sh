@@ -48,8 +48,12 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-case "$ROLE" in kiosk|server|both) ;; *) die "--role must be kiosk, server or both, not '$ROLE'" ;; esac
-[[ "$SERVICE_USER" =~ ^[a-z_][a-z0-9_-]{0,30}$ ]] || die "--user '$SERVICE_USER' is not a valid user name"
+case "$ROLE" in
+    kiosk|server|both) ;;
+    *) die "--role must be kiosk, server or both, not '$ROLE'" ;;
+esac
+[[ "$SERVICE_USER" =~ ^[a-z_][a-z0-9_-]{0,30}$ ]] \
+    || die "--user '$SERVICE_USER' is not a valid user name"
 [[ "$PRINTER_USB" =~ ^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$ ]] \
     || die "--printer-usb must be VENDOR:PRODUCT in hex like 067b:2303, not '$PRINTER_USB'"
 VENDOR="${PRINTER_USB%%:*}"; VENDOR="${VENDOR,,}"
@@ -120,7 +124,8 @@ system apt-get install -y --no-install-recommends "${PACKAGES[@]}"
 
 # 2. The service user: no login, no home of its own beyond the state folder.
 if [ "$DRY" = 1 ] || ! id -u "$SERVICE_USER" >/dev/null 2>&1; then
-    system useradd --system --user-group --home-dir "$STATE" --shell /usr/sbin/nologin "$SERVICE_USER"
+    system useradd --system --user-group --home-dir "$STATE" --shell /usr/sbin/nologin \
+        "$SERVICE_USER"
 fi
 if [ "$KIOSK" = 1 ]; then
     # Screen and GPU, touch panel and scanner, the printer's serial port.

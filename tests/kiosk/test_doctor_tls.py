@@ -96,5 +96,6 @@ def test_doctor_refuses_a_server_its_ca_does_not_vouch_for(tls_server, tmp_path)
 def test_a_missing_ca_file_is_a_config_error(tmp_path):
     proc = doctor(tmp_path, "https://localhost:1", "t", "clinic-ca.pem")
     assert proc.returncode == 1
+    missing = tmp_path / "clinic-ca.pem"
     assert proc.stdout.strip() == (f"FAIL config: {tmp_path / 'kiosk.toml'}: ca_file = "
-                                   f"'clinic-ca.pem': file not found ({tmp_path / 'clinic-ca.pem'})")
+                                   f"'clinic-ca.pem': file not found ({missing})")

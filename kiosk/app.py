@@ -99,7 +99,7 @@ class KioskApp(App):
 
     def _receipt_result(self, _arrival, result) -> None:
         # Called on the printing thread. Screens may also listen (telling the patient).
-        if not result.printed:
+        if not result.printed and result.state != "none":
             self.heartbeat.nudge()
 
     def _touched(self, _window, _touch) -> bool:

@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
-SYSTEM_PACKAGES := xvfb xdotool libgl1-mesa-dri libegl1 libgl1 chromium socat
+SYSTEM_PACKAGES := xvfb xdotool libgl1-mesa-dri libegl1 libgl1 chromium socat systemd
 
 .PHONY: demo test venv system-packages lint bench clean
 
@@ -17,11 +17,12 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
-# Xvfb (Kivy window), Chromium (console page) and socat (serial ptys) for the tests.
+# Xvfb (Kivy window), Chromium (console page), socat (serial ptys) and systemd
+# (systemd-analyze verify on the kiosk units; installing it in a container starts nothing) for the tests.
 # Installed with apt-get when running as root; otherwise we say what is missing.
 system-packages:
 	@missing=""; \
-	for tool in Xvfb xdotool socat; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	for tool in Xvfb xdotool socat systemd-analyze; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -102,7 +102,10 @@ def main() -> int:
             stdout=log("server.log"), stderr=subprocess.STDOUT)
         children.append(server)
 
-        printer = subprocess.Popen([sys.executable, "-m", "hardware.simulator"],
+        # Faults are flipped from another terminal through this FIFO (see the banner).
+        control = DEMO / "printer-control"
+        printer = subprocess.Popen([sys.executable, "-m", "hardware.simulator",
+                                    "--control", str(control)],
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=log("printer.log"), text=True)
         children.append(printer)
@@ -130,7 +133,10 @@ def main() -> int:
         print(f"  Staff console:  http://{HOST}:{PORT}/console")
         print(f"  Login:          {STAFF_USER} / {STAFF_PASSWORD}")
         print(f"  Kiosk config:   {config}")
-        print(f"  Printer (sim):  {port}  (receipts in .demo/printer.log)")
+        print(f"  Printer (sim):  {port}  (receipts in {DEMO / 'printer.log'})")
+        print(f"  Printer faults: echo paper_out > {control}")
+        print("                  (or ok, paper_near_end, cover_open, offline, error, unplug, "
+              "replug); the console shows it within a heartbeat")
         print("  Try: last name 'Okafor', date of birth 02/04/1980 — or tap 'I need help'.")
         print("  Or the appointment code A101 (typed after 'I have an appointment code').")
         print("  Ctrl-C stops everything.")

@@ -175,6 +175,9 @@ class SerialPrinter:
             # Never block forever: a printer stopped by flow control would hang us.
             write_timeout=self.write_timeout,
             timeout=self.status_timeout,
+            # Two programs on one port (kiosk and doctor) would take each other's status
+            # replies: the second open fails instead (flock; ignored by loop://).
+            exclusive=True,
         )
 
     def _try_open(self) -> bool:

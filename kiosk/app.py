@@ -18,14 +18,13 @@ from kivy.metrics import Metrics
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from hardware.printer import open_printer
-from kiosk import i18n
+from kiosk import i18n, sdnotify
 from kiosk.client import KioskClient
 from kiosk.controller import Controller
 from kiosk.flow import WELCOME, Flow
 from kiosk.heartbeat import Heartbeat
 from kiosk.outbox import Outbox, Sender
-from kiosk.printing import ReceiptPrinter
+from kiosk.printing import ReceiptPrinter, open_configured_printer
 from kiosk.scanner import ScanBuffer
 from kiosk.screens import SCREENS
 from kiosk.widgets.keyboard import LetterKeyboard
@@ -80,11 +79,13 @@ class KioskApp(App):
         c = self.kiosk_config
         load_kv()
         Window.clearcolor = (1, 1, 1, 1)
-        self.client = KioskClient(c.server_url, c.token)
+        self.client = KioskClient(c.server_url, c.token, ca_file=c.ca_file)
         self.outbox = Outbox(c.outbox_path)
-        self.printer = open_printer(c.printer, baudrate=c.printer_baudrate)
+        self.printer = open_configured_printer(c)
+        # A receipt that did not print reaches the console at once, not at the next beat.
         self.receipts = ReceiptPrinter(self.printer, c.clinic_name, c.long_wait_min,
-                                       profile=c.printer_profile, width=c.printer_width)
+                                       profile=c.printer_profile, width=c.printer_width,
+                                       on_result=self._receipt_result)
         self.sender = Sender(self.outbox, self.client)
         timers = KivyTimers()
         self.heartbeat = Heartbeat(self.client, self.printer, c.heartbeat_s,
@@ -135,6 +136,11 @@ class KioskApp(App):
         screen.refresh(self.flow, self.kiosk_config)
         self.screens.current = name
 
+    def _receipt_result(self, _arrival, result) -> None:
+        # Called on the printing thread. Screens may also listen (telling the patient).
+        if not result.printed and result.state != "none":
+            self.heartbeat.nudge()
+
     def _touched(self, _window, _touch) -> bool:
         self.controller.touched()
         return False  # let the touch reach the widgets
@@ -142,8 +148,16 @@ class KioskApp(App):
     def on_start(self) -> None:
         self.sender.start()
         self.heartbeat.start()
+        # Under systemd (seen-kiosk.service): ready now, then a ping from the UI loop itself,
+        # so a frozen screen stops the pings and gets the kiosk restarted.
+        sdnotify.ready()
+        interval = sdnotify.watchdog_interval()
+        if interval:
+            sdnotify.watchdog()
+            Clock.schedule_interval(lambda _dt: sdnotify.watchdog(), interval)
 
     def on_stop(self) -> None:
+        sdnotify.stopping()
         self.heartbeat.stop(timeout=2)
         self.sender.stop(timeout=2)
         self.receipts.stop(timeout=2)

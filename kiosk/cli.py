@@ -46,9 +46,9 @@ def cmd_doctor(args) -> int:
     from kiosk.doctor import run_checks
 
     failed = False
-    for ok, name, reason in run_checks(lambda: _load(args)):
-        failed |= not ok
-        print(f"{'PASS' if ok else 'FAIL'} {name}: {reason}")
+    for check in run_checks(lambda: _load(args), test_slip=args.test_slip):
+        failed |= not check.ok
+        print(f"{check.status} {check.name}: {check.reason}", flush=True)
     return 1 if failed else 0
 
 
@@ -61,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("--config", help=f"kiosk TOML file (default: ${DEFAULT_CONFIG_ENV})")
         sub.set_defaults(func=func)
+        if name == "doctor":
+            sub.add_argument("--test-slip", action="store_true",
+                             help="also print a short test slip (accents show the code page)")
     args = parser.parse_args(argv)
     if args.func is cmd_doctor:
         # `run` logs through Kivy's logger, which takes over the root logger.

@@ -10,6 +10,8 @@ conclude about its request:
 
 from __future__ import annotations
 
+import ssl
+
 import requests
 from urllib3.exceptions import NameResolutionError, NewConnectionError
 
@@ -26,6 +28,10 @@ class Offline(ClientError):
     """No connection to the server: the request surely did not arrive."""
 
     kind = "offline"
+
+
+class Untrusted(Offline):
+    """The server's TLS certificate did not verify: nothing was sent to it."""
 
 
 class Unconfirmed(ClientError):
@@ -64,6 +70,21 @@ def _not_connected(error: requests.ConnectionError) -> bool:
     return False
 
 
+def _tls_reason(error: BaseException) -> str:
+    """The verifier's own words ("self-signed certificate", "Hostname mismatch ...")."""
+    seen, cause = set(), error
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return cause.verify_message or str(cause)
+        if isinstance(cause, ssl.SSLError):
+            return cause.reason or str(cause)
+        reason = getattr(cause, "reason", None)
+        nested = cause.args[0] if cause.args and isinstance(cause.args[0], BaseException) else None
+        cause = reason if isinstance(reason, BaseException) else nested or cause.__cause__
+    return "TLS handshake failed"
+
+
 def _detail(response: requests.Response) -> str:
     try:
         detail = response.json().get("detail", "")
@@ -79,10 +100,19 @@ def _detail(response: requests.Response) -> str:
 class KioskClient:
     """The kiosk's side of API v1. Thread-safe enough for one caller per thread."""
 
-    def __init__(self, base_url: str, token: str, timeout: tuple[float, float] = (3.05, 5.0)):
+    def __init__(self, base_url: str, token: str, timeout: tuple[float, float] = (3.05, 5.0),
+                 ca_file: str = ""):
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
+        self.ca_file = ca_file
+        # https: verify against the clinic CA when one is configured, else the system's.
+        self.verify: str | bool = ca_file or True
+
+    def _untrusted(self, call: str, error: BaseException) -> Untrusted:
+        against = f"ca_file {self.ca_file}" if self.ca_file else "the system's CAs"
+        return Untrusted(f"{call}: the certificate of {self.base_url} does not verify against "
+                         f"{against}: {_tls_reason(error)}")
 
     def _post(self, call: str, body: dict) -> dict:
         # A new session per call: requests.Session is not safe across threads, and the
@@ -90,7 +120,10 @@ class KioskClient:
         url = self.base_url + API + call
         headers = {"Authorization": f"Bearer {self.token}"}
         try:
-            response = requests.post(url, json=body, headers=headers, timeout=self.timeout)
+            response = requests.post(url, json=body, headers=headers, timeout=self.timeout,
+                                     verify=self.verify)
+        except requests.exceptions.SSLError as e:
+            raise self._untrusted(call, e) from None
         except requests.ConnectionError as e:
             if _not_connected(e):
                 raise Offline(f"{call}: cannot connect to {self.base_url}") from None
@@ -159,7 +192,10 @@ class KioskClient:
     def healthz(self) -> dict:
         """The server's health answer (no token needed)."""
         try:
-            response = requests.get(self.base_url + "/healthz", timeout=self.timeout)
+            response = requests.get(self.base_url + "/healthz", timeout=self.timeout,
+                                    verify=self.verify)
+        except requests.exceptions.SSLError as e:
+            raise self._untrusted("healthz", e) from None
         except requests.ConnectionError as e:
             if _not_connected(e):
                 raise Offline(f"healthz: cannot connect to {self.base_url}") from None

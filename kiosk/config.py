@@ -19,6 +19,7 @@ from typing import Any
 ENV_PREFIX = "SEEN_KIOSK_"
 PRINTER_PROFILES = ("epson", "generic58")  # hardware.escpos.PROFILES; checked again on open
 DATE_ORDERS = ("MDY", "DMY")
+FLOW_CONTROLS = ("xonxoff", "rtscts", "none")  # hardware.printer.FLOW_CONTROLS
 
 
 class ConfigError(Exception):
@@ -90,6 +91,23 @@ SETTINGS: tuple[Setting, ...] = (
             _positive),
     Setting("fullscreen", bool, True, "fill the screen (turn off for development)"),
     Setting("window_size", str, "1280x800", "window size when not fullscreen", _window_size),
+    Setting("printer_flow_control", str, "xonxoff",
+            "printer flow control: xonxoff, rtscts or none (pyserial has no DSR/DTR on Linux)",
+            _one_of(*FLOW_CONTROLS)),
+    Setting("printer_write_timeout_s", int, 2,
+            "seconds a receipt write may take before the printer counts as stuck", _positive),
+    Setting("ca_file", str, "",
+            "PEM file of the clinic CA that signed the server's certificate (https only; "
+            "empty: the system's CAs)"),
+    Setting("require_display", bool, False,
+            "`kiosk doctor` fails (not warns) when no connected screen is found"),
+    Setting("require_touch", bool, False,
+            "`kiosk doctor` fails (not warns) when no touch panel is found"),
+    Setting("touch_input", str, "mouse",
+            "the ONE Kivy input line for the touch panel: mouse (SDL), or e.g. "
+            "probesysfs,provider=hidinput (two lines give double taps)", _not_empty),
+    Setting("rotation", int, 0, "screen rotation in degrees: 0, 90, 180 or 270",
+            lambda v: None if v in (0, 90, 180, 270) else "must be 0, 90, 180 or 270"),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -178,7 +196,22 @@ def load_config(path: str | Path | None = None,
     outbox = Path(values["outbox_path"])
     if path is not None and not outbox.is_absolute():
         values["outbox_path"] = str(Path(path).resolve().parent / outbox)
+    values["ca_file"] = _ca_file(values["ca_file"], path)
     return KioskConfig(**values, source=str(path) if path is not None else "defaults")
+
+
+def _ca_file(value: str, path) -> str:
+    """A relative ca_file is beside the config file; a missing one is an error now, not
+    a confusing TLS failure later."""
+    if not value.strip():
+        return ""
+    ca = Path(value)
+    if path is not None and not ca.is_absolute():
+        ca = Path(path).resolve().parent / ca
+    if not ca.is_file():
+        where = str(path) if path is not None else f"{ENV_PREFIX}CA_FILE"
+        raise ConfigError(f"{where}: ca_file = {value!r}: file not found ({ca})")
+    return str(ca)
 
 
 def window_size(config: KioskConfig) -> tuple[int, int]:

@@ -1,77 +1,234 @@
-"""The checks behind `kiosk doctor`: each gives (passed, name, reason) for clinic IT."""
+"""The checks behind `kiosk doctor`: each a Check(status, name, reason) for clinic IT.
+
+PASS is fine, WARN works but deserves a look, FAIL stops the kiosk doing its job
+(`kiosk doctor` then exits non-zero). Reasons name files, devices and values.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
+from hardware import devices
 from kiosk import __version__
-from kiosk.client import ClientError, KioskClient, NotAuthorised
+from kiosk.client import ClientError, KioskClient, NotAuthorised, Untrusted
 from kiosk.config import ConfigError
 from kiosk.controller import utcnow_iso
 from kiosk.heartbeat import printer_status
 from kiosk.outbox import Outbox, OutboxError
+from kiosk.printing import PRINTABLE, open_configured_printer
 
-PRINTER_OK = ("ok", "none", "paper_near_end")
+PRINTER_OK = ("ok", "none")
+PRINTER_WARN = ("paper_near_end",)
+CLOCK_WARN_S, CLOCK_FAIL_S = 10, 120  # receipts print kiosk time; the server keeps its own
+DISK_WARN_MB, DISK_FAIL_MB = 500, 50
 
 
-def run_checks(load: Callable) -> Iterator[tuple[bool, str, str]]:
+class Check(NamedTuple):
+    """One line of the doctor's report."""
+
+    status: str  # PASS, WARN or FAIL
+    name: str
+    reason: str
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "FAIL"
+
+
+def _pass(name: str, reason: str) -> Check:
+    return Check("PASS", name, reason)
+
+
+def _fail(name: str, reason: str) -> Check:
+    return Check("FAIL", name, reason)
+
+
+def run_checks(load: Callable, test_slip: bool = False, root: str | Path = "/",
+               environ: Mapping[str, str] = os.environ,
+               now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Iterator[Check]:
     try:
         config = load()
     except ConfigError as e:
-        yield False, "config", str(e)
+        yield _fail("config", str(e))
         return
-    yield True, "config", f"{config.source} loaded"
-    client = KioskClient(config.server_url, config.token)
+    yield _pass("config", f"{config.source} loaded")
+    client = KioskClient(config.server_url, config.token, ca_file=config.ca_file)
+    server_up = False
     try:
         client.healthz()
-        yield True, "server", f"{config.server_url} answers /healthz"
+        tls = " over verified TLS" if config.server_url.startswith("https:") else ""
+        yield _pass("server", f"{config.server_url} answers /healthz{tls}")
         server_up = True
+    except Untrusted as e:
+        yield _fail("server", f"refusing an unverified server: {e}")
     except ClientError as e:
-        yield False, "server", str(e)
-        server_up = False
-    printer, state, detail = None, "error", ""
-    try:
-        from hardware.printer import open_printer
-
-        printer = open_printer(config.printer, baudrate=config.printer_baudrate)
-        state, detail = printer_status(printer)
-    except Exception as e:  # noqa: BLE001 - a bad printer setting is a FAIL line, not a crash
-        detail = str(e)
-    finally:
-        if printer is not None:
-            printer.close()
+        yield _fail("server", str(e))
+    yield tls_check(config.server_url, config.ca_file)
+    state, detail, printer_check = _printer(config, test_slip)
     if server_up:
-        yield _token_check(client, state, detail, config)
-    words = f"{config.printer}: {state}" + (f" ({detail})" if detail else "")
-    yield state in PRINTER_OK, "printer", words
+        check, answer = _token_check(client, state, detail, config)
+        yield check
+        if answer is not None:
+            yield clock_check(answer.get("server_time"), now())
+    yield printer_check
+    yield display_check(root, environ, config.require_display)
+    yield touch_check(root, config.require_touch)
+    yield disk_check(config.outbox_path)
     yield _outbox_check(config.outbox_path)
 
 
-def _outbox_check(path: str) -> tuple[bool, str, str]:
+# -- printer -------------------------------------------------------------------------
+
+TEST_SLIP_LINES = ("Seen printer test", "Ticket 000", "Zoë O'Brien-Núñez, Łukasz, Siobhán")
+
+
+def test_slip_bytes(config, when: datetime) -> bytes:
+    """A short slip with accented names, so the code page shows itself on paper."""
+    from hardware.escpos import Line, encode
+
+    lines = [Line(TEST_SLIP_LINES[0], bold=True, align="center"),
+             Line(config.clinic_name, align="center"),
+             Line(TEST_SLIP_LINES[1], double=True, align="center"),
+             Line(TEST_SLIP_LINES[2]),
+             Line(f"{when:%Y-%m-%d %H:%M} - profile {config.printer_profile}")]
+    return encode(lines, profile=config.printer_profile, width=config.printer_width)
+
+
+def _printer(config, test_slip: bool) -> tuple[str, str, Check]:
+    """(state, detail) for the heartbeat, and the printer's line of the report."""
+    printer = None
+    try:
+        printer = open_configured_printer(config)
+        state, detail = printer_status(printer)
+        slip = ""
+        if test_slip and state in PRINTABLE:
+            printer.print_bytes(test_slip_bytes(config, datetime.now().astimezone()))
+            state, detail = printer_status(printer)  # the slip may have emptied the roll
+            slip = "; test slip sent" if state in PRINTABLE else "; test slip may be incomplete"
+        elif test_slip and state != "none":
+            slip = "; no test slip: the printer cannot print now"
+    except Exception as e:  # noqa: BLE001 - a bad printer setting is a FAIL line, not a crash
+        return "error", str(e), _fail("printer", f"{config.printer}: {e}")
+    finally:
+        if printer is not None:
+            printer.close()
+    if "exclusively lock" in detail:
+        detail = "in use by another program (is seen-kiosk running? stop it first)"
+    words = f"{config.printer}: {state}" + (f" ({detail})" if detail else "") + slip
+    if state in PRINTER_OK and "incomplete" not in slip:
+        return state, detail, _pass("printer", words)
+    if state in PRINTER_WARN and "incomplete" not in slip:
+        return state, detail, Check("WARN", "printer", words)
+    return state, detail, _fail("printer", words)
+
+
+# -- server --------------------------------------------------------------------------
+
+
+def _token_check(client: KioskClient, state: str, detail: str,
+                 config) -> tuple[Check, dict | None]:
+    if not config.token:
+        return _fail("token", f"{config.source}: token is empty"), None
+    try:
+        answer = client.heartbeat(utcnow_iso(), __version__, state, detail)
+    except NotAuthorised as e:
+        return _fail("token", f"the server refuses this kiosk's token: {e.detail}"), None
+    except ClientError as e:
+        return _fail("token", f"heartbeat failed: {e}"), None
+    return _pass("token", "accepted (heartbeat sent)"), answer
+
+
+def tls_check(server_url: str, ca_file: str) -> Check:
+    """Pure: is what goes over the network (names, dates of birth) encrypted?"""
+    if server_url.startswith("https:"):
+        against = f"ca_file {ca_file}" if ca_file else "the system's CAs"
+        return _pass("tls", f"https, the server's certificate checked against {against}")
+    unused = f"; ca_file {ca_file} is not used over http" if ca_file else ""
+    return Check("WARN", "tls", "server_url is http: patients' names and dates of birth cross "
+                 "the network unencrypted (see docs/install-raspberry-pi.md, HTTPS)" + unused)
+
+
+def clock_check(server_time, now: datetime) -> Check:
+    """Pure: compare this machine's UTC clock with the server_time of a heartbeat answer."""
+    try:
+        server = datetime.fromisoformat(str(server_time))
+        skew = (now - server).total_seconds()
+    except (TypeError, ValueError):
+        return Check("WARN", "clock", f"the server sent no usable server_time ({server_time!r})")
+    words = f"{abs(skew):.1f} s {'ahead of' if skew > 0 else 'behind'} the server"
+    if abs(skew) > CLOCK_FAIL_S:
+        return _fail("clock", words + " (is NTP running? `timedatectl`)")
+    if abs(skew) > CLOCK_WARN_S:
+        return Check("WARN", "clock", words)
+    return _pass("clock", words)
+
+
+# -- this machine ----------------------------------------------------------------------
+
+
+def _missing(name: str, words: str, required: bool, setting: str) -> Check:
+    if required:
+        return _fail(name, f"{words} ({setting} = true)")
+    return Check("WARN", name, f"{words} (set {setting} = true to make this a failure)")
+
+
+def display_check(root, environ: Mapping[str, str], required: bool) -> Check:
+    for variable in ("WAYLAND_DISPLAY", "DISPLAY"):
+        if environ.get(variable):
+            return _pass("display", f"{variable}={environ[variable]}")
+    connected = devices.connected_displays(root)
+    if connected:
+        return _pass("display", "connected: " + ", ".join(connected) + " (KMS/DRM)")
+    return _missing("display", "no connected screen in /sys/class/drm and no DISPLAY",
+                    required, "require_display")
+
+
+def touch_check(root, required: bool) -> Check:
+    found = devices.input_devices(root)
+    if found is None:
+        return _missing("touch", "cannot read /proc/bus/input/devices", required,
+                        "require_touch")
+    touch = [d.name for d in found if d.is_touchscreen]
+    keyboards = sum(1 for d in found if d.is_keyboard and not d.is_touchscreen)
+    extra = f"; {keyboards} keyboard(s) or barcode scanner(s)"
+    if not touch:
+        return _missing("touch", "no touch panel among the input devices" + extra, required,
+                        "require_touch")
+    paths = devices.input_paths(root)
+    by_path = f"; /dev/input/by-path: {', '.join(paths)}" if paths else ""
+    return _pass("touch", ", ".join(touch) + extra + by_path)
+
+
+def disk_check(outbox_path: str) -> Check:
+    try:
+        folder, free = devices.free_bytes(outbox_path)
+    except OSError as e:
+        return _fail("disk", f"{outbox_path}: {e.strerror or e}")
+    mb = free // (1024 * 1024)
+    words = f"{folder}: {mb} MB free"
+    if mb < DISK_FAIL_MB:
+        return _fail("disk", words + f" (under {DISK_FAIL_MB} MB: events may not be kept)")
+    if mb < DISK_WARN_MB:
+        return Check("WARN", "disk", words)
+    return _pass("disk", words)
+
+
+def _outbox_check(path: str) -> Check:
     if not Path(path).exists():
-        return True, "outbox", f"{path}: not created yet"
+        return _pass("outbox", f"{path}: not created yet")
     try:
         box = Outbox(path)
     except OutboxError as e:
-        return False, "outbox", str(e)
+        return _fail("outbox", str(e))
     try:
         waiting, held = box.unsent_count(), box.held()
     finally:
         box.close()
     if held:
         reasons = "; ".join(f"{event_id}: {reason}" for event_id, reason in held[:3])
-        return False, "outbox", f"{path}: {len(held)} event(s) refused by the server ({reasons})"
-    return True, "outbox", f"{path}: {waiting} event(s) waiting to be sent"
-
-
-def _token_check(client: KioskClient, state: str, detail: str, config) -> tuple[bool, str, str]:
-    if not config.token:
-        return False, "token", f"{config.source}: token is empty"
-    try:
-        client.heartbeat(utcnow_iso(), __version__, state, detail)
-    except NotAuthorised as e:
-        return False, "token", f"the server refuses this kiosk's token: {e.detail}"
-    except ClientError as e:
-        return False, "token", f"heartbeat failed: {e}"
-    return True, "token", "accepted (heartbeat sent)"
+        return _fail("outbox", f"{path}: {len(held)} event(s) refused by the server ({reasons})")
+    return _pass("outbox", f"{path}: {waiting} event(s) waiting to be sent")

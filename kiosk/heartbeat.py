@@ -36,14 +36,20 @@ class Heartbeat:
         self.last_answer: dict | None = None
         self.last_error = ""
         self._stop = threading.Event()
+        self._wake = threading.Event()  # set to beat now (printer fault) or to stop
         self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
 
     def start(self) -> Heartbeat:
         self._thread.start()
         return self
 
+    def nudge(self) -> None:
+        """Beat now rather than at the next interval (e.g. a receipt just failed)."""
+        self._wake.set()
+
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
 
@@ -64,4 +70,5 @@ class Heartbeat:
                     log.warning("heartbeat failed: %s", e)
                 self.last_error = str(e)
                 self.on_console(False)
-            self._stop.wait(self.interval_s)
+            self._wake.wait(self.interval_s)
+            self._wake.clear()

@@ -18,9 +18,9 @@ def configure_window(config) -> None:
         Config.set("graphics", "width", str(width))
         Config.set("graphics", "height", str(height))
         Config.set("graphics", "resizable", "0")
-    Config.set("kivy", "exit_on_escape", "0")
-    # The mouse provider's right-click "multitouch" dots would leave stray touches on screen.
-    Config.set("input", "mouse", "mouse,disable_multitouch")
-    # A touch panel needs no pointer, and the screen must never blank between patients.
-    Config.set("graphics", "show_cursor", "0")
+    # One input line for the panel, rotation, no cursor, no exit on Escape (hardware.touch).
+    from hardware.touch import apply
+
+    apply(Config, config.touch_input, config.rotation, config.fullscreen)
+    # The screen must never blank between patients.
     Config.set("graphics", "allow_screensaver", "0")

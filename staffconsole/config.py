@@ -123,6 +123,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("clinic_timezone", str, "",
             "IANA time zone of the clinic (e.g. Europe/Paris) for FHIR times and the default "
             "import day; empty: the server's own", _timezone),
+    Setting("tls_cert", str, "",
+            "PEM server certificate (from `staffconsole tls init`); with tls_key, serve HTTPS"),
+    Setting("tls_key", str, "", "PEM private key of tls_cert"),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

@@ -63,6 +63,13 @@ def test_demo_starts_everything_and_stops_cleanly(tmp_path, xvfb_display):
 
         row = wait_for(kiosk_heartbeat, timeout=40, interval=0.5, what="kiosk heartbeat")
         assert row[0] == "ok"
+        # The banner's way to flip a printer fault reaches the console with a heartbeat.
+        control = tmp_path / "demo" / "printer-control"
+        assert f"echo paper_out > {control}" in output
+        with open(control, "w") as fifo:
+            fifo.write("paper_out\n")
+        wait_for(lambda: kiosk_heartbeat() == ("paper_out",), timeout=40, interval=0.5,
+                 what="paper_out in a heartbeat")
         with closing(sqlite3.connect(db)) as conn:
             booked = conn.execute("select count(*) from appointments").fetchone()[0]
         assert booked >= 5

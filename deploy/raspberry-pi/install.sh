@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Turn a Raspberry Pi OS Bookworm (64-bit) machine into a Seen kiosk, or a console box.
+#
+#   sudo deploy/raspberry-pi/install.sh                     # a kiosk
+#   sudo deploy/raspberry-pi/install.sh --role server       # the staff console server
+#   deploy/raspberry-pi/install.sh --root /tmp/pi-root      # dry install into a folder
+#
+# With --root DIR every file goes under DIR and nothing on this machine changes: the
+# steps that would (apt-get, useradd, pip, udevadm, systemctl) are logged as
+# "would run: ..." instead. Safe to run again: /etc/seen/*.toml is never overwritten.
+# See docs/install-raspberry-pi.md.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROLE=kiosk
+ROOT=""
+SERVICE_USER=seen
+SOURCE="$(cd "$HERE/../.." && pwd)"
+PRINTER_USB="0403:6001"   # FTDI FT232R, a common USB serial adapter; see lsusb
+PREFIX=/opt/seen
+ETC=/etc/seen
+STATE=/var/lib/seen
+
+usage() {
+    cat <<EOF
+usage: $0 [--role kiosk|server|both] [--root DIR] [--user NAME] [--source PATH]
+          [--printer-usb VENDOR:PRODUCT]
+  --role         kiosk (default): touch screen + printer; server: the staff console
+  --root DIR     install into DIR only; log the system changes instead of making them
+  --user NAME    service user (default seen)
+  --source PATH  the checkout or wheel pip installs (default: this checkout, $SOURCE)
+  --printer-usb  USB ids of the printer's serial adapter for /dev/seen-printer
+                 (default $PRINTER_USB; find yours with lsusb)
+EOF
+}
+
+die() { echo "install: $*" >&2; exit 2; }
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --role) ROLE="${2:-}"; shift 2 ;;
+        --root) ROOT="${2:-}"; shift 2 ;;
+        --user) SERVICE_USER="${2:-}"; shift 2 ;;
+        --source) SOURCE="${2:-}"; shift 2 ;;
+        --printer-usb) PRINTER_USB="${2:-}"; shift 2 ;;
+        -h|--help) usage; exit 0 ;;
+        *) usage >&2; die "unknown option: $1" ;;
+    esac
+done
+
+case "$ROLE" in
+    kiosk|server|both) ;;
+    *) die "--role must be kiosk, server or both, not '$ROLE'" ;;
+esac
+[[ "$SERVICE_USER" =~ ^[a-z_][a-z0-9_-]{0,30}$ ]] \
+    || die "--user '$SERVICE_USER' is not a valid user name"
+[[ "$PRINTER_USB" =~ ^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$ ]] \
+    || die "--printer-usb must be VENDOR:PRODUCT in hex like 067b:2303, not '$PRINTER_USB'"
+VENDOR="${PRINTER_USB%%:*}"; VENDOR="${VENDOR,,}"
+PRODUCT="${PRINTER_USB##*:}"; PRODUCT="${PRODUCT,,}"
+
+if [ -n "$ROOT" ]; then
+    mkdir -p "$ROOT" || die "cannot create --root $ROOT"
+    ROOT="$(cd "$ROOT" && pwd)"
+    [ "$ROOT" != / ] || die "--root / is the real system: leave --root out instead"
+    DRY=1
+else
+    [ "$(id -u)" = 0 ] || die "run as root (sudo), or with --root DIR for a dry install"
+    DRY=0
+fi
+
+log() { echo "install: $*"; }
+
+# A command that changes the system: run it, or with --root only say it.
+system() {
+    if [ "$DRY" = 1 ]; then
+        log "would run: $*"
+    else
+        log "running: $*"
+        "$@"
+    fi
+}
+
+# Write a template to ROOT+dest with @WORDS@ filled in; mode and group as given.
+put() {
+    local src="$1" dest="$2" mode="$3" group="${4:-root}" keep="${5:-}"
+    local target="$ROOT$dest"
+    if [ -n "$keep" ] && [ -e "$target" ]; then
+        log "kept $dest (already there; remove it to get the template again)"
+        return
+    fi
+    mkdir -p "$(dirname "$target")"
+    sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@ETC@|$ETC|g" -e "s|@STATE@|$STATE|g" \
+        -e "s|@USER@|$SERVICE_USER|g" -e "s|@VENDOR@|$VENDOR|g" -e "s|@PRODUCT@|$PRODUCT|g" \
+        "$HERE/$src" > "$target.tmp"
+    chmod "$mode" "$target.tmp"
+    mv "$target.tmp" "$target"
+    if [ "$group" != root ]; then
+        system chown "root:$group" "$target"
+    fi
+    log "wrote $dest ($mode)"
+}
+
+folder() {
+    local dest="$1" mode="$2" owner="$3"
+    mkdir -p "$ROOT$dest"
+    chmod "$mode" "$ROOT$dest"
+    if [ "$owner" != root ]; then
+        system chown "$owner:$owner" "$ROOT$dest"
+    fi
+}
+
+KIOSK=0; SERVER=0
+case "$ROLE" in kiosk) KIOSK=1 ;; server) SERVER=1 ;; both) KIOSK=1; SERVER=1 ;; esac
+
+log "role $ROLE, user $SERVICE_USER, into ${ROOT:-/}"
+
+# 1. Packages: Python's venv, and what Kivy's SDL2 needs to draw through KMS/DRM.
+PACKAGES=(python3-venv python3-pip)
+if [ "$KIOSK" = 1 ]; then
+    PACKAGES+=(libgl1 libegl1 libgles2 libgbm1 libdrm2 libmtdev1 libinput10 fonts-dejavu-core)
+fi
+system apt-get install -y --no-install-recommends "${PACKAGES[@]}"
+
+# 2. The service user: no login, no home of its own beyond the state folder.
+if [ "$DRY" = 1 ] || ! id -u "$SERVICE_USER" >/dev/null 2>&1; then
+    system useradd --system --user-group --home-dir "$STATE" --shell /usr/sbin/nologin \
+        "$SERVICE_USER"
+fi
+if [ "$KIOSK" = 1 ]; then
+    # Screen and GPU, touch panel and scanner, the printer's serial port.
+    system usermod -a -G video,render,input,dialout "$SERVICE_USER"
+fi
+
+# 3. Folders: code in PREFIX, settings in ETC (root's), data in STATE (the user's).
+folder "$PREFIX" 0755 root
+folder "$ETC" 0755 root
+folder "$STATE" 0750 "$SERVICE_USER"
+
+# 4. The virtualenv with the package and the extras this role needs.
+EXTRAS=""
+[ "$KIOSK" = 1 ] && EXTRAS="kiosk"
+[ "$SERVER" = 1 ] && EXTRAS="${EXTRAS:+$EXTRAS,}console"
+system python3 -m venv "$PREFIX/venv"
+system "$PREFIX/venv/bin/pip" install --upgrade pip
+system "$PREFIX/venv/bin/pip" install "$SOURCE[$EXTRAS]"
+install -m 0644 -D "$HERE/../../docs/install-raspberry-pi.md" \
+    "$ROOT$PREFIX/docs/install-raspberry-pi.md"
+
+# 5. Settings from the commented templates, readable by the service (tokens inside).
+if [ "$KIOSK" = 1 ]; then
+    put kiosk.toml.template "$ETC/kiosk.toml" 0640 "$SERVICE_USER" keep
+    folder "$STATE/kivy" 0750 "$SERVICE_USER"
+    put kivy-config.ini "$STATE/kivy/config.ini" 0644
+    put 99-seen-printer.rules /etc/udev/rules.d/99-seen-printer.rules 0644
+    system udevadm control --reload-rules
+    system udevadm trigger --subsystem-match=tty
+    put seen-kiosk.service /etc/systemd/system/seen-kiosk.service 0644
+fi
+if [ "$SERVER" = 1 ]; then
+    put server.toml.template "$ETC/server.toml" 0640 "$SERVICE_USER" keep
+    put seen-console.service /etc/systemd/system/seen-console.service 0644
+fi
+
+# 6. Start at boot, without a desktop.
+system systemctl daemon-reload
+if [ "$KIOSK" = 1 ]; then
+    system systemctl set-default multi-user.target
+    system systemctl disable getty@tty1.service
+    system systemctl enable seen-kiosk.service
+fi
+if [ "$SERVER" = 1 ]; then
+    system systemctl enable seen-console.service
+fi
+
+log "done."
+if [ "$KIOSK" = 1 ]; then
+    log "next: put the token (and ca_file) in $ETC/kiosk.toml, run"
+    log "  sudo -u $SERVICE_USER $PREFIX/venv/bin/kiosk doctor --config $ETC/kiosk.toml"
+    log "then: sudo systemctl start seen-kiosk (or reboot)"
+fi
+if [ "$SERVER" = 1 ]; then
+    log "next: check $ETC/server.toml, then sudo systemctl start seen-console"
+fi

@@ -1,0 +1,175 @@
+"""deploy/raspberry-pi/install.sh run for real into a temporary root: the files it writes,
+their permissions and contents, the system changes it only logs, and the systemd units
+checked twice - by systemd-analyze verify and by our own reading of them."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from support import REPO
+
+from kiosk.config import SETTINGS, load_config
+from staffconsole.config import load_settings
+
+SCRIPT = REPO / "deploy" / "raspberry-pi" / "install.sh"
+
+
+def install(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    proc = subprocess.run(["bash", str(SCRIPT), "--root", str(root), *args],
+                          capture_output=True, text=True, timeout=60, check=False)
+    if check:
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc
+
+
+def read_unit(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """A systemd unit as {section: [(key, value), ...]}: keys may repeat, order is kept."""
+    sections: dict[str, list[tuple[str, str]]] = {}
+    current = None
+    for number, raw in enumerate(path.read_text().splitlines(), 1):
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], [])
+            continue
+        key, sep, value = line.partition("=")
+        assert sep and current is not None and re.fullmatch(r"[A-Za-z]+", key), \
+            f"{path.name}:{number}: not a Key=value line in a section: {raw!r}"
+        current.append((key, value))
+    return sections
+
+
+def values(unit, section, key):
+    return [v for k, v in unit[section] if k == key]
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """(root, what the script printed) for one install of both roles."""
+    root = tmp_path_factory.mktemp("pi-root")
+    return root, install(root, "--role", "both", "--printer-usb", "067B:2303").stdout
+
+
+@pytest.fixture
+def root(installed):
+    return installed[0]
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_files_and_permissions(root):
+    assert {str(p.relative_to(root)): oct(mode(p)) for p in root.rglob("*") if p.is_file()} == {
+        "etc/seen/kiosk.toml": "0o640",
+        "etc/seen/server.toml": "0o640",
+        "etc/udev/rules.d/99-seen-printer.rules": "0o644",
+        "etc/systemd/system/seen-kiosk.service": "0o644",
+        "etc/systemd/system/seen-console.service": "0o644",
+        "var/lib/seen/kivy/config.ini": "0o644",
+        "opt/seen/docs/install-raspberry-pi.md": "0o644",
+    }
+    assert mode(root / "var/lib/seen") == 0o750 and mode(root / "etc/seen") == 0o755
+
+
+def test_system_changes_are_logged_not_made(installed):
+    root, log = installed
+    assert "would run: useradd --system --user-group --home-dir /var/lib/seen --shell " \
+           "/usr/sbin/nologin seen" in log
+    assert "would run: usermod -a -G video,render,input,dialout seen" in log
+    assert f"would run: /opt/seen/venv/bin/pip install {REPO}[kiosk,console]" in log
+    assert "would run: chown root:seen " + str(root / "etc/seen/kiosk.toml") in log
+    for step in ("systemctl enable seen-kiosk.service", "systemctl enable seen-console.service",
+                 "systemctl disable getty@tty1.service", "systemctl set-default multi-user.target",
+                 "udevadm control --reload-rules"):
+        assert "would run: " + step in log
+    assert "running:" not in log
+
+
+def test_kiosk_unit(root):
+    unit = read_unit(root / "etc/systemd/system/seen-kiosk.service")
+    service = dict(unit["Service"])
+    assert service["Type"] == "notify" and service["Restart"] == "always"
+    assert service["WatchdogSec"] == "30" and service["User"] == "seen"
+    assert service["SupplementaryGroups"].split() == ["video", "render", "input", "dialout"]
+    assert service["ExecStart"] == "/opt/seen/venv/bin/kiosk run --config /etc/seen/kiosk.toml"
+    env = dict(v.split("=", 1) for v in values(unit, "Service", "Environment"))
+    assert env["SDL_VIDEODRIVER"] == "kmsdrm" and env["KIVY_HOME"] == "/var/lib/seen/kivy"
+    assert env["KIVY_GL_BACKEND"] == "sdl2" and env["SEEN_KIOSK_CONFIG"] == "/etc/seen/kiosk.toml"
+    assert dict(unit["Unit"])["StartLimitIntervalSec"] == "0"
+    assert values(unit, "Unit", "Conflicts") == ["getty@tty1.service"]
+    assert values(unit, "Install", "WantedBy") == ["multi-user.target"]
+    for name in ("seen-kiosk.service", "seen-console.service"):
+        text = (root / "etc/systemd/system" / name).read_text()
+        assert not re.search(r"@[A-Z]+@", text), f"{name}: a template word was not filled in"
+
+
+def test_console_unit(root):
+    unit = read_unit(root / "etc/systemd/system/seen-console.service")
+    service = dict(unit["Service"])
+    assert service["ExecStart"] == ("/opt/seen/venv/bin/staffconsole serve "
+                                    "--config /etc/seen/server.toml")
+    assert service["User"] == "seen" and service["ReadWritePaths"] == "/var/lib/seen"
+
+
+def test_units_pass_systemd_analyze_verify(root, tmp_path):
+    if not shutil.which("systemd-analyze"):
+        pytest.fail("systemd-analyze is missing: run `make test` (installs systemd)")
+    # verify checks that ExecStart exists: point it at stand-ins in the temporary root.
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    for name in ("kiosk", "staffconsole"):
+        (fake_bin / name).write_text("#!/bin/sh\n")
+        (fake_bin / name).chmod(0o755)
+    for unit in ("seen-kiosk.service", "seen-console.service"):
+        text = (root / "etc/systemd/system" / unit).read_text()
+        (tmp_path / unit).write_text(text.replace("/opt/seen/venv/bin", str(fake_bin)))
+        proc = subprocess.run(["systemd-analyze", "verify", str(tmp_path / unit)],
+                              capture_output=True, text=True, timeout=60, check=False)
+        assert proc.returncode == 0 and proc.stderr.strip() == "", (unit, proc.stderr)
+
+
+def test_udev_rule_names_the_adapter(root):
+    rule = [line for line in (root / "etc/udev/rules.d/99-seen-printer.rules").read_text()
+            .splitlines() if line and not line.startswith("#")]
+    assert rule == [('SUBSYSTEM=="tty", ATTRS{idVendor}=="067b", ATTRS{idProduct}=="2303", '
+                     'SYMLINK+="seen-printer", GROUP="dialout", MODE="0660"')]
+
+
+def test_config_templates_load_and_list_every_kiosk_setting(root):
+    path = root / "etc/seen/kiosk.toml"
+    config = load_config(path, environ={})
+    assert config.printer == "/dev/seen-printer" and config.require_touch
+    assert config.outbox_path == "/var/lib/seen/kiosk-outbox.db"
+    text = path.read_text()
+    missing = [s.name for s in SETTINGS
+               if not re.search(rf"^#? ?{s.name} = ", text, re.MULTILINE)]
+    assert missing == [], "add these settings to deploy/raspberry-pi/kiosk.toml.template"
+    server = load_settings(root / "etc/seen/server.toml", environ={})
+    assert server.db_path == "/var/lib/seen/seen.db" and server.host == "0.0.0.0"
+
+
+def test_a_second_run_keeps_edited_settings(tmp_path):
+    install(tmp_path, "--role", "kiosk")
+    edited = tmp_path / "etc/seen/kiosk.toml"
+    edited.write_text('[kiosk]\ntoken = "kept"\n')
+    proc = install(tmp_path, "--role", "kiosk")
+    assert edited.read_text() == '[kiosk]\ntoken = "kept"\n'
+    assert "kept /etc/seen/kiosk.toml" in proc.stdout
+    assert not (tmp_path / "etc/systemd/system/seen-console.service").exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--role", "tablet"], "--role must be kiosk, server or both, not 'tablet'"),
+    (["--printer-usb", "FTDI"], "--printer-usb must be VENDOR:PRODUCT in hex"),
+    (["--user", "Bad User"], "--user 'Bad User' is not a valid user name"),
+    (["--colour", "red"], "unknown option: --colour"),
+])
+def test_bad_options_are_refused_clearly(tmp_path, args, message):
+    proc = install(tmp_path, *args, check=False)
+    assert proc.returncode == 2 and message in proc.stderr

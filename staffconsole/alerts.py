@@ -292,11 +292,11 @@ def median(values: list[float]) -> float:
 def lobby_busy_alert(arrivals: Iterable[Mapping], now: datetime, max_waiting: int,
                      max_median_min: float) -> dict | None:
     """The alert for a crowded lobby (more than max_waiting, or a long median wait), or None."""
-    waits = [(now - wait_starts(a)).total_seconds() / 60 for a in arrivals
+    waits = [max(0.0, (now - wait_starts(a)).total_seconds() / 60) for a in arrivals
              if a.get("status", "waiting") == "waiting"]
     if not waits:
         return None
-    middle = max(0.0, median(waits))
+    middle = median(waits)
     if len(waits) <= max_waiting and middle <= max_median_min:
         return None
     people = "patient is" if len(waits) == 1 else "patients are"

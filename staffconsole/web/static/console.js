@@ -47,7 +47,7 @@
       }
       if (Date.now() < this.pausedUntil) return;
       this.played += 1;
-      // Two rising tones: noticeable over a phone call, unlike any phone ring.
+      // Two pairs of rising tones: noticeable over a phone call, unlike a phone ring.
       const t = this.ctx.currentTime;
       [[660, 0], [880, 0.25], [660, 0.6], [880, 0.85]].forEach(([freq, at]) => {
         const osc = this.ctx.createOscillator();

@@ -66,6 +66,19 @@ def test_alert_sounds_escalates_returns_and_is_resolved(quick_server, browser):
     server = quick_server
     token = server.add_kiosk("Accueil Nord")
     context, page = sign_in(browser, server)
+    # The operating system's notifications are an edge we do not own: record them instead,
+    # and say the page is behind another window.
+    page.add_init_script("""
+        window.__notes = [];
+        window.Notification = class {
+            constructor(title, options) { window.__notes.push([title, options.body]); }
+            static requestPermission() { return Promise.resolve("granted"); }
+        };
+        window.Notification.permission = "granted";
+        document.hasFocus = () => false;
+    """)
+    page.reload()
+    page.locator("#live.on").wait_for()
     try:
         page.get_by_role("button", name="Turn on sound").click()
         assert page.locator("#sound-state").text_content() == "Sound on"
@@ -82,6 +95,10 @@ def test_alert_sounds_escalates_returns_and_is_resolved(quick_server, browser):
         page.wait_for_function(f"seenSound.requested > {before}", timeout=10_000)
         card.locator(".status", has_text="Escalated").wait_for(timeout=10_000)
         assert "escalated" in card.get_attribute("class")
+        notes = page.evaluate("window.__notes")
+        assert notes[:2] == [["Patient asked for help", "Seen — Accueil Nord"],
+                             ["Escalated: Patient asked for help", "Seen — Accueil Nord"]]
+        assert "Nguyễn" not in str(notes)
 
         # Pausing silences the sound only: the card stays and repeats still count.
         page.get_by_role("button", name="Pause sound 2 min").click()

@@ -37,6 +37,10 @@
         this.ctx = new Ctx();
       }
       this.ctx.resume();
+      // The same click may ask for desktop notifications (optional; the page works without).
+      if ("Notification" in window && Notification.permission === "default") {
+        Notification.requestPermission();
+      }
       showSound();
     },
     alarm() {
@@ -188,11 +192,24 @@
       now.set(a.id, { status: a.status, sounded_at: a.sounded_at, escalated: a.escalated });
       if (a.status !== "open") return;
       const before = known ? known.get(a.id) : undefined;
-      if (!before || before.status !== "open" || before.sounded_at !== a.sounded_at ||
-          before.escalated !== a.escalated) ring = true;
+      const fresh = !before || before.status !== "open" || before.escalated !== a.escalated;
+      if (fresh) notify(a);
+      if (fresh || before.sounded_at !== a.sounded_at) ring = true;
     });
     known = now;
     if (ring) Sound.alarm();
+  }
+
+  // A desktop notification when the page is not in front: the kind and the kiosk only,
+  // never what a patient typed (notifications show on locked screens).
+  function notify(alert) {
+    if (!("Notification" in window) || Notification.permission !== "granted") return;
+    if (!document.hidden && document.hasFocus()) return;
+    try {
+      new Notification((alert.escalated ? "Escalated: " : "") + alert.kind_label, {
+        body: "Seen — " + (alert.kiosk || clinic), tag: "seen-alert-" + alert.id,
+      });
+    } catch (e) { /* some browsers allow notifications only from a service worker */ }
   }
 
   function renderAlerts(alerts) {

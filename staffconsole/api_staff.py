@@ -303,7 +303,8 @@ async def stream(request: Request, clock: Clock, today: Today):
                 try:
                     await run_in_threadpool(with_db, check)
                 except NotSignedIn as e:
-                    yield sse("signed_out", {"reason": str(e)})
+                    yield sse("signed_out", {"reason": str(e),
+                                             "idle": isinstance(e, SessionIdle)})
                     break
                 if new > seq:
                     seq = new

@@ -173,3 +173,23 @@ def test_banner_comes_and_goes_with_the_server_and_the_page_resyncs(tmp_path, br
             again.stop()
     finally:
         context.close()
+
+
+def test_a_session_ended_elsewhere_sends_the_page_to_sign_in(quick_server, browser):
+    """The stream's `signed_out` takes the page to the sign-in form with the reason
+    (idle logoff itself, 15 min, is driven with a fake clock in test_stream.py)."""
+    server = quick_server
+    token = server.add_kiosk("Lobby kiosk 1")
+    context, page = sign_in(browser, server)
+    try:
+        db = open_db(server.db)
+        try:
+            db.execute("DELETE FROM staff_sessions")
+            db.conn.commit()
+        finally:
+            db.close()
+        hand_off(server, token, "help", {})  # a change makes the stream re-check the session
+        page.wait_for_url(f"{server.url}/login?reason=expired", timeout=10_000)
+        assert "Your session has ended" in page.locator("#login-message").text_content()
+    finally:
+        context.close()

@@ -122,7 +122,11 @@
       setLive(true);
     });
     source.addEventListener("ping", armStall);
-    source.addEventListener("signed_out", () => leave("idle"));
+    source.addEventListener("signed_out", (e) => {
+      let idle = true;
+      try { idle = JSON.parse(e.data).idle !== false; } catch (err) { /* keep idle */ }
+      leave(idle ? "idle" : "expired");
+    });
     source.onerror = () => {
       setLive(false);
       if (source.readyState === EventSource.CLOSED) {

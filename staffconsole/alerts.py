@@ -55,12 +55,17 @@ def _dob_words(text: str) -> str:
     return f"born {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def describe_entered(entered: Mapping[str, str] | None) -> str:
+def describe_entered(entered: Mapping[str, str] | None, with_first_name: bool = False) -> str:
     """What the patient typed, for staff: "'Okafor', born 4 Feb 1980"; "" if nothing."""
     entered = entered or {}
     parts = []
-    if entered.get("last_name"):
-        parts.append(f"'{entered['last_name']}'")
+    # A walk-in gives a first name too; for everyone else the last name is what the
+    # desk looks up, so only walk-in summaries show both.
+    keys = ("first_name", "last_name") if with_first_name else ("last_name",)
+    name = " ".join(entered[key] for key in keys
+                    if isinstance(entered.get(key), str) and entered[key])
+    if name:
+        parts.append(f"'{name}'")
     if entered.get("dob"):
         parts.append(_dob_words(entered["dob"]))
     if entered.get("code"):
@@ -108,7 +113,8 @@ def handoff_summary(reason: str, kiosk_name: str, step: str | None,
     if reason == "reported_problem":
         return f"Someone at {kiosk_name} pressed \"this isn't right\" after checking in{paren}"
     if reason == "walk_in":
-        return f"A walk-in at {kiosk_name} asked to be seen{paren}"
+        walker = describe_entered(entered, with_first_name=True)
+        return f"A walk-in at {kiosk_name} asked to be seen" + (f" ({walker})" if walker else "")
     raise ValueError(f"unknown hand-off reason {reason!r}")
 
 
@@ -292,11 +298,11 @@ def median(values: list[float]) -> float:
 def lobby_busy_alert(arrivals: Iterable[Mapping], now: datetime, max_waiting: int,
                      max_median_min: float) -> dict | None:
     """The alert for a crowded lobby (more than max_waiting, or a long median wait), or None."""
-    waits = [(now - wait_starts(a)).total_seconds() / 60 for a in arrivals
+    waits = [max(0.0, (now - wait_starts(a)).total_seconds() / 60) for a in arrivals
              if a.get("status", "waiting") == "waiting"]
     if not waits:
         return None
-    middle = max(0.0, median(waits))
+    middle = median(waits)
     if len(waits) <= max_waiting and middle <= max_median_min:
         return None
     people = "patient is" if len(waits) == 1 else "patients are"

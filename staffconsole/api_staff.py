@@ -22,10 +22,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlite_utils import Database
 from starlette.concurrency import run_in_threadpool
 
-from staffconsole import alerts, schema, staff_auth, store, store_arrivals
+from staffconsole import alerts, schema, staff_auth, store
 from staffconsole.app import get_db
 from staffconsole.clock import local_today, utcnow
-from staffconsole.console_queries import build_snapshot, shape_alert, shape_board_row
+from staffconsole.console_queries import build_snapshot, shape_alert
 from staffconsole.errors import Conflict, Invalid, NotFound
 from staffconsole.staff_auth import COOKIE, AuthError, NotSignedIn, SessionIdle, StaffSession
 
@@ -247,65 +247,6 @@ def resolve(alert_id: str, body: ResolveBody, request: Request, session: StaffWr
                 {"outcome": body.outcome})
 
 
-def admin_session(session: Staff) -> StaffSession:
-    """As api_session, for admins only: receptionists get a 403 saying so."""
-    if session.role != "admin":
-        raise HTTPException(403, "Only an admin can do this; ask your practice manager.")
-    return session
-
-
-Admin = Annotated[StaffSession, Depends(admin_session)]
-
-
-@router.get("/api/v1/console/audit")
-def audit_log(session: Admin, db: Db, limit: int = 200):
-    """The newest audit entries (admins only): who signed in, acted on alerts, changed kiosks."""
-    return {"entries": store.list_audit(db, limit=max(1, min(limit, 5000)))}
-
-
-class WalkInBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    first_name: str = Field(min_length=1, max_length=100)
-    last_name: str = Field(min_length=1, max_length=100)
-    dob: str = Field("", max_length=10)
-
-
-@router.post("/api/v1/console/alerts/{alert_id}/check-in")
-def check_in_walk_in(alert_id: str, body: WalkInBody, request: Request, session: StaffWriting,
-                     db: Db, now: Now):
-    """A walk-in's alert becomes an arrival at the desk (provider "Walk-in"); resolves it."""
-    number = _alert_id(alert_id)
-    try:
-        arrival = store_arrivals.check_in_walk_in(
-            db, number, first_name=body.first_name, last_name=body.last_name, dob=body.dob,
-            by=session.username, now=now)
-    except NotFound as e:
-        raise HTTPException(404, str(e)) from None
-    except Conflict as e:
-        raise HTTPException(409, str(e)) from None
-    except Invalid as e:
-        raise HTTPException(422, str(e)) from None
-    request.app.state.hub.notify()
-    return {"arrival": shape_board_row(arrival, request.app.state.settings.long_wait_min),
-            "alert": shape_alert(store.get_alert(db, number))}
-
-
-@router.post("/api/v1/console/arrivals/{arrival_id}/{status}")
-def arrival_status(arrival_id: str, status: Literal["called_in", "seen"], request: Request,
-                   session: StaffWriting, db: Db, now: Now):
-    """The lobby board's "Called in" and "Seen" buttons; ends the arrival's long_wait alert."""
-    if not arrival_id.isascii() or not arrival_id.isdigit() or len(arrival_id) > 18:
-        raise HTTPException(404, f"No arrival with id {arrival_id[:40]!r}.")
-    try:
-        arrival = store_arrivals.set_status(db, int(arrival_id), status, session.username, now)
-    except NotFound as e:
-        raise HTTPException(404, str(e)) from None
-    except Conflict as e:
-        raise HTTPException(409, str(e)) from None
-    request.app.state.hub.notify()
-    return {"arrival": shape_board_row(arrival, request.app.state.settings.long_wait_min)}
-
-
 # -- live stream -------------------------------------------------------------------
 
 
@@ -362,7 +303,8 @@ async def stream(request: Request, clock: Clock, today: Today):
                 try:
                     await run_in_threadpool(with_db, check)
                 except NotSignedIn as e:
-                    yield sse("signed_out", {"reason": str(e)})
+                    yield sse("signed_out", {"reason": str(e),
+                                             "idle": isinstance(e, SessionIdle)})
                     break
                 if new > seq:
                     seq = new
@@ -381,5 +323,8 @@ async def stream(request: Request, clock: Clock, today: Today):
 
 def install(app) -> None:
     """Add the console routes and static files to the app."""
+    from staffconsole import api_lobby
+
     app.include_router(router)
+    app.include_router(api_lobby.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")

@@ -163,3 +163,17 @@ def resolved_since(db: Database, since: datetime, limit: int = 200) -> list[dict
     return [_alert(found) for found in db.query(
         _SELECT + " WHERE a.status = 'resolved' AND a.resolved_at >= ?"
         " ORDER BY a.resolved_at DESC, a.id DESC LIMIT ?", [iso(since), limit])]
+
+
+def last_for_cause(db: Database, cause: str) -> dict | None:
+    """The newest alert for a cause, resolved or not."""
+    found = first_row(db, _SELECT + " WHERE a.cause = ? ORDER BY a.id DESC", [cause])
+    return _alert(found) if found else None
+
+
+def mark_fault_gone(db: Database, alert_id: int, now: datetime) -> None:
+    """Note on a resolved alert that its fault has since cleared (so a new one may be raised)."""
+    with write(db):
+        alert = get_alert(db, alert_id)
+        data = {**alert["data"], "fault_gone_at": iso(now)}
+        db.execute("UPDATE alerts SET data = ? WHERE id = ?", [dumps(data), alert_id])

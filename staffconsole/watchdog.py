@@ -36,10 +36,24 @@ def _raise(db: Database, fields: dict | None) -> bool:
 
 
 def _state_rule(db: Database, cause: str, fields: dict | None, now: datetime) -> bool:
-    """A condition alert: raised while fields is not None, cleared by itself after."""
-    if fields is not None:
-        return _raise(db, fields)
-    return store_alerts.clear_alert(db, cause, now) is not None
+    """A condition alert: raised while fields is not None, cleared by itself after.
+
+    If a person resolved it while the fault was still there, the same fault is not
+    raised again (that would undo their click every second) until it has cleared.
+    """
+    if fields is None:
+        if store_alerts.clear_alert(db, cause, now) is not None:
+            return True
+        last = store_alerts.last_for_cause(db, cause)
+        if last and not last["data"].get("fault_gone_at"):
+            store_alerts.mark_fault_gone(db, last["id"], now)
+        return False
+    if store_alerts.unresolved_for_cause(db, cause) is None:
+        last = store_alerts.last_for_cause(db, cause)
+        if (last and last["resolved_by"] != store_alerts.SYSTEM
+                and not last["data"].get("fault_gone_at") and last["summary"] == fields["summary"]):
+            return False
+    return _raise(db, fields)
 
 
 def run_rules(db: Database, now: datetime, settings, presence: tuple | None = None,

@@ -66,6 +66,19 @@ def test_alert_sounds_escalates_returns_and_is_resolved(quick_server, browser):
     server = quick_server
     token = server.add_kiosk("Accueil Nord")
     context, page = sign_in(browser, server)
+    # The operating system's notifications are an edge we do not own: record them instead,
+    # and say the page is behind another window.
+    page.add_init_script("""
+        window.__notes = [];
+        window.Notification = class {
+            constructor(title, options) { window.__notes.push([title, options.body]); }
+            static requestPermission() { return Promise.resolve("granted"); }
+        };
+        window.Notification.permission = "granted";
+        document.hasFocus = () => false;
+    """)
+    page.reload()
+    page.locator("#live.on").wait_for()
     try:
         page.get_by_role("button", name="Turn on sound").click()
         assert page.locator("#sound-state").text_content() == "Sound on"
@@ -82,6 +95,10 @@ def test_alert_sounds_escalates_returns_and_is_resolved(quick_server, browser):
         page.wait_for_function(f"seenSound.requested > {before}", timeout=10_000)
         card.locator(".status", has_text="Escalated").wait_for(timeout=10_000)
         assert "escalated" in card.get_attribute("class")
+        notes = page.evaluate("window.__notes")
+        assert notes[:2] == [["Patient asked for help", "Seen — Accueil Nord"],
+                             ["Escalated: Patient asked for help", "Seen — Accueil Nord"]]
+        assert "Nguyễn" not in str(notes)
 
         # Pausing silences the sound only: the card stays and repeats still count.
         page.get_by_role("button", name="Pause sound 2 min").click()
@@ -154,5 +171,25 @@ def test_banner_comes_and_goes_with_the_server_and_the_page_resyncs(tmp_path, br
             assert page.evaluate("document.documentElement.scrollWidth") <= 820
         finally:
             again.stop()
+    finally:
+        context.close()
+
+
+def test_a_session_ended_elsewhere_sends_the_page_to_sign_in(quick_server, browser):
+    """The stream's `signed_out` takes the page to the sign-in form with the reason
+    (idle logoff itself, 15 min, is driven with a fake clock in test_stream.py)."""
+    server = quick_server
+    token = server.add_kiosk("Lobby kiosk 1")
+    context, page = sign_in(browser, server)
+    try:
+        db = open_db(server.db)
+        try:
+            db.execute("DELETE FROM staff_sessions")
+            db.conn.commit()
+        finally:
+            db.close()
+        hand_off(server, token, "help", {})  # a change makes the stream re-check the session
+        page.wait_for_url(f"{server.url}/login?reason=expired", timeout=10_000)
+        assert "Your session has ended" in page.locator("#login-message").text_content()
     finally:
         context.close()

@@ -33,3 +33,17 @@ def test_not_signed_in_is_401_before_csrf(client, raise_handoff):
     alert = raise_handoff()
     r = client.post(f"/api/v1/console/alerts/{alert['id']}/acknowledge")
     assert r.status_code == 401
+
+
+def test_every_state_changing_console_call_needs_the_token(client, signed_in, app):
+    """Walks the OpenAPI paths, so a new console POST without CSRF protection fails here."""
+    posts = [path for path, item in app.openapi()["paths"].items()
+             if "post" in item and path.startswith("/api/v1/console/")] + ["/logout"]
+    assert "/api/v1/console/arrivals/{arrival_id}/{status}" in posts
+    assert "/api/v1/console/alerts/{alert_id}/check-in" in posts
+    for path in posts:
+        url = path.replace("{alert_id}", "1").replace("{arrival_id}", "1").replace(
+            "{status}", "seen")
+        r = client.post(url, json={})
+        assert r.status_code == 403, (path, r.status_code, r.text)
+        assert "X-CSRF-Token" in r.json()["detail"]

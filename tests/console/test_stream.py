@@ -87,7 +87,7 @@ def test_streaming_is_not_activity(app, client, signed_in, stream_client, raise_
         raise_handoff()
         ended = await s.next_event()
         assert ended["event"] == "signed_out"
-        assert "without activity" in ended["json"]["reason"]
+        assert "without activity" in ended["json"]["reason"] and ended["json"]["idle"] is True
         assert await s.next_event() == {}  # the stream closed
         assert not app.state.hub.console_live()
         await s.close()

@@ -58,6 +58,12 @@ def test_describe_entered_handles_every_field_and_odd_dates():
         "code 'K7', phone 0412 555 010"
     assert alerts.describe_entered({"dob": "not-a-date"}) == "born not-a-date"
     assert alerts.describe_entered(None) == ""
+    walk_in = {"first_name": "Aroha", "last_name": "Te Rangi", "phone": "021 555 0101"}
+    assert alerts.describe_entered(walk_in) == "'Te Rangi', phone 021 555 0101"
+    assert alerts.describe_entered(walk_in, with_first_name=True) == \
+        "'Aroha Te Rangi', phone 021 555 0101"
+    assert alerts.handoff_summary("walk_in", "Side door", "welcome", {"first_name": "Aroha"}) == \
+        "A walk-in at Side door asked to be seen ('Aroha')"
 
 
 @pytest.mark.parametrize("after_s, due", [(119, False), (120, True), (600, True)])

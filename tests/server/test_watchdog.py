@@ -259,3 +259,22 @@ def test_escalation_is_posted_to_the_webhook(fresh_db, kiosk):
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+def test_a_fault_a_person_resolved_is_not_raised_again_until_it_clears(fresh_db, kiosk):
+    beat(fresh_db, kiosk, NOW, "paper_near_end")
+    run_rules(fresh_db, NOW, SETTINGS)
+    [first] = store.list_alerts(fresh_db)
+    store.resolve_alert(fresh_db, first["id"], "ana", "other", "new roll ordered", NOW)
+    assert run_rules(fresh_db, NOW + timedelta(seconds=5), SETTINGS) == 0
+    assert store.list_alerts(fresh_db) == []
+    beat(fresh_db, kiosk, NOW + timedelta(seconds=10), "paper_out")  # worse: a new alert
+    run_rules(fresh_db, NOW + timedelta(seconds=10), SETTINGS)
+    [worse] = store.list_alerts(fresh_db)
+    store.resolve_alert(fresh_db, worse["id"], "ana", "other", None, NOW + timedelta(seconds=11))
+    beat(fresh_db, kiosk, NOW + timedelta(seconds=20), "ok")
+    run_rules(fresh_db, NOW + timedelta(seconds=20), SETTINGS)
+    beat(fresh_db, kiosk, NOW + timedelta(seconds=30), "paper_out")  # the next day's roll
+    run_rules(fresh_db, NOW + timedelta(seconds=30), SETTINGS)
+    [again] = store.list_alerts(fresh_db)
+    assert again["id"] not in (first["id"], worse["id"]) and "out of paper" in again["summary"]

@@ -37,6 +37,10 @@
         this.ctx = new Ctx();
       }
       this.ctx.resume();
+      // The same click may ask for desktop notifications (optional; the page works without).
+      if ("Notification" in window && Notification.permission === "default") {
+        Notification.requestPermission();
+      }
       showSound();
     },
     alarm() {
@@ -47,7 +51,7 @@
       }
       if (Date.now() < this.pausedUntil) return;
       this.played += 1;
-      // Two rising tones: noticeable over a phone call, unlike any phone ring.
+      // Two pairs of rising tones: noticeable over a phone call, unlike a phone ring.
       const t = this.ctx.currentTime;
       [[660, 0], [880, 0.25], [660, 0.6], [880, 0.85]].forEach(([freq, at]) => {
         const osc = this.ctx.createOscillator();
@@ -118,7 +122,11 @@
       setLive(true);
     });
     source.addEventListener("ping", armStall);
-    source.addEventListener("signed_out", () => leave("idle"));
+    source.addEventListener("signed_out", (e) => {
+      let idle = true;
+      try { idle = JSON.parse(e.data).idle !== false; } catch (err) { /* keep idle */ }
+      leave(idle ? "idle" : "expired");
+    });
     source.onerror = () => {
       setLive(false);
       if (source.readyState === EventSource.CLOSED) {
@@ -188,11 +196,24 @@
       now.set(a.id, { status: a.status, sounded_at: a.sounded_at, escalated: a.escalated });
       if (a.status !== "open") return;
       const before = known ? known.get(a.id) : undefined;
-      if (!before || before.status !== "open" || before.sounded_at !== a.sounded_at ||
-          before.escalated !== a.escalated) ring = true;
+      const fresh = !before || before.status !== "open" || before.escalated !== a.escalated;
+      if (fresh) notify(a);
+      if (fresh || before.sounded_at !== a.sounded_at) ring = true;
     });
     known = now;
     if (ring) Sound.alarm();
+  }
+
+  // A desktop notification when the page is not in front: the kind and the kiosk only,
+  // never what a patient typed (notifications show on locked screens).
+  function notify(alert) {
+    if (!("Notification" in window) || Notification.permission !== "granted") return;
+    if (!document.hidden && document.hasFocus()) return;
+    try {
+      new Notification((alert.escalated ? "Escalated: " : "") + alert.kind_label, {
+        body: "Seen — " + (alert.kiosk || clinic), tag: "seen-alert-" + alert.id,
+      });
+    } catch (e) { /* some browsers allow notifications only from a service worker */ }
   }
 
   function renderAlerts(alerts) {

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from hardware.escpos import encode
 from hardware.printer import PrinterError
+from kiosk import i18n
 from kiosk.receipt import build_receipt
 
 log = logging.getLogger(__name__)
@@ -39,9 +40,11 @@ class ReceiptPrinter:
         self._thread = threading.Thread(target=self._run, name="receipts", daemon=True)
         self._thread.start()
 
-    def submit(self, arrival: dict, on_failed: Callable[[], None] | None = None) -> None:
-        """Print the arrival's slip soon; on_failed is called (from this thread) if it cannot."""
-        self._queue.put((arrival, on_failed))
+    def submit(self, arrival: dict, on_failed: Callable[[], None] | None = None,
+               language: str = "en") -> None:
+        """Print the arrival's slip soon, in the patient's language; on_failed is called
+        (from this thread) if it cannot."""
+        self._queue.put((arrival, on_failed, language))
 
     def stop(self, timeout: float = 5.0) -> None:
         self._queue.put(None)
@@ -49,15 +52,15 @@ class ReceiptPrinter:
 
     def _run(self) -> None:
         while (item := self._queue.get()) is not None:
-            arrival, on_failed = item
-            if self._print(arrival):
+            arrival, on_failed, language = item
+            if self._print(arrival, language):
                 self.printed += 1
                 continue
             self.failed += 1
             if on_failed is not None:
                 on_failed()
 
-    def _print(self, arrival: dict) -> bool:
+    def _print(self, arrival: dict, language: str = "en") -> bool:
         try:
             # A serial printer out of paper still takes bytes: ask first, so the screen
             # can say the slip did not print instead of pretending it did.
@@ -66,7 +69,9 @@ class ReceiptPrinter:
                 log.error("receipt for ticket %s not printed: printer is %s",
                           arrival.get("ticket"), state)
                 return False
-            lines = build_receipt(arrival, self.clinic_name, self.now(), self.long_wait_min)
+            words = i18n.load(language).gettext  # its own catalogue: not the screen's
+            lines = build_receipt(arrival, self.clinic_name, self.now(), self.long_wait_min,
+                                  words)
             self.printer.print_bytes(encode(lines, profile=self.profile, width=self.width))
             return True
         except PrinterError as e:  # names the device, never the slip

@@ -171,3 +171,185 @@ def unresponsive_alert(session: Mapping, kiosk_name: str, now: datetime,
         "session_id": session["id"],
         "at": iso(now),
     }
+
+
+# -- lobby, kiosks and the console: alerts about the state of things -------------
+
+# Kinds that end on their own when the fault goes away (and say so in the history);
+# every other kind, patient alerts first of all, is ended only by a person.
+SELF_CLEARING = ("kiosk_offline", "printer", "lobby_busy")
+CLEARED = "cleared"  # the outcome a self-clearing alert gets; not offered to staff
+
+PRINTER_PROBLEMS = {
+    "paper_near_end": "is nearly out of paper",
+    "paper_out": "is out of paper",
+    "cover_open": "has its cover open",
+    "offline": "is offline",
+    "error": "reports an error",
+    "disconnected": "is disconnected",
+}
+
+LOBBY_CAUSE = "lobby"
+CONSOLE_CAUSE = "console"
+
+
+def kiosk_offline_cause(kiosk_id: int) -> str:
+    return f"kiosk:{kiosk_id}:offline"
+
+
+def printer_cause(kiosk_id: int) -> str:
+    return f"kiosk:{kiosk_id}:printer"
+
+
+def arrival_cause(arrival_id: int) -> str:
+    return f"arrival:{arrival_id}"
+
+
+def kiosk_online(kiosk: Mapping, now: datetime, heartbeat_s: float, missed: int) -> bool:
+    """Heard from within `missed` heartbeat periods (a kiosk never heard from is not online)."""
+    seen = kiosk.get("last_seen_at")
+    if not seen:
+        return False
+    return now - parse(seen) <= timedelta(seconds=heartbeat_s * missed)
+
+
+def kiosk_offline_alert(kiosk: Mapping, now: datetime, heartbeat_s: float,
+                        missed: int) -> dict | None:
+    """The alert for a kiosk that stopped its heartbeats, or None while it is fine.
+
+    A kiosk that never sent one (just added, not installed yet) is not offline.
+    """
+    if not kiosk.get("last_seen_at") or kiosk_online(kiosk, now, heartbeat_s, missed):
+        return None
+    return {
+        "kind": "kiosk_offline",
+        "cause": kiosk_offline_cause(kiosk["id"]),
+        "severity": SEVERITY["kiosk_offline"],
+        "summary": (f"{kiosk['name']} is offline: no heartbeat for {missed} periods. "
+                    "Patients there cannot check in; check its power and network"),
+        "data": {"last_seen_at": kiosk["last_seen_at"]},
+        "kiosk_id": kiosk["id"],
+        "at": iso(now),
+    }
+
+
+def printer_alert(kiosk: Mapping, now: datetime) -> dict | None:
+    """The alert for a kiosk's printer fault (from its last heartbeat), or None when fine."""
+    state = kiosk.get("printer_state")
+    if state not in PRINTER_PROBLEMS:
+        return None
+    detail = (kiosk.get("printer_detail") or "").strip()
+    return {
+        "kind": "printer",
+        "cause": printer_cause(kiosk["id"]),
+        "severity": SEVERITY["printer"],
+        "summary": (f"The receipt printer at {kiosk['name']} {PRINTER_PROBLEMS[state]}"
+                    + (f" ({detail})" if detail else "")),
+        "data": {"state": state, "detail": detail},
+        "kiosk_id": kiosk["id"],
+        "at": iso(now),
+    }
+
+
+def _appointment_utc(start: str) -> datetime:
+    # Appointment times are clinic-local naive text; astimezone() reads them as local.
+    moment = datetime.fromisoformat(start)
+    return moment.astimezone() if moment.tzinfo is None else moment
+
+
+def wait_starts(arrival: Mapping) -> datetime:
+    """A wait counts from the later of arrival and appointment time (early is not waiting)."""
+    return max(parse(arrival["arrived_at"]), _appointment_utc(arrival["start"]))
+
+
+def long_wait_alert(arrival: Mapping, now: datetime, long_wait_min: float) -> dict | None:
+    """The alert for a patient still waiting long_wait_min past wait_starts, or None."""
+    if arrival.get("status", "waiting") != "waiting":
+        return None
+    if now - wait_starts(arrival) < timedelta(minutes=long_wait_min):
+        return None
+    return {
+        "kind": "long_wait",
+        "cause": arrival_cause(arrival["id"]),
+        "severity": SEVERITY["long_wait"],
+        "summary": (f"{arrival['display_name']} (booked {arrival['time']} with "
+                    f"{arrival['provider']}) has waited more than {long_wait_min:g} min "
+                    "and has not been called in"),
+        "data": {"arrival": arrival["id"], "long_wait_min": long_wait_min},
+        "kiosk_id": arrival.get("kiosk_id"),
+        "at": iso(now),
+    }
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def lobby_busy_alert(arrivals: Iterable[Mapping], now: datetime, max_waiting: int,
+                     max_median_min: float) -> dict | None:
+    """The alert for a crowded lobby (more than max_waiting, or a long median wait), or None."""
+    waits = [(now - wait_starts(a)).total_seconds() / 60 for a in arrivals
+             if a.get("status", "waiting") == "waiting"]
+    if not waits:
+        return None
+    middle = max(0.0, median(waits))
+    if len(waits) <= max_waiting and middle <= max_median_min:
+        return None
+    people = "patient is" if len(waits) == 1 else "patients are"
+    return {
+        "kind": "lobby_busy",
+        "cause": LOBBY_CAUSE,
+        "severity": SEVERITY["lobby_busy"],
+        "summary": (f"The lobby is busy: {len(waits)} {people} waiting, "
+                    f"median wait {int(middle)} min"),
+        "data": {"waiting": len(waits), "median_min": int(middle)},
+        "at": iso(now),
+    }
+
+
+def console_watched(listeners: int, left_at: datetime | None, now: datetime,
+                    grace_s: float) -> bool:
+    """Is someone watching? A page open now, or one closed less than grace_s ago.
+
+    left_at is when the last page closed (None: none was open since the start).
+    """
+    if listeners > 0:
+        return True
+    return left_at is not None and now - left_at < timedelta(seconds=grace_s)
+
+
+def no_console_alert(listeners: int, absent_since: datetime | None, kiosks_online: int,
+                     now: datetime, grace_s: float) -> dict | None:
+    """The alert when kiosks are running but no console has been open for grace_s.
+
+    absent_since: when the last page closed, or when the server started.
+    """
+    if kiosks_online == 0 or listeners > 0 or absent_since is None:
+        return None
+    if now - absent_since < timedelta(seconds=grace_s):
+        return None
+    return {
+        "kind": "no_console",
+        "cause": CONSOLE_CAUSE,
+        "severity": SEVERITY["no_console"],
+        "summary": (f"No console page was open for more than {grace_s:g} s while kiosks were "
+                    "running; the kiosks sent patients with any problem to the front desk"),
+        "data": {"absent_since": iso(absent_since) if absent_since else None},
+        "at": iso(now),
+    }
+
+
+def cleared_note(kind: str, kiosk_name: str | None) -> str:
+    """What the history says when a self-clearing alert ends on its own."""
+    where = kiosk_name or "the kiosk"
+    if kind == "printer":
+        return f"Cleared by itself: the printer at {where} reported OK again"
+    if kind == "kiosk_offline":
+        return f"Cleared by itself: {where} is sending heartbeats again"
+    if kind == "lobby_busy":
+        return "Cleared by itself: the lobby is no longer busy"
+    return "Cleared by itself"

@@ -221,4 +221,5 @@ def heartbeat(body: HeartbeatIn, request: Request, kiosk: Kiosk, db: Db) -> dict
     hub = request.app.state.hub
     if changed:
         hub.notify()
-    return {"server_time": iso(now), "console_live": hub.console_live()}
+    live = hub.console_watched(now, request.app.state.settings.console_absent_s)
+    return {"server_time": iso(now), "console_live": live}

@@ -22,10 +22,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlite_utils import Database
 from starlette.concurrency import run_in_threadpool
 
-from staffconsole import alerts, schema, staff_auth, store
+from staffconsole import alerts, schema, staff_auth, store, store_arrivals
 from staffconsole.app import get_db
 from staffconsole.clock import local_today, utcnow
-from staffconsole.console_queries import build_snapshot, shape_alert
+from staffconsole.console_queries import build_snapshot, shape_alert, shape_board_row
 from staffconsole.errors import Conflict, Invalid, NotFound
 from staffconsole.staff_auth import COOKIE, AuthError, NotSignedIn, SessionIdle, StaffSession
 
@@ -136,8 +136,13 @@ def login(request: Request, db: Db, now: Now, username: Annotated[str, Form()] =
         return _login_page(request, str(e), shown, 401)
     response = RedirectResponse("/console", status_code=303)
     response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/",
-                        secure=request.app.state.settings.cookie_secure)
+                        secure=_secure(request))
     return response
+
+
+def _secure(request: Request) -> bool:
+    """Secure cookies when configured, and always when the request came over TLS."""
+    return request.app.state.settings.cookie_secure or request.url.scheme == "https"
 
 
 @router.post("/logout", include_in_schema=False)
@@ -145,7 +150,7 @@ def logout(request: Request, session: StaffWriting, db: Db, now: Now) -> Respons
     staff_auth.sign_out(db, session, now)
     response = RedirectResponse("/login?reason=signed_out", status_code=303)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict",
-                           secure=request.app.state.settings.cookie_secure)
+                           secure=_secure(request))
     return response
 
 
@@ -173,7 +178,8 @@ def _snapshot(request: Request, db, now: datetime, today: date, username: str,
     hub = request.app.state.hub
     return build_snapshot(db, seq=seq, now=now, today=today,
                           clinic_name=request.app.state.settings.clinic_name,
-                          username=username, console_live=hub.console_live())
+                          username=username, console_live=hub.console_live(),
+                          settings=request.app.state.settings)
 
 
 @router.get("/api/v1/console/session")
@@ -239,6 +245,65 @@ def resolve(alert_id: str, body: ResolveBody, request: Request, session: StaffWr
                 lambda: store.resolve_alert(db, number, session.username, body.outcome,
                                             note, now),
                 {"outcome": body.outcome})
+
+
+def admin_session(session: Staff) -> StaffSession:
+    """As api_session, for admins only: receptionists get a 403 saying so."""
+    if session.role != "admin":
+        raise HTTPException(403, "Only an admin can do this; ask your practice manager.")
+    return session
+
+
+Admin = Annotated[StaffSession, Depends(admin_session)]
+
+
+@router.get("/api/v1/console/audit")
+def audit_log(session: Admin, db: Db, limit: int = 200):
+    """The newest audit entries (admins only): who signed in, acted on alerts, changed kiosks."""
+    return {"entries": store.list_audit(db, limit=max(1, min(limit, 5000)))}
+
+
+class WalkInBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str = Field(min_length=1, max_length=100)
+    dob: str = Field("", max_length=10)
+
+
+@router.post("/api/v1/console/alerts/{alert_id}/check-in")
+def check_in_walk_in(alert_id: str, body: WalkInBody, request: Request, session: StaffWriting,
+                     db: Db, now: Now):
+    """A walk-in's alert becomes an arrival at the desk (provider "Walk-in"); resolves it."""
+    number = _alert_id(alert_id)
+    try:
+        arrival = store_arrivals.check_in_walk_in(
+            db, number, first_name=body.first_name, last_name=body.last_name, dob=body.dob,
+            by=session.username, now=now)
+    except NotFound as e:
+        raise HTTPException(404, str(e)) from None
+    except Conflict as e:
+        raise HTTPException(409, str(e)) from None
+    except Invalid as e:
+        raise HTTPException(422, str(e)) from None
+    request.app.state.hub.notify()
+    return {"arrival": shape_board_row(arrival, request.app.state.settings.long_wait_min),
+            "alert": shape_alert(store.get_alert(db, number))}
+
+
+@router.post("/api/v1/console/arrivals/{arrival_id}/{status}")
+def arrival_status(arrival_id: str, status: Literal["called_in", "seen"], request: Request,
+                   session: StaffWriting, db: Db, now: Now):
+    """The lobby board's "Called in" and "Seen" buttons; ends the arrival's long_wait alert."""
+    if not arrival_id.isascii() or not arrival_id.isdigit() or len(arrival_id) > 18:
+        raise HTTPException(404, f"No arrival with id {arrival_id[:40]!r}.")
+    try:
+        arrival = store_arrivals.set_status(db, int(arrival_id), status, session.username, now)
+    except NotFound as e:
+        raise HTTPException(404, str(e)) from None
+    except Conflict as e:
+        raise HTTPException(409, str(e)) from None
+    request.app.state.hub.notify()
+    return {"arrival": shape_board_row(arrival, request.app.state.settings.long_wait_min)}
 
 
 # -- live stream -------------------------------------------------------------------

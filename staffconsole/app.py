@@ -69,6 +69,9 @@ def create_app(settings: Settings | None = None, *, staff: bool = True) -> FastA
         return {"ok": True}
 
     app.include_router(api_kiosk.router)
+    from staffconsole import api_push
+
+    app.include_router(api_push.router)
     if staff:
         from staffconsole import api_staff
 

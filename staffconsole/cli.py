@@ -9,12 +9,16 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
+from datetime import date
 
-from staffconsole import __version__, schedule, store
+from staffconsole import __version__, api_tokens, csv_schedule, schedule, store
+from staffconsole.clinic_time import clinic_today
 from staffconsole.clock import utcnow
 from staffconsole.config import ConfigError, load_settings
 from staffconsole.errors import StoreError
+from staffconsole.progress import ProgressBar
 from staffconsole.schema import DatabaseError, ensure_schema, open_db
 
 
@@ -27,6 +31,14 @@ def _settings(args, **overrides):
         overrides["db_path"] = args.db
     return load_settings(args.config, overrides={k: v for k, v in overrides.items()
                                                  if v is not None})
+
+
+def _operator() -> str:
+    """Who ran an admin command, for the audit log: the operating-system account."""
+    try:
+        return "cli:" + getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
 
 
 def _db(args):
@@ -42,12 +54,17 @@ def cmd_serve(args) -> int:
 
     settings = _settings(args, host=args.host, port=args.port)
     app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    # Open console streams never end on their own: without a limit, stopping the server
+    # would wait for every receptionist to close the page.
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info",
+                timeout_graceful_shutdown=2)
     return 0
 
 
 def cmd_kiosk_add(args) -> int:
-    token = store.add_kiosk(_db(args), args.name, utcnow())
+    db = _db(args)
+    token = store.add_kiosk(db, args.name, utcnow())
+    store.add_audit(db, _operator(), "kiosk.add", " ".join(args.name.split()), None, utcnow())
     print(f"Kiosk {' '.join(args.name.split())!r} added. Put this token in the kiosk's "
           "config file (token = ...).")
     print("It is shown only this once; if it is lost, revoke the kiosk and add it again.")
@@ -56,7 +73,9 @@ def cmd_kiosk_add(args) -> int:
 
 
 def cmd_kiosk_revoke(args) -> int:
-    kiosk = store.revoke_kiosk(_db(args), args.name, utcnow())
+    db = _db(args)
+    kiosk = store.revoke_kiosk(db, args.name, utcnow())
+    store.add_audit(db, _operator(), "kiosk.revoke", kiosk["name"], None, utcnow())
     print(f"Kiosk {kiosk['name']!r} revoked: its token no longer works.")
     return 0
 
@@ -76,21 +95,89 @@ def cmd_user_add(args) -> int:
     if not password:
         raise CliError("the password is empty; nothing was changed")
     user = store.add_user(db, args.username, password, args.role, utcnow())
+    store.add_audit(db, _operator(), "user.add", user["username"], {"role": user["role"]},
+                    utcnow())
     print(f"User {user['username']!r} added ({user['role']}).")
     return 0
 
 
-def cmd_import_schedule(args) -> int:
-    db = _db(args)
+def _import_day(text: str | None, settings) -> date:
+    if text is None:
+        return clinic_today(settings.clinic_timezone)
     try:
-        report = schedule.import_csv(db, args.file)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"--date {text!r}: expected a date like 2026-11-22") from None
+
+
+def cmd_import_schedule(args) -> int:
+    settings = _settings(args, schedule_date_format=args.date_format,
+                         schedule_datetime_format=args.datetime_format)
+    day = _import_day(args.date, settings)
+    db = _db(args)
+    bar = None
+    if args.progress or (sys.stderr.isatty() and _is_large(args.file)):
+        bar = ProgressBar(sys.stderr)
+    try:
+        options = schedule.Options(
+            column_map=csv_schedule.parse_map(args.map or ""),
+            date_format=settings.schedule_date_format,
+            datetime_format=settings.schedule_datetime_format,
+            timezone=settings.clinic_timezone)
+        report = schedule.import_file(db, args.file, day, options, progress=bar or _quiet)
     except schedule.ScheduleError as e:
         print(f"staffconsole: {e}", file=sys.stderr)
         return 2
-    for line, reason in report.rejected:
-        print(f"line {line}: {reason}", file=sys.stderr)
-    print(f"Imported {args.file}: {report.summary()}.")
+    finally:
+        if bar:
+            bar.finish()
+    store.add_audit(db, CLI_ACTOR, "schedule.import", os.path.basename(args.file),
+                    {"kind": report.kind, "day": day.isoformat(), "added": report.added,
+                     "changed": report.changed, "rejected": len(report.rejected),
+                     "cancelled": report.cancelled}, utcnow())
+    for line in report.problems():
+        print(line, file=sys.stderr)
+    if report.cancelled:
+        print(f"Cancelled (no longer in the schedule): {', '.join(report.cancelled)}")
+    print(f"Imported {args.file} ({report.kind}, {day.isoformat()}): {report.summary()}.")
     return 0 if report.ok else 1
+
+
+LARGE_FILE_BYTES = 256 * 1024  # about 4,000 rows; smaller files import in a blink
+
+
+def _is_large(path: str) -> bool:
+    try:
+        return os.path.getsize(path) >= LARGE_FILE_BYTES
+    except OSError:
+        return False
+
+
+def _quiet(done: int, total: int) -> None:
+    return None
+
+
+CLI_ACTOR = "cli"  # audit actor for admin commands run on the server itself
+
+
+def cmd_apitoken_add(args) -> int:
+    db = _db(args)
+    token = api_tokens.add_token(db, args.name, "push", utcnow())
+    store.add_audit(db, CLI_ACTOR, "apitoken.add", " ".join(args.name.split()),
+                    {"scope": "push"}, utcnow())
+    print(f"API token {' '.join(args.name.split())!r} added (scope push). Give it to the "
+          "practice system as 'Authorization: Bearer <token>'.")
+    print("It is shown only this once; if it is lost, revoke it and add another.")
+    print(token)
+    return 0
+
+
+def cmd_apitoken_revoke(args) -> int:
+    db = _db(args)
+    found = api_tokens.revoke_token(db, args.name, utcnow())
+    store.add_audit(db, CLI_ACTOR, "apitoken.revoke", found["name"], {}, utcnow())
+    print(f"API token {found['name']!r} revoked: it no longer works.")
+    return 0
 
 
 def _alert_line(alert: dict) -> dict:
@@ -151,16 +238,58 @@ def build_parser() -> argparse.ArgumentParser:
     user_add.add_argument("--role", choices=store.ROLES, default="receptionist")
     user_add.set_defaults(handler=cmd_user_add)
 
-    imp = commands.add_parser("import-schedule", parents=[common],
-                              help="import appointments from a CSV file")
-    imp.add_argument("file")
+    imp = commands.add_parser(
+        "import-schedule", parents=[common],
+        help="import one day's appointments from a CSV or FHIR R4 Bundle (JSON) file")
+    imp.add_argument("file", help="CSV or FHIR JSON; told apart by content")
+    imp.add_argument("--date", metavar="YYYY-MM-DD",
+                     help="the day to import (default: today in the clinic)")
+    imp.add_argument("--map", metavar="OTHER=CANONICAL,...",
+                     help="CSV column names of another export, e.g. Surname=last_name,MRN=external_id")
+    imp.add_argument("--date-format", metavar="FMT",
+                     help="how the CSV writes dates of birth (setting schedule_date_format)")
+    imp.add_argument("--datetime-format", metavar="FMT",
+                     help="how the CSV writes starts (setting schedule_datetime_format)")
+    imp.add_argument("--progress", action="store_true",
+                     help="draw a progress bar on stderr (default: only for large files on a terminal)")
     imp.set_defaults(handler=cmd_import_schedule)
 
     alerts = commands.add_parser("alerts", parents=[common], help="list alerts")
     alerts.add_argument("--all", action="store_true", help="include resolved alerts")
     alerts.add_argument("--json", action="store_true", help="one JSON object per line")
     alerts.set_defaults(handler=cmd_alerts)
+
+    audit = commands.add_parser("audit", parents=[common],
+                                help="print the audit log (who did what), oldest first")
+    audit.add_argument("--json", action="store_true", help="one JSON object per line")
+    audit.add_argument("--limit", type=int, default=10_000, help="at most this many entries")
+    audit.set_defaults(handler=cmd_audit)
+    apitoken = commands.add_parser("apitoken", help="add or revoke a push API token")
+    apitoken_commands = apitoken.add_subparsers(dest="apitoken_command", required=True,
+                                                metavar="ACTION")
+    token_add = apitoken_commands.add_parser(
+        "add", parents=[common], help="create a push API token and print it")
+    token_add.add_argument("name", help="who uses it, e.g. the practice system's name")
+    token_add.set_defaults(handler=cmd_apitoken_add)
+    token_revoke = apitoken_commands.add_parser("revoke", parents=[common],
+                                                help="stop a push API token working")
+    token_revoke.add_argument("name")
+    token_revoke.set_defaults(handler=cmd_apitoken_revoke)
     return parser
+
+
+def cmd_audit(args) -> int:
+    entries = list(reversed(store.list_audit(_db(args), limit=args.limit)))
+    if args.json:
+        for entry in entries:
+            print(json.dumps(entry, ensure_ascii=False))
+        return 0
+    if not entries:
+        print("The audit log is empty.")
+    for entry in entries:
+        print(f"{entry['at'][:19].replace('T', ' ')}  {entry['actor']:<16}  "
+              f"{entry['action']:<24}  {entry['target'] or ''}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,8 +12,10 @@ import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ENV_PREFIX = "SEEN_"
 
@@ -43,6 +45,38 @@ def _not_empty(value) -> str | None:
     return None if value.strip() else "must not be empty"
 
 
+def _http_url_or_empty(value) -> str | None:
+    ok = not value or value.startswith(("http://", "https://"))
+    return None if ok else "must be empty or start with http:// or https://"
+def _round_trips(fmt: str, sample: datetime) -> str | None:
+    """A strftime format is usable when what it writes reads back as the same moment."""
+    try:
+        ok = datetime.strptime(sample.strftime(fmt), fmt) == sample
+    except ValueError:
+        ok = False
+    return None if ok else "must be a strftime format with day, month and year, e.g. %d/%m/%Y"
+
+
+def _date_format(value) -> str | None:
+    return _round_trips(value, datetime(1987, 11, 30))
+
+
+def _datetime_format(value) -> str | None:
+    reason = _round_trips(value, datetime(1987, 11, 30, 17, 45))
+    return reason and reason.replace("%d/%m/%Y", "%d/%m/%Y %H:%M").replace(
+        "day, month and year", "day, month, year, hour and minute")
+
+
+def _timezone(value) -> str | None:
+    if not value:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "must be an IANA time zone name such as Europe/Paris, or empty for the server's"
+    return None
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("db_path", str, "seen.db", "SQLite database file (created if missing)", _not_empty),
     Setting("host", str, "127.0.0.1", "address the server listens on", _not_empty),
@@ -62,6 +96,33 @@ SETTINGS: tuple[Setting, ...] = (
             "minutes without activity before a console session is signed out", _positive),
     Setting("cookie_secure", bool, False,
             "send the console session cookie only over HTTPS (turn on behind TLS)"),
+    Setting("lobby_busy_waiting", int, 10,
+            "more patients than this waiting (arrived, not called in) is a lobby_busy alert",
+            _positive),
+    Setting("lobby_busy_median_min", int, 30,
+            "a median wait of more than this many minutes is a lobby_busy alert", _positive),
+    Setting("console_absent_s", int, 60,
+            "seconds with no console page open, while kiosks are online, before a no_console "
+            "alert (and kiosks send patients to the front desk)", _positive),
+    Setting("resound_s", int, 60,
+            "seconds between repeated sounds for an alert nobody has acknowledged", _positive),
+    Setting("escalate_after_s", int, 180,
+            "seconds an alert may stay unacknowledged before it is escalated", _positive),
+    Setting("ack_timeout_s", int, 600,
+            "seconds an acknowledged alert may stay unresolved before it is new again",
+            _positive),
+    Setting("escalation_webhook_url", str, "",
+            "URL that receives a JSON POST for each escalated alert (empty: none)",
+            _http_url_or_empty),
+    Setting("schedule_date_format", str, "%Y-%m-%d",
+            "how schedule CSV files write dates of birth (strftime codes, e.g. %d/%m/%Y); "
+            "ISO dates are always accepted", _date_format),
+    Setting("schedule_datetime_format", str, "%Y-%m-%dT%H:%M",
+            "how schedule CSV files write appointment starts (e.g. %d/%m/%Y %H:%M); "
+            "ISO is always accepted", _datetime_format),
+    Setting("clinic_timezone", str, "",
+            "IANA time zone of the clinic (e.g. Europe/Paris) for FHIR times and the default "
+            "import day; empty: the server's own", _timezone),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

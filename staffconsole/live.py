@@ -10,6 +10,10 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from datetime import datetime
+
+from staffconsole.alerts import console_watched
+from staffconsole.clock import utcnow
 
 
 class Hub:
@@ -22,6 +26,8 @@ class Hub:
         self._changed: asyncio.Event | None = None
         self._listeners = 0
         self._last_listener_at: float | None = None
+        self._started_at: datetime | None = None  # when bound to the server's loop
+        self._left_at: datetime | None = None  # when the last console page closed
 
     @property
     def seq(self) -> int:
@@ -34,6 +40,8 @@ class Hub:
         """Attach to the server's event loop (called once at startup)."""
         self._loop = loop
         self._changed = asyncio.Event()
+        if self._started_at is None:
+            self._started_at = utcnow()
 
     def notify(self) -> int:
         """Record a committed change and wake every stream; safe from any thread."""
@@ -76,10 +84,24 @@ class Hub:
             self._listeners += 1
             self._last_listener_at = time.monotonic()
 
-    def listener_left(self) -> None:
+    def listener_left(self, now: datetime | None = None) -> None:
         with self._lock:
             self._listeners -= 1
             self._last_listener_at = time.monotonic()
+            if self._listeners == 0:
+                self._left_at = now or utcnow()
 
     def console_live(self) -> bool:
         return self._listeners > 0
+
+    def presence(self) -> tuple[int, datetime | None]:
+        """(pages streaming now, since when none is: the last close, else the start)."""
+        with self._lock:
+            return self._listeners, self._left_at or self._started_at
+
+    def console_watched(self, now: datetime, grace_s: float) -> bool:
+        """What kiosks are told: a page is open, or one closed less than grace_s ago
+        (a page reconnecting should not send every patient to the desk)."""
+        with self._lock:
+            listeners, left_at = self._listeners, self._left_at
+        return console_watched(listeners, left_at, now, grace_s)

@@ -1,33 +1,64 @@
-"""Import the day's appointments from a CSV export of the practice system.
+"""Import one day's appointments from a schedule file: CSV or FHIR R4 JSON, told apart by content.
 
-Columns: external_id, first_name, last_name, dob, start, provider (and optionally
-status: booked or cancelled; code: the appointment code a patient may type or scan at
-the kiosk, which defaults to the external_id). Dates are ISO (`1980-02-04`); `start` is a
-clinic-local ISO date-time without an offset (`2026-11-22T10:30`). A bad row is
-reported as "line N: reason" and skipped; good rows are upserted by external_id,
-so importing the same file again changes nothing. Reasons never quote a
-patient's name or date of birth.
+Readers (csv_schedule, fhir) turn a file into `Parsed` items: a booking, a rejection
+with its reason, or a warning. `apply` then writes the bookings of the chosen day in
+one transaction, upserting by external_id (so importing the same file again changes
+nothing), and cancels the day's file-imported appointments that the file no longer
+lists. Reasons never quote a patient's name or date of birth.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from staffconsole.store_schedule import STATUSES, upsert_appointment
+from staffconsole.schema import write
+from staffconsole.store_schedule import (
+    appointment_by_external_id,
+    appointments_on,
+    cancel_missing,
+    upsert_appointment,
+)
 
-COLUMNS = ("external_id", "first_name", "last_name", "dob", "start", "provider")
-MAX_TEXT = 100
-MAX_ID = 64
+Where = int | str  # a CSV line number, or a FHIR place such as "entry 3 (Appointment/x)"
 
 
 class ScheduleError(Exception):
     """The schedule file as a whole cannot be read (missing, not UTF-8, wrong header)."""
+
+
+@dataclass(frozen=True)
+class Booking:
+    """One appointment as the schedule gives it; `dob` "" when the schedule has none."""
+
+    external_id: str
+    first_name: str
+    last_name: str
+    dob: str
+    start: str  # clinic-local ISO date-time without offset
+    provider: str
+    status: str = "booked"
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a reader made of one row or entry."""
+
+    where: Where
+    booking: Booking | None = None
+    reason: str | None = None  # rejected: why
+    warning: str | None = None  # kept or skipped, but someone should know
+    external_id: str | None = None  # known even when the row is rejected
+
+
+def place(where: Where) -> str:
+    return f"line {where}" if isinstance(where, int) else where
 
 
 @dataclass
@@ -35,7 +66,11 @@ class ImportReport:
     added: int = 0
     changed: int = 0
     unchanged: int = 0
-    rejected: list[tuple[int, str]] = field(default_factory=list)
+    rejected: list[tuple[Where, str]] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+    other_days: int = 0
+    warnings: list[tuple[Where, str]] = field(default_factory=list)
+    kind: str = "csv"
 
     @property
     def ok(self) -> bool:
@@ -43,47 +78,77 @@ class ImportReport:
 
     def summary(self) -> str:
         return (f"{self.added} added, {self.changed} changed, {self.unchanged} unchanged, "
-                f"{len(self.rejected)} rejected")
+                f"{len(self.rejected)} rejected, {len(self.cancelled)} cancelled, "
+                f"{self.other_days} on other days")
+
+    def problems(self) -> list[str]:
+        """One line per rejected row and per warning, in file order."""
+        found = [(where, f"{place(where)}: {reason}") for where, reason in self.rejected]
+        found += [(where, f"{place(where)}: warning: {text}") for where, text in self.warnings]
+        return [text for _, text in sorted(found, key=lambda item: _order(item[0]))]
 
 
-def _text(row: dict, column: str, limit: int = MAX_TEXT) -> str:
-    value = " ".join((row.get(column) or "").split())
-    if not value:
-        raise ValueError(f"{column} is empty")
-    if len(value) > limit:
-        raise ValueError(f"{column} is longer than {limit} characters")
-    return value
+def _order(where: Where) -> tuple:
+    if isinstance(where, int):
+        return (where, "")
+    number = where.split()[1] if where.startswith("entry ") else ""
+    return (int(number) if number.isdigit() else float("inf"), where)
 
 
-def parse_row(row: dict) -> dict:
-    """One CSV row as upsert_appointment arguments; ValueError says what is wrong."""
-    dob_text = _text(row, "dob")
-    try:
-        dob = date.fromisoformat(dob_text)
-    except ValueError:
-        raise ValueError("dob is not a real date in YYYY-MM-DD form") from None
-    if dob.year < 1880:
-        raise ValueError("dob is before 1880")
-    start_text = _text(row, "start")
-    try:
-        start = datetime.fromisoformat(start_text)
-    except ValueError:
-        raise ValueError("start is not a date and time like 2026-11-22T10:30") from None
-    if start.tzinfo is not None:
-        raise ValueError("start must be clinic-local time, without a UTC offset")
-    if dob > start.date():
-        raise ValueError("dob is after the appointment")
-    status = (row.get("status") or "booked").strip().lower() or "booked"
-    if status not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}")
-    code = "".join((row.get("code") or "").split()) or None
-    if code is not None and len(code) > MAX_ID:
-        raise ValueError(f"code is longer than {MAX_ID} characters")
-    timespec = "seconds" if start.second else "minutes"
-    return {"external_id": _text(row, "external_id", MAX_ID),
-            "first_name": _text(row, "first_name"), "last_name": _text(row, "last_name"),
-            "dob": dob.isoformat(), "start": start.isoformat(timespec=timespec),
-            "provider": _text(row, "provider"), "status": status, "code": code}
+Progress = Callable[[int, int], None]
+
+
+def _no_progress(done: int, total: int) -> None:
+    return None
+
+
+def apply(db: Database, items: Iterable[Parsed], day: date | None, total: int = 0,
+          progress: Progress = _no_progress, kind: str = "csv") -> ImportReport:
+    """Write the day's bookings (all days when `day` is None) and report on every item.
+
+    A booking on another day is skipped unless that appointment is already here (it
+    moved). With a day, the day's file appointments missing from the file are cancelled,
+    except when the file holds nothing for that day at all (an empty or wrong export
+    must not cancel a clinic's whole day).
+    """
+    report = ImportReport(kind=kind)
+    mentioned: set[str] = set()
+    first_place: dict[str, Where] = {}
+    on_day = 0
+    with write(db):
+        for done, item in enumerate(items, 1):
+            progress(done, total)
+            if item.external_id:
+                mentioned.add(item.external_id)
+            if item.warning:
+                report.warnings.append((item.where, item.warning))
+            if item.reason:
+                report.rejected.append((item.where, item.reason))
+                continue
+            booking = item.booking
+            if booking is None:
+                continue
+            mentioned.add(booking.external_id)
+            if booking.external_id in first_place:
+                report.rejected.append(
+                    (item.where, f"external_id repeats {place(first_place[booking.external_id])}"))
+                continue
+            first_place[booking.external_id] = item.where
+            if day is not None and booking.start[:10] != day.isoformat():
+                if appointment_by_external_id(db, booking.external_id) is None:
+                    report.other_days += 1
+                    continue
+            else:
+                on_day += 1
+            result = upsert_appointment(db, **booking.__dict__, source="file")
+            setattr(report, result, getattr(report, result) + 1)
+        if day is not None and on_day:
+            report.cancelled = cancel_missing(db, day, mentioned)
+        elif day is not None and (kept := appointments_on(db, day, source="file")):
+            message = (f"no appointments for {day.isoformat()} in it, so the {len(kept)} "
+                       "already here were kept, not cancelled")
+            report.warnings.append(("file", message))
+    return report
 
 
 def read_text(path: str | Path) -> str:
@@ -99,51 +164,56 @@ def read_text(path: str | Path) -> str:
                             "export it as CSV UTF-8") from None
 
 
-def import_csv_text(db: Database, text: str, source: str = "schedule") -> ImportReport:
-    """Validate every row, report the bad ones, upsert the good ones."""
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except StopIteration:
-        raise ScheduleError(
-            f"{source} is empty; expected a header: {','.join(COLUMNS)}") from None
-    except csv.Error as e:
-        raise ScheduleError(f"{source}: header is not valid CSV ({e})") from None
-    missing = [name for name in COLUMNS if name not in header]
-    if missing:
-        raise ScheduleError(f"{source}: header lacks {', '.join(missing)}; "
-                            f"expected {','.join(COLUMNS)}")
-    report = ImportReport()
-    seen: dict[str, int] = {}
-    while True:
-        line = reader.line_num + 1
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            report.rejected.append((line, f"not valid CSV ({e})"))
-            continue
-        if not any(value.strip() for value in fields):
-            continue  # blank lines are not appointments
-        if len(fields) != len(header):
-            report.rejected.append((line, f"expected {len(header)} fields, found {len(fields)}"))
-            continue
-        try:
-            values = parse_row(dict(zip(header, fields)))
-        except ValueError as e:
-            report.rejected.append((line, str(e)))
-            continue
-        if values["external_id"] in seen:
-            report.rejected.append(
-                (line, f"external_id repeats line {seen[values['external_id']]}"))
-            continue
-        seen[values["external_id"]] = line
-        result = upsert_appointment(db, **values)
-        setattr(report, result, getattr(report, result) + 1)
-    return report
+def detect(text: str) -> str:
+    """ "fhir" when the text is JSON (an object or array), else "csv" (content, not the name)."""
+    return "fhir" if text.lstrip("\ufeff \t\r\n")[:1] in ("{", "[") else "csv"
 
 
-def import_csv(db: Database, path: str | Path) -> ImportReport:
+@dataclass(frozen=True)
+class Options:
+    """How to read a file: column map and date formats (CSV), clinic time zone (FHIR)."""
+
+    column_map: dict[str, str] = field(default_factory=dict)
+    date_format: str = "%Y-%m-%d"
+    datetime_format: str = "%Y-%m-%dT%H:%M"
+    timezone: str = ""
+
+
+def import_text(db: Database, text: str, day: date | None = None,
+                options: Options | None = None, source: str = "schedule",
+                progress: Progress = _no_progress) -> ImportReport:
+    """Import CSV or FHIR JSON text; ScheduleError when it is unusable as a whole."""
+    from staffconsole import csv_schedule, fhir
+
+    options = options or Options()
+    if detect(text) == "fhir":
+        try:
+            document = json.loads(text.lstrip("\ufeff"))
+        except json.JSONDecodeError as e:
+            raise ScheduleError(f"{source} looks like JSON but is not valid JSON "
+                                f"(line {e.lineno}, column {e.colno}: {e.msg})") from None
+        total, items = fhir.read_bundle(document, source, options.timezone)
+        return apply(db, items, day, total, progress, kind="fhir")
+    total, items = csv_schedule.read_csv(text, source, options)
+    return apply(db, items, day, total, progress, kind="csv")
+
+
+def import_file(db: Database, path: str | Path, day: date | None = None,
+                options: Options | None = None, progress: Progress = _no_progress
+                ) -> ImportReport:
+    """Import a schedule file (CSV or FHIR R4 Bundle JSON) for one day (None: every day)."""
+    return import_text(db, read_text(path), day, options, str(path), progress)
+
+
+def import_csv_text(db: Database, text: str, source: str = "schedule",
+                    day: date | None = None, options: Options | None = None) -> ImportReport:
+    """CSV text only (kept for callers of the first version)."""
+    from staffconsole import csv_schedule
+
+    total, items = csv_schedule.read_csv(text, source, options or Options())
+    return apply(db, items, day, total)
+
+
+def import_csv(db: Database, path: str | Path, day: date | None = None) -> ImportReport:
     """Import a CSV file; ScheduleError when the file as a whole is unusable."""
-    return import_csv_text(db, read_text(path), source=str(path))
+    return import_csv_text(db, read_text(path), str(path), day)

@@ -7,6 +7,7 @@ committed arrival or alert survive power loss, which is the promise.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -125,13 +126,50 @@ TABLES_V1 = [
         detail TEXT NOT NULL DEFAULT '{}')""",
 ]
 
-# Version 2: an optional appointment code (printed on letters, typed or scanned at the kiosk).
-APPOINTMENT_CODE_V2 = [
+# Version 2: who called a patient in and when they were seen; the escalation ladder's
+# marks on an alert (last sound, escalated, back from acknowledged).
+TABLES_V2 = [
+    "ALTER TABLE arrivals ADD COLUMN called_in_at TEXT",
+    "ALTER TABLE arrivals ADD COLUMN called_in_by TEXT",
+    "ALTER TABLE arrivals ADD COLUMN seen_at TEXT",
+    "ALTER TABLE arrivals ADD COLUMN seen_by TEXT",
+    "ALTER TABLE alerts ADD COLUMN sounded_at TEXT",
+    "ALTER TABLE alerts ADD COLUMN escalated_at TEXT",
+    "ALTER TABLE alerts ADD COLUMN returned_at TEXT",
+]
+
+# Version 2, schedule in and out (issue 6): appointment codes and where each appointment
+# came from (a file import may cancel only what a file import made), normalised first
+# names, push API tokens, and a feed of arrival changes that the push API's
+# `GET /arrivals` pages through. The feed is filled by triggers so that every writer
+# of arrivals (kiosk check-in, console buttons, push API) is seen without knowing it.
+SCHEDULE_V2 = [
     "ALTER TABLE appointments ADD COLUMN code TEXT",
+    "CREATE INDEX IF NOT EXISTS appointments_code ON appointments (code)",
+    "ALTER TABLE appointments ADD COLUMN source TEXT",
+    "CREATE INDEX IF NOT EXISTS appointments_start ON appointments (start)",
+    "ALTER TABLE patients ADD COLUMN norm_first TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX IF NOT EXISTS patients_exact ON patients (last_name, dob)",
+    """CREATE TABLE IF NOT EXISTS api_tokens (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        token_hash TEXT NOT NULL UNIQUE,
+        scope TEXT NOT NULL CHECK (scope IN ('push')),
+        created_at TEXT NOT NULL,
+        revoked_at TEXT)""",
+    """CREATE TABLE IF NOT EXISTS arrival_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        arrival_id INTEGER NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS arrival_changes_arrival ON arrival_changes (arrival_id)",
+    """CREATE TRIGGER IF NOT EXISTS arrivals_feed_insert AFTER INSERT ON arrivals
+        BEGIN INSERT INTO arrival_changes (arrival_id) VALUES (new.id); END""",
+    """CREATE TRIGGER IF NOT EXISTS arrivals_feed_update AFTER UPDATE ON arrivals
+        BEGIN INSERT INTO arrival_changes (arrival_id) VALUES (new.id); END""",
+    "INSERT INTO arrival_changes (arrival_id) SELECT id FROM arrivals ORDER BY id",
 ]
 
 # MIGRATIONS[n] takes a database at version n-1 to version n.
-MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1, 2: APPOINTMENT_CODE_V2}
+MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1, 2: TABLES_V2 + SCHEDULE_V2}
 
 
 def open_db(path: str | Path) -> Database:
@@ -170,6 +208,18 @@ def write(db: Database) -> Iterator[Database]:
     db.conn.commit()
 
 
+_ADD_COLUMN = re.compile(r"\s*ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)", re.IGNORECASE)
+
+
+def _column_exists(db: Database, statement: str) -> bool:
+    """True for an `ALTER TABLE t ADD COLUMN c` whose column is already there."""
+    match = _ADD_COLUMN.match(statement)
+    if not match:
+        return False
+    table, column = match.groups()
+    return column in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+
+
 def schema_version(db: Database) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
@@ -184,6 +234,8 @@ def ensure_schema(db: Database) -> None:
                 f"({SCHEMA_VERSION}); upgrade Seen")
         for target in range(version + 1, SCHEMA_VERSION + 1):
             for statement in MIGRATIONS[target]:
+                if _column_exists(db, statement):
+                    continue  # added by another part's migration already
                 db.execute(statement)
             db.execute(f"PRAGMA user_version = {target}")
 

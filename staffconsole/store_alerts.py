@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from staffconsole.alerts import OUTCOMES
+from staffconsole.alerts import CLEARED, OUTCOMES, SELF_CLEARING, cleared_note
 from staffconsole.clock import iso
 from staffconsole.errors import Conflict, Invalid, NotFound
 from staffconsole.schema import dumps, first_row, loads, write
@@ -21,7 +21,10 @@ MAX_NOTE = 2000
 
 _SELECT = "SELECT a.*, k.name AS kiosk FROM alerts a LEFT JOIN kiosks k ON k.id = a.kiosk_id"
 # Open first, then acknowledged, then resolved; most urgent, then oldest, within each.
+# Escalated ones first among the open (set in this open spell: not older than returned_at).
 _ORDER = (" ORDER BY CASE a.status WHEN 'open' THEN 0 WHEN 'acknowledged' THEN 1 ELSE 2 END,"
+          " (a.status = 'open' AND a.escalated_at IS NOT NULL"
+          " AND a.escalated_at >= coalesce(a.returned_at, a.created_at)) DESC,"
           " a.severity DESC, a.created_at, a.id")
 
 
@@ -91,6 +94,12 @@ def resolve_alert(db: Database, alert_id: int, by: str, outcome: str, note: str 
     note = (note or "").strip() or None
     if note and len(note) > MAX_NOTE:
         raise Invalid(f"the note is longer than {MAX_NOTE} characters")
+    return close_alert(db, alert_id, by, outcome, note, now)
+
+
+def close_alert(db: Database, alert_id: int, by: str, outcome: str, note: str | None,
+                now: datetime) -> dict:
+    """Resolve without checking the outcome against the staff list (system outcomes)."""
     with write(db):
         alert = get_alert(db, alert_id)
         if alert["status"] == "resolved":
@@ -101,3 +110,56 @@ def resolve_alert(db: Database, alert_id: int, by: str, outcome: str, note: str 
                    "acknowledged_at = coalesce(acknowledged_at, ?) WHERE id = ?",
                    [by, iso(now), outcome, note, iso(now), by, iso(now), alert_id])
         return get_alert(db, alert_id)
+
+
+SYSTEM = "Seen"  # who resolved an alert that cleared itself
+
+
+def unresolved_for_cause(db: Database, cause: str) -> dict | None:
+    found = first_row(db, _SELECT + " WHERE a.cause = ? AND a.status != 'resolved'"
+                              " ORDER BY a.id DESC", [cause])
+    return _alert(found) if found else None
+
+
+def any_for_cause(db: Database, cause: str) -> bool:
+    """Has this cause ever had an alert (resolved ones included)?"""
+    return first_row(db, "SELECT 1 AS found FROM alerts WHERE cause = ?", [cause]) is not None
+
+
+def clear_alert(db: Database, cause: str, now: datetime) -> dict | None:
+    """End a self-clearing alert because its fault went away; None if there was none."""
+    with write(db):
+        alert = unresolved_for_cause(db, cause)
+        if alert is None:
+            return None
+        if alert["kind"] not in SELF_CLEARING:
+            raise ValueError(f"{alert['kind']} alerts are resolved by a person")
+        return close_alert(db, alert["id"], SYSTEM, CLEARED,
+                           cleared_note(alert["kind"], alert.get("kiosk")), now)
+
+
+def apply_step(db: Database, alert_id: int, step: str, now: datetime) -> dict:
+    """Record an escalation-ladder step (see escalation.py) on an alert."""
+    stamp = iso(now)
+    with write(db):
+        if step == "resound":
+            db.execute("UPDATE alerts SET sounded_at = ? WHERE id = ? AND status = 'open'",
+                       [stamp, alert_id])
+        elif step == "escalate":
+            db.execute("UPDATE alerts SET escalated_at = ?, sounded_at = ? "
+                       "WHERE id = ? AND status = 'open'", [stamp, stamp, alert_id])
+        elif step == "return":
+            # Back to new: the ladder starts over; who acknowledged it stays on record.
+            db.execute("UPDATE alerts SET status = 'open', returned_at = ?, sounded_at = ?, "
+                       "updated_at = ? WHERE id = ? AND status = 'acknowledged'",
+                       [stamp, stamp, stamp, alert_id])
+        else:
+            raise ValueError(f"unknown escalation step {step!r}")
+        return get_alert(db, alert_id)
+
+
+def resolved_since(db: Database, since: datetime, limit: int = 200) -> list[dict]:
+    """Alerts resolved at or after `since`, newest first (the console's history)."""
+    return [_alert(found) for found in db.query(
+        _SELECT + " WHERE a.status = 'resolved' AND a.resolved_at >= ?"
+        " ORDER BY a.resolved_at DESC, a.id DESC LIMIT ?", [iso(since), limit])]

@@ -24,40 +24,98 @@ def _day_range(today: date) -> tuple[str, str]:
     return today.isoformat(), (today + timedelta(days=1)).isoformat()
 
 
+SOURCES = ("file", "push")  # who manages an appointment; NULL: made here (walk-in, tests)
+
+
 def upsert_appointment(db: Database, *, external_id: str, first_name: str, last_name: str,
                        dob: str, start: str, provider: str, status: str = "booked",
-                       code: str | None = None) -> str:
-    """Add or update one appointment by external_id: "added", "changed" or "unchanged"."""
+                       code: str | None = None, source: str | None = None) -> str:
+    """Add or update one appointment by external_id: "added", "changed" or "unchanged".
+
+    `dob` may be "" when the schedule did not give one (a FHIR Patient that was only
+    referenced): such a patient can check in by code but never by name and date of birth.
+    Names are normalised here, once, so look-ups compare stored keys.
+    """
     if status not in STATUSES:
         raise ValueError(f"status must be one of {STATUSES}")
+    if source is not None and source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}")
     with write(db):
         patient = first_row(db, "SELECT id FROM patients WHERE first_name = ? AND last_name = ? "
                                 "AND dob = ?", [first_name, last_name, dob])
         if patient is None:
             patient_id = db.execute(
-                "INSERT INTO patients (first_name, last_name, dob, norm_last) VALUES (?, ?, ?, ?)",
-                [first_name, last_name, dob, normalise(last_name)]).lastrowid
+                "INSERT INTO patients (first_name, last_name, dob, norm_last, norm_first) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [first_name, last_name, dob, normalise(last_name), normalise(first_name)]
+            ).lastrowid
         else:
             patient_id = patient["id"]
         wanted = {"patient_id": patient_id, "start": start, "provider": provider,
                   "status": status, "code": code}
+        if source is not None:
+            wanted["source"] = source
         existing = first_row(db, "SELECT * FROM appointments WHERE external_id = ?",
                              [external_id])
         if existing is None:
             db.execute("INSERT INTO appointments (external_id, patient_id, start, provider, "
-                       "status, code) VALUES (?, ?, ?, ?, ?, ?)",
-                       [external_id, patient_id, start, provider, status, code])
+                       "status, code, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [external_id, patient_id, start, provider, status, code, source])
             return "added"
         if all(existing[key] == value for key, value in wanted.items()):
             return "unchanged"
-        db.execute("UPDATE appointments SET patient_id = ?, start = ?, provider = ?, status = ?, "
-                   "code = ? WHERE id = ?",
-                   [patient_id, start, provider, status, code, existing["id"]])
+        columns = ", ".join(f"{key} = ?" for key in wanted)
+        db.execute(f"UPDATE appointments SET {columns} WHERE id = ?",
+                   [*wanted.values(), existing["id"]])
         return "changed"
 
 
+def appointment_by_external_id(db: Database, external_id: str) -> dict | None:
+    """One appointment with its patient, by the schedule's own id."""
+    return first_row(db, _APPOINTMENT + " WHERE a.external_id = ?", [external_id])
+
+
+def cancel_appointment(db: Database, external_id: str) -> str:
+    """Mark an appointment cancelled (never deleted): "changed" or "unchanged"; NotFound."""
+    with write(db):
+        found = first_row(db, "SELECT id, status FROM appointments WHERE external_id = ?",
+                          [external_id])
+        if found is None:
+            raise NotFound(f"no appointment with external_id {external_id!r}")
+        if found["status"] == "cancelled":
+            return "unchanged"
+        db.execute("UPDATE appointments SET status = 'cancelled' WHERE id = ?", [found["id"]])
+        return "changed"
+
+
+def appointments_on(db: Database, today: date, source: str | None = None) -> list[str]:
+    """External ids of the day's booked appointments (from one source, if given)."""
+    first, after = _day_range(today)
+    rows = db.execute("SELECT external_id FROM appointments WHERE status = 'booked' AND "
+                      "start >= ? AND start < ? AND (? IS NULL OR source = ?) ORDER BY start, id",
+                      [first, after, source, source]).fetchall()
+    return [external_id for (external_id,) in rows]
+
+
+def cancel_missing(db: Database, today: date, keep: set[str], source: str = "file") -> list[str]:
+    """Cancel the day's booked appointments from `source` whose external_id is not in `keep`.
+
+    Used after a file import of one day: what a newer export no longer lists was
+    cancelled in the practice system. Rows stay, so arrivals and alerts keep their history.
+    """
+    first, after = _day_range(today)
+    with write(db):
+        rows = db.execute("SELECT id, external_id FROM appointments WHERE source = ? AND "
+                          "status = 'booked' AND start >= ? AND start < ? ORDER BY start, id",
+                          [source, first, after]).fetchall()
+        gone = [(row_id, external_id) for row_id, external_id in rows if external_id not in keep]
+        for row_id, _ in gone:
+            db.execute("UPDATE appointments SET status = 'cancelled' WHERE id = ?", [row_id])
+    return [external_id for _, external_id in gone]
+
+
 _APPOINTMENT = """
-SELECT a.id, a.external_id, a.start, a.provider, a.status,
+SELECT a.id, a.external_id, a.start, a.provider, a.status, a.code, a.source,
        p.first_name, p.last_name, p.dob
 FROM appointments a JOIN patients p ON p.id = a.patient_id
 """
@@ -80,8 +138,8 @@ def lookup(db: Database, last_name: str, dob: date | str, today: date) -> list[d
     Arrived patients still match: checking in again just returns their arrival.
     """
     key = normalise(last_name)
-    if not key:
-        return []
+    if not key or not str(dob):
+        return []  # "" is "no date of birth known": such appointments check in by code only
     first, after = _day_range(today)
     rows = db.query(_APPOINTMENT + " WHERE p.norm_last = ? AND p.dob = ? AND a.status = 'booked'"
                     " AND a.start >= ? AND a.start < ? ORDER BY a.start, a.id",

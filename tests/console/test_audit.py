@@ -46,3 +46,21 @@ def test_refused_actions_are_not_audited(client, signed_in, db):
     client.post("/api/v1/console/alerts/42/acknowledge", headers={"X-CSRF-Token": signed_in})
     client.post("/api/v1/console/alerts/42/acknowledge")
     assert len(store.list_audit(db)) == before
+
+
+def test_kiosk_and_user_changes_are_audited_and_printed_as_json(tmp_path):
+    import json
+
+    from support import run_cli
+
+    db = str(tmp_path / "cli.db")
+    run_cli("user", "add", "Zoë-Ann", "--role", "admin", "--db", db, input="pw-ünïcode\n")
+    run_cli("kiosk", "add", "Entrée  Nord", "--db", db)
+    run_cli("kiosk", "revoke", "Entrée Nord", "--db", db)
+    lines = run_cli("audit", "--json", "--db", db).stdout.splitlines()
+    entries = [json.loads(line) for line in lines]
+    assert [(e["action"], e["target"]) for e in entries] == [
+        ("user.add", "Zoë-Ann"), ("kiosk.add", "Entrée Nord"), ("kiosk.revoke", "Entrée Nord")]
+    assert entries[0]["detail"] == {"role": "admin"}
+    assert all(e["actor"].startswith("cli") and e["at"].endswith("+00:00") for e in entries)
+    assert "pw-ünïcode" not in "\n".join(lines)

@@ -42,7 +42,7 @@ def console(live_server, browser):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{live_server.url}/console")
-    page.locator("#live", has_text="Live").wait_for()
+    page.locator("#live.on").wait_for()
     assert page.locator("#not-live").is_hidden()
     yield page, token
     context.close()
@@ -97,13 +97,15 @@ def test_hand_off_appears_live_and_is_handled(console, live_server):
 
 
 def test_screenshot_with_alerts_and_arrivals(console, live_server, tmp_path):
+    """The page docs/console.md shows, built through the real API; a walk-in is checked in
+    at the desk and a patient called in on the way."""
     page, token = console
     today = datetime.now().date().isoformat()
     csv = tmp_path / "schedule.csv"
     csv.write_text(
         "external_id,first_name,last_name,dob,start,provider\n"
-        f"A1,María José,Okafor,1980-02-04,{today}T10:30,Dr. Lee\n"
-        f"A2,Seán,O'Neill,1975-07-19,{today}T11:00,Dr. N'Diaye\n", encoding="utf-8")
+        f"A1,María José,Okafor,1980-02-04,{today}T00:30,Dr. Lee\n"
+        f"A2,Seán,O'Neill,1975-07-19,{today}T23:50,Dr. N'Diaye\n", encoding="utf-8")
     live_server.cli("import-schedule", str(csv))
     for last, dob in (("Okafor", "1980-02-04"), ("O'Neill", "1975-07-19")):
         session = uuid.uuid4().hex
@@ -111,17 +113,36 @@ def test_screenshot_with_alerts_and_arrivals(console, live_server, tmp_path):
                            {"session": session, "last_name": last, "dob": dob})["matches"][0]
         kiosk_post(live_server, token, "checkin",
                    {"session": session, "appointment": match["appointment"]})
-    hand_off(live_server, token, "no_match", {"last_name": "Smyth", "dob": "1990-03-01"})
-    hand_off(live_server, token, "help", {})
+    kiosk_post(live_server, token, "heartbeat", {
+        "at": datetime.now(UTC).isoformat(), "app_version": "0.1.0",
+        "printer": {"state": "paper_near_end", "detail": ""}})
+    hand_off(live_server, token, "walk_in", {"first_name": "Aroha", "last_name": "Te Rangi",
+                                             "phone": "021 555 0101"})
+    walk_in = page.locator("li.alert", has_text="Walk-in patient")
+    walk_in.get_by_role("button", name="Check in at desk").click()
+    assert walk_in.get_by_label("Last name").input_value() == "Te Rangi"
+    walk_in.get_by_label("Date of birth (optional)").fill("2001-12-24")
+    walk_in.get_by_role("button", name="Check in", exact=True).click()
+    walk_in.wait_for(state="detached", timeout=10_000)
     rows = page.locator("#arrivals tbody tr")
-    rows.nth(1).wait_for(timeout=10_000)
+    rows.nth(2).wait_for(timeout=10_000)
     assert rows.nth(0).locator("td").nth(0).text_content() == "María José O."
     assert rows.nth(1).locator("td").nth(2).text_content() == "Dr. N'Diaye"
+    assert rows.nth(2).locator("td").nth(2).text_content() == "Walk-in"
+    page.get_by_role("button", name="Called in: Seán O.").click()
+    rows.nth(1).locator("td.wait", has_text="Called in").wait_for()
+    # Late for 00:30, so the wait counts from arrival: just arrived, a calm colour.
+    assert rows.nth(0).locator("td.wait").get_attribute("class") == "wait ok"
+
+    hand_off(live_server, token, "no_match", {"last_name": "Smyth", "dob": "1990-03-01"})
+    hand_off(live_server, token, "help", {})
+    page.locator("li.alert", has_text="Receipt printer needs attention").wait_for(timeout=10_000)
+    page.locator("#kiosks li", has_text="Paper nearly out").wait_for()
     page.locator("li.alert", has_text="Patient asked for help").get_by_role(
         "button", name="Acknowledge").click()
     page.locator("li.alert.acknowledged").wait_for()
-    page.locator("li.alert", has_text="could not find").get_by_role(
-        "button", name="Resolve").click()
+    assert page.locator("#history-count").text_content() == "1"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366  # nothing cut off
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "console.png"))
     assert (ARTIFACTS / "console.png").stat().st_size > 10_000

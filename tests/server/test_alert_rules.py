@@ -87,3 +87,110 @@ def test_unresponsive_alert_says_where_it_went_silent():
     assert fields["kind"] == "unresponsive_session" and fields["cause"] == "session:abc"
     assert fields["summary"] == ("A check-in at Lobby kiosk 1 went silent on the confirm screen "
                                  "after typing 'Okafor', born 4 Feb 1980; nothing heard for 130 s")
+
+
+# -- state alerts: kiosks, printers, waits, the lobby, the console -----------------
+
+KIOSK = {"id": 7, "name": "Lobby kiosk 1", "last_seen_at": iso(T0), "printer_state": "ok",
+         "printer_detail": ""}
+
+
+@pytest.mark.parametrize("after_s, offline", [(29, False), (30, False), (31, True)])
+def test_kiosk_is_offline_after_three_missed_heartbeats(after_s, offline):
+    now = T0 + timedelta(seconds=after_s)
+    fields = alerts.kiosk_offline_alert(KIOSK, now, heartbeat_s=10, missed=3)
+    assert (fields is not None) is offline
+    assert alerts.kiosk_online(KIOSK, now, 10, 3) is not offline
+    if fields:
+        assert fields["cause"] == "kiosk:7:offline" and fields["kind"] == "kiosk_offline"
+        assert fields["summary"].startswith("Lobby kiosk 1 is offline")
+
+
+def test_a_kiosk_never_heard_from_is_not_offline():
+    never = {**KIOSK, "last_seen_at": None}
+    assert alerts.kiosk_offline_alert(never, T0 + timedelta(hours=1), 10, 3) is None
+    assert alerts.kiosk_online(never, T0, 10, 3) is False
+
+
+@pytest.mark.parametrize("state, words", list(alerts.PRINTER_PROBLEMS.items()))
+def test_every_printer_fault_is_an_alert_in_plain_words(state, words):
+    fields = alerts.printer_alert({**KIOSK, "printer_state": state, "printer_detail": "roll"}, T0)
+    assert fields["summary"] == f"The receipt printer at Lobby kiosk 1 {words} (roll)"
+    assert fields["cause"] == "kiosk:7:printer" and fields["data"]["state"] == state
+
+
+@pytest.mark.parametrize("state", ["ok", "none", None])
+def test_a_fine_or_absent_printer_is_no_alert(state):
+    assert alerts.printer_alert({**KIOSK, "printer_state": state}, T0) is None
+
+
+def arrival(arrived, start="2026-11-22T09:00", status="waiting", id=1):
+    return {"id": id, "display_name": "María José O.", "time": start[11:16],
+            "provider": "Dr. N'Diaye", "start": start, "arrived_at": iso(arrived),
+            "status": status, "kiosk_id": 7}
+
+
+def test_long_wait_counts_from_arrival_when_late():
+    a = arrival(T0 + timedelta(minutes=10))  # arrived 10 min after the 09:00 booking
+    assert alerts.long_wait_alert(a, T0 + timedelta(minutes=24), 15) is None
+    fields = alerts.long_wait_alert(a, T0 + timedelta(minutes=25), 15)
+    assert fields["cause"] == "arrival:1" and fields["kind"] == "long_wait"
+    assert fields["summary"] == ("María José O. (booked 09:00 with Dr. N'Diaye) has waited "
+                                 "more than 15 min and has not been called in")
+
+
+def test_long_wait_counts_from_the_appointment_when_early():
+    a = arrival(T0 - timedelta(minutes=40))  # came 40 min early for 09:00
+    assert alerts.long_wait_alert(a, T0 + timedelta(minutes=14), 15) is None
+    assert alerts.long_wait_alert(a, T0 + timedelta(minutes=15), 15) is not None
+    assert alerts.long_wait_alert(a, T0 + timedelta(minutes=15), 20) is None  # configurable
+
+
+@pytest.mark.parametrize("status", ["called_in", "seen"])
+def test_called_in_or_seen_is_no_long_wait(status):
+    assert alerts.long_wait_alert(arrival(T0, status=status), T0 + timedelta(hours=2), 15) is None
+
+
+def test_lobby_busy_by_count():
+    crowd = [arrival(T0, id=i) for i in range(4)]
+    now = T0 + timedelta(minutes=1)
+    assert alerts.lobby_busy_alert(crowd, now, max_waiting=4, max_median_min=30) is None
+    fields = alerts.lobby_busy_alert(crowd + [arrival(T0, id=9)], now, 4, 30)
+    assert fields["summary"] == "The lobby is busy: 5 patients are waiting, median wait 1 min"
+    assert fields["cause"] == "lobby"
+    called = crowd + [arrival(T0, id=9, status="called_in")]
+    assert alerts.lobby_busy_alert(called, now, 4, 30) is None
+
+
+def test_lobby_busy_by_median_wait():
+    two = [arrival(T0, id=1), arrival(T0 + timedelta(minutes=20), id=2)]
+    # waits 40 and 20 min: median 30
+    assert alerts.lobby_busy_alert(two, T0 + timedelta(minutes=40), 10, 30) is None
+    fields = alerts.lobby_busy_alert(two, T0 + timedelta(minutes=41), 10, 30)
+    assert fields["data"] == {"waiting": 2, "median_min": 31}
+    assert alerts.lobby_busy_alert([], T0, 0, 0) is None
+
+
+def test_no_console_after_the_grace_while_kiosks_are_online():
+    since = T0
+    assert alerts.no_console_alert(0, since, 1, T0 + timedelta(seconds=59), 60) is None
+    fields = alerts.no_console_alert(0, since, 1, T0 + timedelta(seconds=60), 60)
+    assert fields["kind"] == "no_console" and fields["cause"] == "console"
+    assert "front desk" in fields["summary"]
+    assert alerts.no_console_alert(1, since, 1, T0 + timedelta(hours=1), 60) is None  # watched
+    assert alerts.no_console_alert(0, since, 0, T0 + timedelta(hours=1), 60) is None  # no kiosks
+
+
+def test_console_watched_is_what_kiosks_are_told():
+    assert alerts.console_watched(1, None, T0, 60) is True
+    assert alerts.console_watched(0, None, T0, 60) is False  # nobody since the start
+    assert alerts.console_watched(0, T0, T0 + timedelta(seconds=59), 60) is True  # reconnecting
+    assert alerts.console_watched(0, T0, T0 + timedelta(seconds=60), 60) is False
+
+
+def test_self_clearing_kinds_say_so():
+    assert set(alerts.SELF_CLEARING) <= set(alerts.KINDS)
+    assert alerts.cleared_note("printer", "Side door") == \
+        "Cleared by itself: the printer at Side door reported OK again"
+    assert "heartbeats again" in alerts.cleared_note("kiosk_offline", "Side door")
+    assert not set(alerts.SELF_CLEARING) & set(alerts.HANDOFF_REASONS + ("long_wait",))

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from staffconsole.names import display_name, normalise
+from staffconsole.names import display_name, normalise, normalise_dob, split_display
 
 
 @pytest.mark.parametrize("typed, stored", [
@@ -23,6 +23,8 @@ from staffconsole.names import display_name, normalise
     ("ni bhriain", "Ní Bhriain"),
     ("strasse", "Straße"),
     ("Smith–Jones", "Smith-Jones"),  # en dash
+    ("obrien ruiz", "O'Brien-Ruiz"),
+    ("OBRIEN RUIZ", "O'Brien-Ruiz"),
 ])
 def test_variants_match(typed, stored):
     assert normalise(typed) == normalise(stored)
@@ -68,3 +70,36 @@ def test_case_and_accents_do_not_matter(text):
 ])
 def test_display_name_shows_first_name_and_initial_only(first, last, shown):
     assert display_name(first, last) == shown
+
+
+@pytest.mark.parametrize("text, fmt, iso", [
+    ("1980-02-04", "%Y-%m-%d", "1980-02-04"),
+    (" 04/02/1980 ", "%d/%m/%Y", "1980-02-04"),
+    ("02/04/1980", "%m/%d/%Y", "1980-02-04"),
+    ("1980-02-04", "%d/%m/%Y", "1980-02-04"),  # ISO is always read, whatever the format
+    ("4.2.1980", "%d.%m.%Y", "1980-02-04"),
+])
+def test_dates_of_birth_are_stored_as_iso(text, fmt, iso):
+    assert normalise_dob(text, fmt) == iso
+
+
+@pytest.mark.parametrize("text, fmt, reason", [
+    ("1980-02-30", "%Y-%m-%d", "is not a real date in YYYY-MM-DD form"),
+    ("13/13/1980", "%d/%m/%Y", "is not a real date in DD/MM/YYYY form"),
+    ("1879-12-31", "%Y-%m-%d", "is before 1880"),
+    ("", "%Y-%m-%d", "is not a real date in YYYY-MM-DD form"),
+])
+def test_bad_dates_of_birth_say_why_without_the_date(text, fmt, reason):
+    with pytest.raises(ValueError) as caught:
+        normalise_dob(text, fmt)
+    assert str(caught.value) == reason
+
+
+@pytest.mark.parametrize("display, parts", [
+    ("Peter James Chalmers", ("Peter James", "Chalmers")),
+    ("  Zoë   Núñez ", ("Zoë", "Núñez")),
+    ("Cher", ("", "Cher")),
+    ("", ("", "")),
+])
+def test_split_display_takes_the_last_word_as_family_name(display, parts):
+    assert split_display(display) == parts

@@ -30,6 +30,7 @@ from hardware.simulator import SimulatedPrinter
 
 DELAY_S = 1.5  # how long the stand-in takes to answer a look-up or a check-in
 MARIA = {"appointment": 1, "display_name": "María O.", "time": "10:30", "provider": "Dr. Lee"}
+LIN = {"appointment": 4, "display_name": "Lin N.", "time": "11:00", "provider": "Dr. Ng"}
 ANA = [{"appointment": 2, "display_name": "Ana N.", "time": "09:00", "provider": "Dr. Lee"},
        {"appointment": 3, "display_name": "Ana N.", "time": "15:30", "provider": "Nurse Kim"}]
 
@@ -47,9 +48,9 @@ class SlowConsole:
 
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
-                answer = stand_in.answer(self.path.rsplit("/", 1)[-1], body)
+                status, answer = stand_in.answer(self.path.rsplit("/", 1)[-1], body)
                 data = json.dumps(answer).encode()
-                self.send_response(200)
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -59,18 +60,23 @@ class SlowConsole:
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def answer(self, call: str, body: dict) -> dict:
+    def answer(self, call: str, body: dict) -> tuple[int, dict]:
         if call == "lookup":
             time.sleep(DELAY_S)
-            ana = body.get("last_name", "").lower().startswith("n")  # Núñez
-            return {"matches": ANA if ana else [MARIA]}
+            name = body.get("last_name", "").lower()
+            if name == "ng":
+                return 200, {"matches": [LIN]}
+            return 200, {"matches": ANA if name.startswith("n") else [MARIA]}  # Núñez
         if call == "checkin":
             time.sleep(DELAY_S)
-            return {"arrival": {**MARIA, "id": 1, "ticket": 12,
-                                "arrived_at": "2026-11-22T15:20:00+00:00"}}
+            if body.get("appointment") == LIN["appointment"]:
+                return 500, {"detail": "database is locked"}  # the arrival's fate unknown
+            return 200, {"arrival": {**MARIA, "id": 1, "ticket": 12,
+                                     "arrived_at": "2026-11-22T15:20:00+00:00"}}
         if call == "events":
-            return {"accepted": [e["id"] for e in body["events"]], "duplicate": []}
-        return {"server_time": "2026-11-22T15:20:00+00:00", "console_live": self.console_live}
+            return 200, {"accepted": [e["id"] for e in body["events"]], "duplicate": []}
+        return 200, {"server_time": "2026-11-22T15:20:00+00:00",
+                     "console_live": self.console_live}
 
     def close(self) -> None:
         self.server.shutdown()
@@ -122,7 +128,7 @@ def tour(out: Path) -> list[dict]:
 
 
 def faults(out: Path) -> list[dict]:
-    """No paper, and nobody watching the console."""
+    """No paper, nobody watching the console, and a check-in the server did not confirm."""
     s = lambda name: shot(out, name)
     return [
         {"tap": "start"}, {"type": "Okafor"}, {"tap": "next"}, {"keypad": "04021980"},
@@ -130,6 +136,10 @@ def faults(out: Path) -> list[dict]:
         {"wait_screen": "done", "timeout": 10},
         {"expect_text": "could not print", "timeout": 10}, s("done_no_receipt"),
         {"tap": "help"}, {"wait_screen": "handoff"}, s("handoff_help_no_console"),
+        {"tap": "finish"},
+        {"tap": "start"}, {"type": "Ng"}, {"tap": "next"}, {"keypad": "01011990"},
+        {"tap": "next"}, {"wait_screen": "confirm", "timeout": 10}, {"tap": "yes"},
+        {"wait_screen": "handoff", "timeout": 15}, s("handoff_checkin_unconfirmed"),
         {"tap": "finish"},
     ]
 

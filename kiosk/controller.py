@@ -152,7 +152,7 @@ class Controller:
             # Queued: a printer fault never blocks this; a failure comes back to say so.
             session = self.flow.session
             self.receipts.submit(effect.arrival, on_failed=lambda: self.timers.call_soon(
-                lambda: self.receipt_failed(session)))
+                lambda: self.receipt_failed(session)), language=effect.language)
         elif isinstance(effect, f.Show):
             self.show(effect.screen)
         elif isinstance(effect, f.Present):

@@ -227,6 +227,7 @@ class Checkin:
 @dataclass(frozen=True)
 class PrintReceipt:
     arrival: dict
+    language: str = "en"  # the slip is in the language the patient chose
 
 
 @dataclass(frozen=True)
@@ -497,7 +498,7 @@ class Flow:
         self.arrival = dict(event.arrival)
         self._emit("session.checked_in", appointment=self.arrival.get("appointment"),
                    arrival=self.arrival.get("id"))
-        self._effects.append(PrintReceipt(self.arrival))
+        self._effects.append(PrintReceipt(self.arrival, self.language))
         self._go(DONE)
 
     def _checkin_failed(self, event: CheckinFailed) -> None:

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from hardware.escpos import encode
 from hardware.printer import PrinterError, open_printer
+from kiosk import i18n
 from kiosk.receipt import build_receipt
 
 log = logging.getLogger(__name__)
@@ -79,9 +80,11 @@ class ReceiptPrinter:
         self._thread = threading.Thread(target=self._run, name="receipts", daemon=True)
         self._thread.start()
 
-    def submit(self, arrival: dict, on_failed: Callable[[], None] | None = None) -> None:
-        """Print the arrival's slip soon; on_failed is called (from this thread) if it cannot."""
-        self._queue.put((arrival, on_failed))
+    def submit(self, arrival: dict, on_failed: Callable[[], None] | None = None,
+               language: str = "en") -> None:
+        """Print the arrival's slip soon, in the patient's language; on_failed is called
+        (from this thread) if it cannot."""
+        self._queue.put((arrival, on_failed, language))
 
     def stop(self, timeout: float = 5.0) -> None:
         self._queue.put(None)
@@ -89,8 +92,8 @@ class ReceiptPrinter:
 
     def _run(self) -> None:
         while (item := self._queue.get()) is not None:
-            arrival, on_failed = item
-            result = self._print(arrival)
+            arrival, on_failed, language = item
+            result = self._print(arrival, language)
             self.last_result = result
             if result.printed:
                 self.printed += 1
@@ -109,13 +112,15 @@ class ReceiptPrinter:
                 except Exception:  # a listener's bug must not end the queue
                     log.exception("receipt result listener failed")
 
-    def _print(self, arrival: dict) -> PrintResult:
+    def _print(self, arrival: dict, language: str = "en") -> PrintResult:
         ticket = arrival.get("ticket")
         before = _status(self.printer)
         if before is not None and before[0] not in PRINTABLE:
             return PrintResult(ticket, False, *before)
         try:
-            lines = build_receipt(arrival, self.clinic_name, self.now(), self.long_wait_min)
+            words = i18n.load(language).gettext  # its own catalogue: not the screen's
+            lines = build_receipt(arrival, self.clinic_name, self.now(), self.long_wait_min,
+                                  words)
             self.printer.print_bytes(encode(lines, profile=self.profile, width=self.width))
         except PrinterError as e:  # names the device, never the slip
             return PrintResult(ticket, False, "error", str(e))

@@ -1,4 +1,5 @@
 from kivy.app import App
+from kivy.metrics import dp
 
 from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
@@ -18,7 +19,8 @@ class ChooseScreen(KioskScreen):
     def refresh(self, flow, config) -> None:
         self.clear()
         for index, match in enumerate(flow.matches):
-            button = BigButton(text=describe(match), kiosk_id=f"choice_{index}")
+            button = BigButton(text=describe(match), kiosk_id=f"choice_{index}",
+                               size_hint_y=None, height=dp(120))
             appointment = match["appointment"]
             button.bind(on_release=lambda _b, a=appointment: _controller().choose(a))
             self.ids.choices.add_widget(button)

@@ -11,7 +11,9 @@ class StillThereScreen(KioskScreen):
     _tick = None
 
     def refresh(self, flow, config) -> None:
-        self.remaining = config.countdown_s
+        # Re-drawn in place (language, text size): the countdown keeps running.
+        if self.manager is None or self.manager.current != self.name:
+            self.remaining = config.countdown_s
 
     def on_enter(self, *args) -> None:
         self._tick = Clock.schedule_interval(self._count, 1.0)

@@ -18,7 +18,8 @@ class WalkInScreen(KioskScreen):
         # A last name typed before "I don't have an appointment" is kept.
         self.first_name, self.last_name = flow.first_name_typed, flow.last_name
         self.phone = flow.phone
-        self.select("first_name")
+        redrawn = self.manager is not None and self.manager.current == self.name
+        self.select(self.field if redrawn else "first_name")  # a language switch keeps it
 
     def on_kv_post(self, _base_widget) -> None:
         # ids are weak references: keep the pads alive while out of the tree.

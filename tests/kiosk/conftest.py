@@ -1,10 +1,12 @@
-"""A small real HTTP server standing in for the console's kiosk API (a fake we own)."""
+"""Kiosk unit-test setup: the real kiosk package, Kivy kept quiet, and a fake console server."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
+import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -30,6 +32,13 @@ def _load_the_kiosk_package() -> None:
 
 
 _load_the_kiosk_package()
+
+# Some tests import Kivy widgets (no window): keep Kivy out of argv, the home folder and
+# the root logger.
+for _name, _value in (("KIVY_NO_ARGS", "1"), ("KIVY_NO_CONSOLELOG", "1"),
+                      ("KIVY_NO_FILELOG", "1"), ("KIVY_LOG_MODE", "PYTHON"),
+                      ("KIVY_HOME", str(Path(tempfile.gettempdir()) / "seen-kivy-tests"))):
+    os.environ.setdefault(_name, _value)
 
 
 class FakeConsole:

@@ -69,8 +69,9 @@ class ListReceipts:
     def __init__(self):
         self.arrivals = []
 
-    def submit(self, arrival, on_failed=None):
+    def submit(self, arrival, on_failed=None, language="en"):
         self.arrivals.append(arrival)
+        self.language = language
         self.on_failed = on_failed
 
 

@@ -388,3 +388,11 @@ def test_receipt_failure_is_shown_on_done_and_forgotten_after():
     assert flow.handle(f.ReceiptFailed("s1")) == [f.Show("done")] and flow.receipt_failed
     flow.handle(f.Finish())
     assert not flow.receipt_failed
+
+
+def test_the_receipt_is_printed_in_the_sessions_language():
+    flow = f.Flow()
+    for event in [f.Start("s1", "es"), f.EnterName("Okafor"), f.EnterDob("1980-04-02"),
+                  OK1, f.ConfirmYes()]:
+        flow.handle(event)
+    assert f.PrintReceipt(ARRIVAL, "es") in flow.handle(f.CheckinOk(ARRIVAL, "s1"))

@@ -39,3 +39,14 @@ def test_tell_desk_by_uses_the_clinic_clock():
 def test_receipt_encodes_for_the_printer():
     data = encode(build_receipt(arrival(), "Clinic", NOW, 15), profile="epson", width=42)
     assert b"Ticket 12" in data and b"Mar" in data
+
+
+def test_receipt_in_the_patients_language():
+    from kiosk import i18n
+
+    lines = build_receipt(arrival(), "Riverside Clinic", NOW, 15, i18n.load("es").gettext)
+    assert texts(lines)[3:] == [
+        "Cita: 10:30 con Dr. Lee", "Llegada: 10:20", "", "Número 12", "",
+        "Si a las 10:45 no le han llamado, por favor avise en recepción.",
+    ]
+    assert texts(lines)[:3] == ["Riverside Clinic", "", "María José O."]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import threading
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from kiosk_ui.harness import ARTIFACTS, write_config
@@ -50,3 +53,57 @@ def shots():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return lambda name: {"screenshot": str(ARTIFACTS / f"{name}.png")}
 
+
+
+STAND_IN_MATCH = {"appointment": 7, "display_name": "María O.", "time": "10:30",
+                  "provider": "Dr. Lee"}
+
+
+class BrokenCheckinServer:
+    """A stand-in for the kiosk API whose checkin fails with a 500 (the arrival's fate
+    unknown); look-ups find María; events are kept. Only for what the real server won't do."""
+
+    def __init__(self) -> None:
+        self.events: list[dict] = []
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
+                status, answer = stand_in.answer(self.path.rsplit("/", 1)[-1], body)
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def answer(self, call: str, body: dict) -> tuple[int, dict]:
+        if call == "lookup":
+            return 200, {"matches": [STAND_IN_MATCH]}
+        if call == "checkin":
+            return 500, {"detail": "database is locked"}
+        if call == "events":
+            self.events += body["events"]
+            return 200, {"accepted": [e["id"] for e in body["events"]], "duplicate": []}
+        return 200, {"server_time": "2026-11-22T10:00:00+00:00", "console_live": True}
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+
+@pytest.fixture
+def broken_checkin_server():
+    server = BrokenCheckinServer()
+    yield server
+    server.close()

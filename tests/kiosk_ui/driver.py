@@ -11,7 +11,7 @@ Steps (one dict each, run in order, each on its own clock tick):
   {"expect_text": "Maria O.", "timeout": 5}   a visible text containing this
   {"expect_absent": "Okafor"}     no widget on ANY screen holds this text (patient data gone)
   {"screenshot": "path.png"}
-  {"check_targets": 90}            every visible button on the screen is at least 90 px high
+  {"check_targets": 90}            every visible button on the screen is at least 90x90 px
   {"sleep": 1.5}
   {"xdotool": ["type", "QX7-42"]}  runs xdotool on the display (real X key events, as a
                                    USB scanner or keyboard makes), pointer over the window
@@ -161,9 +161,9 @@ class Runner:
         elif "check_targets" in step:
             from kivy.uix.button import Button
 
-            small = [f"{w.text!r} is {w.height:.0f} px high" for w in walk(self.screen)
-                     if isinstance(w, Button) and w.opacity > 0
-                     and w.height < step["check_targets"]]
+            small = [f"{w.text!r} is {w.width:.0f}x{w.height:.0f} px" for w in walk(self.screen)
+                     if isinstance(w, Button) and w.opacity > 0 and w.parent is not None
+                     and min(w.width, w.height) < step["check_targets"]]
             if small:
                 raise StepFailed("buttons too small for a finger: " + "; ".join(small))
         elif "screenshot" in step:

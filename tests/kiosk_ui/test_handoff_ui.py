@@ -7,7 +7,7 @@ import json
 import sqlite3
 
 import pytest
-from kiosk_ui.harness import handoffs, open_alerts, run_scenario
+from kiosk_ui.harness import handoffs, open_alerts, run_scenario, write_config
 from support import start_server, wait_for
 
 from kiosk.client import KioskClient
@@ -124,3 +124,26 @@ def test_server_down_then_the_outbox_delivers(xvfb_display, kiosk_config, seeded
     (data,) = db.execute("SELECT data FROM events WHERE type = 'session.handed_off'").fetchone()
     db.close()
     assert json.loads(data)["entered"] == {"last_name": "Okafor", "dob": "1980-04-02"}
+
+
+def test_checkin_without_an_answer_is_not_called_done(xvfb_display, broken_checkin_server,
+                                                      shots, tmp_path):
+    """The server fails while checking in: no "you're checked in"; a person checks."""
+    config = write_config(tmp_path / "kiosk.toml", broken_checkin_server.url, "t",
+                          heartbeat_s=1)
+    steps = [
+        {"tap": "start"}, {"type": "Okafor"}, {"tap": "next"}, {"keypad": "04021980"},
+        {"tap": "next"}, {"wait_screen": "confirm", "timeout": 10}, {"tap": "yes"},
+        {"wait_screen": "handoff", "timeout": 15},
+        {"expect_text": "Sorry, we couldn't finish checking you in."},
+        {"expect_text": "Someone from the front desk is coming to you."},
+        shots("handoff_checkin_unconfirmed"), {"sleep": 1.5},
+    ]
+    result = run_scenario(xvfb_display, config, steps, tmp_path)
+    assert "done" not in result["texts"]
+    kinds = [e["type"] for e in broken_checkin_server.events]
+    assert "session.checked_in" not in kinds
+    (handoff,) = [e["data"] for e in broken_checkin_server.events
+                  if e["type"] == "session.handed_off"]
+    assert handoff == {"reason": "checkin_unconfirmed", "step": "checking_in",
+                       "entered": {"last_name": "Okafor", "dob": "1980-04-02"}}

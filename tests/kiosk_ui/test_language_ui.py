@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from kiosk_ui.harness import run_scenario
+from support import wait_for
 
 pytestmark = pytest.mark.ui
 
@@ -11,7 +12,8 @@ NORMAL = [20, 31]  # a QuietButton's 28sp at font scale 1
 LARGE = [33, 40]   # the same at 1.3
 
 
-def test_spanish_and_large_text_then_reset(xvfb_display, kiosk_config, shots, tmp_path):
+def test_spanish_and_large_text_then_reset(xvfb_display, kiosk_config, printer, shots,
+                                           tmp_path):
     """Also: a clinic that writes dates day first gets DD / MM / YYYY."""
     kiosk_config.write_text(kiosk_config.read_text() + 'date_order = "DMY"\n')
     steps = [
@@ -39,3 +41,7 @@ def test_spanish_and_large_text_then_reset(xvfb_display, kiosk_config, shots, tm
         {"font_size": ["help", *NORMAL]},
     ]
     run_scenario(xvfb_display, kiosk_config, steps, tmp_path)
+    # The slip speaks the patient's language too.
+    slip = wait_for(lambda: "Cita:" in printer.text() and printer.text(), timeout=5,
+                    what="a Spanish receipt")
+    assert "Cita: 10:30 con Dr. Lee" in slip and "Número 1" in slip

@@ -21,6 +21,8 @@ LAST = date(2026, 11, 22)
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # the morning after: the week is over
 KIOSKS = ("Lobby kiosk", "Côté jardin – kiosk 2")
 STAFF = "ana"
+PASSWORD = "not used here"  # the receptionist's
+ADMIN_PASSWORD = "Sécurité d'abord-42"  # for tests that add an admin
 # Odd names on purpose: accents, apostrophes, hyphens, a would-be spreadsheet formula.
 NAMES = ("O'Brien-Núñez", "Ngā-Wai", "=HYPERLINK(\"x\")", "Łukasiewicz", "Ní Bhriain")
 HANDOFF_STEPS = {
@@ -62,7 +64,7 @@ class Seeder:
         start = datetime(2026, 11, 1, tzinfo=UTC)
         self.kiosks = [store.kiosk_for_token(db, store.add_kiosk(db, name, start))
                        for name in KIOSKS]
-        store.add_user(db, STAFF, "not used here", "receptionist", start)
+        store.add_user(db, STAFF, PASSWORD, "receptionist", start)
         self.booked = 0
 
     # -- one session each ----------------------------------------------------------
@@ -225,3 +227,9 @@ def seed_week(db) -> Ledger:
                          "cover_open", 4)
     seeder.printer_fault(seeder.kiosks[0], local(LAST, 17 * 60), "paper_near_end", None)
     return seeder.ledger
+
+
+def sign_in(client, username: str, password: str) -> None:
+    """Sign in through the console's form (a TestClient keeps the cookie)."""
+    r = client.post("/login", data={"username": username, "password": password})
+    assert r.status_code == 303, r.text

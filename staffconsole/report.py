@@ -42,7 +42,7 @@ ADVICE = {
                    "visit, and that the import reads day and month the right way round.",
     "wrong_day": "Patients came on the wrong day: check what reminder letters and texts say "
                  "about the date and time.",
-    "kiosk_fault": "The kiosk itself failed: run `kiosk doctor` on it and tell clinic IT "
+    "kiosk_fault": "The kiosk itself failed: run kiosk doctor on it and tell clinic IT "
                    "which step failed.",
     "no_match": "No appointment matched what was typed: resolve these with the real cause "
                 "(no appointment, name or date of birth differs) so it shows here.",

@@ -362,6 +362,8 @@ def cmd_report(args) -> int:
     from staffconsole import report, report_export, report_queries, report_text
     from staffconsole.clinic_time import clinic_zone
 
+    if args.json and args.csv:
+        raise CliError("--json and --csv: choose one")
     if args.with_names and not args.csv:
         raise CliError("--with-names goes with --csv (the figures never show names)")
     if args.with_names and not args.as_user:
@@ -388,8 +390,11 @@ def cmd_report(args) -> int:
         text = report_export.export(db, period, actor=actor, with_names=args.with_names,
                                     via="cli", now=now)
         if args.output:
-            with open(args.output, "w", encoding="utf-8", newline="") as out:
-                out.write(text)
+            try:
+                with open(args.output, "w", encoding="utf-8", newline="") as out:
+                    out.write(text)
+            except OSError as e:
+                raise CliError(f"--output {args.output}: {e.strerror}") from None
         else:
             sys.stdout.write(text)
         return 0

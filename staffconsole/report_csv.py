@@ -51,7 +51,7 @@ def handoff_row(alert: Mapping, period: report.Period, with_names: bool = False)
         "minutes_to_resolve": _minutes(alert["created_at"], alert.get("resolved_at")),
         "status": alert["status"],
         "outcome": alert.get("outcome") or "",
-        "outcome_label": report.outcome_label(alert.get("outcome")) if alert.get("outcome")
+        "outcome_label": report.outcome_label(outcome) if (outcome := alert.get("outcome"))
         else "",
         "resolved_by": alert.get("resolved_by") or "",
     }

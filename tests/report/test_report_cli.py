@@ -87,3 +87,15 @@ def test_bad_dates_are_one_line(cli):
     assert r.stderr.strip() == "staffconsole: --from '22/11/2026' is not a date like 2026-11-22"
     r = cli("--from", "2026-11-22", "--to", "2026-11-01", check=False)
     assert r.returncode == 1 and "before it starts" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_output_file_and_clashing_options(cli, week, tmp_path):
+    _, ledger = week
+    target = tmp_path / "handoffs.csv"
+    assert cli(*WEEK, "--csv", "--output", str(target)).stdout == ""
+    assert len(target.read_text(encoding="utf-8").splitlines()) == len(ledger.handoffs) + 1
+    r = cli(*WEEK, "--csv", "--output", str(tmp_path / "no" / "such" / "dir.csv"), check=False)
+    assert r.returncode == 1 and "No such file or directory" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = cli(*WEEK, "--csv", "--json", check=False)
+    assert r.returncode == 1 and "choose one" in r.stderr

@@ -93,6 +93,13 @@ class FaultProxy:
                     link.server.close()
                 for writer in list(link.writers):
                     writer.transport.abort()
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            for link in self.links.values():
+                if link.server:
+                    await link.server.wait_closed()
         self._call(shutdown())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(10)
@@ -117,6 +124,8 @@ class FaultProxy:
                 link.server = None
             for writer in list(link.writers):
                 _rst(writer)
+        elif link.server is None:
+            await self._listen(link)  # a cut replaced by another fault
         link.heal_handle = self.loop.call_later(
             seconds, lambda: asyncio.ensure_future(self._heal(link)))
 

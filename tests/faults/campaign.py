@@ -313,18 +313,22 @@ class Campaign:
 
     def _campaign(self, began: float) -> None:
         plan, tick = self.plan, 0.05
-        rates = {kind: plan.faults * share / plan.expected_s for kind, share in SHARES.items()}
+        # Each kind comes back every `interval` seconds on average, jittered by +-50%:
+        # random moments, without the long gaps of a Poisson process in a short run.
+        interval = {kind: plan.expected_s / (plan.faults * share)
+                    for kind, share in SHARES.items()}
+        due = {kind: began + self.rand.uniform(0.2, 1.0) * gap for kind, gap in interval.items()}
         last_count = 0.0
-        sessions = 0
         while True:
             now = time.monotonic()
-            for due, action in sorted(self.pending, key=lambda p: p[0]):
-                if due <= now:
-                    self.pending.remove((due, action))
+            for when, action in sorted(self.pending, key=lambda p: p[0]):
+                if when <= now:
+                    self.pending.remove((when, action))
                     action()
-            for kind, rate in rates.items():
-                if self.rand.random() < rate * tick:
+            for kind, gap in interval.items():
+                if due[kind] <= now:
                     self._inject(kind, now)
+                    due[kind] = now + gap * self.rand.uniform(0.5, 1.5)
             if now - last_count > 1.0:
                 sessions, last_count = self._sessions_so_far(), now
                 done = sessions >= plan.sessions and sum(self.report.faults.values()) >= \

@@ -125,6 +125,7 @@ class SimKiosk:
         self.ctl = Controller(self.flow, self.client, self.outbox, self.receipts, self.loop,
                               config, show=self.show, now_iso=self.now_iso)
         self.patient: Patient | None = None
+        self._last_shown: tuple = (None, None)
         self.quiescing = False
         self.confirmed: list[tuple[str, int, int]] = []  # (session, appointment, arrival)
 
@@ -140,9 +141,13 @@ class SimKiosk:
 
     def show(self, screen: str) -> None:
         session = self.flow.session
+        again = (session, screen) == self._last_shown  # a refresh (new words), not a new step
+        self._last_shown = (session, screen)
         if screen != f.WELCOME and self.patient and self.patient.session is None:
             self.patient.session = session
             self.journal.write(t="start", session=session, script=self.patient.script)
+        if again:
+            return  # the patient already knows what to do here
         if screen == f.DONE and self.flow.arrival:
             arrival = self.flow.arrival
             self.confirmed.append((session, arrival["appointment"], arrival["id"]))

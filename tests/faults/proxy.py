@@ -53,6 +53,7 @@ class FaultProxy:
         self.upstream_port = upstream_port
         self.links = {name: Link(name, _free_port()) for name in names}
         self.rand = random.Random(seed)
+        self._closing = False
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, name="fault-proxy",
                                         daemon=True)
@@ -86,6 +87,9 @@ class FaultProxy:
 
     def stop(self) -> None:
         async def shutdown():
+            # Let every connection end through its own `finally` (a task cancelled before
+            # it ever ran would leave its socket open), then cancel what still hangs on.
+            self._closing = True
             for link in self.links.values():
                 if link.heal_handle:
                     link.heal_handle.cancel()
@@ -94,9 +98,11 @@ class FaultProxy:
                 for writer in list(link.writers):
                     writer.transport.abort()
             tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            if tasks:
+                _, pending = await asyncio.wait(tasks, timeout=5)
+                for task in pending:
+                    task.cancel()
+                await asyncio.gather(*pending, return_exceptions=True)
             for link in self.links.values():
                 if link.server:
                     await link.server.wait_closed()
@@ -142,6 +148,8 @@ class FaultProxy:
         link.connections += 1
         link.writers.add(writer)
         try:
+            if self._closing:
+                return
             if link.mode == "hang":
                 await _swallow(reader)
             elif link.mode == "reset" and self.rand.random() < 0.5:
@@ -163,11 +171,15 @@ class FaultProxy:
         except OSError:
             _rst(writer)  # the server is down: the kiosk sees its connection dropped
             return
+        link.writers.add(up_writer)
         try:
+            if self._closing:
+                return
             await asyncio.gather(self._pump(link, reader, up_writer, writer, False, reset_reply),
                                  self._pump(link, up_reader, writer, writer, True, reset_reply),
                                  return_exceptions=True)
         finally:
+            link.writers.discard(up_writer)
             up_writer.transport.abort()
 
     async def _pump(self, link: Link, src, dst, client, reply: bool, late_reset: bool) -> None:

@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 SYSTEM_PACKAGES := xvfb xdotool libgl1-mesa-dri libegl1 libgl1 chromium socat systemd
 
-.PHONY: demo test venv system-packages lint bench clean
+.PHONY: demo test venv system-packages lint bench clean soak
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,3 +44,7 @@ demo: venv
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache test-artifacts
+
+# The fault campaign at soak size (docs/reliability.md): 2,000+ sessions, 1,000+ faults.
+soak: system-packages venv
+	SEEN_SOAK=1 $(VENV)/bin/pytest tests/faults/test_campaign.py

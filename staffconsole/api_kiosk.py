@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 from sqlite_utils import Database
 
-from staffconsole import store
+from staffconsole import faults, store
 from staffconsole.alerts import HANDOFF_REASONS
 from staffconsole.app import get_db
 from staffconsole.clock import iso, local_today, utcnow
@@ -197,6 +197,7 @@ def checkin(body: CheckinIn, request: Request, kiosk: Kiosk, db: Db) -> dict:
         raise HTTPException(404, str(e)) from None
     except store.Conflict as e:
         raise HTTPException(409, str(e)) from None
+    faults.exit_after_commit("checkin")  # test-only, off by default (staffconsole/faults.py)
     request.app.state.hub.notify()
     return {"arrival": arrival}
 

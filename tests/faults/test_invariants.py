@@ -1,0 +1,69 @@
+"""The campaign's checker finds each broken promise (so a green campaign means something)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from faults.invariants import check, read_kiosk
+
+from staffconsole import store
+from staffconsole.clock import utcnow
+from staffconsole.schema import ensure_schema, open_db
+
+
+def _server(tmp_path):
+    """A database with one kiosk, one check-in (session s-in) and one hand-off (s-help)."""
+    path = tmp_path / "seen.db"
+    db = open_db(path)
+    ensure_schema(db)
+    today = datetime.now().date()
+    for n in (1, 2):
+        store.upsert_appointment(db, external_id=f"a{n}", first_name="Łukasz",
+                                 last_name="Kowalski", dob="1991-06-15",
+                                 start=f"{today.isoformat()}T11:1{n}", provider="Dr. Patel")
+    store.add_kiosk(db, "K1", utcnow())
+    kiosk = db.execute("SELECT * FROM kiosks").fetchone()
+    kiosk = {"id": kiosk[0], "name": "K1"}
+    arrival = store.checkin(db, kiosk, "s-in", 1, utcnow(), today)
+    store.record_events(db, kiosk, [{"id": "e1", "session": "s-help", "type":
+                                     "session.handed_off", "at": utcnow().isoformat(),
+                                     "data": {"reason": "help", "step": "identify_name"}}],
+                        utcnow())
+    return path, db, arrival
+
+
+def _kiosk(tmp_path, started, done=()):
+    journal = tmp_path / "K1-journal.jsonl"
+    lines = [{"t": "start", "session": s, "script": "checkin"} for s in started]
+    lines += [{"t": "done", **d} for d in done]
+    journal.write_text("".join(json.dumps(x) + "\n" for x in lines) + '{"t": "do', "utf-8")
+    return read_kiosk("K1", tmp_path / "none.db", journal)
+
+
+def test_a_clean_run_passes(tmp_path):
+    path, db, arrival = _server(tmp_path)
+    db.close()
+    kiosk = _kiosk(tmp_path, ["s-in", "s-help"],
+                   [{"session": "s-in", "appointment": 1, "arrival": arrival["id"]}])
+    found = check(path, [kiosk])
+    assert found.ok and (found.sessions, found.checked_in, found.alerted) == (2, 1, 1)
+
+
+def test_each_broken_promise_is_found(tmp_path):
+    path, db, arrival = _server(tmp_path)
+    # A second alert for the same session, and a person's kind of alert closed by the system.
+    db.execute("INSERT INTO alerts (kind, cause, status, severity, created_at, updated_at, "
+               "summary, resolved_by, outcome) VALUES ('help', 'session:s-help', 'resolved', "
+               "80, 'x', 'x', 'x', 'Seen', 'cleared')")
+    db.conn.commit()
+    db.close()
+    kiosk = _kiosk(tmp_path, ["s-in", "s-help", "s-gone"],
+                   [{"session": "s-in", "appointment": 2, "arrival": arrival["id"]}])
+    found = check(path, [kiosk])
+    assert found.lost == ["s-gone"]
+    assert found.doubled == ["2 alerts for session:s-help"]
+    assert len(found.false_confirmations) == 1 and "s-in" in found.false_confirmations[0]
+    assert len(found.wrongly_closed) == 1 and "(help) resolved by 'Seen'" in \
+        found.wrongly_closed[0]
+    assert not found.ok

@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 SYSTEM_PACKAGES := xvfb xdotool libgl1-mesa-dri libegl1 libgl1 chromium socat systemd
 
-.PHONY: demo test venv system-packages lint bench clean
+.PHONY: demo test venv system-packages lint bench clean fuzz-soak
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,3 +44,8 @@ demo: venv
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache test-artifacts
+
+# The schemathesis fuzzing at soak size (at least 10,000 requests; CI sends 2,000).
+# `make soak` (added with the fault-injection harness) is meant to run it as well.
+fuzz-soak: venv
+	SEEN_FUZZ_EXAMPLES=900 $(VENV)/bin/pytest -q -p no:cacheprovider tests/fuzz

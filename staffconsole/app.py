@@ -16,7 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlite_utils import Database
 
-from staffconsole import __version__, live, validation
+from staffconsole import __version__, live, openapi_doc, validation
 from staffconsole.body_limit import BodyLimit
 from staffconsole.config import Settings, load_settings
 from staffconsole.ratelimit import LookupLimiter
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None, *, staff: bool = True) -> FastA
                                              settings.lookup_rate_window_s)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     validation.install(app)
+    openapi_doc.install(app)
 
     @app.exception_handler(DatabaseError)
     @app.exception_handler(sqlite3.OperationalError)

@@ -88,3 +88,17 @@ def test_the_kiosk_hands_a_refused_lookup_to_a_person_as_no_match():
     assert handoff.data["reason"] == "no_match"
     assert handoff.data["entered"]["last_name"] == "Okafor"
     assert flow.state == f.HANDOFF
+
+
+def test_the_clients_errors_map_to_the_patients_path():
+    from kiosk.client import NotAuthorised, Rejected
+
+    assert Rejected(429, "too many look-ups").kind == "rejected"  # -> no_match hand-off
+    # A revoked token: nothing reaches the desk, so the patient is told to go there.
+    assert NotAuthorised(401, "this kiosk's token was revoked").kind == "offline"
+    flow = f.Flow()
+    flow.handle(f.Start("s1"))
+    flow.handle(f.EnterName("Okafor"))
+    flow.handle(f.EnterDob("1980-02-04"))
+    flow.handle(f.LookupFailed(NotAuthorised(401, "revoked").kind, "s1"))
+    assert flow.reason == "offline"

@@ -90,6 +90,7 @@ def target(tmp_path_factory, request):
               + ", ".join(f"{code}x{n}" for code, n in sorted(STATUS.items())), flush=True)
     if ran_all:
         assert total >= MINIMUM_TOTAL, f"only {total} fuzz requests were sent"
+        assert STATUS[401] == STATUS[403] == 0, "some requests bounced off the guards"
         assert sum(n for code, n in STATUS.items() if code < 300) > total // 20, \
             "almost nothing got past validation and the guards: the fuzzing is not reaching in"
 

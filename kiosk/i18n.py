@@ -14,10 +14,22 @@ import ast
 import gettext
 import io
 import struct
+import sys
 from pathlib import Path
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-LOCALE_DIR = ASSETS / "locale"
+# A checkout (or editable install) reads assets/ beside the packages; an installed wheel
+# (the Raspberry Pi install) carries the catalogues as data files under the prefix.
+INSTALLED_LOCALE_DIR = Path(sys.prefix) / "share" / "seen-checkin" / "locale"
+
+
+def locale_dir(checkout: Path = ASSETS / "locale",
+               installed: Path = INSTALLED_LOCALE_DIR) -> Path:
+    """Where the catalogues are: the checkout's assets/locale, else the installed copy."""
+    return checkout if checkout.is_dir() else installed
+
+
+LOCALE_DIR = locale_dir()
 DOMAIN = "kiosk"
 SOURCE_LANGUAGE = "en"
 

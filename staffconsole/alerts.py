@@ -38,7 +38,9 @@ SEVERITY = {
     "lookup_rate": 20,
 }
 
-OUTCOMES = ("checked_in_at_desk", "redirected", "patient_left", "false_alarm", "other")
+OUTCOMES = ("checked_in_at_desk", "redirected", "patient_left", "false_alarm", "other",
+            # Causes (issue 9): what made the patient need a person, for the report.
+            "no_appointment", "name_differs", "dob_differs", "wrong_day", "kiosk_fault")
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

@@ -83,4 +83,7 @@ def create_app(settings: Settings | None = None, *, staff: bool = True) -> FastA
         from staffconsole import api_staff
 
         api_staff.install(app)
+        from staffconsole import api_report
+
+        api_report.install(app)
     return app

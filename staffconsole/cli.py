@@ -320,6 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
     tls_init.add_argument("--days", type=int, default=825,
                           help="server certificate lifetime in days")
     tls_init.set_defaults(handler=cmd_tls_init)
+    add_report_parser(commands, common)
     return parser
 
 
@@ -335,6 +336,80 @@ def cmd_audit(args) -> int:
         print(f"{entry['at'][:19].replace('T', ' ')}  {entry['actor']:<16}  "
               f"{entry['action']:<24}  {entry['target'] or ''}")
     return 0
+
+
+def add_report_parser(commands, common) -> None:
+    rep = commands.add_parser(
+        "report", parents=[common],
+        help="failure-demand figures for a period; --csv prints its hand-offs as CSV")
+    rep.add_argument("--from", dest="first", metavar="YYYY-MM-DD",
+                     help="first day (clinic-local; default: --to, else today)")
+    rep.add_argument("--to", dest="last", metavar="YYYY-MM-DD",
+                     help="last day, included (default: --from, else today)")
+    rep.add_argument("--csv", action="store_true",
+                     help="print the period's hand-offs as CSV (no names; audited)")
+    rep.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    rep.add_argument("--with-names", action="store_true",
+                     help="with --csv: add what patients typed and staff notes (admins only)")
+    rep.add_argument("--as", dest="as_user", metavar="USERNAME",
+                     help="with --with-names: the admin asking; their password is read from "
+                          "the prompt or stdin and checked as at the console's sign-in")
+    rep.add_argument("--output", metavar="FILE", help="write the CSV here instead of stdout")
+    rep.set_defaults(handler=cmd_report)
+
+
+def cmd_report(args) -> int:
+    from staffconsole import report, report_export, report_queries, report_text
+    from staffconsole.clinic_time import clinic_zone
+
+    if args.json and args.csv:
+        raise CliError("--json and --csv: choose one")
+    if args.with_names and not args.csv:
+        raise CliError("--with-names goes with --csv (the figures never show names)")
+    if args.with_names and not args.as_user:
+        raise CliError("--with-names needs --as USERNAME: an admin, who gives their password")
+    settings = _settings(args)
+    zone = clinic_zone(settings.clinic_timezone)
+    today = clinic_today(settings.clinic_timezone)
+    try:
+        first = report.parse_day(args.first, "--from") if args.first else None
+        last = report.parse_day(args.last, "--to") if args.last else None
+        period = report.Period(first or last or today, last or first or today, zone)
+    except report.BadPeriod as e:
+        raise CliError(str(e)) from None
+    db = _db(args)
+    now = utcnow()
+    if args.csv:
+        actor = _operator()
+        if args.with_names:
+            password = _read_password_once(args.as_user)
+            try:
+                actor = report_export.check_admin_password(db, args.as_user, password, now)
+            except report_export.NamesRefused as e:
+                raise CliError(str(e)) from None
+        text = report_export.export(db, period, actor=actor, with_names=args.with_names,
+                                    via="cli", now=now)
+        if args.output:
+            try:
+                with open(args.output, "w", encoding="utf-8", newline="") as out:
+                    out.write(text)
+            except OSError as e:
+                raise CliError(f"--output {args.output}: {e.strerror}") from None
+        else:
+            sys.stdout.write(text)
+        return 0
+    figures = report.build(report_queries.load(db, period.start, period.end), period, now)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+    else:
+        sys.stdout.write(report_text.render(figures))
+    return 0
+
+
+def _read_password_once(username: str) -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass(f"Password for {username}: ")
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,6 +38,11 @@ OUTCOME_LABELS = {
     "patient_left": "Patient left",
     "false_alarm": "False alarm",
     "other": "Other",
+    "no_appointment": "Patient had no appointment",
+    "name_differs": "Name differs in our system",
+    "dob_differs": "Date of birth differs in our system",
+    "wrong_day": "Appointment is on another day",
+    "kiosk_fault": "Kiosk fault",
 }
 
 # Outcomes staff do not pick: set by the lobby board or by the alert clearing itself.

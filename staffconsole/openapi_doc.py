@@ -24,8 +24,10 @@ def _extra_answers(method: str, path: str, operation: dict) -> dict[str, dict]:
     if "requestBody" in operation:
         extra["400"] = _error("Content-Length is not a number")
         extra["413"] = _error("request body over the server's max_body_bytes")
-    if path.startswith("/api/v1/console/"):
+    if path.startswith(("/api/v1/console/", "/console/")):
         extra["401"] = _error("not signed in, or signed out after being idle")
+        if operation.get("parameters"):
+            extra["400"] = _error("a query parameter is not usable (e.g. a bad date)")
         extra["403"] = _error("missing or wrong X-CSRF-Token, or an admin-only call")
         if "{" in path:
             extra["404"] = _error("no such alert or arrival")

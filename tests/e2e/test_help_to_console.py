@@ -70,3 +70,31 @@ def test_help_on_the_kiosk_shows_live_on_the_console(live_server, console_page, 
     page.wait_for_function("document.title.startsWith('(1) ')")
     assert page.evaluate("window.__sameDocument") is True
     assert navigations == []
+
+
+def test_walk_in_from_the_kiosk_is_checked_in_at_the_desk(live_server, console_page,
+                                                          xvfb_display, tmp_path):
+    token = live_server.add_kiosk("Lobby kiosk 2")
+    page = console_page
+    page.evaluate("window.__sameDocument = true")
+    config = write_config(tmp_path / "kiosk.toml", live_server.url, token)
+    steps = [
+        {"tap": "start"}, {"tap": "walk_in"}, {"wait_screen": "walk_in"},
+        {"type": "Ngozi"}, {"tap": "field_last_name"}, {"type": "Ó Dálaigh"},
+        {"tap": "send"}, {"wait_screen": "handoff"}, {"sleep": 1.5},
+    ]
+    run_scenario(xvfb_display, config, steps, tmp_path)
+
+    card = page.locator("li.alert", has_text="Walk-in patient")
+    card.wait_for(timeout=15_000)
+    assert card.locator(".kiosk").text_content() == "Lobby kiosk 2"
+    card.get_by_role("button", name="Check in at desk").click()
+    assert card.get_by_label("Last name").input_value() == "Ó Dálaigh"
+    card.get_by_role("button", name="Check in", exact=True).click()
+    card.wait_for(state="detached", timeout=10_000)
+    row = page.locator("#arrivals tbody tr", has_text="Ngozi Ó.")
+    row.wait_for(timeout=10_000)
+    assert "Walk-in" in row.text_content()
+    assert page.evaluate("window.__sameDocument") is True
+    audit = live_server.cli("audit", "--json").stdout
+    assert "rosa" in audit and "walk" in audit.lower()

@@ -98,7 +98,7 @@ def target(tmp_path_factory, request):
 def _area(path: str) -> str:
     if path.startswith("/api/v1/kiosk/"):
         return "kiosk"
-    if path.startswith("/api/v1/console/"):
+    if path.startswith(("/api/v1/console/", "/console/")):
         return "console"
     return "push" if path.startswith("/api/v1/") else "other"
 

@@ -23,7 +23,7 @@ def operations(app) -> list[tuple[str, str]]:
 def area(path: str) -> str:
     if path.startswith("/api/v1/kiosk/"):
         return "kiosk"
-    if path.startswith("/api/v1/console/"):
+    if path.startswith(("/api/v1/console/", "/console/")):
         return "console"
     if path.startswith("/api/v1/"):
         return "push"

@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 SYSTEM_PACKAGES := xvfb xdotool libgl1-mesa-dri libegl1 libgl1 chromium socat systemd
 
-.PHONY: demo test venv system-packages lint bench clean soak
+.PHONY: demo test venv system-packages lint bench clean soak fuzz-soak
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ demo: venv
 clean:
 	rm -rf $(VENV) .demo .pytest_cache test-artifacts
 
-# The fault campaign at soak size (docs/reliability.md): 2,000+ sessions, 1,000+ faults.
+# The long runs (docs/reliability.md, docs/security.md): the fault campaign at soak
+# size (2,000+ sessions, 1,000+ faults), then the fuzzing at 10,000+ requests.
 soak: system-packages venv
 	SEEN_SOAK=1 $(VENV)/bin/pytest tests/faults/test_campaign.py
+	$(MAKE) fuzz-soak
+
+fuzz-soak: venv
+	SEEN_FUZZ_EXAMPLES=900 $(VENV)/bin/pytest -q -p no:cacheprovider tests/fuzz

@@ -54,6 +54,10 @@ class Rejected(ClientError):
 class NotAuthorised(Rejected):
     """The server does not accept this kiosk's token (401)."""
 
+    # For the patient this is like no server at all: nothing was recorded and no
+    # hand-off can reach the desk, so they must be told to go there themselves.
+    kind = "offline"
+
 
 def _not_connected(error: requests.ConnectionError) -> bool:
     """True when the connection was never made (refused, unreachable, unknown host)."""

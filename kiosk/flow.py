@@ -478,7 +478,10 @@ class Flow:
 
     def _lookup_failed(self, event: LookupFailed) -> None:
         # Whatever went wrong, the patient cannot be found now: a person takes over.
-        self._hand_off("offline")
+        # A refusal (e.g. 429, too many look-ups) comes from a server that is up and
+        # alerted, so the patient hears "we couldn't find it, someone is coming", not
+        # "the system isn't working".
+        self._hand_off("no_match" if event.kind == "rejected" else "offline")
 
     def _choose(self, event: Choose) -> None:
         for match in self.matches:

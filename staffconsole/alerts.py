@@ -16,7 +16,7 @@ from staffconsole.clock import iso, parse
 HANDOFF_REASONS = ("no_match", "not_me", "help", "timed_out", "offline",
                    "checkin_unconfirmed", "reported_problem", "walk_in")
 KINDS = HANDOFF_REASONS + ("unresponsive_session", "long_wait", "lobby_busy",
-                           "kiosk_offline", "printer", "no_console")
+                           "kiosk_offline", "printer", "no_console", "lookup_rate")
 
 # Higher is more urgent; the console orders open alerts by it. Someone who may
 # believe they are checked in but are not (unconfirmed, reported problem) comes first.
@@ -35,6 +35,7 @@ SEVERITY = {
     "walk_in": 35,
     "printer": 30,
     "lobby_busy": 25,
+    "lookup_rate": 20,
 }
 
 OUTCOMES = ("checked_in_at_desk", "redirected", "patient_left", "false_alarm", "other",
@@ -361,3 +362,7 @@ def cleared_note(kind: str, kiosk_name: str | None) -> str:
     if kind == "lobby_busy":
         return "Cleared by itself: the lobby is no longer busy"
     return "Cleared by itself"
+
+
+def lookup_rate_cause(kiosk_id: int) -> str:
+    return f"kiosk:{kiosk_id}:lookup_rate"

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 from sqlite_utils import Database
 
-from staffconsole import faults, store
+from staffconsole import faults, ratelimit, store
 from staffconsole.alerts import HANDOFF_REASONS
 from staffconsole.app import get_db
 from staffconsole.clock import iso, local_today, utcnow
@@ -130,7 +130,11 @@ class Event(BaseModel):
 
     @model_validator(mode="after")
     def _data_fits_type(self) -> Event:
-        if len(json.dumps(self.data)) > MAX_DATA_CHARS:
+        try:
+            size = len(json.dumps(self.data, allow_nan=False))
+        except ValueError:
+            raise ValueError("data must not hold NaN or Infinity (not JSON)") from None
+        if size > MAX_DATA_CHARS:
             raise ValueError(f"data is larger than {MAX_DATA_CHARS} characters")
         if self.type == "session.handed_off":
             _check_handoff(self.data)
@@ -174,15 +178,39 @@ Kiosk = Annotated[dict, Depends(kiosk_from_request)]
 Db = Annotated[Database, Depends(get_db)]
 
 
-@router.post("/lookup", response_model=LookupOut)
-def lookup(body: LookupIn, kiosk: Kiosk, db: Db) -> dict:
+@router.post("/lookup", response_model=LookupOut,
+             responses={429: {"description": "too many look-ups from this kiosk just now"}})
+def lookup(body: LookupIn, request: Request, kiosk: Kiosk, db: Db,
+           local_now: Annotated[datetime, Depends(ratelimit.local_now)]) -> dict:
     """Today's booked appointments for a last name and date of birth, or for a code."""
+    _check_rate(request, kiosk, db)
     if body.code is not None:
         store.touch_session(db, kiosk, body.session, utcnow(), entered={"code": body.code})
-        return {"matches": store.lookup_code(db, body.code, local_today())}
-    store.touch_session(db, kiosk, body.session, utcnow(),
-                        entered={"last_name": body.last_name, "dob": body.dob})
-    return {"matches": store.lookup(db, body.last_name, body.dob, local_today())}
+        matches = store.lookup_code(db, body.code, local_today())
+    else:
+        store.touch_session(db, kiosk, body.session, utcnow(),
+                            entered={"last_name": body.last_name, "dob": body.dob})
+        matches = store.lookup(db, body.last_name, body.dob, local_today())
+    late = request.app.state.settings.lookup_late_hours
+    today = local_today().isoformat()
+    return {"matches": [m for m in matches
+                        if ratelimit.within_window(f"{today}T{m['time']}", local_now, late)]}
+
+
+def _check_rate(request: Request, kiosk: dict, db: Database) -> None:
+    """429 (and one lookup_rate alert) when this kiosk is over its look-up limit."""
+    settings, now = request.app.state.settings, utcnow()
+    limiter = request.app.state.lookup_limiter
+    if limiter.allow(kiosk["id"], now):
+        return
+    fields = ratelimit.lookup_rate_alert(kiosk, now, settings.lookup_rate_max,
+                                         settings.lookup_rate_window_s)
+    _, created = store.open_or_update_alert(db, fields)
+    if created:
+        request.app.state.hub.notify()
+    raise HTTPException(429, ratelimit.refusal(settings.lookup_rate_max,
+                                               settings.lookup_rate_window_s),
+                        headers={"Retry-After": str(limiter.retry_after_s(kiosk["id"], now))})
 
 
 @router.post("/checkin", response_model=CheckinOut,

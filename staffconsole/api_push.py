@@ -229,7 +229,7 @@ def arrivals(token: Token, db: Db,
              since: Annotated[str | None, Query(
                  max_length=40, description="first call: arrivals from this ISO time on")] = None,
              cursor: Annotated[str | None, Query(
-                 max_length=20, pattern=r"^\d+$",
+                 max_length=18, pattern=r"^\d{1,18}$",  # fits SQLite's 64-bit integers
                  description="later calls: the cursor of the previous answer")] = None,
              limit: Annotated[int, Query(ge=1, le=arrival_feed.MAX_PAGE)] = arrival_feed.MAX_PAGE,
              ) -> dict:

@@ -112,7 +112,9 @@ def report_json(request: Request, session: Staff, db: Db, now: Now, today: Today
     return figures_for(db, chosen, now)
 
 
-@router.get("/console/report.csv")
+@router.get("/console/report.csv", response_class=Response, responses={
+    200: {"description": "the hand-offs as CSV",
+          "content": {"text/csv": {"schema": {"type": "string"}}}}})
 def report_csv(request: Request, session: Staff, db: Db, now: Now, today: Today,
                period: str = "", first: From = "", last: To = "", names: str = ""):
     """The period's hand-offs as CSV; names=1 adds what patients typed (admins only)."""

@@ -16,8 +16,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlite_utils import Database
 
-from staffconsole import __version__, live
+from staffconsole import __version__, live, openapi_doc, validation
+from staffconsole.body_limit import BodyLimit
 from staffconsole.config import Settings, load_settings
+from staffconsole.ratelimit import LookupLimiter
 from staffconsole.schema import DatabaseError, ensure_schema, open_db
 
 log = logging.getLogger("staffconsole")
@@ -55,6 +57,11 @@ def create_app(settings: Settings | None = None, *, staff: bool = True) -> FastA
     app = FastAPI(title="Seen staff console", version=__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.hub = live.Hub()
+    app.state.lookup_limiter = LookupLimiter(settings.lookup_rate_max,
+                                             settings.lookup_rate_window_s)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    validation.install(app)
+    openapi_doc.install(app)
 
     @app.exception_handler(DatabaseError)
     @app.exception_handler(sqlite3.OperationalError)

@@ -37,6 +37,10 @@ def _positive(value) -> str | None:
     return None if value > 0 else "must be greater than 0"
 
 
+def _not_negative(value) -> str | None:
+    return None if value >= 0 else "must be 0 or more"
+
+
 def _port(value) -> str | None:
     return None if 1 <= value <= 65535 else "must be a TCP port between 1 and 65535"
 
@@ -126,6 +130,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("tls_cert", str, "",
             "PEM server certificate (from `staffconsole tls init`); with tls_key, serve HTTPS"),
     Setting("tls_key", str, "", "PEM private key of tls_cert"),
+    Setting("lookup_rate_max", int, 30,
+            "look-ups one kiosk may make in lookup_rate_window_s; more are refused (429) and "
+            "raise a lookup_rate alert", _positive),
+    Setting("lookup_rate_window_s", int, 600,
+            "seconds over which a kiosk's look-ups are counted", _positive),
+    Setting("lookup_late_hours", float, 0.0,
+            "a look-up does not offer today's appointments that started more than this many "
+            "hours ago (0: any of today's)", _not_negative),
+    Setting("max_body_bytes", int, 4 * 1024 * 1024,
+            "largest request body accepted; larger ones get 413", _positive),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}

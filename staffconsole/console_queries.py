@@ -27,6 +27,7 @@ KIND_LABELS = {
     "kiosk_offline": "Kiosk offline",
     "printer": "Receipt printer needs attention",
     "no_console": "Nobody is watching the console",
+    "lookup_rate": "Too many look-ups from a kiosk",
 }
 
 STATUS_LABELS = {"open": "New", "acknowledged": "Seen", "resolved": "Resolved"}

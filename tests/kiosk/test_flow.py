@@ -76,6 +76,7 @@ HANDOFFS = [
     (f.LOOKING_UP, f.LookupOk((), "s1"), "no_match"),
     (f.LOOKING_UP, f.LookupFailed("offline", "s1"), "offline"),
     (f.LOOKING_UP, f.LookupFailed("unconfirmed", "s1"), "offline"),
+    (f.LOOKING_UP, f.LookupFailed("rejected", "s1"), "no_match"),
     (f.CONFIRM, f.ConfirmNo(), "not_me"),
     (f.CHOOSE, f.ConfirmNo(), "not_me"),
     (f.CHECKING_IN, f.CheckinFailed("offline", "s1"), "offline"),

@@ -1,0 +1,80 @@
+"""Fixtures for the security matrix: the whole app in-process, one credential of each kind.
+
+The clock the console reads is the test's (idle logoff, lockout); the kiosk API keeps
+the real clock, so appointments are booked for the real today.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+from security.helpers import PASSWORD, FakeClock
+from server.seed import book_today
+
+from staffconsole import api_tokens, store
+from staffconsole.api_staff import get_clock
+from staffconsole.app import create_app
+from staffconsole.config import load_settings
+from staffconsole.schema import open_db
+
+START = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(START)
+
+
+@pytest.fixture
+def overrides():
+    """Settings a test may change before the app is built."""
+    return {}
+
+
+@pytest.fixture
+def settings(tmp_path, overrides):
+    return load_settings(environ={}, overrides={"db_path": str(tmp_path / "seen.db"),
+                                                **overrides})
+
+
+@pytest.fixture
+def app(settings, clock):
+    app = create_app(settings)
+    app.dependency_overrides[get_clock] = lambda: clock
+    return app
+
+
+@pytest.fixture
+def db(settings, app):
+    conn = open_db(settings.db_path)
+    yield conn
+    conn.close()
+
+
+@pytest.fixture
+def client(app):
+    # No `with`: no watchdog, so only what the test does raises alerts.
+    return TestClient(app, follow_redirects=False)
+
+
+@pytest.fixture
+def booked(db):
+    """The synthetic patients, booked today: {last_name: appointment id}."""
+    return book_today(db)
+
+
+@pytest.fixture
+def creds(db, clock):
+    """One of each credential: live and revoked kiosk and API tokens, a staff account."""
+    kiosk = store.add_kiosk(db, "Lobby kiosk 1", clock())
+    revoked_kiosk = store.add_kiosk(db, "Old kiosk", clock())
+    store.revoke_kiosk(db, "Old kiosk", clock())
+    push = api_tokens.add_token(db, "practice system", "push", clock())
+    revoked_push = api_tokens.add_token(db, "old practice system", "push", clock())
+    api_tokens.revoke_token(db, "old practice system", clock())
+    store.add_user(db, "ana", PASSWORD, "receptionist", clock())
+    store.add_user(db, "root", PASSWORD, "admin", clock())
+    return {"kiosk": kiosk, "revoked_kiosk": revoked_kiosk, "push": push,
+            "revoked_push": revoked_push}

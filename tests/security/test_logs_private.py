@@ -1,0 +1,116 @@
+"""No patient names or dates of birth in the server's or the kiosk's log output.
+
+A real uvicorn server and the kiosk's real controller, client, outbox and sender go
+through check-ins, a no-match, help, a look-up refused by the rate limit and some bad
+requests; then every line both sides logged is searched for the synthetic patients.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import pytest
+import requests
+from server.seed import PATIENTS, book_today
+from support import start_server, wait_for
+
+from kiosk import flow as f
+from kiosk.client import KioskClient
+from kiosk.config import load_config
+from kiosk.controller import Controller
+from kiosk.outbox import Outbox, Sender
+from staffconsole.schema import open_db
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def forbidden_words() -> list[str]:
+    """Each synthetic patient's names, and their dates of birth as anyone might write them."""
+    words = []
+    for first, last, dob, _, _ in PATIENTS:
+        day = date.fromisoformat(dob)
+        words += [first, last, dob, f"{day.day} {MONTHS[day.month - 1]} {day.year}",
+                  day.strftime("%d/%m/%Y"), day.strftime("%m/%d/%Y"), day.strftime("%d.%m.%Y")]
+    return words
+
+
+class Now:
+    def call_soon(self, fn):
+        fn()
+
+    def call_later(self, seconds, fn):
+        class Handle:
+            def cancel(self):
+                pass
+        return Handle()
+
+
+class Receipts:
+    def submit(self, arrival, on_failed=None, language="en"):
+        pass
+
+
+@pytest.mark.e2e
+def test_no_names_or_dates_of_birth_in_any_log(tmp_path, caplog):
+    server = start_server(tmp_path, env={"SEEN_LOOKUP_RATE_MAX": "6"})
+    outbox = Outbox(tmp_path / "outbox.db")
+    try:
+        db = open_db(server.db)
+        try:
+            book_today(db)
+        finally:
+            db.close()
+        token = server.add_kiosk("Lobby kiosk 1")
+        client = KioskClient(server.url, token)
+        sender = Sender(outbox, client).start()
+        shown: list[str] = []
+        caplog.set_level(logging.DEBUG)
+        controller = Controller(f.Flow(), client, outbox, Receipts(), Now(), load_config(
+            None, environ={}), show=shown.append, run=lambda fn: fn())
+        people = PATIENTS[:3]
+        for _, last, dob, _, _ in people:  # found and checked in
+            controller.start()
+            controller.enter_name(last)
+            controller.enter_dob(dob)
+            controller.confirm_yes()
+            assert shown[-1] == "done", shown
+            controller.finish()
+        controller.start()  # no match
+        controller.enter_name(PATIENTS[3][1])
+        controller.enter_dob("1999-01-01")
+        assert controller.flow.reason == "no_match"
+        controller.finish()
+        controller.start()  # asks for help after typing
+        controller.enter_name(PATIENTS[4][1])
+        controller.help()
+        controller.finish()
+        reasons = []
+        for _ in range(3):  # look-ups 5 to 7 of at most 6: the last is refused
+            controller.start()
+            controller.enter_name(PATIENTS[4][1])
+            controller.enter_dob(PATIENTS[4][2])
+            if controller.flow.state == f.CONFIRM:
+                controller.confirm_no()
+            reasons.append(controller.flow.reason)
+            controller.finish()
+        # Refused (429): the patient is told someone is coming, as for no match.
+        assert reasons == ["not_me", "not_me", "no_match"], reasons
+        r = requests.post(server.url + "/api/v1/kiosk/lookup", timeout=10,
+                          headers={"Authorization": f"Bearer {token}"},
+                          json={"session": "x", "last_name": PATIENTS[0][1], "dob": "1980-02-31"})
+        assert r.status_code in (422, 429)
+        wait_for(lambda: outbox.pending(1000) == [], timeout=20, what="the outbox to drain")
+        sender.stop()
+        alerts = server.cli("alerts", "--json").stdout
+        assert "lookup_rate" in alerts and PATIENTS[3][1] in alerts  # the desk does know
+    finally:
+        outbox.close()
+        server.stop()
+    server_log = server.log.read_text(encoding="utf-8")
+    kiosk_log = "\n".join(record.getMessage() for record in caplog.records)
+    assert "POST /api/v1/kiosk/lookup" in server_log and "429" in server_log
+    assert "lookup failed" in kiosk_log  # the kiosk did log the refusal, without who
+    for word in forbidden_words():
+        assert word not in server_log, f"the server log contains {word!r}"
+        assert word not in kiosk_log, f"the kiosk log contains {word!r}"

@@ -120,6 +120,11 @@ class Server:
         except OSError:
             return False
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU the server process has used so far (Linux /proc)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def cli(self, *args: str, input: str | None = None) -> str:
         proc = subprocess.run([script("staffconsole"), *args, "--db", str(self.db)],
                               input=input, capture_output=True, text=True, timeout=60,

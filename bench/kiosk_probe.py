@@ -70,10 +70,9 @@ class Probe:
             Clock.schedule_once(self.next_tap, SETTLE_S)
 
     def next_tap(self, _dt) -> None:
-        from kivy.tests.common import UnitTestTouch
-
         if self.index >= len(self.steps):
             return self.finish()
+        from kivy.tests.common import UnitTestTouch  # imports pytest: not before it is needed
         name, screen, path = self.steps[self.index]
         self.index += 1
         root = self.app.screens.current_screen
@@ -108,6 +107,11 @@ def main(argv: list[str]) -> int:
     mode, config_path, result_path = argv[:3]
     rounds = int(argv[3]) if len(argv) > 3 else 0
     if mode == "bare":
+        from kivy.config import Config
+
+        # The kiosk's window size: the GL buffers are a fair part of the memory compared.
+        Config.set("graphics", "width", "1280")
+        Config.set("graphics", "height", "800")
         app = _bare_app()
     else:
         from kiosk.config import load_config

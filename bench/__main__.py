@@ -1,7 +1,7 @@
 """`python -m bench [NAME ...] [--tiny] [--no-write]`: run benchmarks, print one table.
 
-With no NAME every benchmark runs. The table (and the machine it ran on) replaces the
-results block of docs/performance.md unless --tiny or --no-write is given.
+With no NAME every benchmark runs. Each benchmark's table (and the machine it ran on) replaces its
+results block in docs/performance.md unless --tiny or --no-write is given.
 """
 
 from __future__ import annotations
@@ -33,25 +33,28 @@ def main(argv: list[str] | None = None) -> int:
     names = args.names or list(BENCHMARKS)
     described = machine()
     rows: list[Row] = []
+    per_bench: dict[str, tuple[list[Row], float]] = {}
     failed = []
     started = time.monotonic()
     for name in names:
         print(f"bench: running {name} ...", file=sys.stderr, flush=True)
         t0 = time.monotonic()
         try:
-            rows += importlib.import_module(f"bench.{name}").run(tiny=args.tiny)
+            got = importlib.import_module(f"bench.{name}").run(tiny=args.tiny)
         except BenchError as e:
             failed.append(f"{name}: {e}")
-            rows.append(Row(name, f"FAILED: {e}", "", met=False))
-        print(f"bench: {name} took {time.monotonic() - t0:.0f} s", file=sys.stderr, flush=True)
+            got = [Row(name, f"FAILED: {e}", "", met=False)]
+        rows += got
+        per_bench[name] = (got, time.monotonic() - t0)
+        print(f"bench: {name} took {per_bench[name][1]:.0f} s", file=sys.stderr, flush=True)
     print(text_table(rows))
     total = time.monotonic() - started
     print(f"\n{len(rows)} figures in {total:.0f} s on {described}")
     if not (args.tiny or args.no_write):
         when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        header = (f"Run `make bench` ({' '.join(names)}) at {when}, {total:.0f} s.\n"
-                  f"Machine: {described}.")
-        write_results(REPO / "docs" / "performance.md", rows, header)
+        for name, (got, took) in per_bench.items():
+            header = (f"`python -m bench {name}` at {when}, {took:.0f} s, on {described}.")
+            write_results(REPO / "docs" / "performance.md", name, got, header)
     for failure in failed:
         print(f"bench: FAILED {failure}", file=sys.stderr)
     return 1 if failed else 0

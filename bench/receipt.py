@@ -29,7 +29,7 @@ from kiosk.receipt import build_receipt
 
 BAUD = 9600
 SLOW_BAUD = 1200
-FULL = {"prints": 5, "rounds": 4}
+FULL = {"prints": 5, "rounds": 8}
 TINY = {"prints": 1, "rounds": 1}
 CLINIC = "Clinique Saint-Éloi"
 ARRIVAL = {"id": 41, "appointment": 7, "display_name": "María José O.", "time": "10:30",

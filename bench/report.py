@@ -8,7 +8,7 @@ from pathlib import Path
 from bench.common import Row
 
 HEADERS = ("benchmark", "measure", "value", "baseline", "ratio", "target", "met")
-BEGIN, END = "<!-- bench:results -->", "<!-- /bench:results -->"
+BEGIN, END = "<!-- bench:results:{} -->", "<!-- /bench:results:{} -->"
 
 
 def _cells(row: Row) -> tuple[str, ...]:
@@ -31,11 +31,13 @@ def markdown_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def write_results(doc: Path, rows: list[Row], header: str) -> None:
-    """Replace the results block of docs/performance.md (the prose around it stays)."""
-    block = f"{BEGIN}\n{header}\n\n{markdown_table(rows)}\n{END}"
-    text = doc.read_text(encoding="utf-8") if doc.exists() else f"# Performance\n\n{BEGIN}\n{END}\n"
-    if BEGIN not in text:
-        text += f"\n{BEGIN}\n{END}\n"
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.DOTALL)
+def write_results(doc: Path, name: str, rows: list[Row], header: str) -> None:
+    """Replace one benchmark's results block in docs/performance.md (a block is added
+    at the end when missing); other benchmarks' blocks and the prose stay as they are."""
+    begin, end = BEGIN.format(name), END.format(name)
+    block = f"{begin}\n{header}\n\n{markdown_table(rows)}\n{end}"
+    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Performance\n"
+    if begin not in text:
+        text = text.rstrip("\n") + f"\n\n{begin}\n{end}\n"
+    pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.DOTALL)
     doc.write_text(pattern.sub(lambda _m: block, text), encoding="utf-8")

@@ -37,10 +37,15 @@ test: system-packages venv
 	$(VENV)/bin/pytest
 
 lint: venv
-	$(VENV)/bin/ruff check kiosk staffconsole hardware tests deploy
+	$(VENV)/bin/ruff check kiosk staffconsole hardware tests deploy bench
 
 demo: venv
 	$(PY) deploy/demo.py
+
+# Benchmarks (issue 8): one table; `make bench ONLY=alert_latency` runs one (or several).
+# Writes the figures into docs/performance.md. Under 10 minutes on 2 cores.
+bench: system-packages venv
+	$(PY) -m bench $(ONLY)
 
 clean:
 	rm -rf $(VENV) .demo .pytest_cache test-artifacts

@@ -21,6 +21,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 import tty
 from pathlib import Path
 from typing import Self
@@ -69,8 +70,10 @@ class _Pty:
 class SimulatedPrinter:
     """A printer on a pty: `.port` to open, `.received` bytes, `.set_state()` for faults."""
 
-    def __init__(self, state: str = "ok", on_receipt=None) -> None:
+    def __init__(self, state: str = "ok", on_receipt=None, baud: int | None = None) -> None:
         self._check_state(state)
+        # Pacing: take bytes no faster than a serial line at this rate (8N1: 10 bits a byte).
+        self._baud = baud
         self._state = state
         self._on_receipt = on_receipt  # called with each slip's text when a cut arrives
         self._lock = threading.Lock()
@@ -183,11 +186,13 @@ class SimulatedPrinter:
             if self._stop_r in ready:
                 return
             try:
-                chunk = os.read(pty.master, 4096)
+                chunk = os.read(pty.master, max(1, self._baud // 100) if self._baud else 4096)
             except OSError:
                 return
             if not chunk:
                 return
+            if self._baud:
+                time.sleep(len(chunk) * 10 / self._baud)  # the bytes' time on the wire
             with self._lock:
                 before = decode(bytes(self._received)).cuts if self._on_receipt else 0
                 self._received += chunk

@@ -94,8 +94,9 @@ class KioskApp(App):
         self.controller = Controller(self.flow, self.client, self.outbox, self.receipts,
                                      timers, c, show=self.show, present=self.present)
         self.screens = ScreenManager(transition=NoTransition())
-        for name, cls in SCREENS.items():
-            self.screens.add_widget(cls(name=name))
+        # Only welcome is built before the first frame; the rest follow, one a frame, once
+        # it is up (start-up time on a Pi; docs/performance.md). show() builds any still missing.
+        self.screens.add_widget(SCREENS[WELCOME](name=WELCOME))
         Window.bind(on_touch_down=self._touched, on_textinput=self._typed,
                     on_key_down=self._key_down, on_request_close=self._refuse_close)
         self.present("en", False)
@@ -132,6 +133,8 @@ class KioskApp(App):
         if name == WELCOME:
             for screen in self.screens.screens:
                 screen.clear()
+        if not self.screens.has_screen(name):
+            self.screens.add_widget(SCREENS[name](name=name))
         screen = self.screens.get_screen(name)
         screen.refresh(self.flow, self.kiosk_config)
         self.screens.current = name
@@ -145,7 +148,15 @@ class KioskApp(App):
         self.controller.touched()
         return False  # let the touch reach the widgets
 
+    def _build_next_screen(self, _dt=None) -> None:
+        for name, cls in SCREENS.items():
+            if not self.screens.has_screen(name):
+                self.screens.add_widget(cls(name=name))
+                Clock.schedule_once(self._build_next_screen, 0)
+                return
+
     def on_start(self) -> None:
+        Clock.schedule_once(self._build_next_screen, 0.2)
         self.sender.start()
         self.heartbeat.start()
         # Under systemd (seen-kiosk.service): ready now, then a ping from the UI loop itself,

@@ -48,11 +48,16 @@ def create_app(settings: Settings | None = None, *, staff: bool = True) -> FastA
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.hub.bind(asyncio.get_running_loop())
+        # One connection held open while serving: closing the last connection to a WAL
+        # database checkpoints and deletes the WAL, which made every request pay for it
+        # (docs/performance.md, capacity).
+        anchor = open_db(settings.db_path)
         task = watchdog.start(app)
         try:
             yield
         finally:
             await watchdog.stop(task)
+            anchor.close()
 
     app = FastAPI(title="Seen staff console", version=__version__, lifespan=lifespan)
     app.state.settings = settings

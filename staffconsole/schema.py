@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +18,7 @@ from sqlite_utils import Database
 
 SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 10_000
+_WRITERS = threading.RLock()  # one write transaction at a time per process
 
 
 class DatabaseError(Exception):
@@ -199,13 +201,16 @@ def write(db: Database) -> Iterator[Database]:
     if db.conn.in_transaction:
         yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.conn.rollback()
-        raise
-    db.conn.commit()
+    # Writers in this process queue on a lock first: SQLite's own busy wait sleeps in
+    # growing steps (up to 100 ms) and made p99 latency jump under load (docs/performance.md).
+    with _WRITERS:
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.conn.rollback()
+            raise
+        db.conn.commit()
 
 
 _ADD_COLUMN = re.compile(r"\s*ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)", re.IGNORECASE)

@@ -18,6 +18,7 @@ import random
 import socket
 import struct
 import threading
+import time
 from dataclasses import dataclass, field
 
 MODES = ("cut", "hang", "reset")
@@ -41,7 +42,8 @@ class Link:
     port: int
     mode: str = "ok"
     heal_handle: asyncio.TimerHandle | None = None
-    server: asyncio.Server | None = None
+    listener: socket.socket | None = None  # owned by the link's accept thread
+    thread: threading.Thread | None = None
     writers: set = field(default_factory=set)
     connections: int = 0
 
@@ -54,6 +56,7 @@ class FaultProxy:
         self.links = {name: Link(name, _free_port()) for name in names}
         self.rand = random.Random(seed)
         self._closing = False
+        self._stopping = threading.Event()
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, name="fault-proxy",
                                         daemon=True)
@@ -63,7 +66,10 @@ class FaultProxy:
     def start(self) -> FaultProxy:
         self._thread.start()
         for link in self.links.values():
-            self._call(self._listen(link))
+            link.listener = _listen(link.port)
+            link.thread = threading.Thread(target=self._accept, args=(link,), daemon=True,
+                                           name=f"proxy-accept-{link.name}")
+            link.thread.start()
         return self
 
     def port(self, name: str) -> int:
@@ -76,7 +82,12 @@ class FaultProxy:
     def fault(self, name: str, mode: str, seconds: float) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown fault mode {mode!r}")
-        self._call(self._fault(self.links[name], mode, seconds))
+        link = self.links[name]
+        self._call(self._fault(link, mode, seconds))
+        if mode == "cut":
+            _until(lambda: link.listener is None)  # refused from now on
+        else:
+            _until(lambda: link.listener is not None)  # after a cut: listening again
 
     def faulted(self, name: str) -> bool:
         return self.links[name].mode != "ok"
@@ -84,8 +95,14 @@ class FaultProxy:
     def heal_all(self) -> None:
         for link in self.links.values():
             self._call(self._heal(link))
+        for link in self.links.values():
+            _until(lambda link=link: link.listener is not None)
 
     def stop(self) -> None:
+        self._stopping.set()  # no new connections: the accept threads close their ports
+        for link in self.links.values():
+            link.thread.join(10)
+
         async def shutdown():
             # Let every connection end through its own `finally` (a task cancelled before
             # it ever ran would leave its socket open), then cancel what still hangs on.
@@ -93,8 +110,6 @@ class FaultProxy:
             for link in self.links.values():
                 if link.heal_handle:
                     link.heal_handle.cancel()
-                if link.server:
-                    link.server.close()
                 for writer in list(link.writers):
                     writer.transport.abort()
             tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
@@ -103,9 +118,6 @@ class FaultProxy:
                 for task in pending:
                     task.cancel()
                 await asyncio.gather(*pending, return_exceptions=True)
-            for link in self.links.values():
-                if link.server:
-                    await link.server.wait_closed()
         self._call(shutdown())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(10)
@@ -114,24 +126,57 @@ class FaultProxy:
     def _call(self, coro, timeout: float = 10.0):
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
+    # -- the accept threads -----------------------------------------------------------
+    # Accepting outside asyncio: closing an asyncio Server for a cut can race with a
+    # connection it has just accepted and leak that socket (Python 3.11).
+
+    def _accept(self, link: Link) -> None:
+        while not self._stopping.is_set():
+            if link.mode == "cut":
+                if link.listener is not None:
+                    link.listener.close()  # the kernel now refuses connections
+                    link.listener = None
+                self._stopping.wait(0.02)
+                continue
+            if link.listener is None:
+                try:
+                    link.listener = _listen(link.port)
+                except OSError:
+                    self._stopping.wait(0.05)
+                    continue
+            try:
+                conn, _ = link.listener.accept()
+            except TimeoutError:
+                continue
+            if link.mode == "cut":
+                _rst_socket(conn)  # raced with the cut: dropped, as the port would have
+                continue
+            conn.setblocking(False)
+            try:
+                asyncio.run_coroutine_threadsafe(self._adopt(link, conn), self.loop)
+            except RuntimeError:  # the loop is closing
+                conn.close()
+        if link.listener is not None:
+            link.listener.close()
+            link.listener = None
+
     # -- on the proxy's loop ---------------------------------------------------------
 
-    async def _listen(self, link: Link) -> None:
-        link.server = await asyncio.start_server(
-            lambda r, w: self._serve(link, r, w), "127.0.0.1", link.port, reuse_address=True)
+    async def _adopt(self, link: Link, conn: socket.socket) -> None:
+        try:
+            reader, writer = await asyncio.open_connection(sock=conn)
+        except OSError:
+            conn.close()
+            return
+        await self._serve(link, reader, writer)
 
     async def _fault(self, link: Link, mode: str, seconds: float) -> None:
         if link.heal_handle:
             link.heal_handle.cancel()
         link.mode = mode
         if mode == "cut":
-            if link.server:
-                link.server.close()
-                link.server = None
             for writer in list(link.writers):
                 _rst(writer)
-        elif link.server is None:
-            await self._listen(link)  # a cut replaced by another fault
         link.heal_handle = self.loop.call_later(
             seconds, lambda: asyncio.ensure_future(self._heal(link)))
 
@@ -139,9 +184,7 @@ class FaultProxy:
         if link.heal_handle:
             link.heal_handle.cancel()
             link.heal_handle = None
-        link.mode = "ok"
-        if link.server is None:
-            await self._listen(link)
+        link.mode = "ok"  # the accept thread opens the port again
 
     async def _serve(self, link: Link, reader: asyncio.StreamReader,
                      writer: asyncio.StreamWriter) -> None:
@@ -203,6 +246,23 @@ class FaultProxy:
 async def _swallow(reader: asyncio.StreamReader) -> None:
     while await reader.read(CHUNK):
         pass
+
+
+def _listen(port: int) -> socket.socket:
+    listener = socket.create_server(("127.0.0.1", port))  # SO_REUSEADDR: back at once
+    listener.settimeout(0.05)  # the accept thread looks at the link's mode this often
+    return listener
+
+
+def _rst_socket(conn: socket.socket) -> None:
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    conn.close()
+
+
+def _until(condition, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def _free_port() -> int:

@@ -7,7 +7,6 @@ change is audited under the token's name. Bad input is a 4xx that says why.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -25,8 +24,7 @@ from staffconsole.store_schedule import (
     cancel_appointment,
     upsert_appointment,
 )
-
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,200}")
+from staffconsole.tokens import bearer_token
 
 
 def _unauthorised(reason: str) -> HTTPException:
@@ -35,13 +33,7 @@ def _unauthorised(reason: str) -> HTTPException:
 
 def push_token(request: Request, db: Annotated[Database, Depends(get_db)]) -> dict:
     """The calling system's API token row (scope push), or 401/403 saying why not."""
-    header = request.headers.get("authorization")
-    if not header:
-        raise _unauthorised("missing API token: send 'Authorization: Bearer <token>'")
-    scheme, _, token = header.strip().partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not _TOKEN.fullmatch(token):
-        raise _unauthorised("malformed Authorization header: expected 'Bearer <token>'")
+    token = bearer_token(request, "API token")
     found = api_tokens.token_for(db, token)
     if found is None:
         if store.kiosk_for_token(db, token) is not None:

@@ -20,15 +20,21 @@ def _unauthorised(reason: str) -> HTTPException:
                          headers={"WWW-Authenticate": "Bearer"})
 
 
-def kiosk_from_request(request: Request, db: Annotated[Database, Depends(get_db)]) -> dict:
-    """The calling kiosk (a kiosks row), from `Authorization: Bearer <token>`."""
+def bearer_token(request: Request, what: str) -> str:
+    """The token of `Authorization: Bearer <token>`, or 401 saying what is wrong."""
     header = request.headers.get("authorization")
     if not header:
-        raise _unauthorised("missing kiosk token: send 'Authorization: Bearer <token>'")
+        raise _unauthorised(f"missing {what}: send 'Authorization: Bearer <token>'")
     scheme, _, token = header.strip().partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not _TOKEN.fullmatch(token):
         raise _unauthorised("malformed Authorization header: expected 'Bearer <token>'")
+    return token
+
+
+def kiosk_from_request(request: Request, db: Annotated[Database, Depends(get_db)]) -> dict:
+    """The calling kiosk (a kiosks row), from `Authorization: Bearer <token>`."""
+    token = bearer_token(request, "kiosk token")
     kiosk = store.kiosk_for_token(db, token)
     if kiosk is None:
         raise _unauthorised("unknown kiosk token: add the kiosk with 'staffconsole kiosk add'")

@@ -103,11 +103,12 @@ class LiveServer:
                 self.process.wait(10)
 
 
-def start_server(tmp_path: Path, db: Path | None = None, env: dict | None = None) -> LiveServer:
-    """Start `staffconsole serve` as a real uvicorn process on a free port."""
+def start_server(tmp_path: Path, db: Path | None = None, env: dict | None = None,
+                 port: int | None = None) -> LiveServer:
+    """Start `staffconsole serve` as a real uvicorn process (on a free port unless given)."""
     db = db or tmp_path / "seen.db"
-    port = free_port()
-    log = tmp_path / f"server-{port}.log"
+    port = port or free_port()
+    log = tmp_path / f"server-{port}-{os.urandom(3).hex()}.log"
     proc_env = dict(os.environ)
     proc_env.update(env or {})
     with open(log, "wb") as out:

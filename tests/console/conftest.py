@@ -207,28 +207,6 @@ def stream_client():
 
 def serve_on(tmp_path, db, port: int, env: dict | None = None):
     """`staffconsole serve` on a given port (support.start_server picks a free one)."""
-    import os
-    import socket
-    import subprocess
+    from support import start_server
 
-    from support import LiveServer, console_script, wait_for
-
-    log = tmp_path / f"server-{port}-{os.urandom(3).hex()}.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [console_script("staffconsole"), "serve", "--db", str(db), "--host", "127.0.0.1",
-             "--port", str(port)],
-            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
-    server = LiveServer(url=f"http://127.0.0.1:{port}", db=db, process=process, log=log)
-
-    def up():
-        if process.poll() is not None:
-            raise AssertionError(f"server exited {process.returncode}:\n{log.read_text()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return True
-        except OSError:
-            return False
-
-    wait_for(up, timeout=20, what=f"server on port {port}")
-    return server
+    return start_server(tmp_path, db, env, port=port)

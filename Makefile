@@ -33,11 +33,16 @@ system-packages:
 	  fi; \
 	fi
 
-test: system-packages venv
+test: system-packages venv lint
 	$(VENV)/bin/pytest
 
+# Style and structure: ruff's checks and formatting, and the import layers declared in
+# pyproject.toml ([tool.importlinter]). Part of `make test`.
+LINTED := kiosk staffconsole hardware tests deploy bench
 lint: venv
-	$(VENV)/bin/ruff check kiosk staffconsole hardware tests deploy bench
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/lint-imports
 
 demo: venv
 	$(PY) deploy/demo.py

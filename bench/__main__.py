@@ -20,12 +20,18 @@ BENCHMARKS = ("alert_latency", "capacity", "kiosk_ui", "receipt")
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("names", nargs="*", metavar="NAME",
-                        help=f"benchmarks to run (default all): {', '.join(BENCHMARKS)}")
-    parser.add_argument("--tiny", action="store_true",
-                        help="tiny sizes, to check the harness works (figures mean nothing)")
-    parser.add_argument("--no-write", action="store_true",
-                        help="do not update docs/performance.md")
+    parser.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help=f"benchmarks to run (default all): {', '.join(BENCHMARKS)}",
+    )
+    parser.add_argument(
+        "--tiny",
+        action="store_true",
+        help="tiny sizes, to check the harness works (figures mean nothing)",
+    )
+    parser.add_argument("--no-write", action="store_true", help="do not update docs/performance.md")
     args = parser.parse_args(argv)
     unknown = [n for n in args.names if n not in BENCHMARKS]
     if unknown:
@@ -53,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.tiny or args.no_write):
         when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         for name, (got, took) in per_bench.items():
-            header = (f"`python -m bench {name}` at {when}, {took:.0f} s, on {described}.")
+            header = f"`python -m bench {name}` at {when}, {took:.0f} s, on {described}."
             write_results(REPO / "docs" / "performance.md", name, got, header)
     for failure in failed:
         print(f"bench: FAILED {failure}", file=sys.stderr)

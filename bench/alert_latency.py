@@ -85,10 +85,13 @@ def _painted(entry: dict) -> float:
 
 
 def _handoff(session: str, marker: str) -> dict:
-    return {"id": uuid.uuid4().hex, "session": session, "type": "session.handed_off",
-            "at": datetime.now(UTC).isoformat(),
-            "data": {"reason": "help", "step": "identify_dob",
-                     "entered": {"last_name": marker}}}
+    return {
+        "id": uuid.uuid4().hex,
+        "session": session,
+        "type": "session.handed_off",
+        "at": datetime.now(UTC).isoformat(),
+        "data": {"reason": "help", "step": "identify_dob", "entered": {"last_name": marker}},
+    }
 
 
 def _send_handoffs(client: KioskClient, count: int, window_s: float) -> dict[str, float]:
@@ -109,8 +112,12 @@ def _silent_kiosks(server: Server, token: str, count: int) -> dict[str, float]:
     sent = {}
     for i in range(count):
         marker = f"Bs{i:04d}q"
-        proc = subprocess.Popen([sys.executable, "-m", "bench.silent_kiosk", server.url, token,
-                                 marker], stdout=subprocess.PIPE, text=True, cwd=REPO)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.silent_kiosk", server.url, token, marker],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+        )
         line = proc.stdout.readline()
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
@@ -130,9 +137,11 @@ def run(tiny: bool = False) -> list[Row]:
     from playwright.sync_api import sync_playwright
 
     size = TINY if tiny else FULL
-    with tempfile.TemporaryDirectory(prefix="bench-alerts-") as tmp, \
-            Server(Path(tmp), session_deadline_s=DEADLINE_S,
-                   watchdog_interval_s=WATCHDOG_S) as server, sync_playwright() as p:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-alerts-") as tmp,
+        Server(Path(tmp), session_deadline_s=DEADLINE_S, watchdog_interval_s=WATCHDOG_S) as server,
+        sync_playwright() as p,
+    ):
         server.add_user()
         token = server.add_kiosk("Bench kiosk")
         browser = launch_browser(p)
@@ -147,8 +156,12 @@ def run(tiny: bool = False) -> list[Row]:
             poll_browser = launch_browser(p)
             poller = poll_browser.new_page(storage_state=context.storage_state())
             poll_url = f"{server.url}/bench-poll"
-            poller.route(poll_url, lambda route: route.fulfill(
-                body=POLL_PAGE % int(size["poll_s"] * 1000), content_type="text/html"))
+            poller.route(
+                poll_url,
+                lambda route: route.fulfill(
+                    body=POLL_PAGE % int(size["poll_s"] * 1000), content_type="text/html"
+                ),
+            )
             poller.goto(poll_url)
             poller.evaluate(OBSERVE_JS, "alerts")
 
@@ -156,10 +169,18 @@ def run(tiny: bool = False) -> list[Row]:
             sent = _send_handoffs(client, size["handoffs"], size["window_s"])
             silent = _silent_kiosks(server, token, size["silent"])
             everyone = {**sent, **silent}
-            wait_until(lambda: set(everyone) <= set(_seen(live)), DEADLINE_S + 30,
-                       "every alert on the live console", interval=0.25)
-            wait_until(lambda: set(sent) <= set(_seen(poller)), size["poll_s"] + 30,
-                       "every alert on the polling console", interval=0.25)
+            wait_until(
+                lambda: set(everyone) <= set(_seen(live)),
+                DEADLINE_S + 30,
+                "every alert on the live console",
+                interval=0.25,
+            )
+            wait_until(
+                lambda: set(sent) <= set(_seen(poller)),
+                size["poll_s"] + 30,
+                "every alert on the polling console",
+                interval=0.25,
+            )
             live_seen, poll_seen = _seen(live), _seen(poller)
             poll_browser.close()
         finally:
@@ -174,15 +195,29 @@ def _rows(live: list[float], poll: list[float], silent: list[float], size: dict)
     rows = []
     for p in (50, 95, 99):
         lv, pv = percentile(live, p), percentile(poll, p)
-        rows.append(Row("alert_latency",
-                        f"hand-off -> alert painted p{p} (n={len(live)}; baseline: "
-                        f"{size['poll_s']:g} s polling page)",
-                        ms(lv), ms(pv), f"{pv / lv:.0f}x faster",
-                        "p99 <= 0.5 s" if p == 99 else "",
-                        lv <= 0.5 if p == 99 else None))
+        rows.append(
+            Row(
+                "alert_latency",
+                f"hand-off -> alert painted p{p} (n={len(live)}; baseline: "
+                f"{size['poll_s']:g} s polling page)",
+                ms(lv),
+                ms(pv),
+                f"{pv / lv:.0f}x faster",
+                "p99 <= 0.5 s" if p == 99 else "",
+                lv <= 0.5 if p == 99 else None,
+            )
+        )
     worst = max(silent)
-    rows.append(Row("alert_latency",
-                    f"silent kiosk -> alert painted, minus the {DEADLINE_S} s deadline "
-                    f"(max of {len(silent)}; watchdog every {WATCHDOG_S} s)",
-                    ms(worst), "", "", "<= deadline + 1 s", worst <= 1.0))
+    rows.append(
+        Row(
+            "alert_latency",
+            f"silent kiosk -> alert painted, minus the {DEADLINE_S} s deadline "
+            f"(max of {len(silent)}; watchdog every {WATCHDOG_S} s)",
+            ms(worst),
+            "",
+            "",
+            "<= deadline + 1 s",
+            worst <= 1.0,
+        )
+    )
     return rows

@@ -20,8 +20,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bench.common import BenchError, Row, Server, ms, percentile
-from staffconsole import store
-from staffconsole.schema import ensure_schema, open_db
+from staffconsole.auth.kiosks import add_kiosk
+from staffconsole.store.schema import ensure_schema, open_db
 
 HEARTBEAT_S = 10.0
 FULL = {"kiosks": (10, 50, 200, 500), "duration_s": 20.0, "session_s": 20.0, "patients": 300}
@@ -34,14 +34,28 @@ def _now() -> str:
 
 
 def _event(session: str, kind: str, data: dict | None = None) -> dict:
-    return {"id": uuid.uuid4().hex, "session": session, "type": kind, "at": _now(),
-            "data": data or {}}
+    return {
+        "id": uuid.uuid4().hex,
+        "session": session,
+        "type": kind,
+        "at": _now(),
+        "data": data or {},
+    }
 
 
 def _patients(count: int) -> list[tuple]:
     today = date.today().isoformat()
-    return [(f"cap-{i}", "Bench", f"Patient{i:04d}", "1970-01-01",
-             f"{today}T{8 + i % 10:02d}:{i % 60:02d}", "Dr. Load") for i in range(count)]
+    return [
+        (
+            f"cap-{i}",
+            "Bench",
+            f"Patient{i:04d}",
+            "1970-01-01",
+            f"{today}T{8 + i % 10:02d}:{i % 60:02d}",
+            "Dr. Load",
+        )
+        for i in range(count)
+    ]
 
 
 class Load:
@@ -91,8 +105,15 @@ class _KioskClient:
         return await self.pool.post(path, **kwargs)
 
 
-async def _kiosk(pool, token: str, appointments: list[int], size: dict, load: Load,
-                 stop_at: float, rng: random.Random) -> None:
+async def _kiosk(
+    pool,
+    token: str,
+    appointments: list[int],
+    size: dict,
+    load: Load,
+    stop_at: float,
+    rng: random.Random,
+) -> None:
     client = _KioskClient(pool, token)
     next_beat = time.monotonic() + rng.uniform(0, HEARTBEAT_S)
     next_session = time.monotonic() + rng.uniform(0, size["session_s"])
@@ -102,9 +123,12 @@ async def _kiosk(pool, token: str, appointments: list[int], size: dict, load: Lo
             return
         if now >= next_beat:
             next_beat += HEARTBEAT_S
-            await _call(client, load, "/heartbeat", {
-                "at": _now(), "app_version": "bench", "printer": {"state": "ok",
-                                                                  "detail": ""}})
+            await _call(
+                client,
+                load,
+                "/heartbeat",
+                {"at": _now(), "app_version": "bench", "printer": {"state": "ok", "detail": ""}},
+            )
         elif now >= next_session:
             next_session += size["session_s"]
             await _session(client, load, appointments, rng)
@@ -117,16 +141,26 @@ async def _session(client, load: Load, appointments: list[int], rng: random.Rand
     i = rng.randrange(len(appointments))
     sent = [_event(session, "session.started")]
     await _call(client, load, "/events", {"events": sent})
-    await _call(client, load, "/lookup", {"session": session, "last_name": f"Patient{i:04d}",
-                                          "dob": "1970-01-01"})
+    await _call(
+        client,
+        load,
+        "/lookup",
+        {"session": session, "last_name": f"Patient{i:04d}", "dob": "1970-01-01"},
+    )
     step = [_event(session, "session.step", {"step": "confirm"})]
     await _call(client, load, "/events", {"events": step})
-    answer = await _call(client, load, "/checkin", {"session": session,
-                                                    "appointment": appointments[i]})
+    answer = await _call(
+        client, load, "/checkin", {"session": session, "appointment": appointments[i]}
+    )
     arrival = (answer or {}).get("arrival", {})
-    done = [_event(session, "session.checked_in", {"appointment": appointments[i],
-                                                   "arrival": arrival.get("id")}),
-            _event(session, "session.ended")]
+    done = [
+        _event(
+            session,
+            "session.checked_in",
+            {"appointment": appointments[i], "arrival": arrival.get("id")},
+        ),
+        _event(session, "session.ended"),
+    ]
     await _call(client, load, "/events", {"events": done})
     load.events += len(sent) + len(step) + len(done)
 
@@ -134,10 +168,11 @@ async def _session(client, load: Load, appointments: list[int], rng: random.Rand
 def _run_load(server: Server, kiosks: int, size: dict) -> tuple[Load, float]:
     db = open_db(server.db)
     try:
-        tokens = [store.add_kiosk(db, f"Load kiosk {i}", datetime.now(UTC))
-                  for i in range(kiosks)]
-        appointments = [r[0] for r in db.conn.execute(
-            "SELECT id FROM appointments ORDER BY external_id").fetchall()]
+        tokens = [add_kiosk(db, f"Load kiosk {i}", datetime.now(UTC)) for i in range(kiosks)]
+        appointments = [
+            r[0]
+            for r in db.conn.execute("SELECT id FROM appointments ORDER BY external_id").fetchall()
+        ]
     finally:
         db.close()
     if not appointments:
@@ -150,12 +185,16 @@ def _run_load(server: Server, kiosks: int, size: dict) -> tuple[Load, float]:
         # One pool for all (building 500 clients took longer than the run on a busy
         # machine); no connection limit, so each busy kiosk still has its own connection.
         limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
-        async with httpx.AsyncClient(base_url=f"{server.url}/api/v1/kiosk", timeout=30,
-                                     limits=limits) as pool:
+        async with httpx.AsyncClient(
+            base_url=f"{server.url}/api/v1/kiosk", timeout=30, limits=limits
+        ) as pool:
             stop_at = time.monotonic() + size["duration_s"]
-            await asyncio.gather(*[
-                _kiosk(pool, token, appointments, size, load, stop_at, random.Random(i))
-                for i, token in enumerate(tokens)])
+            await asyncio.gather(
+                *[
+                    _kiosk(pool, token, appointments, size, load, stop_at, random.Random(i))
+                    for i, token in enumerate(tokens)
+                ]
+            )
 
     t0, cpu0, mine0 = time.monotonic(), server.cpu_seconds(), time.process_time()
     asyncio.run(everyone())
@@ -171,8 +210,9 @@ def raw_sqlite(writes: list[str], workdir: Path) -> tuple[list[float], float]:
         ensure_schema(db)
         conn = db.conn
         conn.isolation_level = None  # explicit BEGIN/COMMIT, as the server's write()
-        kiosk_id = conn.execute("INSERT INTO kiosks (name, token_hash, created_at) "
-                                "VALUES ('raw', 'x', ?)", [_now()]).lastrowid
+        kiosk_id = conn.execute(
+            "INSERT INTO kiosks (name, token_hash, created_at) VALUES ('raw', 'x', ?)", [_now()]
+        ).lastrowid
         data = json.dumps({"step": "confirm"})
         latencies = []
         t0 = time.monotonic()
@@ -182,10 +222,19 @@ def raw_sqlite(writes: list[str], workdir: Path) -> tuple[list[float], float]:
             if kind == "heartbeat":
                 conn.execute("UPDATE kiosks SET last_seen_at = ? WHERE id = ?", [_now(), kiosk_id])
             else:
-                conn.execute("INSERT INTO events (id, session_id, kiosk_id, type, at, "
-                             "received_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                             [uuid.uuid4().hex, uuid.uuid4().hex, kiosk_id, "session.step",
-                              _now(), _now(), data])
+                conn.execute(
+                    "INSERT INTO events (id, session_id, kiosk_id, type, at, "
+                    "received_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        uuid.uuid4().hex,
+                        uuid.uuid4().hex,
+                        kiosk_id,
+                        "session.step",
+                        _now(),
+                        _now(),
+                        data,
+                    ],
+                )
             conn.execute("COMMIT")
             latencies.append(time.perf_counter() - start)
         return latencies, time.monotonic() - t0
@@ -205,8 +254,10 @@ def run(tiny: bool = False) -> list[Row]:
                 server.import_schedule(_patients(size["patients"]), workdir)
                 load, took = _run_load(server, kiosks, size)
             if load.errors:
-                raise BenchError(f"{len(load.errors)} failed requests with {kiosks} kiosks, "
-                                 f"first: {load.errors[0]}")
+                raise BenchError(
+                    f"{len(load.errors)} failed requests with {kiosks} kiosks, "
+                    f"first: {load.errors[0]}"
+                )
             results[kiosks] = (load, took)
         reference = TARGET_KIOSKS if TARGET_KIOSKS in results else max(results)
         raw, raw_took = raw_sqlite(results[reference][0].writes, Path(tmp))
@@ -216,17 +267,27 @@ def run(tiny: bool = False) -> list[Row]:
         at_target = kiosks == TARGET_KIOSKS
         # Past about a core, the simulated kiosks (one Python process) are what is slow.
         client_bound = " LOAD GENERATOR SATURATED:" if load.client_cpu / took > 0.5 else ""
-        rows.append(Row(
+        rows.append(
+            Row(
+                "capacity",
+                f"{kiosks} kiosks:{client_bound} request p50 / p99; "
+                f"{len(load.latencies) / took:.0f} req/s, "
+                f"{load.events / took:.1f} events/s, server CPU "
+                f"{load.server_cpu / max(1, len(load.latencies)) * 1000:.1f} ms/request "
+                f"({load.server_cpu / took:.0%} of a core; the simulated kiosks "
+                f"{load.client_cpu / took:.0%}) (baseline: raw SQLite commit p50 / p99)",
+                f"{ms(p50)} / {ms(p99)}",
+                f"{ms(raw_p50)} / {ms(raw_p99)}",
+                f"p99 {p99 / raw_p99:.1f}x raw",
+                "p99 <= 50 ms" if at_target else "",
+                p99 <= TARGET_P99_S if at_target else None,
+            )
+        )
+    rows.append(
+        Row(
             "capacity",
-            f"{kiosks} kiosks:{client_bound} request p50 / p99; "
-            f"{len(load.latencies) / took:.0f} req/s, "
-            f"{load.events / took:.1f} events/s, server CPU "
-            f"{load.server_cpu / max(1, len(load.latencies)) * 1000:.1f} ms/request "
-            f"({load.server_cpu / took:.0%} of a core; the simulated kiosks "
-            f"{load.client_cpu / took:.0%}) (baseline: raw SQLite commit p50 / p99)",
-            f"{ms(p50)} / {ms(p99)}", f"{ms(raw_p50)} / {ms(raw_p99)}",
-            f"p99 {p99 / raw_p99:.1f}x raw",
-            "p99 <= 50 ms" if at_target else "", p99 <= TARGET_P99_S if at_target else None))
-    rows.append(Row("capacity", f"raw SQLite commits of the {reference}-kiosk rows, per second",
-                    f"{len(raw) / raw_took:.0f} commits/s"))
+            f"raw SQLite commits of the {reference}-kiosk rows, per second",
+            f"{len(raw) / raw_took:.0f} commits/s",
+        )
+    )
     return rows

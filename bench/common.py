@@ -16,9 +16,15 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 STAFF_USER, STAFF_PASSWORD = "bench", "bench password not for real use"
 
 
@@ -69,8 +75,10 @@ def machine() -> str:
     except (OSError, ValueError, IndexError):
         pass
     load = ", load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
-    return (f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} "
-            f"cores ({cpu}){mem}{load}")
+    return (
+        f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} "
+        f"cores ({cpu}){mem}{load}"
+    )
 
 
 def free_port() -> int:
@@ -109,14 +117,27 @@ class Server:
         self.log_path = workdir / "server.log"
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
-                [script("staffconsole"), "serve", "--db", str(self.db), "--host", "127.0.0.1",
-                 "--port", str(self.port)], stdout=log, stderr=subprocess.STDOUT, env=env)
+                [
+                    script("staffconsole"),
+                    "serve",
+                    "--db",
+                    str(self.db),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
         wait_until(self._up, 30, f"the server on port {self.port}")
 
     def _up(self) -> bool:
         if self.process.poll() is not None:
-            raise BenchError(f"server exited {self.process.returncode}: "
-                             f"{self.log_path.read_text()[-2000:]}")
+            raise BenchError(
+                f"server exited {self.process.returncode}: {self.log_path.read_text()[-2000:]}"
+            )
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
                 return True
@@ -129,9 +150,14 @@ class Server:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def cli(self, *args: str, input: str | None = None) -> str:
-        proc = subprocess.run([script("staffconsole"), *args, "--db", str(self.db)],
-                              input=input, capture_output=True, text=True, timeout=60,
-                              check=False)
+        proc = subprocess.run(
+            [script("staffconsole"), *args, "--db", str(self.db)],
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         if proc.returncode != 0:
             raise BenchError(f"staffconsole {' '.join(args)}: {proc.stderr[-1000:]}")
         return proc.stdout
@@ -185,15 +211,32 @@ class Xvfb:
 
     def __init__(self) -> None:
         for number in range(150, 200):
-            if not (Path(f"/tmp/.X{number}-lock").exists()
-                    or Path(f"/tmp/.X11-unix/X{number}").exists()):
+            if not (
+                Path(f"/tmp/.X{number}-lock").exists() or Path(f"/tmp/.X11-unix/X{number}").exists()
+            ):
                 break
         self.display = f":{number}"
         self.process = subprocess.Popen(
-            ["Xvfb", self.display, "-screen", "0", "1280x800x24", "-ac", "+extension", "GLX",
-             "-nolisten", "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_until(lambda: Path(f"/tmp/.X11-unix/X{number}").exists()
-                   or self.process.poll() is not None, 10, "the Xvfb socket")
+            [
+                "Xvfb",
+                self.display,
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-ac",
+                "+extension",
+                "GLX",
+                "-nolisten",
+                "tcp",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(
+            lambda: Path(f"/tmp/.X11-unix/X{number}").exists() or self.process.poll() is not None,
+            10,
+            "the Xvfb socket",
+        )
         if self.process.poll() is not None:
             raise BenchError(f"Xvfb {self.display} exited with {self.process.returncode}")
 
@@ -205,11 +248,18 @@ class Xvfb:
         self.process.wait(10)
 
 
-def write_kiosk_config(path: Path, server_url: str, token: str, printer: str = "none",
-                       **settings) -> Path:
-    values = {"server_url": server_url, "token": token, "printer": printer,
-              "fullscreen": False, "window_size": "1280x800",
-              "outbox_path": str(path.parent / "outbox.db"), **settings}
+def write_kiosk_config(
+    path: Path, server_url: str, token: str, printer: str = "none", **settings
+) -> Path:
+    values = {
+        "server_url": server_url,
+        "token": token,
+        "printer": printer,
+        "fullscreen": False,
+        "window_size": "1280x800",
+        "outbox_path": str(path.parent / "outbox.db"),
+        **settings,
+    }
     lines = ["[kiosk]"] + [f"{key} = {json.dumps(value)}" for key, value in values.items()]
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -222,20 +272,39 @@ class ProbeRun:
     peak_rss_mib: float
 
 
-def run_probe(display: str, workdir: Path, mode: str, config: Path | None = None,
-              rounds: int = 0) -> ProbeRun:
+def run_probe(
+    display: str, workdir: Path, mode: str, config: Path | None = None, rounds: int = 0
+) -> ProbeRun:
     """Run bench.kiosk_probe in its own process (one Kivy app per process)."""
     home = workdir / "kivy-home"
     home.mkdir(exist_ok=True)
     result_path = workdir / f"probe-{mode}.json"
     result_path.unlink(missing_ok=True)
-    env = dict(os.environ, DISPLAY=display, KIVY_NO_ARGS="1", KIVY_HOME=str(home),
-               KIVY_NO_CONSOLELOG="1", KIVY_NO_FILELOG="1", SDL_AUDIODRIVER="dummy")
+    env = dict(
+        os.environ,
+        DISPLAY=display,
+        KIVY_NO_ARGS="1",
+        KIVY_HOME=str(home),
+        KIVY_NO_CONSOLELOG="1",
+        KIVY_NO_FILELOG="1",
+        SDL_AUDIODRIVER="dummy",
+    )
     started = time.time()
-    proc = subprocess.Popen([sys.executable, "-m", "bench.kiosk_probe", mode,
-                             str(config or "-"), str(result_path), str(rounds)],
-                            env=env, cwd=REPO, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bench.kiosk_probe",
+            mode,
+            str(config or "-"),
+            str(result_path),
+            str(rounds),
+        ],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     # wait4 gives the child's own peak RSS (ru_maxrss, KiB on Linux).
     deadline = time.monotonic() + 120 + 30 * rounds
     while True:
@@ -251,17 +320,20 @@ def run_probe(display: str, workdir: Path, mode: str, config: Path | None = None
     stderr = proc.stderr.read().decode(errors="replace")
     proc.stderr.close()
     if not result_path.exists():
-        raise BenchError(f"kiosk probe {mode} exited {proc.returncode} without a result: "
-                         f"{stderr[-1500:]}")
+        raise BenchError(
+            f"kiosk probe {mode} exited {proc.returncode} without a result: {stderr[-1500:]}"
+        )
     result = json.loads(result_path.read_text())
     if result.get("error") or result.get("first_frame") is None:
-        raise BenchError(f"kiosk probe {mode}: {result.get('error') or 'no first frame'}; "
-                         f"{stderr[-1500:]}")
+        raise BenchError(
+            f"kiosk probe {mode}: {result.get('error') or 'no first frame'}; {stderr[-1500:]}"
+        )
     return ProbeRun(started, result, usage.ru_maxrss / 1024)
 
 
 def checkin_patient(server: Server, workdir: Path) -> None:
     """Today's appointment for the probe's patient (synthetic): María Okafor, 2 Apr 1980."""
     today = date.today().isoformat()
-    server.import_schedule([("probe-1", "María", "Okafor", "1980-04-02", f"{today}T10:30",
-                             "Dr. Lee")], workdir)
+    server.import_schedule(
+        [("probe-1", "María", "Okafor", "1980-04-02", f"{today}T10:30", "Dr. Lee")], workdir
+    )

@@ -19,13 +19,15 @@ from pathlib import Path
 PATIENT_KEYS = "okafor"
 PATIENT_DOB = "04021980"
 # (tap, screen expected next, path name measured or None). Keys and digits are not timed.
-ROUND = [("start", "identify_name", "welcome -> name"),
-         *[(f"key_{c}", "identify_name", None) for c in PATIENT_KEYS],
-         ("next", "identify_dob", "name -> date of birth"),
-         *[(f"digit_{d}", "identify_dob", None) for d in PATIENT_DOB],
-         ("next", "confirm", "date of birth -> confirm (server look-up)"),
-         ("yes", "done", "yes -> done (server check-in)"),
-         ("finish", "welcome", "done -> welcome")]
+ROUND = [
+    ("start", "identify_name", "welcome -> name"),
+    *[(f"key_{c}", "identify_name", None) for c in PATIENT_KEYS],
+    ("next", "identify_dob", "name -> date of birth"),
+    *[(f"digit_{d}", "identify_dob", None) for d in PATIENT_DOB],
+    ("next", "confirm", "date of birth -> confirm (server look-up)"),
+    ("yes", "done", "yes -> done (server check-in)"),
+    ("finish", "welcome", "done -> welcome"),
+]
 SETTLE_S = 0.15  # between taps, as a quick patient
 
 
@@ -73,6 +75,7 @@ class Probe:
         if self.index >= len(self.steps):
             return self.finish()
         from kivy.tests.common import UnitTestTouch  # imports pytest: not before it is needed
+
         name, screen, path = self.steps[self.index]
         self.index += 1
         root = self.app.screens.current_screen

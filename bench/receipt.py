@@ -32,8 +32,14 @@ SLOW_BAUD = 1200
 FULL = {"prints": 5, "rounds": 8}
 TINY = {"prints": 1, "rounds": 1}
 CLINIC = "Clinique Saint-Éloi"
-ARRIVAL = {"id": 41, "appointment": 7, "display_name": "María José O.", "time": "10:30",
-           "provider": "Dr. Lee", "ticket": 41}
+ARRIVAL = {
+    "id": 41,
+    "appointment": 7,
+    "display_name": "María José O.",
+    "time": "10:30",
+    "provider": "Dr. Lee",
+    "ticket": 41,
+}
 
 
 def _arrival() -> dict:
@@ -59,14 +65,19 @@ def print_times(count: int) -> tuple[int, list[float]]:
     return size, times
 
 
-def _yes_to_done(display: str, server: Server, workdir: Path, label: str, rounds: int,
-                 **printer) -> list[float]:
+def _yes_to_done(
+    display: str, server: Server, workdir: Path, label: str, rounds: int, **printer
+) -> list[float]:
     """Run the real kiosk with this printer; the "yes -> done" times."""
     state, baud = printer.get("state", "ok"), printer.get("baud")
     with SimulatedPrinter(state, baud=baud) as sim:
-        config = write_kiosk_config(workdir / f"kiosk-{label}.toml", server.url,
-                                    server.add_kiosk(f"Bench kiosk {label}"), printer=sim.port,
-                                    printer_baudrate=baud or 19200)
+        config = write_kiosk_config(
+            workdir / f"kiosk-{label}.toml",
+            server.url,
+            server.add_kiosk(f"Bench kiosk {label}"),
+            printer=sim.port,
+            printer_baudrate=baud or 19200,
+        )
         taps = run_probe(display, workdir, "taps", config, rounds).result["taps"]
     return [seconds for path, seconds in taps if path.startswith("yes")]
 
@@ -75,27 +86,52 @@ def run(tiny: bool = False) -> list[Row]:
     size = TINY if tiny else FULL
     slip_bytes, times = print_times(size["prints"])
     wire = slip_bytes * 10 / BAUD
-    rows = [Row("receipt", f"bytes per receipt (epson, 42 columns, {CLINIC!r})",
-                f"{slip_bytes} B"),
-            Row("receipt", f"time to print at {BAUD} baud, submit -> cut received, p50 "
-                f"(n={len(times)}; baseline: bytes on the wire at {BAUD} baud)",
-                ms(percentile(times, 50)), ms(wire), f"{percentile(times, 50) / wire:.2f}x")]
-    with tempfile.TemporaryDirectory(prefix="bench-receipt-") as tmp, Xvfb() as x, \
-            Server(Path(tmp)) as server:
+    rows = [
+        Row("receipt", f"bytes per receipt (epson, 42 columns, {CLINIC!r})", f"{slip_bytes} B"),
+        Row(
+            "receipt",
+            f"time to print at {BAUD} baud, submit -> cut received, p50 "
+            f"(n={len(times)}; baseline: bytes on the wire at {BAUD} baud)",
+            ms(percentile(times, 50)),
+            ms(wire),
+            f"{percentile(times, 50) / wire:.2f}x",
+        ),
+    ]
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-receipt-") as tmp,
+        Xvfb() as x,
+        Server(Path(tmp)) as server,
+    ):
         workdir = Path(tmp)
         checkin_patient(server, workdir)
         normal = _yes_to_done(x.display, server, workdir, "normal", size["rounds"])
         slow = _yes_to_done(x.display, server, workdir, "slow", size["rounds"], baud=SLOW_BAUD)
-        empty = _yes_to_done(x.display, server, workdir, "paper-out", size["rounds"],
-                             state="paper_out")
+        empty = _yes_to_done(
+            x.display, server, workdir, "paper-out", size["rounds"], state="paper_out"
+        )
     base = percentile(normal, 50)
-    rows.append(Row("receipt", f'"yes, that\'s me" -> done drawn p50, normal printer '
-                    f"(n={len(normal)})", ms(base)))
-    for label, values in ((f"slow printer ({SLOW_BAUD} baud)", slow),
-                          ("printer out of paper", empty)):
+    rows.append(
+        Row(
+            "receipt",
+            f'"yes, that\'s me" -> done drawn p50, normal printer (n={len(normal)})',
+            ms(base),
+        )
+    )
+    for label, values in (
+        (f"slow printer ({SLOW_BAUD} baud)", slow),
+        ("printer out of paper", empty),
+    ):
         p50 = percentile(values, 50)
-        rows.append(Row("receipt", f'"yes, that\'s me" -> done drawn p50, {label} '
-                        f"(n={len(values)}; baseline: normal printer)", ms(p50), ms(base),
-                        f"{p50 / base:.2f}x", "no growth (<= 1.25x + 20 ms)",
-                        p50 <= base * 1.25 + 0.020))
+        rows.append(
+            Row(
+                "receipt",
+                f'"yes, that\'s me" -> done drawn p50, {label} '
+                f"(n={len(values)}; baseline: normal printer)",
+                ms(p50),
+                ms(base),
+                f"{p50 / base:.2f}x",
+                "no growth (<= 1.25x + 20 ms)",
+                p50 <= base * 1.25 + 0.020,
+            )
+        )
     return rows

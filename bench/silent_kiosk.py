@@ -20,8 +20,17 @@ def main(argv: list[str]) -> int:
     url, token, marker = argv
     client = KioskClient(url, token)
     session = uuid.uuid4().hex
-    client.post_events([{"id": uuid.uuid4().hex, "session": session, "type": "session.started",
-                         "at": datetime.now(UTC).isoformat(), "data": {}}])
+    client.post_events(
+        [
+            {
+                "id": uuid.uuid4().hex,
+                "session": session,
+                "type": "session.started",
+                "at": datetime.now(UTC).isoformat(),
+                "data": {},
+            }
+        ]
+    )
     sent = time.time()
     client.lookup(session, marker, "1970-01-01")
     print(sent, flush=True)

@@ -41,17 +41,30 @@ def write_schedule(path: Path, today: dt.date) -> None:
     start = dt.datetime.combine(today, dt.time(8, 30))
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["external_id", "first_name", "last_name", "dob", "start", "provider",
-                    "code"])
+        w.writerow(["external_id", "first_name", "last_name", "dob", "start", "provider", "code"])
         for i, (first, last, dob, provider) in enumerate(PATIENTS):
             at = start + dt.timedelta(minutes=45 * i)
-            w.writerow([f"demo-{today:%Y%m%d}-{i + 1}", first, last, dob,
-                        at.strftime("%Y-%m-%dT%H:%M"), provider, f"A{101 + i}"])
+            w.writerow(
+                [
+                    f"demo-{today:%Y%m%d}-{i + 1}",
+                    first,
+                    last,
+                    dob,
+                    at.strftime("%Y-%m-%dT%H:%M"),
+                    provider,
+                    f"A{101 + i}",
+                ]
+            )
 
 
 def cli(*args: str, input: str | None = None) -> str:
-    proc = subprocess.run([str(BIN / "staffconsole"), *args, "--db", str(DEMO / "seen.db")],
-                          input=input, capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [str(BIN / "staffconsole"), *args, "--db", str(DEMO / "seen.db")],
+        input=input,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode not in (0,):
         sys.exit(f"demo: staffconsole {' '.join(args)} failed:\n{proc.stderr}")
     return proc.stdout
@@ -77,13 +90,19 @@ def start_display(children: list) -> dict:
     if not shutil.which("Xvfb"):
         sys.exit("demo: no display and no Xvfb; install xvfb or run from a desktop session")
     display = ":77"
-    children.append(subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", "1280x800x24", "-ac", "+extension", "GLX"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    children.append(
+        subprocess.Popen(
+            ["Xvfb", display, "-screen", "0", "1280x800x24", "-ac", "+extension", "GLX"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    )
     time.sleep(1)
     env["DISPLAY"] = display
-    print(f"No screen here: the kiosk window runs on virtual display {display} "
-          f"(look at it with: DISPLAY={display} xwd -root | convert xwd:- kiosk.png).")
+    print(
+        f"No screen here: the kiosk window runs on virtual display {display} "
+        f"(look at it with: DISPLAY={display} xwd -root | convert xwd:- kiosk.png)."
+    )
     return env
 
 
@@ -97,17 +116,30 @@ def main() -> int:
 
     try:
         server = subprocess.Popen(
-            [str(BIN / "staffconsole"), "serve", "--db", str(DEMO / "seen.db"),
-             "--host", HOST, "--port", str(PORT)],
-            stdout=log("server.log"), stderr=subprocess.STDOUT)
+            [
+                str(BIN / "staffconsole"),
+                "serve",
+                "--db",
+                str(DEMO / "seen.db"),
+                "--host",
+                HOST,
+                "--port",
+                str(PORT),
+            ],
+            stdout=log("server.log"),
+            stderr=subprocess.STDOUT,
+        )
         children.append(server)
 
         # Faults are flipped from another terminal through this FIFO (see the banner).
         control = DEMO / "printer-control"
-        printer = subprocess.Popen([sys.executable, "-m", "hardware.simulator",
-                                    "--control", str(control)],
-                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=log("printer.log"), text=True)
+        printer = subprocess.Popen(
+            [sys.executable, "-m", "hardware.simulator", "--control", str(control)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log("printer.log"),
+            text=True,
+        )
         children.append(printer)
         port = printer.stdout.readline().strip()
         if not port:
@@ -122,11 +154,15 @@ def main() -> int:
             f'printer = "{port}"\n'
             'clinic_name = "Seen Demo Clinic"\n'
             "fullscreen = false\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         env = start_display(children)
-        kiosk = subprocess.Popen([str(BIN / "kiosk"), "run", "--config", str(config)],
-                                 env=env, stdout=log("kiosk.log"),
-                                 stderr=subprocess.STDOUT)
+        kiosk = subprocess.Popen(
+            [str(BIN / "kiosk"), "run", "--config", str(config)],
+            env=env,
+            stdout=log("kiosk.log"),
+            stderr=subprocess.STDOUT,
+        )
         children.append(kiosk)
 
         print()
@@ -135,8 +171,10 @@ def main() -> int:
         print(f"  Kiosk config:   {config}")
         print(f"  Printer (sim):  {port}  (receipts in {DEMO / 'printer.log'})")
         print(f"  Printer faults: echo paper_out > {control}")
-        print("                  (or ok, paper_near_end, cover_open, offline, error, unplug, "
-              "replug); the console shows it within a heartbeat")
+        print(
+            "                  (or ok, paper_near_end, cover_open, offline, error, unplug, "
+            "replug); the console shows it within a heartbeat"
+        )
         print("  Try: last name 'Okafor', date of birth 02/04/1980 — or tap 'I need help'.")
         print("  Or the appointment code A101 (typed after 'I have an appointment code').")
         print("  Ctrl-C stops everything.")

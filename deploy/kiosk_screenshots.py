@@ -31,8 +31,10 @@ from hardware.simulator import SimulatedPrinter
 DELAY_S = 1.5  # how long the stand-in takes to answer a look-up or a check-in
 MARIA = {"appointment": 1, "display_name": "María O.", "time": "10:30", "provider": "Dr. Lee"}
 LIN = {"appointment": 4, "display_name": "Lin N.", "time": "11:00", "provider": "Dr. Ng"}
-ANA = [{"appointment": 2, "display_name": "Ana N.", "time": "09:00", "provider": "Dr. Lee"},
-       {"appointment": 3, "display_name": "Ana N.", "time": "15:30", "provider": "Nurse Kim"}]
+ANA = [
+    {"appointment": 2, "display_name": "Ana N.", "time": "09:00", "provider": "Dr. Lee"},
+    {"appointment": 3, "display_name": "Ana N.", "time": "15:30", "provider": "Nurse Kim"},
+]
 
 
 class SlowConsole:
@@ -71,12 +73,17 @@ class SlowConsole:
             time.sleep(DELAY_S)
             if body.get("appointment") == LIN["appointment"]:
                 return 500, {"detail": "database is locked"}  # the arrival's fate unknown
-            return 200, {"arrival": {**MARIA, "id": 1, "ticket": 12,
-                                     "arrived_at": "2026-11-22T15:20:00+00:00"}}
+            return 200, {
+                "arrival": {
+                    **MARIA,
+                    "id": 1,
+                    "ticket": 12,
+                    "arrived_at": "2026-11-22T15:20:00+00:00",
+                }
+            }
         if call == "events":
             return 200, {"accepted": [e["id"] for e in body["events"]], "duplicate": []}
-        return 200, {"server_time": "2026-11-22T15:20:00+00:00",
-                     "console_live": self.console_live}
+        return 200, {"server_time": "2026-11-22T15:20:00+00:00", "console_live": self.console_live}
 
     def close(self) -> None:
         self.server.shutdown()
@@ -87,9 +94,22 @@ def start_xvfb() -> tuple[subprocess.Popen, str]:
     for number in range(160, 200):
         if not Path(f"/tmp/.X11-unix/X{number}").exists():
             break
-    proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-ac",
-                             "+extension", "GLX", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            "Xvfb",
+            f":{number}",
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-ac",
+            "+extension",
+            "GLX",
+            "-nolisten",
+            "tcp",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), timeout=10, what="Xvfb")
     return proc, f":{number}"
 
@@ -102,28 +122,70 @@ def tour(out: Path) -> list[dict]:
     """Every screen of a normal day, in English, then Spanish with larger text."""
     s = lambda name: shot(out, name)
     return [
-        {"wait_screen": "welcome"}, s("welcome"),
-        {"tap": "start"}, {"type": "Okafor"}, s("identify_name"),
-        {"tap": "next"}, {"keypad": "04021980"}, s("identify_dob"),
-        {"tap": "next"}, {"wait_screen": "looking_up"}, s("looking_up"),
-        {"wait_screen": "confirm", "timeout": 10}, s("confirm"),
-        {"tap": "yes"}, {"wait_screen": "checking_in"}, s("checking_in"),
-        {"wait_screen": "done", "timeout": 10}, s("done"),
-        {"tap": "report_problem"}, {"wait_screen": "handoff"}, s("handoff_reported_problem"),
+        {"wait_screen": "welcome"},
+        s("welcome"),
+        {"tap": "start"},
+        {"type": "Okafor"},
+        s("identify_name"),
+        {"tap": "next"},
+        {"keypad": "04021980"},
+        s("identify_dob"),
+        {"tap": "next"},
+        {"wait_screen": "looking_up"},
+        s("looking_up"),
+        {"wait_screen": "confirm", "timeout": 10},
+        s("confirm"),
+        {"tap": "yes"},
+        {"wait_screen": "checking_in"},
+        s("checking_in"),
+        {"wait_screen": "done", "timeout": 10},
+        s("done"),
+        {"tap": "report_problem"},
+        {"wait_screen": "handoff"},
+        s("handoff_reported_problem"),
         {"tap": "finish"},
-        {"tap": "start"}, {"type": "Núñez"}, {"tap": "next"}, {"keypad": "06151990"},
-        {"tap": "next"}, {"wait_screen": "choose", "timeout": 10}, s("choose"),
-        {"tap": "none"}, {"wait_screen": "handoff"}, s("handoff_not_me"), {"tap": "finish"},
-        {"tap": "start"}, {"tap": "use_code"}, {"type": "QX7-42"}, s("identify_code"),
-        {"tap": "walk_in"}, {"type": "Seán"}, {"tap": "field_last_name"}, {"type": "Ruiz"},
-        {"tap": "field_phone"}, {"keypad": "5550100"}, s("walk_in"),
-        {"tap": "send"}, {"wait_screen": "handoff"}, s("handoff_walk_in"), {"tap": "finish"},
-        {"tap": "start"}, {"wait_screen": "still_there", "timeout": 10}, {"sleep": 2},
-        s("still_there"), {"wait_screen": "handoff", "timeout": 10}, s("handoff_timed_out"),
+        {"tap": "start"},
+        {"type": "Núñez"},
+        {"tap": "next"},
+        {"keypad": "06151990"},
+        {"tap": "next"},
+        {"wait_screen": "choose", "timeout": 10},
+        s("choose"),
+        {"tap": "none"},
+        {"wait_screen": "handoff"},
+        s("handoff_not_me"),
         {"tap": "finish"},
-        {"tap": "lang_es"}, {"tap": "large_text"}, {"type": "Núñez"}, s("identify_name_es_large"),
-        {"tap": "help"}, {"wait_screen": "handoff"}, s("handoff_help_es_large"),
-        {"tap": "finish"}, {"wait_screen": "welcome"},
+        {"tap": "start"},
+        {"tap": "use_code"},
+        {"type": "QX7-42"},
+        s("identify_code"),
+        {"tap": "walk_in"},
+        {"type": "Seán"},
+        {"tap": "field_last_name"},
+        {"type": "Ruiz"},
+        {"tap": "field_phone"},
+        {"keypad": "5550100"},
+        s("walk_in"),
+        {"tap": "send"},
+        {"wait_screen": "handoff"},
+        s("handoff_walk_in"),
+        {"tap": "finish"},
+        {"tap": "start"},
+        {"wait_screen": "still_there", "timeout": 10},
+        {"sleep": 2},
+        s("still_there"),
+        {"wait_screen": "handoff", "timeout": 10},
+        s("handoff_timed_out"),
+        {"tap": "finish"},
+        {"tap": "lang_es"},
+        {"tap": "large_text"},
+        {"type": "Núñez"},
+        s("identify_name_es_large"),
+        {"tap": "help"},
+        {"wait_screen": "handoff"},
+        s("handoff_help_es_large"),
+        {"tap": "finish"},
+        {"wait_screen": "welcome"},
     ]
 
 
@@ -131,23 +193,42 @@ def faults(out: Path) -> list[dict]:
     """No paper, nobody watching the console, and a check-in the server did not confirm."""
     s = lambda name: shot(out, name)
     return [
-        {"tap": "start"}, {"type": "Okafor"}, {"tap": "next"}, {"keypad": "04021980"},
-        {"tap": "next"}, {"wait_screen": "confirm", "timeout": 10}, {"tap": "yes"},
+        {"tap": "start"},
+        {"type": "Okafor"},
+        {"tap": "next"},
+        {"keypad": "04021980"},
+        {"tap": "next"},
+        {"wait_screen": "confirm", "timeout": 10},
+        {"tap": "yes"},
         {"wait_screen": "done", "timeout": 10},
-        {"expect_text": "could not print", "timeout": 10}, s("done_no_receipt"),
-        {"tap": "help"}, {"wait_screen": "handoff"}, s("handoff_help_no_console"),
+        {"expect_text": "could not print", "timeout": 10},
+        s("done_no_receipt"),
+        {"tap": "help"},
+        {"wait_screen": "handoff"},
+        s("handoff_help_no_console"),
         {"tap": "finish"},
-        {"tap": "start"}, {"type": "Ng"}, {"tap": "next"}, {"keypad": "01011990"},
-        {"tap": "next"}, {"wait_screen": "confirm", "timeout": 10}, {"tap": "yes"},
-        {"wait_screen": "handoff", "timeout": 15}, s("handoff_checkin_unconfirmed"),
+        {"tap": "start"},
+        {"type": "Ng"},
+        {"tap": "next"},
+        {"keypad": "01011990"},
+        {"tap": "next"},
+        {"wait_screen": "confirm", "timeout": 10},
+        {"tap": "yes"},
+        {"wait_screen": "handoff", "timeout": 15},
+        s("handoff_checkin_unconfirmed"),
         {"tap": "finish"},
     ]
 
 
 def offline(out: Path) -> list[dict]:
     return [
-        {"tap": "start"}, {"type": "Okafor"}, {"tap": "next"}, {"keypad": "04021980"},
-        {"tap": "next"}, {"wait_screen": "handoff", "timeout": 15}, shot(out, "handoff_offline"),
+        {"tap": "start"},
+        {"type": "Okafor"},
+        {"tap": "next"},
+        {"keypad": "04021980"},
+        {"tap": "next"},
+        {"wait_screen": "handoff", "timeout": 15},
+        shot(out, "handoff_offline"),
     ]
 
 
@@ -166,18 +247,28 @@ def main(argv: list[str] | None = None) -> int:
                 printer.set_state(paper)
                 folder = work / name
                 folder.mkdir()
-                config = write_config(folder / "kiosk.toml", console.url, "docs",
-                                      printer=printer.port, heartbeat_s=1,
-                                      inactivity_prompt_s=8, countdown_s=4,
-                                      clinic_name="Riverside Clinic")
+                config = write_config(
+                    folder / "kiosk.toml",
+                    console.url,
+                    "docs",
+                    printer=printer.port,
+                    heartbeat_s=1,
+                    inactivity_prompt_s=8,
+                    countdown_s=4,
+                    clinic_name="Riverside Clinic",
+                )
                 try:
                     run_scenario(display, config, steps(out), folder)
                 finally:
                     console.close()
             folder = work / "offline"
             folder.mkdir()
-            config = write_config(folder / "kiosk.toml", f"http://127.0.0.1:{free_port()}",
-                                  "docs", clinic_name="Riverside Clinic")
+            config = write_config(
+                folder / "kiosk.toml",
+                f"http://127.0.0.1:{free_port()}",
+                "docs",
+                clinic_name="Riverside Clinic",
+            )
             run_scenario(display, config, offline(out), folder)
     finally:
         xvfb.terminate()

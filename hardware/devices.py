@@ -61,9 +61,9 @@ def parse_input_devices(text: str, long_bits: int = LONG_BITS) -> list[InputDevi
         for line in block.splitlines():
             kind, _, rest = line.partition(": ")
             if kind == "N" and rest.startswith("Name="):
-                name = rest[len("Name="):].strip().strip('"')
+                name = rest[len("Name=") :].strip().strip('"')
             elif kind == "H" and rest.startswith("Handlers="):
-                handlers = tuple(rest[len("Handlers="):].split())
+                handlers = tuple(rest[len("Handlers=") :].split())
             elif kind == "B":
                 field, _, value = rest.partition("=")
                 if field in bits:

@@ -23,12 +23,14 @@ def input_lines(touch_input: str) -> dict[str, str]:
 
 def kiosk_settings(touch_input: str, rotation: int, fullscreen: bool) -> list[tuple[str, str, str]]:
     """(section, key, value) for Kivy's Config: one input line, rotation, no cursor, no Escape."""
-    settings = [("graphics", "rotation", str(rotation)),
-                ("graphics", "show_cursor", "0"),
-                ("kivy", "exit_on_escape", "0"),
-                # A USB barcode scanner is a keyboard: take real key events, show no
-                # virtual keyboard (the screens have their own big keys).
-                ("kivy", "keyboard_mode", "system")]
+    settings = [
+        ("graphics", "rotation", str(rotation)),
+        ("graphics", "show_cursor", "0"),
+        ("kivy", "exit_on_escape", "0"),
+        # A USB barcode scanner is a keyboard: take real key events, show no
+        # virtual keyboard (the screens have their own big keys).
+        ("kivy", "keyboard_mode", "system"),
+    ]
     settings += [("input", key, value) for key, value in input_lines(touch_input).items()]
     return settings
 

@@ -83,22 +83,42 @@ class KioskApp(App):
         self.outbox = Outbox(c.outbox_path)
         self.printer = open_configured_printer(c)
         # A receipt that did not print reaches the console at once, not at the next beat.
-        self.receipts = ReceiptPrinter(self.printer, c.clinic_name, c.long_wait_min,
-                                       profile=c.printer_profile, width=c.printer_width,
-                                       on_result=self._receipt_result)
+        self.receipts = ReceiptPrinter(
+            self.printer,
+            c.clinic_name,
+            c.long_wait_min,
+            profile=c.printer_profile,
+            width=c.printer_width,
+            on_result=self._receipt_result,
+        )
         self.sender = Sender(self.outbox, self.client)
         timers = KivyTimers()
-        self.heartbeat = Heartbeat(self.client, self.printer, c.heartbeat_s,
-                                   on_console=lambda live: timers.call_soon(
-                                       lambda: self.controller.console_status(live)))
-        self.controller = Controller(self.flow, self.client, self.outbox, self.receipts,
-                                     timers, c, show=self.show, present=self.present)
+        self.heartbeat = Heartbeat(
+            self.client,
+            self.printer,
+            c.heartbeat_s,
+            on_console=lambda live: timers.call_soon(lambda: self.controller.console_status(live)),
+        )
+        self.controller = Controller(
+            self.flow,
+            self.client,
+            self.outbox,
+            self.receipts,
+            timers,
+            c,
+            show=self.show,
+            present=self.present,
+        )
         self.screens = ScreenManager(transition=NoTransition())
         # Only welcome is built before the first frame; the rest follow, one a frame, once
         # it is up (start-up time on a Pi; docs/performance.md). show() builds any still missing.
         self.screens.add_widget(SCREENS[WELCOME](name=WELCOME))
-        Window.bind(on_touch_down=self._touched, on_textinput=self._typed,
-                    on_key_down=self._key_down, on_request_close=self._refuse_close)
+        Window.bind(
+            on_touch_down=self._touched,
+            on_textinput=self._typed,
+            on_key_down=self._key_down,
+            on_request_close=self._refuse_close,
+        )
         self.present("en", False)
         self.show(WELCOME)
         return self.screens

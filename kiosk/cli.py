@@ -30,8 +30,11 @@ def cmd_run(args) -> int:
         print(f"kiosk: {e}", file=sys.stderr)
         return 2
     if not config.token:
-        print(f"kiosk: {config.source}: token is empty: add this kiosk with "
-              "`staffconsole kiosk add NAME` and put the token in [kiosk] token", file=sys.stderr)
+        print(
+            f"kiosk: {config.source}: token is empty: add this kiosk with "
+            "`staffconsole kiosk add NAME` and put the token in [kiosk] token",
+            file=sys.stderr,
+        )
         return 2
     from kiosk.window import configure_window
 
@@ -56,14 +59,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kiosk", description="Seen check-in kiosk")
     parser.add_argument("--version", action="version", version=__version__)
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, func, help_text in (("run", cmd_run, "start the check-in screen"),
-                                  ("doctor", cmd_doctor, "check config, server, token, printer")):
+    for name, func, help_text in (
+        ("run", cmd_run, "start the check-in screen"),
+        ("doctor", cmd_doctor, "check config, server, token, printer"),
+    ):
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("--config", help=f"kiosk TOML file (default: ${DEFAULT_CONFIG_ENV})")
         sub.set_defaults(func=func)
         if name == "doctor":
-            sub.add_argument("--test-slip", action="store_true",
-                             help="also print a short test slip (accents show the code page)")
+            sub.add_argument(
+                "--test-slip",
+                action="store_true",
+                help="also print a short test slip (accents show the code page)",
+            )
     args = parser.parse_args(argv)
     if args.func is cmd_doctor:
         # `run` logs through Kivy's logger, which takes over the root logger.

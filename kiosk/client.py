@@ -96,16 +96,22 @@ def _detail(response: requests.Response) -> str:
         detail = ""
     if not isinstance(detail, str):
         # FastAPI's 422 lists its reasons; keep the messages, not the submitted values.
-        detail = "; ".join(str(item.get("msg", item)) if isinstance(item, dict) else str(item)
-                           for item in detail)
+        detail = "; ".join(
+            str(item.get("msg", item)) if isinstance(item, dict) else str(item) for item in detail
+        )
     return (detail or response.reason or "refused")[:300]
 
 
 class KioskClient:
     """The kiosk's side of API v1. Thread-safe enough for one caller per thread."""
 
-    def __init__(self, base_url: str, token: str, timeout: tuple[float, float] = (3.05, 5.0),
-                 ca_file: str = ""):
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        timeout: tuple[float, float] = (3.05, 5.0),
+        ca_file: str = "",
+    ):
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
@@ -115,8 +121,10 @@ class KioskClient:
 
     def _untrusted(self, call: str, error: BaseException) -> Untrusted:
         against = f"ca_file {self.ca_file}" if self.ca_file else "the system's CAs"
-        return Untrusted(f"{call}: the certificate of {self.base_url} does not verify against "
-                         f"{against}: {_tls_reason(error)}")
+        return Untrusted(
+            f"{call}: the certificate of {self.base_url} does not verify against "
+            f"{against}: {_tls_reason(error)}"
+        )
 
     def _post(self, call: str, body: dict) -> dict:
         # A new session per call: requests.Session is not safe across threads, and the
@@ -124,8 +132,9 @@ class KioskClient:
         url = self.base_url + API + call
         headers = {"Authorization": f"Bearer {self.token}"}
         try:
-            response = requests.post(url, json=body, headers=headers, timeout=self.timeout,
-                                     verify=self.verify)
+            response = requests.post(
+                url, json=body, headers=headers, timeout=self.timeout, verify=self.verify
+            )
         except requests.exceptions.SSLError as e:
             raise self._untrusted(call, e) from None
         except requests.ConnectionError as e:
@@ -155,14 +164,16 @@ class KioskClient:
 
     def lookup(self, session: str, last_name: str, dob: str) -> list[dict]:
         """Today's appointments matching a last name and ISO date of birth."""
-        return self._matches(self._post("lookup", {"session": session, "last_name": last_name,
-                                                   "dob": dob}))
+        return self._matches(
+            self._post("lookup", {"session": session, "last_name": last_name, "dob": dob})
+        )
 
     @staticmethod
     def _matches(answer: dict) -> list[dict]:
         matches = answer.get("matches")
         if not isinstance(matches, list) or not all(
-                isinstance(m, dict) and isinstance(m.get("appointment"), int) for m in matches):
+            isinstance(m, dict) and isinstance(m.get("appointment"), int) for m in matches
+        ):
             raise Unconfirmed("lookup: the answer has no list of matches")
         return matches
 
@@ -173,7 +184,8 @@ class KioskClient:
     def checkin(self, session: str, appointment: int) -> dict:
         """The committed arrival for an appointment (the same one when repeated)."""
         arrival = self._post("checkin", {"session": session, "appointment": appointment}).get(
-            "arrival")
+            "arrival"
+        )
         if not isinstance(arrival, dict) or "ticket" not in arrival:
             raise Unconfirmed("checkin: the answer has no arrival")
         return arrival
@@ -182,22 +194,30 @@ class KioskClient:
         """{"accepted": [ids], "duplicate": [ids]} for a batch of events."""
         answer = self._post("events", {"events": events})
         if not isinstance(answer.get("accepted"), list) or not isinstance(
-                answer.get("duplicate"), list):
+            answer.get("duplicate"), list
+        ):
             raise Unconfirmed("events: the answer has no accepted/duplicate lists")
         return answer
 
-    def heartbeat(self, at: str, app_version: str, printer_state: str,
-                  printer_detail: str = "") -> dict:
+    def heartbeat(
+        self, at: str, app_version: str, printer_state: str, printer_detail: str = ""
+    ) -> dict:
         """Tell the server this kiosk is alive and how its printer is."""
-        return self._post("heartbeat", {"at": at, "app_version": app_version,
-                                        "printer": {"state": printer_state,
-                                                    "detail": printer_detail[:200]}})
+        return self._post(
+            "heartbeat",
+            {
+                "at": at,
+                "app_version": app_version,
+                "printer": {"state": printer_state, "detail": printer_detail[:200]},
+            },
+        )
 
     def healthz(self) -> dict:
         """The server's health answer (no token needed)."""
         try:
-            response = requests.get(self.base_url + "/healthz", timeout=self.timeout,
-                                    verify=self.verify)
+            response = requests.get(
+                self.base_url + "/healthz", timeout=self.timeout, verify=self.verify
+            )
         except requests.exceptions.SSLError as e:
             raise self._untrusted("healthz", e) from None
         except requests.ConnectionError as e:

@@ -50,12 +50,16 @@ def _url(value) -> str | None:
 def _one_of(*choices: str) -> Callable[[Any], str | None]:
     def check(value) -> str | None:
         return None if value in choices else f"must be one of {', '.join(choices)}"
+
     return check
 
 
 def _window_size(value) -> str | None:
-    return None if re.fullmatch(r"[1-9]\d{1,4}x[1-9]\d{1,4}", value) else \
-        "must be WIDTHxHEIGHT in pixels, like 1280x800"
+    return (
+        None
+        if re.fullmatch(r"[1-9]\d{1,4}x[1-9]\d{1,4}", value)
+        else "must be WIDTHxHEIGHT in pixels, like 1280x800"
+    )
 
 
 def _width(value) -> str | None:
@@ -63,51 +67,117 @@ def _width(value) -> str | None:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("server_url", str, "http://127.0.0.1:8400", "base URL of the staff console server",
-            _url),
+    Setting(
+        "server_url", str, "http://127.0.0.1:8400", "base URL of the staff console server", _url
+    ),
     Setting("token", str, "", "this kiosk's token from `staffconsole kiosk add NAME`"),
-    Setting("outbox_path", str, "kiosk-outbox.db",
-            "SQLite file holding events not yet delivered to the server", _not_empty),
-    Setting("printer", str, "none",
-            "receipt printer: none, or a port URL (/dev/ttyUSB0, loop://, a pty path)",
-            _not_empty),
-    Setting("printer_profile", str, "epson", "printer model profile: epson or generic58",
-            _one_of(*PRINTER_PROFILES)),
+    Setting(
+        "outbox_path",
+        str,
+        "kiosk-outbox.db",
+        "SQLite file holding events not yet delivered to the server",
+        _not_empty,
+    ),
+    Setting(
+        "printer",
+        str,
+        "none",
+        "receipt printer: none, or a port URL (/dev/ttyUSB0, loop://, a pty path)",
+        _not_empty,
+    ),
+    Setting(
+        "printer_profile",
+        str,
+        "epson",
+        "printer model profile: epson or generic58",
+        _one_of(*PRINTER_PROFILES),
+    ),
     Setting("printer_width", int, 42, "characters per receipt line", _width),
     Setting("printer_baudrate", int, 19200, "serial speed of the printer port", _positive),
     Setting("clinic_name", str, "Seen Clinic", "clinic name printed on receipts", _not_empty),
-    Setting("date_order", str, "MDY", "order of the date-of-birth fields: MDY or DMY",
-            _one_of(*DATE_ORDERS)),
-    Setting("inactivity_prompt_s", int, 45,
-            "seconds without a touch before asking \"Are you still there?\"", _positive),
-    Setting("countdown_s", int, 15,
-            "seconds the \"Are you still there?\" countdown runs before a hand-off", _positive),
+    Setting(
+        "date_order",
+        str,
+        "MDY",
+        "order of the date-of-birth fields: MDY or DMY",
+        _one_of(*DATE_ORDERS),
+    ),
+    Setting(
+        "inactivity_prompt_s",
+        int,
+        45,
+        'seconds without a touch before asking "Are you still there?"',
+        _positive,
+    ),
+    Setting(
+        "countdown_s",
+        int,
+        15,
+        'seconds the "Are you still there?" countdown runs before a hand-off',
+        _positive,
+    ),
     Setting("done_return_s", int, 20, "seconds the done screen stays before welcome", _positive),
-    Setting("handoff_return_s", int, 30, "seconds the hand-off screen stays before welcome",
-            _positive),
+    Setting(
+        "handoff_return_s", int, 30, "seconds the hand-off screen stays before welcome", _positive
+    ),
     Setting("heartbeat_s", int, 10, "seconds between heartbeats to the server", _positive),
-    Setting("long_wait_min", int, 15,
-            "minutes past the later of appointment and arrival to tell the front desk",
-            _positive),
+    Setting(
+        "long_wait_min",
+        int,
+        15,
+        "minutes past the later of appointment and arrival to tell the front desk",
+        _positive,
+    ),
     Setting("fullscreen", bool, True, "fill the screen (turn off for development)"),
     Setting("window_size", str, "1280x800", "window size when not fullscreen", _window_size),
-    Setting("printer_flow_control", str, "xonxoff",
-            "printer flow control: xonxoff, rtscts or none (pyserial has no DSR/DTR on Linux)",
-            _one_of(*FLOW_CONTROLS)),
-    Setting("printer_write_timeout_s", int, 2,
-            "seconds a receipt write may take before the printer counts as stuck", _positive),
-    Setting("ca_file", str, "",
-            "PEM file of the clinic CA that signed the server's certificate (https only; "
-            "empty: the system's CAs)"),
-    Setting("require_display", bool, False,
-            "`kiosk doctor` fails (not warns) when no connected screen is found"),
-    Setting("require_touch", bool, False,
-            "`kiosk doctor` fails (not warns) when no touch panel is found"),
-    Setting("touch_input", str, "mouse",
-            "the ONE Kivy input line for the touch panel: mouse (SDL), or e.g. "
-            "probesysfs,provider=hidinput (two lines give double taps)", _not_empty),
-    Setting("rotation", int, 0, "screen rotation in degrees: 0, 90, 180 or 270",
-            lambda v: None if v in (0, 90, 180, 270) else "must be 0, 90, 180 or 270"),
+    Setting(
+        "printer_flow_control",
+        str,
+        "xonxoff",
+        "printer flow control: xonxoff, rtscts or none (pyserial has no DSR/DTR on Linux)",
+        _one_of(*FLOW_CONTROLS),
+    ),
+    Setting(
+        "printer_write_timeout_s",
+        int,
+        2,
+        "seconds a receipt write may take before the printer counts as stuck",
+        _positive,
+    ),
+    Setting(
+        "ca_file",
+        str,
+        "",
+        "PEM file of the clinic CA that signed the server's certificate (https only; "
+        "empty: the system's CAs)",
+    ),
+    Setting(
+        "require_display",
+        bool,
+        False,
+        "`kiosk doctor` fails (not warns) when no connected screen is found",
+    ),
+    Setting(
+        "require_touch",
+        bool,
+        False,
+        "`kiosk doctor` fails (not warns) when no touch panel is found",
+    ),
+    Setting(
+        "touch_input",
+        str,
+        "mouse",
+        "the ONE Kivy input line for the touch panel: mouse (SDL), or e.g. "
+        "probesysfs,provider=hidinput (two lines give double taps)",
+        _not_empty,
+    ),
+    Setting(
+        "rotation",
+        int,
+        0,
+        "screen rotation in degrees: 0, 90, 180 or 270",
+        lambda v: None if v in (0, 90, 180, 270) else "must be 0, 90, 180 or 270",
+    ),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -171,8 +241,9 @@ def _read_toml(path: Path) -> dict:
     return table
 
 
-def load_config(path: str | Path | None = None,
-                environ: Mapping[str, str] = os.environ) -> KioskConfig:
+def load_config(
+    path: str | Path | None = None, environ: Mapping[str, str] = os.environ
+) -> KioskConfig:
     """Settings from defaults, an optional TOML file and SEEN_KIOSK_* variables.
 
     A relative outbox_path is taken relative to the config file's folder.
@@ -188,7 +259,7 @@ def load_config(path: str | Path | None = None,
     for name, text in environ.items():
         if not name.startswith(ENV_PREFIX):
             continue
-        key = name[len(ENV_PREFIX):].lower()
+        key = name[len(ENV_PREFIX) :].lower()
         setting = BY_NAME.get(key)
         if setting is None:
             raise ConfigError(f"environment: unknown setting {name} = {text!r}")

@@ -39,11 +39,20 @@ def in_thread(fn: Callable[[], None]) -> None:
 class Controller:
     """The one place screens call; it feeds the flow and carries out what it returns."""
 
-    def __init__(self, flow: f.Flow, client, outbox, receipts, timers: Timers, config,
-                 show: Callable[[str], None], new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
-                 now_iso: Callable[[], str] = utcnow_iso,
-                 run: Callable[[Callable[[], None]], None] = in_thread,
-                 present: Callable[[str, bool], None] = lambda _language, _large: None) -> None:
+    def __init__(
+        self,
+        flow: f.Flow,
+        client,
+        outbox,
+        receipts,
+        timers: Timers,
+        config,
+        show: Callable[[str], None],
+        new_id: Callable[[], str] = lambda: uuid.uuid4().hex,
+        now_iso: Callable[[], str] = utcnow_iso,
+        run: Callable[[Callable[[], None]], None] = in_thread,
+        present: Callable[[str, bool], None] = lambda _language, _large: None,
+    ) -> None:
         self.flow = flow
         self.client = client
         self.outbox = outbox
@@ -142,8 +151,15 @@ class Controller:
 
     def _run(self, effect) -> None:
         if isinstance(effect, f.Emit):
-            self.outbox.put({"id": self.new_id(), "session": effect.session, "type": effect.type,
-                             "at": self.now_iso(), "data": effect.data})
+            self.outbox.put(
+                {
+                    "id": self.new_id(),
+                    "session": effect.session,
+                    "type": effect.type,
+                    "at": self.now_iso(),
+                    "data": effect.data,
+                }
+            )
         elif isinstance(effect, f.Lookup):
             self.run(lambda: self._lookup(effect))
         elif isinstance(effect, f.Checkin):
@@ -151,8 +167,11 @@ class Controller:
         elif isinstance(effect, f.PrintReceipt):
             # Queued: a printer fault never blocks this; a failure comes back to say so.
             session = self.flow.session
-            self.receipts.submit(effect.arrival, on_failed=lambda: self.timers.call_soon(
-                lambda: self.receipt_failed(session)), language=effect.language)
+            self.receipts.submit(
+                effect.arrival,
+                on_failed=lambda: self.timers.call_soon(lambda: self.receipt_failed(session)),
+                language=effect.language,
+            )
         elif isinstance(effect, f.Show):
             self.show(effect.screen)
         elif isinstance(effect, f.Present):

@@ -19,7 +19,7 @@ def show(digits: str, order: str) -> str:
     for part in order:
         placeholder, size = FIELDS[part]
         typed, rest = rest[:size], rest[size:]
-        parts.append(typed + placeholder[len(typed):])
+        parts.append(typed + placeholder[len(typed) :])
     return " / ".join(parts)
 
 

@@ -47,9 +47,13 @@ def _fail(name: str, reason: str) -> Check:
     return Check("FAIL", name, reason)
 
 
-def run_checks(load: Callable, test_slip: bool = False, root: str | Path = "/",
-               environ: Mapping[str, str] = os.environ,
-               now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Iterator[Check]:
+def run_checks(
+    load: Callable,
+    test_slip: bool = False,
+    root: str | Path = "/",
+    environ: Mapping[str, str] = os.environ,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> Iterator[Check]:
     try:
         config = load()
     except ConfigError as e:
@@ -90,11 +94,13 @@ def test_slip_bytes(config, when: datetime) -> bytes:
     """A short slip with accented names, so the code page shows itself on paper."""
     from hardware.escpos import Line, encode
 
-    lines = [Line(TEST_SLIP_LINES[0], bold=True, align="center"),
-             Line(config.clinic_name, align="center"),
-             Line(TEST_SLIP_LINES[1], double=True, align="center"),
-             Line(TEST_SLIP_LINES[2]),
-             Line(f"{when:%Y-%m-%d %H:%M} - profile {config.printer_profile}")]
+    lines = [
+        Line(TEST_SLIP_LINES[0], bold=True, align="center"),
+        Line(config.clinic_name, align="center"),
+        Line(TEST_SLIP_LINES[1], double=True, align="center"),
+        Line(TEST_SLIP_LINES[2]),
+        Line(f"{when:%Y-%m-%d %H:%M} - profile {config.printer_profile}"),
+    ]
     return encode(lines, profile=config.printer_profile, width=config.printer_width)
 
 
@@ -129,8 +135,7 @@ def _printer(config, test_slip: bool) -> tuple[str, str, Check]:
 # -- server --------------------------------------------------------------------------
 
 
-def _token_check(client: KioskClient, state: str, detail: str,
-                 config) -> tuple[Check, dict | None]:
+def _token_check(client: KioskClient, state: str, detail: str, config) -> tuple[Check, dict | None]:
     if not config.token:
         return _fail("token", f"{config.source}: token is empty"), None
     try:
@@ -148,8 +153,12 @@ def tls_check(server_url: str, ca_file: str) -> Check:
         against = f"ca_file {ca_file}" if ca_file else "the system's CAs"
         return _pass("tls", f"https, the server's certificate checked against {against}")
     unused = f"; ca_file {ca_file} is not used over http" if ca_file else ""
-    return Check("WARN", "tls", "server_url is http: patients' names and dates of birth cross "
-                 "the network unencrypted (see docs/install-raspberry-pi.md, HTTPS)" + unused)
+    return Check(
+        "WARN",
+        "tls",
+        "server_url is http: patients' names and dates of birth cross "
+        "the network unencrypted (see docs/install-raspberry-pi.md, HTTPS)" + unused,
+    )
 
 
 def clock_check(server_time, now: datetime) -> Check:
@@ -183,21 +192,25 @@ def display_check(root, environ: Mapping[str, str], required: bool) -> Check:
     connected = devices.connected_displays(root)
     if connected:
         return _pass("display", "connected: " + ", ".join(connected) + " (KMS/DRM)")
-    return _missing("display", "no connected screen in /sys/class/drm and no DISPLAY",
-                    required, "require_display")
+    return _missing(
+        "display",
+        "no connected screen in /sys/class/drm and no DISPLAY",
+        required,
+        "require_display",
+    )
 
 
 def touch_check(root, required: bool) -> Check:
     found = devices.input_devices(root)
     if found is None:
-        return _missing("touch", "cannot read /proc/bus/input/devices", required,
-                        "require_touch")
+        return _missing("touch", "cannot read /proc/bus/input/devices", required, "require_touch")
     touch = [d.name for d in found if d.is_touchscreen]
     keyboards = sum(1 for d in found if d.is_keyboard and not d.is_touchscreen)
     extra = f"; {keyboards} keyboard(s) or barcode scanner(s)"
     if not touch:
-        return _missing("touch", "no touch panel among the input devices" + extra, required,
-                        "require_touch")
+        return _missing(
+            "touch", "no touch panel among the input devices" + extra, required, "require_touch"
+        )
     paths = devices.input_paths(root)
     by_path = f"; /dev/input/by-path: {', '.join(paths)}" if paths else ""
     return _pass("touch", ", ".join(touch) + extra + by_path)

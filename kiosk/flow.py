@@ -31,8 +31,20 @@ DONE = "done"
 HANDOFF = "handoff"
 STILL_THERE = "still_there"
 
-STATES = (WELCOME, IDENTIFY_NAME, IDENTIFY_DOB, LOOKING_UP, CHOOSE, CONFIRM, CHECKING_IN, DONE,
-          HANDOFF, STILL_THERE, IDENTIFY_CODE, WALK_IN)
+STATES = (
+    WELCOME,
+    IDENTIFY_NAME,
+    IDENTIFY_DOB,
+    LOOKING_UP,
+    CHOOSE,
+    CONFIRM,
+    CHECKING_IN,
+    DONE,
+    HANDOFF,
+    STILL_THERE,
+    IDENTIFY_CODE,
+    WALK_IN,
+)
 # Screens where the patient is expected to act, so silence there means they may have left.
 WATCHED = (IDENTIFY_NAME, IDENTIFY_DOB, CHOOSE, CONFIRM, IDENTIFY_CODE, WALK_IN)
 # Where a code read by the scanner is taken (it types like a keyboard, ending in Enter).
@@ -41,8 +53,16 @@ LANGUAGES = ("en", "es")
 # What a hand-off may tell the desk the patient typed (data.entered), in this order.
 ENTERED_FIELDS = ("first_name", "last_name", "dob", "code", "phone")
 
-HANDOFF_REASONS = ("no_match", "not_me", "help", "timed_out", "offline", "checkin_unconfirmed",
-                   "reported_problem", "walk_in")
+HANDOFF_REASONS = (
+    "no_match",
+    "not_me",
+    "help",
+    "timed_out",
+    "offline",
+    "checkin_unconfirmed",
+    "reported_problem",
+    "walk_in",
+)
 FAILURE_KINDS = ("offline", "unconfirmed", "rejected")
 
 # -- inputs ---------------------------------------------------------------------
@@ -248,8 +268,18 @@ _ANSWERS = (LookupOk, LookupFailed, CheckinOk, CheckinFailed, ReceiptFailed)
 # -- the table ------------------------------------------------------------------
 
 # Every screen but hand-off (a person is already coming) has an "I need help" button.
-_HELP = (IDENTIFY_NAME, IDENTIFY_DOB, LOOKING_UP, CHOOSE, CONFIRM, CHECKING_IN, DONE, STILL_THERE,
-         IDENTIFY_CODE, WALK_IN)
+_HELP = (
+    IDENTIFY_NAME,
+    IDENTIFY_DOB,
+    LOOKING_UP,
+    CHOOSE,
+    CONFIRM,
+    CHECKING_IN,
+    DONE,
+    STILL_THERE,
+    IDENTIFY_CODE,
+    WALK_IN,
+)
 # Screens of a session, where language and text size can be changed.
 _IN_SESSION = tuple(state for state in STATES if state != WELCOME)
 
@@ -339,10 +369,18 @@ class Flow:
     @property
     def entered(self) -> dict:
         if self.walk_in:  # the desk's walk-in form: all three, even an empty phone
-            return {"first_name": self.first_name_typed, "last_name": self.last_name,
-                    "phone": self.phone}
-        values = {"first_name": self.first_name_typed, "last_name": self.last_name,
-                  "dob": self.dob, "code": self.code, "phone": self.phone}
+            return {
+                "first_name": self.first_name_typed,
+                "last_name": self.last_name,
+                "phone": self.phone,
+            }
+        values = {
+            "first_name": self.first_name_typed,
+            "last_name": self.last_name,
+            "dob": self.dob,
+            "code": self.code,
+            "phone": self.phone,
+        }
         return {key: value for key, value in values.items() if value}
 
     # -- helpers -------------------------------------------------------------------
@@ -358,8 +396,9 @@ class Flow:
 
     def _hand_off(self, reason: str, step: str | None = None) -> None:
         self.reason = reason
-        self._emit("session.handed_off", reason=reason, step=step or self.state,
-                   entered=self.entered)
+        self._emit(
+            "session.handed_off", reason=reason, step=step or self.state, entered=self.entered
+        )
         self._go(HANDOFF)
 
     def _refresh(self) -> None:
@@ -499,8 +538,11 @@ class Flow:
 
     def _checkin_ok(self, event: CheckinOk) -> None:
         self.arrival = dict(event.arrival)
-        self._emit("session.checked_in", appointment=self.arrival.get("appointment"),
-                   arrival=self.arrival.get("id"))
+        self._emit(
+            "session.checked_in",
+            appointment=self.arrival.get("appointment"),
+            arrival=self.arrival.get("id"),
+        )
         self._effects.append(PrintReceipt(self.arrival, self.language))
         self._go(DONE)
 

@@ -25,9 +25,14 @@ def printer_status(printer) -> tuple[str, str]:
 class Heartbeat:
     """A thread posting a heartbeat every interval_s until stopped."""
 
-    def __init__(self, client, printer, interval_s: float,
-                 now_iso: Callable[[], str] = utcnow_iso,
-                 on_console: Callable[[bool], None] = lambda _live: None) -> None:
+    def __init__(
+        self,
+        client,
+        printer,
+        interval_s: float,
+        now_iso: Callable[[], str] = utcnow_iso,
+        on_console: Callable[[bool], None] = lambda _live: None,
+    ) -> None:
         self.client = client
         self.on_console = on_console  # told after each beat whether staff are watching
         self.printer = printer

@@ -23,8 +23,7 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 INSTALLED_LOCALE_DIR = Path(sys.prefix) / "share" / "seen-checkin" / "locale"
 
 
-def locale_dir(checkout: Path = ASSETS / "locale",
-               installed: Path = INSTALLED_LOCALE_DIR) -> Path:
+def locale_dir(checkout: Path = ASSETS / "locale", installed: Path = INSTALLED_LOCALE_DIR) -> Path:
     """Where the catalogues are: the checkout's assets/locale, else the installed copy."""
     return checkout if checkout.is_dir() else installed
 

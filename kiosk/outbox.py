@@ -69,16 +69,20 @@ class Outbox:
     def put(self, event: dict) -> None:
         """Store one event (with "id"); committed before this returns. A repeated id is kept once."""
         with self._lock:
-            self._db.execute("INSERT OR IGNORE INTO outbox (id, body) VALUES (?, ?)",
-                             [event["id"], json.dumps(event)])
+            self._db.execute(
+                "INSERT OR IGNORE INTO outbox (id, body) VALUES (?, ?)",
+                [event["id"], json.dumps(event)],
+            )
         for wakeup in self._wakeups:
             wakeup.set()
 
     def pending(self, limit: int = BATCH) -> list[dict]:
         """The oldest unsent, not held events."""
         with self._lock:
-            rows = self._db.execute("SELECT body FROM outbox WHERE sent = 0 AND held IS NULL "
-                                    "ORDER BY seq LIMIT ?", [limit]).fetchall()
+            rows = self._db.execute(
+                "SELECT body FROM outbox WHERE sent = 0 AND held IS NULL ORDER BY seq LIMIT ?",
+                [limit],
+            ).fetchall()
         return [json.loads(body) for (body,) in rows]
 
     def mark_sent(self, ids: Iterable[str]) -> None:
@@ -94,16 +98,21 @@ class Outbox:
     def held(self) -> list[tuple[str, str]]:
         """(event id, reason) of the events set aside."""
         with self._lock:
-            return self._db.execute("SELECT id, held FROM outbox WHERE held IS NOT NULL "
-                                    "ORDER BY seq").fetchall()
+            return self._db.execute(
+                "SELECT id, held FROM outbox WHERE held IS NOT NULL ORDER BY seq"
+            ).fetchall()
 
     def unsent_count(self) -> int:
         with self._lock:
             return self._db.execute("SELECT count(*) FROM outbox WHERE sent = 0").fetchone()[0]
 
 
-def backoff(failures: int, rand: Callable[[], float] = random.random,
-            start: float = BACKOFF_START_S, cap: float = BACKOFF_CAP_S) -> float:
+def backoff(
+    failures: int,
+    rand: Callable[[], float] = random.random,
+    start: float = BACKOFF_START_S,
+    cap: float = BACKOFF_CAP_S,
+) -> float:
     """Seconds to wait after `failures` failures in a row: doubling, capped, with full jitter
     in its upper half so many kiosks coming back after an outage do not all call at once."""
     ceiling = min(cap, start * (2 ** max(0, failures - 1)))
@@ -113,8 +122,14 @@ def backoff(failures: int, rand: Callable[[], float] = random.random,
 class Sender:
     """A thread that posts the outbox's events in batches until stopped."""
 
-    def __init__(self, outbox: Outbox, client, batch: int = BATCH,
-                 rand: Callable[[], float] = random.random, cap: float = BACKOFF_CAP_S) -> None:
+    def __init__(
+        self,
+        outbox: Outbox,
+        client,
+        batch: int = BATCH,
+        rand: Callable[[], float] = random.random,
+        cap: float = BACKOFF_CAP_S,
+    ) -> None:
         self.outbox = outbox
         self.client = client
         self.batch = batch
@@ -182,8 +197,12 @@ class Sender:
         """A refused batch: send one by one, set aside only the events refused alone."""
         if len(events) == 1:
             self.outbox.hold(events[0]["id"], error.detail)
-            log.error("outbox: server refused event %s (%s): %s; kept, set aside",
-                      events[0]["id"], events[0].get("type"), error.detail)
+            log.error(
+                "outbox: server refused event %s (%s): %s; kept, set aside",
+                events[0]["id"],
+                events[0].get("type"),
+                error.detail,
+            )
             return
         for event in events:
             try:

@@ -42,8 +42,11 @@ class PrintResult:
 
 def printer_options(config) -> dict:
     """SerialPrinter options from the kiosk config (write_timeout is always set)."""
-    return {"baudrate": config.printer_baudrate, "flow_control": config.printer_flow_control,
-            "write_timeout": float(config.printer_write_timeout_s)}
+    return {
+        "baudrate": config.printer_baudrate,
+        "flow_control": config.printer_flow_control,
+        "write_timeout": float(config.printer_write_timeout_s),
+    }
 
 
 def open_configured_printer(config):
@@ -63,9 +66,16 @@ def _status(printer) -> tuple[str, str] | None:
 class ReceiptPrinter:
     """Prints each submitted arrival's slip, one at a time, in a daemon thread."""
 
-    def __init__(self, printer, clinic_name: str, long_wait_min: int, profile: str = "epson",
-                 width: int = 42, now: Callable[[], datetime] = local_now,
-                 on_result: Callable[[dict, PrintResult], None] | None = None) -> None:
+    def __init__(
+        self,
+        printer,
+        clinic_name: str,
+        long_wait_min: int,
+        profile: str = "epson",
+        width: int = 42,
+        now: Callable[[], datetime] = local_now,
+        on_result: Callable[[dict, PrintResult], None] | None = None,
+    ) -> None:
         self.printer = printer
         self.clinic_name = clinic_name
         self.long_wait_min = long_wait_min
@@ -80,8 +90,9 @@ class ReceiptPrinter:
         self._thread = threading.Thread(target=self._run, name="receipts", daemon=True)
         self._thread.start()
 
-    def submit(self, arrival: dict, on_failed: Callable[[], None] | None = None,
-               language: str = "en") -> None:
+    def submit(
+        self, arrival: dict, on_failed: Callable[[], None] | None = None, language: str = "en"
+    ) -> None:
         """Print the arrival's slip soon, in the patient's language; on_failed is called
         (from this thread) if it cannot."""
         self._queue.put((arrival, on_failed, language))
@@ -99,8 +110,12 @@ class ReceiptPrinter:
                 self.printed += 1
             else:
                 self.failed += 1
-                log.error("receipt for ticket %s not printed: %s (%s)", result.ticket,
-                          result.state, result.detail)
+                log.error(
+                    "receipt for ticket %s not printed: %s (%s)",
+                    result.ticket,
+                    result.state,
+                    result.detail,
+                )
             listeners = []
             if self.on_result is not None:
                 listeners.append(lambda a=arrival, r=result: self.on_result(a, r))
@@ -119,8 +134,7 @@ class ReceiptPrinter:
             return PrintResult(ticket, False, *before)
         try:
             words = i18n.load(language).gettext  # its own catalogue: not the screen's
-            lines = build_receipt(arrival, self.clinic_name, self.now(), self.long_wait_min,
-                                  words)
+            lines = build_receipt(arrival, self.clinic_name, self.now(), self.long_wait_min, words)
             self.printer.print_bytes(encode(lines, profile=self.profile, width=self.width))
         except PrinterError as e:  # names the device, never the slip
             return PrintResult(ticket, False, "error", str(e))

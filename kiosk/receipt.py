@@ -27,8 +27,13 @@ def tell_desk_by(arrival: dict, now: datetime, long_wait_min: int) -> datetime:
     return max(appointment, arrived) + timedelta(minutes=long_wait_min)
 
 
-def build_receipt(arrival: dict, clinic_name: str, now: datetime, long_wait_min: int,
-                  translate: Callable[[str], str] = str) -> list[Line]:
+def build_receipt(
+    arrival: dict,
+    clinic_name: str,
+    now: datetime,
+    long_wait_min: int,
+    translate: Callable[[str], str] = str,
+) -> list[Line]:
     """The lines of the slip for one arrival (as the server's checkin returned it),
     in the patient's language when `translate` is that language's gettext."""
     arrived = _local(arrival["arrived_at"], now)
@@ -38,13 +43,23 @@ def build_receipt(arrival: dict, clinic_name: str, now: datetime, long_wait_min:
         Line(clinic_name, bold=True, align="center"),
         Line(""),
         Line(arrival["display_name"], bold=True, double=True),
-        Line(t(N_("Appointment: {time} with {provider}")).format(
-            time=arrival["time"], provider=arrival["provider"])),
+        Line(
+            t(N_("Appointment: {time} with {provider}")).format(
+                time=arrival["time"], provider=arrival["provider"]
+            )
+        ),
         Line(t(N_("Arrived: {time}")).format(time=f"{arrived:%H:%M}")),
         Line(""),
-        Line(t(N_("Ticket {ticket}")).format(ticket=arrival["ticket"]), bold=True, double=True,
-             align="center"),
+        Line(
+            t(N_("Ticket {ticket}")).format(ticket=arrival["ticket"]),
+            bold=True,
+            double=True,
+            align="center",
+        ),
         Line(""),
-        Line(t(N_("If you haven't been called by {time}, please tell the front desk.")).format(
-            time=f"{by:%H:%M}")),
+        Line(
+            t(N_("If you haven't been called by {time}, please tell the front desk.")).format(
+                time=f"{by:%H:%M}"
+            )
+        ),
     ]

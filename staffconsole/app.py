@@ -1,7 +1,6 @@
-"""The server: `create_app(settings)` wires storage, the kiosk API, the console and the watchdog.
+"""The server: `create_app(settings)` wires storage, the routers, the console and the watchdog.
 
-Each request gets its own SQLite connection (`get_db`): connections are not shared
-between threads, and WAL makes opening one cheap.
+The composition root: it imports every router at the top and nothing imports it back.
 """
 
 from __future__ import annotations
@@ -9,35 +8,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Iterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlite_utils import Database
+from fastapi.staticfiles import StaticFiles
 
-from staffconsole import __version__, live, openapi_doc, validation
-from staffconsole.body_limit import BodyLimit
+from staffconsole import __version__
+from staffconsole.api import console, kiosk, lobby, openapi, push, report, validation
+from staffconsole.api.body_limit import BodyLimit
 from staffconsole.config import Settings, load_settings
-from staffconsole.ratelimit import LookupLimiter
-from staffconsole.schema import DatabaseError, ensure_schema, open_db
+from staffconsole.rules.lookup_limits import LookupLimiter
+from staffconsole.store.schema import DatabaseError, ensure_schema, open_db
+from staffconsole.watch import live, watchdog
+from staffconsole.web import WEB_DIR
 
 log = logging.getLogger("staffconsole")
 
 
-def get_db(request: Request) -> Iterator[Database]:
-    """FastAPI dependency: a connection to the app's database for this request."""
-    db = open_db(request.app.state.settings.db_path)
-    try:
-        yield db
-    finally:
-        db.close()
-
-
 def create_app(settings: Settings | None = None, *, staff: bool = True) -> FastAPI:
     """The ASGI app. staff=False leaves out the console (for tests of the core alone)."""
-    from staffconsole import api_kiosk, watchdog
-
     settings = settings or load_settings()
     db = open_db(settings.db_path)
     try:
@@ -62,11 +52,12 @@ def create_app(settings: Settings | None = None, *, staff: bool = True) -> FastA
     app = FastAPI(title="Seen staff console", version=__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.hub = live.Hub()
-    app.state.lookup_limiter = LookupLimiter(settings.lookup_rate_max,
-                                             settings.lookup_rate_window_s)
+    app.state.lookup_limiter = LookupLimiter(
+        settings.lookup_rate_max, settings.lookup_rate_window_s
+    )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     validation.install(app)
-    openapi_doc.install(app)
+    openapi.install(app)
 
     @app.exception_handler(DatabaseError)
     @app.exception_handler(sqlite3.OperationalError)
@@ -80,15 +71,11 @@ def create_app(settings: Settings | None = None, *, staff: bool = True) -> FastA
     def healthz() -> dict:
         return {"ok": True}
 
-    app.include_router(api_kiosk.router)
-    from staffconsole import api_push
-
-    app.include_router(api_push.router)
+    app.include_router(kiosk.router)
+    app.include_router(push.router)
     if staff:
-        from staffconsole import api_staff
-
-        api_staff.install(app)
-        from staffconsole import api_report
-
-        api_report.install(app)
+        app.include_router(console.router)
+        app.include_router(lobby.router)
+        app.include_router(report.router)
+        app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     return app

@@ -13,13 +13,21 @@ import os
 import sys
 from datetime import date
 
-from staffconsole import __version__, api_tokens, csv_schedule, schedule, store
+from staffconsole import __version__
+from staffconsole.auth import api_tokens
+from staffconsole.auth.kiosks import add_kiosk, revoke_kiosk
+from staffconsole.auth.users import ROLES, add_user
 from staffconsole.clinic_time import clinic_today
 from staffconsole.clock import utcnow
 from staffconsole.config import ConfigError, load_settings
 from staffconsole.errors import StoreError
 from staffconsole.progress import ProgressBar
-from staffconsole.schema import DatabaseError, ensure_schema, open_db
+from staffconsole.schedule import csv_reader
+from staffconsole.schedule.importer import import_file
+from staffconsole.schedule.model import Options, ScheduleError
+from staffconsole.store.alerts import list_alerts
+from staffconsole.store.audit import add_audit, list_audit
+from staffconsole.store.schema import DatabaseError, ensure_schema, open_db
 
 
 class CliError(Exception):
@@ -29,8 +37,9 @@ class CliError(Exception):
 def _settings(args, **overrides):
     if args.db:
         overrides["db_path"] = args.db
-    return load_settings(args.config, overrides={k: v for k, v in overrides.items()
-                                                 if v is not None})
+    return load_settings(
+        args.config, overrides={k: v for k, v in overrides.items() if v is not None}
+    )
 
 
 def _operator() -> str:
@@ -52,8 +61,9 @@ def cmd_serve(args) -> int:
 
     from staffconsole.app import create_app
 
-    settings = _settings(args, host=args.host, port=args.port, tls_cert=args.tls_cert,
-                         tls_key=args.tls_key)
+    settings = _settings(
+        args, host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key
+    )
     tls = {}
     if settings.tls_cert or settings.tls_key:
         from staffconsole.tls import TlsError, check_pair
@@ -66,8 +76,14 @@ def cmd_serve(args) -> int:
     app = create_app(settings)
     # Open console streams never end on their own: without a limit, stopping the server
     # would wait for every receptionist to close the page.
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info",
-                timeout_graceful_shutdown=2, **tls)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        timeout_graceful_shutdown=2,
+        **tls,
+    )
     return 0
 
 
@@ -79,24 +95,32 @@ def cmd_tls_init(args) -> int:
     except TlsError as e:
         raise CliError(str(e)) from None
     folder = issued.folder
-    print(("Made a new clinic CA" if issued.ca_created else "Reused the clinic CA")
-          + f" in {folder}; server certificate for "
-          + ", ".join(issued.dns_names + issued.ip_addresses)
-          + f", valid until {issued.not_after:%Y-%m-%d}.")
-    print(f"Serve with:  staffconsole serve --tls-cert {folder / 'server.pem'} "
-          f"--tls-key {folder / 'server.key'}")
-    print(f"On each kiosk: copy {folder / 'ca.pem'} and set ca_file to it in kiosk.toml; "
-          "server_url = https://<one of the names above>:<port>.")
+    print(
+        ("Made a new clinic CA" if issued.ca_created else "Reused the clinic CA")
+        + f" in {folder}; server certificate for "
+        + ", ".join(issued.dns_names + issued.ip_addresses)
+        + f", valid until {issued.not_after:%Y-%m-%d}."
+    )
+    print(
+        f"Serve with:  staffconsole serve --tls-cert {folder / 'server.pem'} "
+        f"--tls-key {folder / 'server.key'}"
+    )
+    print(
+        f"On each kiosk: copy {folder / 'ca.pem'} and set ca_file to it in kiosk.toml; "
+        "server_url = https://<one of the names above>:<port>."
+    )
     print(f"Keep {folder / 'ca.key'} private: whoever has it can impersonate the server.")
     return 0
 
 
 def cmd_kiosk_add(args) -> int:
     db = _db(args)
-    token = store.add_kiosk(db, args.name, utcnow())
-    store.add_audit(db, _operator(), "kiosk.add", " ".join(args.name.split()), None, utcnow())
-    print(f"Kiosk {' '.join(args.name.split())!r} added. Put this token in the kiosk's "
-          "config file (token = ...).")
+    token = add_kiosk(db, args.name, utcnow())
+    add_audit(db, _operator(), "kiosk.add", " ".join(args.name.split()), None, utcnow())
+    print(
+        f"Kiosk {' '.join(args.name.split())!r} added. Put this token in the kiosk's "
+        "config file (token = ...)."
+    )
     print("It is shown only this once; if it is lost, revoke the kiosk and add it again.")
     print(token)
     return 0
@@ -104,8 +128,8 @@ def cmd_kiosk_add(args) -> int:
 
 def cmd_kiosk_revoke(args) -> int:
     db = _db(args)
-    kiosk = store.revoke_kiosk(db, args.name, utcnow())
-    store.add_audit(db, _operator(), "kiosk.revoke", kiosk["name"], None, utcnow())
+    kiosk = revoke_kiosk(db, args.name, utcnow())
+    add_audit(db, _operator(), "kiosk.revoke", kiosk["name"], None, utcnow())
     print(f"Kiosk {kiosk['name']!r} revoked: its token no longer works.")
     return 0
 
@@ -124,9 +148,8 @@ def cmd_user_add(args) -> int:
     password = _read_password(args.username)
     if not password:
         raise CliError("the password is empty; nothing was changed")
-    user = store.add_user(db, args.username, password, args.role, utcnow())
-    store.add_audit(db, _operator(), "user.add", user["username"], {"role": user["role"]},
-                    utcnow())
+    user = add_user(db, args.username, password, args.role, utcnow())
+    add_audit(db, _operator(), "user.add", user["username"], {"role": user["role"]}, utcnow())
     print(f"User {user['username']!r} added ({user['role']}).")
     return 0
 
@@ -141,30 +164,43 @@ def _import_day(text: str | None, settings) -> date:
 
 
 def cmd_import_schedule(args) -> int:
-    settings = _settings(args, schedule_date_format=args.date_format,
-                         schedule_datetime_format=args.datetime_format)
+    settings = _settings(
+        args, schedule_date_format=args.date_format, schedule_datetime_format=args.datetime_format
+    )
     day = _import_day(args.date, settings)
     db = _db(args)
     bar = None
     if args.progress or (sys.stderr.isatty() and _is_large(args.file)):
         bar = ProgressBar(sys.stderr)
     try:
-        options = schedule.Options(
-            column_map=csv_schedule.parse_map(args.map or ""),
+        options = Options(
+            column_map=csv_reader.parse_map(args.map or ""),
             date_format=settings.schedule_date_format,
             datetime_format=settings.schedule_datetime_format,
-            timezone=settings.clinic_timezone)
-        report = schedule.import_file(db, args.file, day, options, progress=bar or _quiet)
-    except schedule.ScheduleError as e:
+            timezone=settings.clinic_timezone,
+        )
+        report = import_file(db, args.file, day, options, progress=bar or _quiet)
+    except ScheduleError as e:
         print(f"staffconsole: {e}", file=sys.stderr)
         return 2
     finally:
         if bar:
             bar.finish()
-    store.add_audit(db, CLI_ACTOR, "schedule.import", os.path.basename(args.file),
-                    {"kind": report.kind, "day": day.isoformat(), "added": report.added,
-                     "changed": report.changed, "rejected": len(report.rejected),
-                     "cancelled": report.cancelled}, utcnow())
+    add_audit(
+        db,
+        CLI_ACTOR,
+        "schedule.import",
+        os.path.basename(args.file),
+        {
+            "kind": report.kind,
+            "day": day.isoformat(),
+            "added": report.added,
+            "changed": report.changed,
+            "rejected": len(report.rejected),
+            "cancelled": report.cancelled,
+        },
+        utcnow(),
+    )
     for line in report.problems():
         print(line, file=sys.stderr)
     if report.cancelled:
@@ -193,10 +229,13 @@ CLI_ACTOR = "cli"  # audit actor for admin commands run on the server itself
 def cmd_apitoken_add(args) -> int:
     db = _db(args)
     token = api_tokens.add_token(db, args.name, "push", utcnow())
-    store.add_audit(db, CLI_ACTOR, "apitoken.add", " ".join(args.name.split()),
-                    {"scope": "push"}, utcnow())
-    print(f"API token {' '.join(args.name.split())!r} added (scope push). Give it to the "
-          "practice system as 'Authorization: Bearer <token>'.")
+    add_audit(
+        db, CLI_ACTOR, "apitoken.add", " ".join(args.name.split()), {"scope": "push"}, utcnow()
+    )
+    print(
+        f"API token {' '.join(args.name.split())!r} added (scope push). Give it to the "
+        "practice system as 'Authorization: Bearer <token>'."
+    )
     print("It is shown only this once; if it is lost, revoke it and add another.")
     print(token)
     return 0
@@ -205,21 +244,29 @@ def cmd_apitoken_add(args) -> int:
 def cmd_apitoken_revoke(args) -> int:
     db = _db(args)
     found = api_tokens.revoke_token(db, args.name, utcnow())
-    store.add_audit(db, CLI_ACTOR, "apitoken.revoke", found["name"], {}, utcnow())
+    add_audit(db, CLI_ACTOR, "apitoken.revoke", found["name"], {}, utcnow())
     print(f"API token {found['name']!r} revoked: it no longer works.")
     return 0
 
 
 def _alert_line(alert: dict) -> dict:
-    return {"id": alert["id"], "kind": alert["kind"], "status": alert["status"],
-            "severity": alert["severity"], "created_at": alert["created_at"],
-            "updated_at": alert["updated_at"], "kiosk": alert["kiosk"],
-            "session": alert["session_id"], "summary": alert["summary"],
-            "outcome": alert["outcome"], "resolved_by": alert["resolved_by"]}
+    return {
+        "id": alert["id"],
+        "kind": alert["kind"],
+        "status": alert["status"],
+        "severity": alert["severity"],
+        "created_at": alert["created_at"],
+        "updated_at": alert["updated_at"],
+        "kiosk": alert["kiosk"],
+        "session": alert["session_id"],
+        "summary": alert["summary"],
+        "outcome": alert["outcome"],
+        "resolved_by": alert["resolved_by"],
+    }
 
 
 def cmd_alerts(args) -> int:
-    found = store.list_alerts(_db(args), include_resolved=args.all)
+    found = list_alerts(_db(args), include_resolved=args.all)
     if args.json:
         for alert in found:
             print(json.dumps(_alert_line(alert), ensure_ascii=False))
@@ -229,8 +276,10 @@ def cmd_alerts(args) -> int:
         return 0
     print(f"{'id':>5}  {'status':<12}  {'kind':<20}  {'created (UTC)':<16}  summary")
     for alert in found:
-        print(f"{alert['id']:>5}  {alert['status']:<12}  {alert['kind']:<20}  "
-              f"{alert['created_at'][:16].replace('T', ' '):<16}  {alert['summary']}")
+        print(
+            f"{alert['id']:>5}  {alert['status']:<12}  {alert['kind']:<20}  "
+            f"{alert['created_at'][:16].replace('T', ' '):<16}  {alert['summary']}"
+        )
     return 0
 
 
@@ -240,22 +289,25 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--config", metavar="PATH", help="server TOML file ([server] table)")
 
     parser = argparse.ArgumentParser(
-        prog="staffconsole", description="Seen staff console server and admin commands.")
+        prog="staffconsole", description="Seen staff console server and admin commands."
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", parents=[common], help="run the server")
     serve.add_argument("--host", help="listen address (setting host)")
     serve.add_argument("--port", type=int, help="listen port (setting port)")
-    serve.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate "
-                       "(setting tls_cert)")
+    serve.add_argument(
+        "--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (setting tls_cert)"
+    )
     serve.add_argument("--tls-key", metavar="PEM", help="its private key (setting tls_key)")
     serve.set_defaults(handler=cmd_serve)
 
     kiosk = commands.add_parser("kiosk", help="add or revoke a kiosk")
     kiosk_commands = kiosk.add_subparsers(dest="kiosk_command", required=True, metavar="ACTION")
-    add = kiosk_commands.add_parser("add", parents=[common],
-                                    help="register a kiosk and print its token")
+    add = kiosk_commands.add_parser(
+        "add", parents=[common], help="register a kiosk and print its token"
+    )
     add.add_argument("name")
     add.set_defaults(handler=cmd_kiosk_add)
     revoke = kiosk_commands.add_parser("revoke", parents=[common], help="revoke a kiosk's token")
@@ -265,26 +317,43 @@ def build_parser() -> argparse.ArgumentParser:
     user = commands.add_parser("user", help="manage staff logins")
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
     user_add = user_commands.add_parser(
-        "add", parents=[common],
-        help="add a staff login (password from a prompt, or the first line of stdin)")
+        "add",
+        parents=[common],
+        help="add a staff login (password from a prompt, or the first line of stdin)",
+    )
     user_add.add_argument("username")
-    user_add.add_argument("--role", choices=store.ROLES, default="receptionist")
+    user_add.add_argument("--role", choices=ROLES, default="receptionist")
     user_add.set_defaults(handler=cmd_user_add)
 
     imp = commands.add_parser(
-        "import-schedule", parents=[common],
-        help="import one day's appointments from a CSV or FHIR R4 Bundle (JSON) file")
+        "import-schedule",
+        parents=[common],
+        help="import one day's appointments from a CSV or FHIR R4 Bundle (JSON) file",
+    )
     imp.add_argument("file", help="CSV or FHIR JSON; told apart by content")
-    imp.add_argument("--date", metavar="YYYY-MM-DD",
-                     help="the day to import (default: today in the clinic)")
-    imp.add_argument("--map", metavar="OTHER=CANONICAL,...",
-                     help="CSV column names of another export, e.g. Surname=last_name,MRN=external_id")
-    imp.add_argument("--date-format", metavar="FMT",
-                     help="how the CSV writes dates of birth (setting schedule_date_format)")
-    imp.add_argument("--datetime-format", metavar="FMT",
-                     help="how the CSV writes starts (setting schedule_datetime_format)")
-    imp.add_argument("--progress", action="store_true",
-                     help="draw a progress bar on stderr (default: only for large files on a terminal)")
+    imp.add_argument(
+        "--date", metavar="YYYY-MM-DD", help="the day to import (default: today in the clinic)"
+    )
+    imp.add_argument(
+        "--map",
+        metavar="OTHER=CANONICAL,...",
+        help="CSV column names of another export, e.g. Surname=last_name,MRN=external_id",
+    )
+    imp.add_argument(
+        "--date-format",
+        metavar="FMT",
+        help="how the CSV writes dates of birth (setting schedule_date_format)",
+    )
+    imp.add_argument(
+        "--datetime-format",
+        metavar="FMT",
+        help="how the CSV writes starts (setting schedule_datetime_format)",
+    )
+    imp.add_argument(
+        "--progress",
+        action="store_true",
+        help="draw a progress bar on stderr (default: only for large files on a terminal)",
+    )
     imp.set_defaults(handler=cmd_import_schedule)
 
     alerts = commands.add_parser("alerts", parents=[common], help="list alerts")
@@ -292,40 +361,52 @@ def build_parser() -> argparse.ArgumentParser:
     alerts.add_argument("--json", action="store_true", help="one JSON object per line")
     alerts.set_defaults(handler=cmd_alerts)
 
-    audit = commands.add_parser("audit", parents=[common],
-                                help="print the audit log (who did what), oldest first")
+    audit = commands.add_parser(
+        "audit", parents=[common], help="print the audit log (who did what), oldest first"
+    )
     audit.add_argument("--json", action="store_true", help="one JSON object per line")
     audit.add_argument("--limit", type=int, default=10_000, help="at most this many entries")
     audit.set_defaults(handler=cmd_audit)
     apitoken = commands.add_parser("apitoken", help="add or revoke a push API token")
-    apitoken_commands = apitoken.add_subparsers(dest="apitoken_command", required=True,
-                                                metavar="ACTION")
+    apitoken_commands = apitoken.add_subparsers(
+        dest="apitoken_command", required=True, metavar="ACTION"
+    )
     token_add = apitoken_commands.add_parser(
-        "add", parents=[common], help="create a push API token and print it")
+        "add", parents=[common], help="create a push API token and print it"
+    )
     token_add.add_argument("name", help="who uses it, e.g. the practice system's name")
     token_add.set_defaults(handler=cmd_apitoken_add)
-    token_revoke = apitoken_commands.add_parser("revoke", parents=[common],
-                                                help="stop a push API token working")
+    token_revoke = apitoken_commands.add_parser(
+        "revoke", parents=[common], help="stop a push API token working"
+    )
     token_revoke.add_argument("name")
     token_revoke.set_defaults(handler=cmd_apitoken_revoke)
     tls = commands.add_parser("tls", help="certificates for HTTPS on the clinic network")
     tls_commands = tls.add_subparsers(dest="tls_command", required=True, metavar="ACTION")
     tls_init = tls_commands.add_parser(
-        "init", help="make a clinic CA (or reuse the one in --dir) and a server certificate")
-    tls_init.add_argument("--dir", required=True, help="folder for ca.pem, ca.key, server.pem, "
-                          "server.key")
-    tls_init.add_argument("--san", action="append", required=True, metavar="NAME_OR_IP",
-                          help="a host name or IP address kiosks use for the server (repeat)")
+        "init", help="make a clinic CA (or reuse the one in --dir) and a server certificate"
+    )
+    tls_init.add_argument(
+        "--dir", required=True, help="folder for ca.pem, ca.key, server.pem, server.key"
+    )
+    tls_init.add_argument(
+        "--san",
+        action="append",
+        required=True,
+        metavar="NAME_OR_IP",
+        help="a host name or IP address kiosks use for the server (repeat)",
+    )
     tls_init.add_argument("--clinic", default="Seen Clinic", help="clinic name in the CA")
-    tls_init.add_argument("--days", type=int, default=825,
-                          help="server certificate lifetime in days")
+    tls_init.add_argument(
+        "--days", type=int, default=825, help="server certificate lifetime in days"
+    )
     tls_init.set_defaults(handler=cmd_tls_init)
     add_report_parser(commands, common)
     return parser
 
 
 def cmd_audit(args) -> int:
-    entries = list(reversed(store.list_audit(_db(args), limit=args.limit)))
+    entries = list(reversed(list_audit(_db(args), limit=args.limit)))
     if args.json:
         for entry in entries:
             print(json.dumps(entry, ensure_ascii=False))
@@ -333,34 +414,57 @@ def cmd_audit(args) -> int:
     if not entries:
         print("The audit log is empty.")
     for entry in entries:
-        print(f"{entry['at'][:19].replace('T', ' ')}  {entry['actor']:<16}  "
-              f"{entry['action']:<24}  {entry['target'] or ''}")
+        print(
+            f"{entry['at'][:19].replace('T', ' ')}  {entry['actor']:<16}  "
+            f"{entry['action']:<24}  {entry['target'] or ''}"
+        )
     return 0
 
 
 def add_report_parser(commands, common) -> None:
     rep = commands.add_parser(
-        "report", parents=[common],
-        help="failure-demand figures for a period; --csv prints its hand-offs as CSV")
-    rep.add_argument("--from", dest="first", metavar="YYYY-MM-DD",
-                     help="first day (clinic-local; default: --to, else today)")
-    rep.add_argument("--to", dest="last", metavar="YYYY-MM-DD",
-                     help="last day, included (default: --from, else today)")
-    rep.add_argument("--csv", action="store_true",
-                     help="print the period's hand-offs as CSV (no names; audited)")
+        "report",
+        parents=[common],
+        help="failure-demand figures for a period; --csv prints its hand-offs as CSV",
+    )
+    rep.add_argument(
+        "--from",
+        dest="first",
+        metavar="YYYY-MM-DD",
+        help="first day (clinic-local; default: --to, else today)",
+    )
+    rep.add_argument(
+        "--to",
+        dest="last",
+        metavar="YYYY-MM-DD",
+        help="last day, included (default: --from, else today)",
+    )
+    rep.add_argument(
+        "--csv", action="store_true", help="print the period's hand-offs as CSV (no names; audited)"
+    )
     rep.add_argument("--json", action="store_true", help="print the figures as one JSON object")
-    rep.add_argument("--with-names", action="store_true",
-                     help="with --csv: add what patients typed and staff notes (admins only)")
-    rep.add_argument("--as", dest="as_user", metavar="USERNAME",
-                     help="with --with-names: the admin asking; their password is read from "
-                          "the prompt or stdin and checked as at the console's sign-in")
+    rep.add_argument(
+        "--with-names",
+        action="store_true",
+        help="with --csv: add what patients typed and staff notes (admins only)",
+    )
+    rep.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USERNAME",
+        help="with --with-names: the admin asking; their password is read from "
+        "the prompt or stdin and checked as at the console's sign-in",
+    )
     rep.add_argument("--output", metavar="FILE", help="write the CSV here instead of stdout")
     rep.set_defaults(handler=cmd_report)
 
 
 def cmd_report(args) -> int:
-    from staffconsole import report, report_export, report_queries, report_text
     from staffconsole.clinic_time import clinic_zone
+    from staffconsole.report import export as report_export
+    from staffconsole.report import figures as report
+    from staffconsole.report import queries
+    from staffconsole.report import text as report_text
 
     if args.json and args.csv:
         raise CliError("--json and --csv: choose one")
@@ -387,8 +491,9 @@ def cmd_report(args) -> int:
                 actor = report_export.check_admin_password(db, args.as_user, password, now)
             except report_export.NamesRefused as e:
                 raise CliError(str(e)) from None
-        text = report_export.export(db, period, actor=actor, with_names=args.with_names,
-                                    via="cli", now=now)
+        text = report_export.export(
+            db, period, actor=actor, with_names=args.with_names, via="cli", now=now
+        )
         if args.output:
             try:
                 with open(args.output, "w", encoding="utf-8", newline="") as out:
@@ -398,7 +503,7 @@ def cmd_report(args) -> int:
         else:
             sys.stdout.write(text)
         return 0
-    figures = report.build(report_queries.load(db, period.start, period.end), period, now)
+    figures = report.build(queries.load(db, period.start, period.end), period, now)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     else:

@@ -52,6 +52,8 @@ def _not_empty(value) -> str | None:
 def _http_url_or_empty(value) -> str | None:
     ok = not value or value.startswith(("http://", "https://"))
     return None if ok else "must be empty or start with http:// or https://"
+
+
 def _round_trips(fmt: str, sample: datetime) -> str | None:
     """A strftime format is usable when what it writes reads back as the same moment."""
     try:
@@ -68,7 +70,8 @@ def _date_format(value) -> str | None:
 def _datetime_format(value) -> str | None:
     reason = _round_trips(value, datetime(1987, 11, 30, 17, 45))
     return reason and reason.replace("%d/%m/%Y", "%d/%m/%Y %H:%M").replace(
-        "day, month and year", "day, month, year, hour and minute")
+        "day, month and year", "day, month, year, hour and minute"
+    )
 
 
 def _timezone(value) -> str | None:
@@ -86,60 +89,153 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", str, "127.0.0.1", "address the server listens on", _not_empty),
     Setting("port", int, 8400, "TCP port the server listens on", _port),
     Setting("clinic_name", str, "Seen Clinic", "clinic name shown on the console", _not_empty),
-    Setting("session_deadline_s", int, 120,
-            "seconds after a kiosk session's last event before it is an unresponsive_session "
-            "alert", _positive),
+    Setting(
+        "session_deadline_s",
+        int,
+        120,
+        "seconds after a kiosk session's last event before it is an unresponsive_session alert",
+        _positive,
+    ),
     Setting("watchdog_interval_s", float, 1.0, "seconds between watchdog rule passes", _positive),
     Setting("heartbeat_interval_s", int, 10, "seconds between kiosk heartbeats", _positive),
-    Setting("heartbeats_missed_offline", int, 3,
-            "missed heartbeats after which a kiosk counts as offline", _positive),
-    Setting("long_wait_min", int, 15,
-            "minutes past the later of appointment time and arrival that make a long wait",
-            _positive),
-    Setting("console_idle_logoff_min", int, 15,
-            "minutes without activity before a console session is signed out", _positive),
-    Setting("cookie_secure", bool, False,
-            "send the console session cookie only over HTTPS (turn on behind TLS)"),
-    Setting("lobby_busy_waiting", int, 10,
-            "more patients than this waiting (arrived, not called in) is a lobby_busy alert",
-            _positive),
-    Setting("lobby_busy_median_min", int, 30,
-            "a median wait of more than this many minutes is a lobby_busy alert", _positive),
-    Setting("console_absent_s", int, 60,
-            "seconds with no console page open, while kiosks are online, before a no_console "
-            "alert (and kiosks send patients to the front desk)", _positive),
-    Setting("resound_s", int, 60,
-            "seconds between repeated sounds for an alert nobody has acknowledged", _positive),
-    Setting("escalate_after_s", int, 180,
-            "seconds an alert may stay unacknowledged before it is escalated", _positive),
-    Setting("ack_timeout_s", int, 600,
-            "seconds an acknowledged alert may stay unresolved before it is new again",
-            _positive),
-    Setting("escalation_webhook_url", str, "",
-            "URL that receives a JSON POST for each escalated alert (empty: none)",
-            _http_url_or_empty),
-    Setting("schedule_date_format", str, "%Y-%m-%d",
-            "how schedule CSV files write dates of birth (strftime codes, e.g. %d/%m/%Y); "
-            "ISO dates are always accepted", _date_format),
-    Setting("schedule_datetime_format", str, "%Y-%m-%dT%H:%M",
-            "how schedule CSV files write appointment starts (e.g. %d/%m/%Y %H:%M); "
-            "ISO is always accepted", _datetime_format),
-    Setting("clinic_timezone", str, "",
-            "IANA time zone of the clinic (e.g. Europe/Paris) for FHIR times and the default "
-            "import day; empty: the server's own", _timezone),
-    Setting("tls_cert", str, "",
-            "PEM server certificate (from `staffconsole tls init`); with tls_key, serve HTTPS"),
+    Setting(
+        "heartbeats_missed_offline",
+        int,
+        3,
+        "missed heartbeats after which a kiosk counts as offline",
+        _positive,
+    ),
+    Setting(
+        "long_wait_min",
+        int,
+        15,
+        "minutes past the later of appointment time and arrival that make a long wait",
+        _positive,
+    ),
+    Setting(
+        "console_idle_logoff_min",
+        int,
+        15,
+        "minutes without activity before a console session is signed out",
+        _positive,
+    ),
+    Setting(
+        "cookie_secure",
+        bool,
+        False,
+        "send the console session cookie only over HTTPS (turn on behind TLS)",
+    ),
+    Setting(
+        "lobby_busy_waiting",
+        int,
+        10,
+        "more patients than this waiting (arrived, not called in) is a lobby_busy alert",
+        _positive,
+    ),
+    Setting(
+        "lobby_busy_median_min",
+        int,
+        30,
+        "a median wait of more than this many minutes is a lobby_busy alert",
+        _positive,
+    ),
+    Setting(
+        "console_absent_s",
+        int,
+        60,
+        "seconds with no console page open, while kiosks are online, before a no_console "
+        "alert (and kiosks send patients to the front desk)",
+        _positive,
+    ),
+    Setting(
+        "resound_s",
+        int,
+        60,
+        "seconds between repeated sounds for an alert nobody has acknowledged",
+        _positive,
+    ),
+    Setting(
+        "escalate_after_s",
+        int,
+        180,
+        "seconds an alert may stay unacknowledged before it is escalated",
+        _positive,
+    ),
+    Setting(
+        "ack_timeout_s",
+        int,
+        600,
+        "seconds an acknowledged alert may stay unresolved before it is new again",
+        _positive,
+    ),
+    Setting(
+        "escalation_webhook_url",
+        str,
+        "",
+        "URL that receives a JSON POST for each escalated alert (empty: none)",
+        _http_url_or_empty,
+    ),
+    Setting(
+        "schedule_date_format",
+        str,
+        "%Y-%m-%d",
+        "how schedule CSV files write dates of birth (strftime codes, e.g. %d/%m/%Y); "
+        "ISO dates are always accepted",
+        _date_format,
+    ),
+    Setting(
+        "schedule_datetime_format",
+        str,
+        "%Y-%m-%dT%H:%M",
+        "how schedule CSV files write appointment starts (e.g. %d/%m/%Y %H:%M); "
+        "ISO is always accepted",
+        _datetime_format,
+    ),
+    Setting(
+        "clinic_timezone",
+        str,
+        "",
+        "IANA time zone of the clinic (e.g. Europe/Paris) for FHIR times and the default "
+        "import day; empty: the server's own",
+        _timezone,
+    ),
+    Setting(
+        "tls_cert",
+        str,
+        "",
+        "PEM server certificate (from `staffconsole tls init`); with tls_key, serve HTTPS",
+    ),
     Setting("tls_key", str, "", "PEM private key of tls_cert"),
-    Setting("lookup_rate_max", int, 30,
-            "look-ups one kiosk may make in lookup_rate_window_s; more are refused (429) and "
-            "raise a lookup_rate alert", _positive),
-    Setting("lookup_rate_window_s", int, 600,
-            "seconds over which a kiosk's look-ups are counted", _positive),
-    Setting("lookup_late_hours", float, 0.0,
-            "a look-up does not offer today's appointments that started more than this many "
-            "hours ago (0: any of today's)", _not_negative),
-    Setting("max_body_bytes", int, 4 * 1024 * 1024,
-            "largest request body accepted; larger ones get 413", _positive),
+    Setting(
+        "lookup_rate_max",
+        int,
+        30,
+        "look-ups one kiosk may make in lookup_rate_window_s; more are refused (429) and "
+        "raise a lookup_rate alert",
+        _positive,
+    ),
+    Setting(
+        "lookup_rate_window_s",
+        int,
+        600,
+        "seconds over which a kiosk's look-ups are counted",
+        _positive,
+    ),
+    Setting(
+        "lookup_late_hours",
+        float,
+        0.0,
+        "a look-up does not offer today's appointments that started more than this many "
+        "hours ago (0: any of today's)",
+        _not_negative,
+    ),
+    Setting(
+        "max_body_bytes",
+        int,
+        4 * 1024 * 1024,
+        "largest request body accepted; larger ones get 413",
+        _positive,
+    ),
 )
 
 BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -205,8 +301,11 @@ def _read_toml(path: Path) -> dict:
     return table
 
 
-def load_settings(path: str | Path | None = None, environ: Mapping[str, str] = os.environ,
-                  overrides: Mapping[str, Any] | None = None) -> Settings:
+def load_settings(
+    path: str | Path | None = None,
+    environ: Mapping[str, str] = os.environ,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
     """Settings from defaults, an optional TOML file, SEEN_* variables and overrides."""
     values = {s.name: s.default for s in SETTINGS}
     if path is not None:
@@ -221,7 +320,8 @@ def load_settings(path: str | Path | None = None, environ: Mapping[str, str] = o
         if variable in environ:
             where = f"environment variable {variable}"
             values[setting.name] = _checked(
-                setting, _from_text(setting, environ[variable], where), where)
+                setting, _from_text(setting, environ[variable], where), where
+            )
     for key, value in (overrides or {}).items():
         setting = BY_NAME.get(key)
         if setting is None:
@@ -232,8 +332,10 @@ def load_settings(path: str | Path | None = None, environ: Mapping[str, str] = o
 
 def settings_table_markdown() -> str:
     """The settings as a Markdown table, for the docs."""
-    lines = ["| setting | environment variable | default | what it does |",
-             "| --- | --- | --- | --- |"]
+    lines = [
+        "| setting | environment variable | default | what it does |",
+        "| --- | --- | --- | --- |",
+    ]
     for s in SETTINGS:
         default = str(s.default).lower() if s.type is bool else repr(s.default).replace("'", '"')
         lines.append(f"| `{s.name}` | `{ENV_PREFIX}{s.name.upper()}` | `{default}` | {s.help} |")

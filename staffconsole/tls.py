@@ -54,9 +54,14 @@ def split_sans(names: list[str]) -> tuple[list[str], list[str]]:
         except ValueError:
             pass
         labels = name.rstrip(".").split(".")
-        if not name or not all(label and len(label) <= 63 and label.replace("-", "").isalnum()
-                               and label.isascii() and not label.startswith("-")
-                               for label in labels):
+        if not name or not all(
+            label
+            and len(label) <= 63
+            and label.replace("-", "").isalnum()
+            and label.isascii()
+            and not label.startswith("-")
+            for label in labels
+        ):
             raise TlsError(f"--san {raw!r}: not a host name or IP address")
         dns.append(name.rstrip(".").lower())
     if not dns and not ips:
@@ -73,8 +78,9 @@ def _write(path: Path, data: bytes, private: bool) -> None:
 
 
 def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 CaPair = tuple[x509.Certificate, ec.EllipticCurvePrivateKey]
@@ -82,21 +88,39 @@ CaPair = tuple[x509.Certificate, ec.EllipticCurvePrivateKey]
 
 def _new_ca(folder: Path, clinic: str, now: datetime) -> CaPair:
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, clinic),
-                      x509.NameAttribute(NameOID.COMMON_NAME, f"{clinic} check-in CA")])
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, clinic),
+            x509.NameAttribute(NameOID.COMMON_NAME, f"{clinic} check-in CA"),
+        ]
+    )
     public = key.public_key()
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(public).serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(minutes=5))
-            .not_valid_after(now + timedelta(days=CA_DAYS))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False,
-                                         key_encipherment=False, data_encipherment=False,
-                                         key_agreement=False, key_cert_sign=True, crl_sign=True,
-                                         encipher_only=False, decipher_only=False),
-                           critical=True)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(public)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=CA_DAYS))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
+        .sign(key, hashes.SHA256())
+    )
     _write(folder / "ca.key", _key_pem(key), private=True)
     _write(folder / "ca.pem", cert.public_bytes(serialization.Encoding.PEM), private=False)
     return cert, key
@@ -111,8 +135,13 @@ def _load_ca(folder: Path) -> CaPair:
     return cert, key
 
 
-def init(folder: str | Path, sans: list[str], clinic: str = "Seen Clinic",
-         now: datetime | None = None, days: int = SERVER_DAYS) -> Issued:
+def init(
+    folder: str | Path,
+    sans: list[str],
+    clinic: str = "Seen Clinic",
+    now: datetime | None = None,
+    days: int = SERVER_DAYS,
+) -> Issued:
     """Make (or reuse) the clinic CA in folder and issue the server certificate for sans."""
     now = now or datetime.now(UTC)
     dns, ips = split_sans(sans)
@@ -131,25 +160,37 @@ def init(folder: str | Path, sans: list[str], clinic: str = "Seen Clinic",
     key = ec.generate_private_key(ec.SECP256R1())
     alt = [x509.DNSName(n) for n in dns] + [x509.IPAddress(ipaddress.ip_address(i)) for i in ips]
     not_after = min(now + timedelta(days=days), ca_cert.not_valid_after_utc)
-    cert = (x509.CertificateBuilder()
-            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, (dns or ips)[0])]))
-            .issuer_name(ca_cert.subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(minutes=5)).not_valid_after(not_after)
-            .add_extension(x509.SubjectAlternativeName(alt), critical=False)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False,
-                                         key_encipherment=False, data_encipherment=False,
-                                         key_agreement=False, key_cert_sign=False,
-                                         crl_sign=False, encipher_only=False,
-                                         decipher_only=False), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
-                           critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                ca_key.public_key()), critical=False)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
-                           critical=False)
-            .sign(ca_key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, (dns or ips)[0])]))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(not_after)
+        .add_extension(x509.SubjectAlternativeName(alt), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
     _write(folder / "server.key", _key_pem(key), private=True)
     _write(folder / "server.pem", cert.public_bytes(serialization.Encoding.PEM), private=False)
     return Issued(folder, ca_created, tuple(dns), tuple(ips), not_after)

@@ -26,16 +26,33 @@ def xvfb_display():
     if not shutil.which("Xvfb"):
         pytest.fail("Xvfb is not installed: run `make test` (it installs the system packages)")
     for number in range(90, 140):
-        if not Path(f"/tmp/.X{number}-lock").exists() and not Path(f"/tmp/.X11-unix/X{number}").exists():
+        if (
+            not Path(f"/tmp/.X{number}-lock").exists()
+            and not Path(f"/tmp/.X11-unix/X{number}").exists()
+        ):
             break
     display = f":{number}"
     proc = subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", "1280x800x24", "-ac", "+extension", "GLX", "-nolisten", "tcp"],
+        [
+            "Xvfb",
+            display,
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-ac",
+            "+extension",
+            "GLX",
+            "-nolisten",
+            "tcp",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists() or proc.poll() is not None,
-             timeout=10, what="Xvfb socket")
+    wait_for(
+        lambda: Path(f"/tmp/.X11-unix/X{number}").exists() or proc.poll() is not None,
+        timeout=10,
+        what="Xvfb socket",
+    )
     if proc.poll() is not None:
         pytest.fail(f"Xvfb {display} exited with {proc.returncode}")
     yield display

@@ -56,7 +56,9 @@ def console_script(name: str) -> str:
     return found
 
 
-def run_cli(*args: str, input: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, input: str | None = None, check: bool = True
+) -> subprocess.CompletedProcess:
     """Run `staffconsole ARGS...` as a real process."""
     proc = subprocess.run(
         [console_script("staffconsole"), *args],
@@ -103,8 +105,9 @@ class LiveServer:
                 self.process.wait(10)
 
 
-def start_server(tmp_path: Path, db: Path | None = None, env: dict | None = None,
-                 port: int | None = None) -> LiveServer:
+def start_server(
+    tmp_path: Path, db: Path | None = None, env: dict | None = None, port: int | None = None
+) -> LiveServer:
     """Start `staffconsole serve` as a real uvicorn process (on a free port unless given)."""
     db = db or tmp_path / "seen.db"
     port = port or free_port()
@@ -113,8 +116,16 @@ def start_server(tmp_path: Path, db: Path | None = None, env: dict | None = None
     proc_env.update(env or {})
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [console_script("staffconsole"), "serve", "--db", str(db),
-             "--host", "127.0.0.1", "--port", str(port)],
+            [
+                console_script("staffconsole"),
+                "serve",
+                "--db",
+                str(db),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=proc_env,

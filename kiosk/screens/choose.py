@@ -12,15 +12,17 @@ def _controller():
 
 def describe(match: dict) -> str:
     return _("{name}, {time} with {provider}").format(
-        name=match["display_name"], time=match["time"], provider=match["provider"])
+        name=match["display_name"], time=match["time"], provider=match["provider"]
+    )
 
 
 class ChooseScreen(KioskScreen):
     def refresh(self, flow, config) -> None:
         self.clear()
         for index, match in enumerate(flow.matches):
-            button = BigButton(text=describe(match), kiosk_id=f"choice_{index}",
-                               size_hint_y=None, height=dp(120))
+            button = BigButton(
+                text=describe(match), kiosk_id=f"choice_{index}", size_hint_y=None, height=dp(120)
+            )
             appointment = match["appointment"]
             button.bind(on_release=lambda _b, a=appointment: _controller().choose(a))
             self.ids.choices.add_widget(button)

@@ -11,8 +11,9 @@ class ConfirmScreen(KioskScreen):
     def refresh(self, flow, config) -> None:
         match = flow.chosen or {}
         self.who = match.get("display_name", "")
-        self.when = _("{time} with {provider}").format(time=match.get("time", ""),
-                                                       provider=match.get("provider", ""))
+        self.when = _("{time} with {provider}").format(
+            time=match.get("time", ""), provider=match.get("provider", "")
+        )
 
     def clear(self) -> None:
         self.who = self.when = ""

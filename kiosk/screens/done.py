@@ -11,7 +11,8 @@ class DoneScreen(KioskScreen):
 
     def refresh(self, flow, config) -> None:
         self.message = _("You're checked in, {name}. Please take a seat.").format(
-            name=flow.first_name)
+            name=flow.first_name
+        )
         ticket = (flow.arrival or {}).get("ticket", "")
         if flow.receipt_failed:
             # The check-in stands; only the slip is missing, and the patient should know.
@@ -19,7 +20,8 @@ class DoneScreen(KioskScreen):
             self.receipt = _("Sorry, your receipt could not print. You are still checked in.")
         else:
             self.ticket = _("Your number is {ticket}. Please take your receipt.").format(
-                ticket=ticket)
+                ticket=ticket
+            )
             self.receipt = ""
 
     def clear(self) -> None:

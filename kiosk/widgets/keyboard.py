@@ -88,8 +88,7 @@ class LetterKeyboard(BoxLayout):
         if kiosk_id in ("key_space", "key_backspace"):
             button = WordKey(word=label, kiosk_id=kiosk_id, font_size="30sp", size_hint_x=width)
         else:
-            button = BigButton(text=label, kiosk_id=kiosk_id, font_size="34sp",
-                               size_hint_x=width)
+            button = BigButton(text=label, kiosk_id=kiosk_id, font_size="34sp", size_hint_x=width)
         button.bind(on_release=lambda _b: self.press(value))
         return button
 

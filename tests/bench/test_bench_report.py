@@ -22,10 +22,14 @@ def test_percentile_nearest_rank():
 def test_results_block_is_replaced_and_prose_kept(tmp_path):
     doc = tmp_path / "performance.md"
     other = f"{BEGIN.format('receipt')}\nreceipt figures\n{END.format('receipt')}"
-    doc.write_text(f"# Performance\n\nWhy it is slow.\n\n{BEGIN.format('capacity')}\nold "
-                   f"figures\n{END.format('capacity')}\n\n{other}\n\nMore.\n")
-    rows = [Row("capacity", "p99 | 200 kiosks", "12 ms", target="<= 50 ms", met=True),
-            Row("capacity", "RSS", "204 MiB", met=False)]
+    doc.write_text(
+        f"# Performance\n\nWhy it is slow.\n\n{BEGIN.format('capacity')}\nold "
+        f"figures\n{END.format('capacity')}\n\n{other}\n\nMore.\n"
+    )
+    rows = [
+        Row("capacity", "p99 | 200 kiosks", "12 ms", target="<= 50 ms", met=True),
+        Row("capacity", "RSS", "204 MiB", met=False),
+    ]
     write_results(doc, "capacity", rows, "Machine: test box.")
     text = doc.read_text()
     assert "old figures" not in text and "Why it is slow." in text and text.endswith("More.\n")

@@ -15,8 +15,14 @@ pytestmark = [pytest.mark.ui, pytest.mark.browser, pytest.mark.e2e]
 
 
 def test_every_benchmark_runs_tiny():
-    proc = subprocess.run([sys.executable, "-m", "bench", "--tiny", "--no-write"], cwd=REPO,
-                          capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench", "--tiny", "--no-write"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 0, f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr[-4000:]}"
     lines = proc.stdout.splitlines()
     for name in BENCHMARKS:
@@ -25,12 +31,27 @@ def test_every_benchmark_runs_tiny():
 
 
 def test_one_benchmark_alone_and_unknown_names():
-    bad = subprocess.run([sys.executable, "-m", "bench", "no_such_bench"], cwd=REPO,
-                         capture_output=True, text=True, timeout=60, check=False)
+    bad = subprocess.run(
+        [sys.executable, "-m", "bench", "no_such_bench"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert bad.returncode == 2 and "unknown benchmark no_such_bench" in bad.stderr
-    one = subprocess.run([sys.executable, "-m", "bench", "capacity", "--tiny", "--no-write"],
-                         cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
+    one = subprocess.run(
+        [sys.executable, "-m", "bench", "capacity", "--tiny", "--no-write"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert one.returncode == 0, one.stderr[-3000:]
-    rows = [line for line in one.stdout.splitlines() if line.startswith(("alert", "kiosk",
-                                                                          "receipt", "capacity"))]
+    rows = [
+        line
+        for line in one.stdout.splitlines()
+        if line.startswith(("alert", "kiosk", "receipt", "capacity"))
+    ]
     assert rows and all(row.startswith("capacity") for row in rows)

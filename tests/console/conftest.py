@@ -14,11 +14,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from staffconsole import alerts, store
-from staffconsole.api_staff import get_clock, get_today
+from staffconsole.api.deps import get_clock, get_today
 from staffconsole.app import create_app
+from staffconsole.auth.kiosks import add_kiosk, kiosk_for_token
+from staffconsole.auth.users import add_user
 from staffconsole.config import load_settings
-from staffconsole.schema import open_db
+from staffconsole.rules import alerting
+from staffconsole.store.alerts import open_or_update_alert
+from staffconsole.store.schema import open_db
 
 TODAY = date(2026, 11, 22)
 START = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
@@ -45,9 +48,14 @@ def clock():
 
 @pytest.fixture
 def settings(tmp_path):
-    return load_settings(environ={}, overrides={
-        "db_path": str(tmp_path / "seen.db"), "clinic_name": "Clinique Saint-Éloi",
-        "console_idle_logoff_min": 15})
+    return load_settings(
+        environ={},
+        overrides={
+            "db_path": str(tmp_path / "seen.db"),
+            "clinic_name": "Clinique Saint-Éloi",
+            "console_idle_logoff_min": 15,
+        },
+    )
 
 
 @pytest.fixture
@@ -79,7 +87,7 @@ def password():
 @pytest.fixture
 def staff(db, clock):
     """A receptionist account; returns the username."""
-    store.add_user(db, "ana", PASSWORD, "receptionist", clock())
+    add_user(db, "ana", PASSWORD, "receptionist", clock())
     return "ana"
 
 
@@ -105,11 +113,10 @@ def raise_handoff(db, clock, app):
     counter = iter(range(1, 10_000))
 
     def make(reason="help", entered=None, kiosk_name="Lobby kiosk"):
-        kiosk = store.kiosk_for_token(db, store.add_kiosk(db, f"{kiosk_name} {next(counter)}",
-                                                         clock()))
+        kiosk = kiosk_for_token(db, add_kiosk(db, f"{kiosk_name} {next(counter)}", clock()))
         session = {"id": f"s{next(counter):04d}", "kiosk_id": kiosk["id"], "step": "identify"}
-        fields = alerts.handoff_alert(reason, session, kiosk["name"], entered or {}, clock())
-        alert, _ = store.open_or_update_alert(db, fields)
+        fields = alerting.handoff_alert(reason, session, kiosk["name"], entered or {}, clock())
+        alert, _ = open_or_update_alert(db, fields)
         app.state.hub.notify()
         return alert
 
@@ -125,12 +132,22 @@ class StreamClient:
     def __init__(self, app, path: str, cookies: dict[str, str]) -> None:
         cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
         self.scope = {
-            "type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"},
-            "http_version": "1.1", "method": "GET", "scheme": "http", "path": path,
-            "raw_path": path.encode(), "query_string": b"", "root_path": "",
-            "headers": [(b"host", b"testserver"), (b"cookie", cookie.encode()),
-                        (b"accept", b"text/event-stream")],
-            "client": ("127.0.0.1", 5000), "server": ("testserver", 80),
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.3"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [
+                (b"host", b"testserver"),
+                (b"cookie", cookie.encode()),
+                (b"accept", b"text/event-stream"),
+            ],
+            "client": ("127.0.0.1", 5000),
+            "server": ("testserver", 80),
             "state": {},
         }
         self.app = app

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from staffconsole import store
 from staffconsole.clock import iso
+from staffconsole.store.audit import list_audit
 
 
 def actions(db):
-    return [(e["actor"], e["action"], e["target"]) for e in reversed(store.list_audit(db))]
+    return [(e["actor"], e["action"], e["target"]) for e in reversed(list_audit(db))]
 
 
 def test_each_action_is_audited(client, staff, password, db, raise_handoff, clock):
@@ -17,8 +17,11 @@ def test_each_action_is_audited(client, staff, password, db, raise_handoff, cloc
     alert = raise_handoff()
     headers = {"X-CSRF-Token": csrf}
     client.post(f"/api/v1/console/alerts/{alert['id']}/acknowledge", headers=headers)
-    client.post(f"/api/v1/console/alerts/{alert['id']}/resolve",
-                json={"outcome": "redirected", "note": "sent to lab"}, headers=headers)
+    client.post(
+        f"/api/v1/console/alerts/{alert['id']}/resolve",
+        json={"outcome": "redirected", "note": "sent to lab"},
+        headers=headers,
+    )
     client.post("/logout", headers=headers)
     target = f"alert:{alert['id']}"
     assert actions(db) == [
@@ -28,7 +31,7 @@ def test_each_action_is_audited(client, staff, password, db, raise_handoff, cloc
         ("ana", "alert.resolve", target),
         ("ana", "logout", "ana"),
     ]
-    resolve = store.list_audit(db)[1]
+    resolve = list_audit(db)[1]
     assert resolve["detail"] == {"outcome": "redirected"}  # the note stays with the alert
     assert resolve["at"] == iso(clock())
 
@@ -42,10 +45,10 @@ def test_lockout_is_audited(client, db):
 
 
 def test_refused_actions_are_not_audited(client, signed_in, db):
-    before = len(store.list_audit(db))
+    before = len(list_audit(db))
     client.post("/api/v1/console/alerts/42/acknowledge", headers={"X-CSRF-Token": signed_in})
     client.post("/api/v1/console/alerts/42/acknowledge")
-    assert len(store.list_audit(db)) == before
+    assert len(list_audit(db)) == before
 
 
 def test_kiosk_and_user_changes_are_audited_and_printed_as_json(tmp_path):
@@ -60,7 +63,10 @@ def test_kiosk_and_user_changes_are_audited_and_printed_as_json(tmp_path):
     lines = run_cli("audit", "--json", "--db", db).stdout.splitlines()
     entries = [json.loads(line) for line in lines]
     assert [(e["action"], e["target"]) for e in entries] == [
-        ("user.add", "Zoë-Ann"), ("kiosk.add", "Entrée Nord"), ("kiosk.revoke", "Entrée Nord")]
+        ("user.add", "Zoë-Ann"),
+        ("kiosk.add", "Entrée Nord"),
+        ("kiosk.revoke", "Entrée Nord"),
+    ]
     assert entries[0]["detail"] == {"role": "admin"}
     assert all(e["actor"].startswith("cli") and e["at"].endswith("+00:00") for e in entries)
     assert "pw-ünïcode" not in "\n".join(lines)

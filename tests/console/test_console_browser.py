@@ -16,16 +16,24 @@ ARTIFACTS = REPO / "test-artifacts"
 
 
 def kiosk_post(server, token, call, body):
-    r = requests.post(f"{server.url}/api/v1/kiosk/{call}", json=body, timeout=5,
-                      headers={"Authorization": f"Bearer {token}"})
+    r = requests.post(
+        f"{server.url}/api/v1/kiosk/{call}",
+        json=body,
+        timeout=5,
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert r.status_code == 200, r.text
     return r.json()
 
 
 def hand_off(server, token, reason, entered):
-    event = {"id": uuid.uuid4().hex, "session": uuid.uuid4().hex, "type": "session.handed_off",
-             "at": datetime.now(UTC).isoformat(),
-             "data": {"reason": reason, "step": "identify", "entered": entered}}
+    event = {
+        "id": uuid.uuid4().hex,
+        "session": uuid.uuid4().hex,
+        "type": "session.handed_off",
+        "at": datetime.now(UTC).isoformat(),
+        "data": {"reason": reason, "step": "identify", "entered": entered},
+    }
     assert kiosk_post(server, token, "events", {"events": [event]})["accepted"] == [event["id"]]
 
 
@@ -105,19 +113,34 @@ def test_screenshot_with_alerts_and_arrivals(console, live_server, tmp_path):
     csv.write_text(
         "external_id,first_name,last_name,dob,start,provider\n"
         f"A1,María José,Okafor,1980-02-04,{today}T00:30,Dr. Lee\n"
-        f"A2,Seán,O'Neill,1975-07-19,{today}T23:50,Dr. N'Diaye\n", encoding="utf-8")
+        f"A2,Seán,O'Neill,1975-07-19,{today}T23:50,Dr. N'Diaye\n",
+        encoding="utf-8",
+    )
     live_server.cli("import-schedule", str(csv))
     for last, dob in (("Okafor", "1980-02-04"), ("O'Neill", "1975-07-19")):
         session = uuid.uuid4().hex
-        match = kiosk_post(live_server, token, "lookup",
-                           {"session": session, "last_name": last, "dob": dob})["matches"][0]
-        kiosk_post(live_server, token, "checkin",
-                   {"session": session, "appointment": match["appointment"]})
-    kiosk_post(live_server, token, "heartbeat", {
-        "at": datetime.now(UTC).isoformat(), "app_version": "0.1.0",
-        "printer": {"state": "paper_near_end", "detail": ""}})
-    hand_off(live_server, token, "walk_in", {"first_name": "Aroha", "last_name": "Te Rangi",
-                                             "phone": "021 555 0101"})
+        match = kiosk_post(
+            live_server, token, "lookup", {"session": session, "last_name": last, "dob": dob}
+        )["matches"][0]
+        kiosk_post(
+            live_server, token, "checkin", {"session": session, "appointment": match["appointment"]}
+        )
+    kiosk_post(
+        live_server,
+        token,
+        "heartbeat",
+        {
+            "at": datetime.now(UTC).isoformat(),
+            "app_version": "0.1.0",
+            "printer": {"state": "paper_near_end", "detail": ""},
+        },
+    )
+    hand_off(
+        live_server,
+        token,
+        "walk_in",
+        {"first_name": "Aroha", "last_name": "Te Rangi", "phone": "021 555 0101"},
+    )
     walk_in = page.locator("li.alert", has_text="Walk-in patient")
     walk_in.get_by_role("button", name="Check in at desk").click()
     assert walk_in.get_by_label("Last name").input_value() == "Te Rangi"
@@ -139,7 +162,8 @@ def test_screenshot_with_alerts_and_arrivals(console, live_server, tmp_path):
     page.locator("li.alert", has_text="Receipt printer needs attention").wait_for(timeout=10_000)
     page.locator("#kiosks li", has_text="Paper nearly out").wait_for()
     page.locator("li.alert", has_text="Patient asked for help").get_by_role(
-        "button", name="Acknowledge").click()
+        "button", name="Acknowledge"
+    ).click()
     page.locator("li.alert.acknowledged").wait_for()
     assert page.locator("#history-count").text_content() == "1"
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366  # nothing cut off

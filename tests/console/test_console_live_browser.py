@@ -19,22 +19,36 @@ import requests
 from console.conftest import serve_on
 from support import start_server
 
-from staffconsole import alerts, store
-from staffconsole.schema import open_db
+from staffconsole.auth.kiosks import list_kiosks
+from staffconsole.rules import alerting
+from staffconsole.store.alerts import open_or_update_alert
+from staffconsole.store.schema import open_db
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 PASSWORD = "Ça-va d'accord 7"
-QUICK = {"SEEN_WATCHDOG_INTERVAL_S": "0.2", "SEEN_RESOUND_S": "2", "SEEN_ESCALATE_AFTER_S": "4",
-         "SEEN_ACK_TIMEOUT_S": "4"}
+QUICK = {
+    "SEEN_WATCHDOG_INTERVAL_S": "0.2",
+    "SEEN_RESOUND_S": "2",
+    "SEEN_ESCALATE_AFTER_S": "4",
+    "SEEN_ACK_TIMEOUT_S": "4",
+}
 
 
 def hand_off(server, token, reason, entered):
-    event = {"id": uuid.uuid4().hex, "session": uuid.uuid4().hex, "type": "session.handed_off",
-             "at": datetime.now(UTC).isoformat(),
-             "data": {"reason": reason, "step": "identify", "entered": entered}}
-    r = requests.post(f"{server.url}/api/v1/kiosk/events", json={"events": [event]}, timeout=5,
-                      headers={"Authorization": f"Bearer {token}"})
+    event = {
+        "id": uuid.uuid4().hex,
+        "session": uuid.uuid4().hex,
+        "type": "session.handed_off",
+        "at": datetime.now(UTC).isoformat(),
+        "data": {"reason": reason, "step": "identify", "entered": entered},
+    }
+    r = requests.post(
+        f"{server.url}/api/v1/kiosk/events",
+        json={"events": [event]},
+        timeout=5,
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert r.status_code == 200, r.text
 
 
@@ -96,8 +110,10 @@ def test_alert_sounds_escalates_returns_and_is_resolved(quick_server, browser):
         card.locator(".status", has_text="Escalated").wait_for(timeout=10_000)
         assert "escalated" in card.get_attribute("class")
         notes = page.evaluate("window.__notes")
-        assert notes[:2] == [["Patient asked for help", "Seen — Accueil Nord"],
-                             ["Escalated: Patient asked for help", "Seen — Accueil Nord"]]
+        assert notes[:2] == [
+            ["Patient asked for help", "Seen — Accueil Nord"],
+            ["Escalated: Patient asked for help", "Seen — Accueil Nord"],
+        ]
         assert "Nguyễn" not in str(notes)
 
         # Pausing silences the sound only: the card stays and repeats still count.
@@ -151,12 +167,15 @@ def test_banner_comes_and_goes_with_the_server_and_the_page_resyncs(tmp_path, br
         # watchdog would find): the page must show it from the snapshot on reconnect.
         db = open_db(server.db)
         try:
-            kiosk = store.list_kiosks(db)[0]
-            fields = alerts.handoff_alert("walk_in", {"id": "while-down", "kiosk_id": kiosk["id"],
-                                                      "step": "welcome"},
-                                          kiosk["name"], {"first_name": "Aroha"},
-                                          datetime.now(UTC))
-            store.open_or_update_alert(db, fields)
+            kiosk = list_kiosks(db)[0]
+            fields = alerting.handoff_alert(
+                "walk_in",
+                {"id": "while-down", "kiosk_id": kiosk["id"], "step": "welcome"},
+                kiosk["name"],
+                {"first_name": "Aroha"},
+                datetime.now(UTC),
+            )
+            open_or_update_alert(db, fields)
         finally:
             db.close()
 

@@ -5,13 +5,23 @@ from __future__ import annotations
 from support import REPO
 
 from staffconsole.config import settings_table_markdown
-from staffconsole.console_queries import KIND_LABELS, OUTCOME_LABELS
+from staffconsole.rules.labels import KIND_LABELS, OUTCOME_LABELS
 
 DOC = REPO / "docs" / "console.md"
-CONSOLE_SETTINGS = ("long_wait_min", "lobby_busy_waiting", "lobby_busy_median_min",
-                    "heartbeat_interval_s", "heartbeats_missed_offline", "console_absent_s",
-                    "resound_s", "escalate_after_s", "ack_timeout_s", "escalation_webhook_url",
-                    "console_idle_logoff_min", "cookie_secure")
+CONSOLE_SETTINGS = (
+    "long_wait_min",
+    "lobby_busy_waiting",
+    "lobby_busy_median_min",
+    "heartbeat_interval_s",
+    "heartbeats_missed_offline",
+    "console_absent_s",
+    "resound_s",
+    "escalate_after_s",
+    "ack_timeout_s",
+    "escalation_webhook_url",
+    "console_idle_logoff_min",
+    "cookie_secure",
+)
 
 
 def test_every_alert_title_and_outcome_is_explained():

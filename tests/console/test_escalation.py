@@ -6,9 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from staffconsole import store, store_alerts
 from staffconsole.clock import iso
-from staffconsole.escalation import (
+from staffconsole.rules.escalation import (
     ESCALATE,
     RESOUND,
     RETURN,
@@ -16,14 +15,23 @@ from staffconsole.escalation import (
     is_escalated,
     next_step,
 )
+from staffconsole.store import alerts
+from staffconsole.store.alerts import acknowledge_alert
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 DEFAULT = Timings()  # 60 s, 3 min, 10 min
 
 
 def alert(status="open", **marks):
-    base = {"id": 1, "status": status, "created_at": iso(T0), "returned_at": None,
-            "sounded_at": None, "escalated_at": None, "acknowledged_at": None}
+    base = {
+        "id": 1,
+        "status": status,
+        "created_at": iso(T0),
+        "returned_at": None,
+        "sounded_at": None,
+        "escalated_at": None,
+        "acknowledged_at": None,
+    }
     return {**base, **{k: iso(v) if isinstance(v, datetime) else v for k, v in marks.items()}}
 
 
@@ -60,8 +68,9 @@ def test_acknowledged_alert_is_quiet_until_the_ack_timeout_then_returns():
 
 
 def test_a_returned_alert_starts_the_ladder_again():
-    back = alert(returned_at=at(700), sounded_at=at(700), escalated_at=at(90),
-                 acknowledged_at=at(100))
+    back = alert(
+        returned_at=at(700), sounded_at=at(700), escalated_at=at(90), acknowledged_at=at(100)
+    )
     assert not is_escalated(back)  # the old escalation was before it came back
     assert next_step(back, at(759), DEFAULT) is None
     assert next_step(back, at(760), DEFAULT) == RESOUND
@@ -84,13 +93,13 @@ def test_times_are_configurable():
 
 def test_store_records_each_step(db, raise_handoff, clock):
     raised = raise_handoff("help")
-    a = store_alerts.apply_step(db, raised["id"], RESOUND, at(60))
+    a = alerts.apply_step(db, raised["id"], RESOUND, at(60))
     assert a["sounded_at"] == iso(at(60)) and a["escalated_at"] is None
-    a = store_alerts.apply_step(db, raised["id"], ESCALATE, at(180))
+    a = alerts.apply_step(db, raised["id"], ESCALATE, at(180))
     assert a["escalated_at"] == iso(at(180)) and a["sounded_at"] == iso(at(180))
-    store.acknowledge_alert(db, raised["id"], "ana", at(200))
-    a = store_alerts.apply_step(db, raised["id"], RETURN, at(800))
+    acknowledge_alert(db, raised["id"], "ana", at(200))
+    a = alerts.apply_step(db, raised["id"], RETURN, at(800))
     assert (a["status"], a["returned_at"], a["acknowledged_by"]) == ("open", iso(at(800)), "ana")
     assert not is_escalated(a)
     with pytest.raises(ValueError):
-        store_alerts.apply_step(db, raised["id"], "shout", at(900))
+        alerts.apply_step(db, raised["id"], "shout", at(900))

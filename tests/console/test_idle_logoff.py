@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from staffconsole import store
+from staffconsole.store.audit import list_audit
 
 
 def test_activity_keeps_the_session_and_idleness_ends_it(client, signed_in, clock, db):
@@ -15,7 +15,7 @@ def test_activity_keeps_the_session_and_idleness_ends_it(client, signed_in, cloc
     assert r.status_code == 401
     assert "15 minutes without activity" in r.json()["detail"]
     assert db.execute("select count(*) from staff_sessions").fetchone()[0] == 0
-    assert store.list_audit(db)[0]["action"] == "logout.idle"
+    assert list_audit(db)[0]["action"] == "logout.idle"
 
 
 def test_idle_page_load_goes_to_sign_in_with_a_reason(client, signed_in, clock):

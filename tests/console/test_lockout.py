@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from staffconsole.auth.staff_sessions import LOCKOUT_WINDOW, lockout_until
 from staffconsole.clock import iso
-from staffconsole.staff_auth import LOCKOUT_WINDOW, lockout_until
 
 PASSWORD = "correct horse battery staple"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-from staffconsole import store
+from staffconsole.auth.staff_sessions import BAD_CREDENTIALS, COOKIE
+from staffconsole.auth.users import add_user
 from staffconsole.config import load_settings
-from staffconsole.staff_auth import BAD_CREDENTIALS, COOKIE
 
 PASSWORD = "correct horse battery staple"
 
@@ -31,19 +31,21 @@ def test_sign_in_sets_a_strict_http_only_cookie_and_stores_only_its_hash(client,
 def test_cookie_is_secure_when_the_setting_says_so(tmp_path, clock):
     from fastapi.testclient import TestClient
 
-    from staffconsole.api_staff import get_clock
+    from staffconsole.api.deps import get_clock
     from staffconsole.app import create_app
-    from staffconsole.schema import open_db
+    from staffconsole.store.schema import open_db
 
-    settings = load_settings(environ={}, overrides={"db_path": str(tmp_path / "s.db"),
-                                                    "cookie_secure": True})
+    settings = load_settings(
+        environ={}, overrides={"db_path": str(tmp_path / "s.db"), "cookie_secure": True}
+    )
     app = create_app(settings)
     app.dependency_overrides[get_clock] = lambda: clock
     db = open_db(settings.db_path)
-    store.add_user(db, "bo", PASSWORD, "receptionist", clock())
+    add_user(db, "bo", PASSWORD, "receptionist", clock())
     db.close()
     r = TestClient(app, follow_redirects=False).post(
-        "/login", data={"username": "bo", "password": PASSWORD})
+        "/login", data={"username": "bo", "password": PASSWORD}
+    )
     assert r.status_code == 303
     assert "Secure" in r.headers["set-cookie"]
 
@@ -75,7 +77,7 @@ def test_disabled_user_cannot_sign_in(client, staff, db):
 
 def test_odd_usernames_work(client, db, clock):
     name = "Zoë.O'Néill-" + "x" * 150
-    store.add_user(db, name, "pässwörd ✓", "receptionist", clock())
+    add_user(db, name, "pässwörd ✓", "receptionist", clock())
     r = client.post("/login", data={"username": name, "password": "pässwörd ✓"})
     assert r.status_code == 303
     page = client.get("/console")

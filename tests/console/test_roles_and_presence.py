@@ -8,9 +8,10 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from staffconsole import store
+from staffconsole.auth.kiosks import add_kiosk
+from staffconsole.auth.staff_sessions import COOKIE
+from staffconsole.auth.users import add_user
 from staffconsole.clock import utcnow
-from staffconsole.staff_auth import COOKIE
 
 PASSWORD = "correct horse battery staple"
 
@@ -18,12 +19,14 @@ PASSWORD = "correct horse battery staple"
 def test_audit_api_is_for_admins_only(client, signed_in, app, db, clock):
     r = client.get("/api/v1/console/audit")
     assert r.status_code == 403 and "Only an admin" in r.json()["detail"]
-    store.add_user(db, "mgr", PASSWORD, "admin", clock())
+    add_user(db, "mgr", PASSWORD, "admin", clock())
     admin = TestClient(app, follow_redirects=False)
     assert admin.post("/login", data={"username": "mgr", "password": PASSWORD}).status_code == 303
     entries = admin.get("/api/v1/console/audit").json()["entries"]
-    assert [(e["actor"], e["action"]) for e in entries[:2]] == [("mgr", "login.ok"),
-                                                                 ("ana", "login.ok")]
+    assert [(e["actor"], e["action"]) for e in entries[:2]] == [
+        ("mgr", "login.ok"),
+        ("ana", "login.ok"),
+    ]
     assert TestClient(app).get("/api/v1/console/audit").status_code == 401
 
 
@@ -38,15 +41,22 @@ def run(coro):
         return pool.submit(asyncio.run, asyncio.wait_for(coro, 30)).result()
 
 
-def test_heartbeat_says_whether_a_console_is_watching(app, client, signed_in, db, clock,
-                                                      stream_client):
-    token = store.add_kiosk(db, "Lobby kiosk 1", clock())
+def test_heartbeat_says_whether_a_console_is_watching(
+    app, client, signed_in, db, clock, stream_client
+):
+    token = add_kiosk(db, "Lobby kiosk 1", clock())
     kiosk = TestClient(app)
 
     def live():
-        r = kiosk.post("/api/v1/kiosk/heartbeat", headers={"Authorization": f"Bearer {token}"},
-                       json={"at": "2026-11-22T15:00:00+00:00", "app_version": "1",
-                             "printer": {"state": "ok"}})
+        r = kiosk.post(
+            "/api/v1/kiosk/heartbeat",
+            headers={"Authorization": f"Bearer {token}"},
+            json={
+                "at": "2026-11-22T15:00:00+00:00",
+                "app_version": "1",
+                "printer": {"state": "ok"},
+            },
+        )
         assert r.status_code == 200, r.text
         return r.json()["console_live"]
 

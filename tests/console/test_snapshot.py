@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
-from staffconsole import alerts, store
+from staffconsole.auth.kiosks import add_kiosk, kiosk_for_token
 from staffconsole.clock import iso
-from staffconsole.console_queries import KIND_LABELS, OUTCOME_LABELS
+from staffconsole.rules import alerting
+from staffconsole.rules.labels import KIND_LABELS, OUTCOME_LABELS
+from staffconsole.store.appointments import checkin, upsert_appointment
 
 
-def book_and_arrive(db, clock, *, external_id, first, last, start, provider="Dr. Lee",
-                    arrive=True):
-    store.upsert_appointment(db, external_id=external_id, first_name=first, last_name=last,
-                             dob="1980-02-04", start=start, provider=provider)
-    appointment = db.execute("select id from appointments where external_id = ?",
-                             [external_id]).fetchone()[0]
+def book_and_arrive(db, clock, *, external_id, first, last, start, provider="Dr. Lee", arrive=True):
+    upsert_appointment(
+        db,
+        external_id=external_id,
+        first_name=first,
+        last_name=last,
+        dob="1980-02-04",
+        start=start,
+        provider=provider,
+    )
+    appointment = db.execute(
+        "select id from appointments where external_id = ?", [external_id]
+    ).fetchone()[0]
     if arrive:
-        kiosk = store.kiosk_for_token(db, store.add_kiosk(db, f"Kiosk {external_id}", clock()))
-        store.checkin(db, kiosk, f"sess-{external_id}", appointment, clock(), clock().date())
+        kiosk = kiosk_for_token(db, add_kiosk(db, f"Kiosk {external_id}", clock()))
+        checkin(db, kiosk, f"sess-{external_id}", appointment, clock(), clock().date())
     return appointment
 
 
 def test_every_kind_and_outcome_has_plain_words():
-    assert set(KIND_LABELS) == set(alerts.KINDS)
-    assert set(OUTCOME_LABELS) == set(alerts.OUTCOMES)
+    assert set(KIND_LABELS) == set(alerting.KINDS)
+    assert set(OUTCOME_LABELS) == set(alerting.OUTCOMES)
 
 
 def test_snapshot_lists_unresolved_alerts_open_first(client, signed_in, raise_handoff, app):
@@ -30,12 +39,17 @@ def test_snapshot_lists_unresolved_alerts_open_first(client, signed_in, raise_ha
     gone = raise_handoff("no_match")
     headers = {"X-CSRF-Token": signed_in}
     client.post(f"/api/v1/console/alerts/{help_['id']}/acknowledge", headers=headers)
-    client.post(f"/api/v1/console/alerts/{gone['id']}/resolve", json={"outcome": "patient_left"},
-                headers=headers)
+    client.post(
+        f"/api/v1/console/alerts/{gone['id']}/resolve",
+        json={"outcome": "patient_left"},
+        headers=headers,
+    )
     snap = client.get("/api/v1/console/snapshot").json()
     assert snap["seq"] == app.state.hub.seq
     assert [(a["id"], a["status"]) for a in snap["alerts"]] == [
-        (walk_in["id"], "open"), (help_["id"], "acknowledged")]
+        (walk_in["id"], "open"),
+        (help_["id"], "acknowledged"),
+    ]
     first = snap["alerts"][0]
     assert first["kind_label"] == "Walk-in patient"
     assert first["status_label"] == "New"
@@ -45,7 +59,7 @@ def test_snapshot_lists_unresolved_alerts_open_first(client, signed_in, raise_ha
     assert snap["console"]["clinic_name"] == "Clinique Saint-Éloi"
     assert snap["console"]["user"] == "ana"
     assert snap["console"]["live"] is False  # no page is streaming
-    assert [o["value"] for o in snap["console"]["outcomes"]] == list(alerts.OUTCOMES)
+    assert [o["value"] for o in snap["console"]["outcomes"]] == list(alerting.OUTCOMES)
 
 
 def test_patient_typed_text_comes_through_unchanged(client, signed_in, raise_handoff):
@@ -56,13 +70,23 @@ def test_patient_typed_text_comes_through_unchanged(client, signed_in, raise_han
 
 
 def test_arrivals_are_todays_only(client, signed_in, db, clock):
-    book_and_arrive(db, clock, external_id="a1", first="María José", last="Okafor",
-                    start="2026-11-22T10:30", provider="Dr. N'Diaye")
-    book_and_arrive(db, clock, external_id="a2", first="Li", last="Wu", start="2026-11-22T11:00",
-                    arrive=False)
-    book_and_arrive(db, clock, external_id="a3", first="Old", last="Day",
-                    start="2026-11-21T09:00", arrive=False)
+    book_and_arrive(
+        db,
+        clock,
+        external_id="a1",
+        first="María José",
+        last="Okafor",
+        start="2026-11-22T10:30",
+        provider="Dr. N'Diaye",
+    )
+    book_and_arrive(
+        db, clock, external_id="a2", first="Li", last="Wu", start="2026-11-22T11:00", arrive=False
+    )
+    book_and_arrive(
+        db, clock, external_id="a3", first="Old", last="Day", start="2026-11-21T09:00", arrive=False
+    )
     snap = client.get("/api/v1/console/snapshot").json()
-    assert [(a["display_name"], a["time"], a["provider"], a["arrived_at"])
-            for a in snap["arrivals"]] == [("María José O.", "10:30", "Dr. N'Diaye", iso(clock()))]
+    assert [
+        (a["display_name"], a["time"], a["provider"], a["arrived_at"]) for a in snap["arrivals"]
+    ] == [("María José O.", "10:30", "Dr. N'Diaye", iso(clock()))]
     assert snap["generated_at"] == iso(clock())

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
-from staffconsole import api_staff
-from staffconsole.staff_auth import COOKIE
+from staffconsole.api import console as api_console
+from staffconsole.auth.staff_sessions import COOKIE
 
 STREAM = "/api/v1/console/stream"
 
@@ -23,11 +23,13 @@ def test_stream_needs_sign_in(app, stream_client):
         await s.start()
         assert s.status == 401
         assert '"detail"' in await s.body_text()
+
     run(scenario())
 
 
-def test_snapshot_on_connect_and_after_each_change(app, client, signed_in, raise_handoff,
-                                                   stream_client):
+def test_snapshot_on_connect_and_after_each_change(
+    app, client, signed_in, raise_handoff, stream_client
+):
     hub = app.state.hub
 
     async def scenario():
@@ -47,21 +49,22 @@ def test_snapshot_on_connect_and_after_each_change(app, client, signed_in, raise
         assert [a["id"] for a in second["json"]["alerts"]] == [alert["id"]]
 
         # A change made by another request (another thread and loop) wakes the stream too.
-        r = client.post(f"/api/v1/console/alerts/{alert['id']}/acknowledge",
-                        headers={"X-CSRF-Token": signed_in})
+        r = client.post(
+            f"/api/v1/console/alerts/{alert['id']}/acknowledge", headers={"X-CSRF-Token": signed_in}
+        )
         assert r.status_code == 200
         third = await s.next_event()
         assert third["json"]["alerts"][0]["status"] == "acknowledged"
 
         await s.close()
         assert not hub.console_live()
+
     run(scenario())
 
 
-def test_quiet_stream_sends_keep_alive_and_ping(app, client, signed_in, stream_client,
-                                               monkeypatch):
-    monkeypatch.setattr(api_staff, "KEEPALIVE_S", 0.3)
-    monkeypatch.setattr(api_staff, "DISCONNECT_POLL_S", 0.1)
+def test_quiet_stream_sends_keep_alive_and_ping(app, client, signed_in, stream_client, monkeypatch):
+    monkeypatch.setattr(api_console, "KEEPALIVE_S", 0.3)
+    monkeypatch.setattr(api_console, "DISCONNECT_POLL_S", 0.1)
 
     async def scenario():
         s = stream_client(app, STREAM, {COOKIE: client.cookies[COOKIE]})
@@ -72,6 +75,7 @@ def test_quiet_stream_sends_keep_alive_and_ping(app, client, signed_in, stream_c
         ping = await s.next_event()
         assert ping["event"] == "ping" and ping["data"] == str(app.state.hub.seq)
         await s.close()
+
     run(scenario())
 
 
@@ -91,5 +95,6 @@ def test_streaming_is_not_activity(app, client, signed_in, stream_client, raise_
         assert await s.next_event() == {}  # the stream closed
         assert not app.state.hub.console_live()
         await s.close()
+
     run(scenario())
     assert client.get("/api/v1/console/snapshot").status_code == 401

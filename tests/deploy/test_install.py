@@ -19,8 +19,13 @@ SCRIPT = REPO / "deploy" / "raspberry-pi" / "install.sh"
 
 
 def install(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    proc = subprocess.run(["bash", str(SCRIPT), "--root", str(root), *args],
-                          capture_output=True, text=True, timeout=60, check=False)
+    proc = subprocess.run(
+        ["bash", str(SCRIPT), "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     if check:
         assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc
@@ -38,8 +43,9 @@ def read_unit(path: Path) -> dict[str, list[tuple[str, str]]]:
             current = sections.setdefault(line[1:-1], [])
             continue
         key, sep, value = line.partition("=")
-        assert sep and current is not None and re.fullmatch(r"[A-Za-z]+", key), \
+        assert sep and current is not None and re.fullmatch(r"[A-Za-z]+", key), (
             f"{path.name}:{number}: not a Key=value line in a section: {raw!r}"
+        )
         current.append((key, value))
     return sections
 
@@ -79,14 +85,20 @@ def test_files_and_permissions(root):
 
 def test_system_changes_are_logged_not_made(installed):
     root, log = installed
-    assert "would run: useradd --system --user-group --home-dir /var/lib/seen --shell " \
-           "/usr/sbin/nologin seen" in log
+    assert (
+        "would run: useradd --system --user-group --home-dir /var/lib/seen --shell "
+        "/usr/sbin/nologin seen" in log
+    )
     assert "would run: usermod -a -G video,render,input,dialout seen" in log
     assert f"would run: /opt/seen/venv/bin/pip install {REPO}[kiosk,console]" in log
     assert "would run: chown root:seen " + str(root / "etc/seen/kiosk.toml") in log
-    for step in ("systemctl enable seen-kiosk.service", "systemctl enable seen-console.service",
-                 "systemctl disable getty@tty1.service", "systemctl set-default multi-user.target",
-                 "udevadm control --reload-rules"):
+    for step in (
+        "systemctl enable seen-kiosk.service",
+        "systemctl enable seen-console.service",
+        "systemctl disable getty@tty1.service",
+        "systemctl set-default multi-user.target",
+        "udevadm control --reload-rules",
+    ):
         assert "would run: " + step in log
     assert "running:" not in log
 
@@ -112,8 +124,9 @@ def test_kiosk_unit(root):
 def test_console_unit(root):
     unit = read_unit(root / "etc/systemd/system/seen-console.service")
     service = dict(unit["Service"])
-    assert service["ExecStart"] == ("/opt/seen/venv/bin/staffconsole serve "
-                                    "--config /etc/seen/server.toml")
+    assert service["ExecStart"] == (
+        "/opt/seen/venv/bin/staffconsole serve --config /etc/seen/server.toml"
+    )
     assert service["User"] == "seen" and service["ReadWritePaths"] == "/var/lib/seen"
 
 
@@ -129,16 +142,28 @@ def test_units_pass_systemd_analyze_verify(root, tmp_path):
     for unit in ("seen-kiosk.service", "seen-console.service"):
         text = (root / "etc/systemd/system" / unit).read_text()
         (tmp_path / unit).write_text(text.replace("/opt/seen/venv/bin", str(fake_bin)))
-        proc = subprocess.run(["systemd-analyze", "verify", str(tmp_path / unit)],
-                              capture_output=True, text=True, timeout=60, check=False)
+        proc = subprocess.run(
+            ["systemd-analyze", "verify", str(tmp_path / unit)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         assert proc.returncode == 0 and proc.stderr.strip() == "", (unit, proc.stderr)
 
 
 def test_udev_rule_names_the_adapter(root):
-    rule = [line for line in (root / "etc/udev/rules.d/99-seen-printer.rules").read_text()
-            .splitlines() if line and not line.startswith("#")]
-    assert rule == [('SUBSYSTEM=="tty", ATTRS{idVendor}=="067b", ATTRS{idProduct}=="2303", '
-                     'SYMLINK+="seen-printer", GROUP="dialout", MODE="0660"')]
+    rule = [
+        line
+        for line in (root / "etc/udev/rules.d/99-seen-printer.rules").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert rule == [
+        (
+            'SUBSYSTEM=="tty", ATTRS{idVendor}=="067b", ATTRS{idProduct}=="2303", '
+            'SYMLINK+="seen-printer", GROUP="dialout", MODE="0660"'
+        )
+    ]
 
 
 def test_config_templates_load_and_list_every_kiosk_setting(root):
@@ -147,8 +172,7 @@ def test_config_templates_load_and_list_every_kiosk_setting(root):
     assert config.printer == "/dev/seen-printer" and config.require_touch
     assert config.outbox_path == "/var/lib/seen/kiosk-outbox.db"
     text = path.read_text()
-    missing = [s.name for s in SETTINGS
-               if not re.search(rf"^#? ?{s.name} = ", text, re.MULTILINE)]
+    missing = [s.name for s in SETTINGS if not re.search(rf"^#? ?{s.name} = ", text, re.MULTILINE)]
     assert missing == [], "add these settings to deploy/raspberry-pi/kiosk.toml.template"
     server = load_settings(root / "etc/seen/server.toml", environ={})
     assert server.db_path == "/var/lib/seen/seen.db" and server.host == "0.0.0.0"
@@ -164,12 +188,15 @@ def test_a_second_run_keeps_edited_settings(tmp_path):
     assert not (tmp_path / "etc/systemd/system/seen-console.service").exists()
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--role", "tablet"], "--role must be kiosk, server or both, not 'tablet'"),
-    (["--printer-usb", "FTDI"], "--printer-usb must be VENDOR:PRODUCT in hex"),
-    (["--user", "Bad User"], "--user 'Bad User' is not a valid user name"),
-    (["--colour", "red"], "unknown option: --colour"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--role", "tablet"], "--role must be kiosk, server or both, not 'tablet'"),
+        (["--printer-usb", "FTDI"], "--printer-usb must be VENDOR:PRODUCT in hex"),
+        (["--user", "Bad User"], "--user 'Bad User' is not a valid user name"),
+        (["--colour", "red"], "unknown option: --colour"),
+    ],
+)
 def test_bad_options_are_refused_clearly(tmp_path, args, message):
     proc = install(tmp_path, *args, check=False)
     assert proc.returncode == 2 and message in proc.stderr

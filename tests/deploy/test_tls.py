@@ -22,21 +22,41 @@ def mode(path):
 
 def test_init_makes_a_ca_and_a_server_certificate(tmp_path):
     folder = tmp_path / "tls"
-    proc = run_cli("tls", "init", "--dir", str(folder), "--san", "Console.Clinic.LAN",
-                   "--san", "10.0.0.5", "--san", "::1", "--clinic", "Clínica Añil")
-    assert proc.stdout.startswith(f"Made a new clinic CA in {folder}; server certificate for "
-                                  "console.clinic.lan, 10.0.0.5, ::1, valid until ")
+    proc = run_cli(
+        "tls",
+        "init",
+        "--dir",
+        str(folder),
+        "--san",
+        "Console.Clinic.LAN",
+        "--san",
+        "10.0.0.5",
+        "--san",
+        "::1",
+        "--clinic",
+        "Clínica Añil",
+    )
+    assert proc.stdout.startswith(
+        f"Made a new clinic CA in {folder}; server certificate for "
+        "console.clinic.lan, 10.0.0.5, ::1, valid until "
+    )
     assert f"--tls-cert {folder / 'server.pem'}" in proc.stdout
     assert {p.name: mode(p) for p in folder.iterdir()} == {
-        "ca.pem": 0o644, "ca.key": 0o600, "server.pem": 0o644, "server.key": 0o600}
+        "ca.pem": 0o644,
+        "ca.key": 0o600,
+        "server.pem": 0o644,
+        "server.key": 0o600,
+    }
     ca, server = load(folder / "ca.pem"), load(folder / "server.pem")
     server.verify_directly_issued_by(ca)
     assert ca.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
     assert "Clínica Añil" in ca.subject.rfc4514_string()
     sans = server.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     assert sans.get_values_for_type(x509.DNSName) == ["console.clinic.lan"]
-    assert sans.get_values_for_type(x509.IPAddress) == [ipaddress.ip_address("10.0.0.5"),
-                                                         ipaddress.ip_address("::1")]
+    assert sans.get_values_for_type(x509.IPAddress) == [
+        ipaddress.ip_address("10.0.0.5"),
+        ipaddress.ip_address("::1"),
+    ]
     usage = server.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
     assert list(usage) == [ExtendedKeyUsageOID.SERVER_AUTH]
     assert not server.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
@@ -55,8 +75,7 @@ def test_a_second_run_reuses_the_ca_and_renews_the_server_certificate(tmp_path):
 
 
 def test_bad_names_are_refused_with_the_name(tmp_path):
-    proc = run_cli("tls", "init", "--dir", str(tmp_path / "t"), "--san", "bad name!",
-                   check=False)
+    proc = run_cli("tls", "init", "--dir", str(tmp_path / "t"), "--san", "bad name!", check=False)
     assert proc.returncode == 1
     assert proc.stderr.strip() == "staffconsole: --san 'bad name!': not a host name or IP address"
     assert not (tmp_path / "t" / "server.pem").exists()
@@ -64,12 +83,26 @@ def test_bad_names_are_refused_with_the_name(tmp_path):
 
 def test_serve_refuses_a_certificate_without_its_key(tmp_path):
     run_cli("tls", "init", "--dir", str(tmp_path / "t"), "--san", "localhost")
-    proc = run_cli("serve", "--db", str(tmp_path / "s.db"), "--tls-cert",
-                   str(tmp_path / "t" / "server.pem"), check=False)
+    proc = run_cli(
+        "serve",
+        "--db",
+        str(tmp_path / "s.db"),
+        "--tls-cert",
+        str(tmp_path / "t" / "server.pem"),
+        check=False,
+    )
     assert proc.returncode == 1
-    assert proc.stderr.strip() == ("staffconsole: tls_cert is set but tls_key is not: "
-                                   "HTTPS needs both")
-    proc = run_cli("serve", "--db", str(tmp_path / "s.db"), "--tls-cert",
-                   str(tmp_path / "t" / "server.pem"), "--tls-key", str(tmp_path / "nokey.pem"),
-                   check=False)
+    assert proc.stderr.strip() == (
+        "staffconsole: tls_cert is set but tls_key is not: HTTPS needs both"
+    )
+    proc = run_cli(
+        "serve",
+        "--db",
+        str(tmp_path / "s.db"),
+        "--tls-cert",
+        str(tmp_path / "t" / "server.pem"),
+        "--tls-key",
+        str(tmp_path / "nokey.pem"),
+        check=False,
+    )
     assert proc.returncode == 1 and "tls_key = " in proc.stderr and "file not found" in proc.stderr

@@ -27,11 +27,22 @@ def port_open(port: int) -> bool:
 
 def test_demo_starts_everything_and_stops_cleanly(tmp_path, xvfb_display):
     port = free_port()
-    env = dict(os.environ, SEEN_DEMO_DIR=str(tmp_path / "demo"), SEEN_DEMO_PORT=str(port),
-               DISPLAY=xvfb_display, KIVY_HOME=str(tmp_path / "kivy"), KIVY_NO_ARGS="1",
-               SDL_AUDIODRIVER="dummy")
-    demo = subprocess.Popen([sys.executable, str(REPO / "deploy" / "demo.py")], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = dict(
+        os.environ,
+        SEEN_DEMO_DIR=str(tmp_path / "demo"),
+        SEEN_DEMO_PORT=str(port),
+        DISPLAY=xvfb_display,
+        KIVY_HOME=str(tmp_path / "kivy"),
+        KIVY_NO_ARGS="1",
+        SDL_AUDIODRIVER="dummy",
+    )
+    demo = subprocess.Popen(
+        [sys.executable, str(REPO / "deploy" / "demo.py")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     lines: list[str] = []
     try:
         for line in demo.stdout:
@@ -44,9 +55,12 @@ def test_demo_starts_everything_and_stops_cleanly(tmp_path, xvfb_display):
 
         wait_for(lambda: port_open(port), timeout=20, what="demo server port")
         s = requests.Session()
-        login = s.post(f"http://127.0.0.1:{port}/login",
-                       data={"username": "demo", "password": "demo-password"},
-                       allow_redirects=False, timeout=5)
+        login = s.post(
+            f"http://127.0.0.1:{port}/login",
+            data={"username": "demo", "password": "demo-password"},
+            allow_redirects=False,
+            timeout=5,
+        )
         assert login.status_code == 303, login.text
         page = s.get(f"http://127.0.0.1:{port}/console", timeout=5)
         assert page.status_code == 200 and "Seen" in page.text
@@ -58,7 +72,8 @@ def test_demo_starts_everything_and_stops_cleanly(tmp_path, xvfb_display):
         def kiosk_heartbeat():
             with closing(sqlite3.connect(db)) as conn:
                 row = conn.execute(
-                    "select printer_state from kiosks where last_seen_at is not null").fetchone()
+                    "select printer_state from kiosks where last_seen_at is not null"
+                ).fetchone()
             return row
 
         row = wait_for(kiosk_heartbeat, timeout=40, interval=0.5, what="kiosk heartbeat")
@@ -68,8 +83,12 @@ def test_demo_starts_everything_and_stops_cleanly(tmp_path, xvfb_display):
         assert f"echo paper_out > {control}" in output
         with open(control, "w") as fifo:
             fifo.write("paper_out\n")
-        wait_for(lambda: kiosk_heartbeat() == ("paper_out",), timeout=40, interval=0.5,
-                 what="paper_out in a heartbeat")
+        wait_for(
+            lambda: kiosk_heartbeat() == ("paper_out",),
+            timeout=40,
+            interval=0.5,
+            what="paper_out in a heartbeat",
+        )
         with closing(sqlite3.connect(db)) as conn:
             booked = conn.execute("select count(*) from appointments").fetchone()[0]
         assert booked >= 5

@@ -34,13 +34,16 @@ def console_page(live_server, browser):
     context.close()
 
 
-def test_help_on_the_kiosk_shows_live_on_the_console(live_server, console_page, xvfb_display,
-                                                      tmp_path):
+def test_help_on_the_kiosk_shows_live_on_the_console(
+    live_server, console_page, xvfb_display, tmp_path
+):
     today = date.today().isoformat()
     csv = tmp_path / "schedule.csv"
-    csv.write_text("external_id,first_name,last_name,dob,start,provider\n"
-                   f"e2e-1,Zoë,D'Arcy-Nkemelu,1966-09-14,{today}T09:45,Dr. Ivanova\n",
-                   encoding="utf-8")
+    csv.write_text(
+        "external_id,first_name,last_name,dob,start,provider\n"
+        f"e2e-1,Zoë,D'Arcy-Nkemelu,1966-09-14,{today}T09:45,Dr. Ivanova\n",
+        encoding="utf-8",
+    )
     live_server.cli("import-schedule", str(csv))
     token = live_server.add_kiosk("Lobby kiosk 1")
 
@@ -51,10 +54,11 @@ def test_help_on_the_kiosk_shows_live_on_the_console(live_server, console_page, 
     assert page.locator("li.alert").count() == 0
 
     with SimulatedPrinter() as printer:
-        config = write_config(tmp_path / "kiosk.toml", live_server.url, token,
-                              printer=printer.port)
+        config = write_config(tmp_path / "kiosk.toml", live_server.url, token, printer=printer.port)
         steps = [
-            {"tap": "start"}, {"type": "D'Arcy"}, {"tap": "help"},
+            {"tap": "start"},
+            {"type": "D'Arcy"},
+            {"tap": "help"},
             {"wait_screen": "handoff"},
             {"expect_text": "Someone from the front desk is coming to you"},
             {"sleep": 1.5},  # the outbox delivers while the app still runs
@@ -72,16 +76,23 @@ def test_help_on_the_kiosk_shows_live_on_the_console(live_server, console_page, 
     assert navigations == []
 
 
-def test_walk_in_from_the_kiosk_is_checked_in_at_the_desk(live_server, console_page,
-                                                          xvfb_display, tmp_path):
+def test_walk_in_from_the_kiosk_is_checked_in_at_the_desk(
+    live_server, console_page, xvfb_display, tmp_path
+):
     token = live_server.add_kiosk("Lobby kiosk 2")
     page = console_page
     page.evaluate("window.__sameDocument = true")
     config = write_config(tmp_path / "kiosk.toml", live_server.url, token)
     steps = [
-        {"tap": "start"}, {"tap": "walk_in"}, {"wait_screen": "walk_in"},
-        {"type": "Ngozi"}, {"tap": "field_last_name"}, {"type": "Ó Dálaigh"},
-        {"tap": "send"}, {"wait_screen": "handoff"}, {"sleep": 1.5},
+        {"tap": "start"},
+        {"tap": "walk_in"},
+        {"wait_screen": "walk_in"},
+        {"type": "Ngozi"},
+        {"tap": "field_last_name"},
+        {"type": "Ó Dálaigh"},
+        {"tap": "send"},
+        {"wait_screen": "handoff"},
+        {"sleep": 1.5},
     ]
     run_scenario(xvfb_display, config, steps, tmp_path)
 

@@ -33,20 +33,58 @@ from faults.invariants import Findings, check, read_kiosk
 from faults.proxy import FaultProxy
 from support import REPO, LiveServer, start_server
 
-from staffconsole import store
+from staffconsole.auth.kiosks import add_kiosk
 from staffconsole.clock import utcnow
-from staffconsole.schema import ensure_schema, open_db
+from staffconsole.store.appointments import upsert_appointment
+from staffconsole.store.schema import ensure_schema, open_db
 
 PRINTER_FAULTS = ("paper_out", "cover_open", "offline", "error", "paper_near_end", "unplug")
 # Share of the fault budget per kind (clock skew also comes with most kiosk starts).
-SHARES = {"kiosk_kill": 0.14, "server_kill": 0.04, "net_cut": 0.1, "net_hang": 0.1,
-          "net_reset": 0.12, "printer": 0.15, "replay": 0.2, "clock_skew": 0.04}
+SHARES = {
+    "kiosk_kill": 0.14,
+    "server_kill": 0.04,
+    "net_cut": 0.1,
+    "net_hang": 0.1,
+    "net_reset": 0.12,
+    "printer": 0.15,
+    "replay": 0.2,
+    "clock_skew": 0.04,
+}
 
-FIRST = ("Maria", "Zoë", "Łukasz", "Aroha", "Siobhán", "José", "Nguyễn", "Chloé", "Ana-Lucía",
-         "Jean-Noël", "Øystein", "Ngozi", "Søren", "Dvořák", "Amélie")
-LAST = ("Okafor", "O'Brien-Núñez", "Kowalski", "Te Rangi", "Ní Bhriain", "García Márquez",
-        "D'Angelo", "Van der Berg", "Müller-Lüdenscheidt", "Smith", "Ólafsdóttir",
-        "Wolfeschlegelsteinhausenbergerdorff-Vonhautkopf", "Łęcka", "Åberg", "N'Diaye")
+FIRST = (
+    "Maria",
+    "Zoë",
+    "Łukasz",
+    "Aroha",
+    "Siobhán",
+    "José",
+    "Nguyễn",
+    "Chloé",
+    "Ana-Lucía",
+    "Jean-Noël",
+    "Øystein",
+    "Ngozi",
+    "Søren",
+    "Dvořák",
+    "Amélie",
+)
+LAST = (
+    "Okafor",
+    "O'Brien-Núñez",
+    "Kowalski",
+    "Te Rangi",
+    "Ní Bhriain",
+    "García Márquez",
+    "D'Angelo",
+    "Van der Berg",
+    "Müller-Lüdenscheidt",
+    "Smith",
+    "Ólafsdóttir",
+    "Wolfeschlegelsteinhausenbergerdorff-Vonhautkopf",
+    "Łęcka",
+    "Åberg",
+    "N'Diaye",
+)
 PROVIDERS = ("Dr. Lee", "Dr. Patel", "Nurse Kim")
 
 
@@ -63,8 +101,7 @@ class Plan:
 
 
 CI = Plan(sessions=200, faults=200, kiosks=6, expected_s=75, max_s=240, appointments=300)
-SOAK = Plan(sessions=2000, faults=1000, kiosks=8, expected_s=600, max_s=1800,
-            appointments=3000)
+SOAK = Plan(sessions=2000, faults=1000, kiosks=8, expected_s=600, max_s=1800, appointments=3000)
 
 
 @dataclass
@@ -84,21 +121,29 @@ class Report:
         replayed = sum((k.replayed for k in self.kiosks), Counter())
         again = [a for k in self.kiosks for a in k.checkin_again]
         return [
-            (f"fault campaign: {len(self.kiosks)} kiosks, {self.seconds:.0f} s real, "
-            f"1 simulated minute = {self.plan.scale:g} s"),
-            (f"sessions: {f.sessions} (checked in {f.checked_in}, with an alert {f.alerted}, "
-            f"'checked in' shown {f.confirmed_on_screen})"),
+            (
+                f"fault campaign: {len(self.kiosks)} kiosks, {self.seconds:.0f} s real, "
+                f"1 simulated minute = {self.plan.scale:g} s"
+            ),
+            (
+                f"sessions: {f.sessions} (checked in {f.checked_in}, with an alert {f.alerted}, "
+                f"'checked in' shown {f.confirmed_on_screen})"
+            ),
             "scripts: " + _counts(scripts),
             "hand-offs shown: " + _counts(handoffs),
             f"faults: {sum(self.faults.values())} — " + _counts(self.faults),
-            (f"repeats: {replayed['events']} events sent again ({replayed['accepted']} new, "
-            f"{replayed['duplicate']} duplicate, {replayed['failed']} batches failed); "
-            f"{len(again)} check-ins repeated"),
+            (
+                f"repeats: {replayed['events']} events sent again ({replayed['accepted']} new, "
+                f"{replayed['duplicate']} duplicate, {replayed['failed']} batches failed); "
+                f"{len(again)} check-ins repeated"
+            ),
             "alerts: " + _counts(f.alerts_by_kind),
             f"receipts not printed: {sum(k.receipts_failed for k in self.kiosks)}",
-            (f"LOST: {len(f.lost)}  DOUBLED: {len(f.doubled)}  FALSE CONFIRMATIONS: "
-            f"{len(f.false_confirmations)}  WRONGLY CLOSED: {len(f.wrongly_closed)}  "
-            f"UNDELIVERED: {f.undelivered}  HELD: {f.held}"),
+            (
+                f"LOST: {len(f.lost)}  DOUBLED: {len(f.doubled)}  FALSE CONFIRMATIONS: "
+                f"{len(f.false_confirmations)}  WRONGLY CLOSED: {len(f.wrongly_closed)}  "
+                f"UNDELIVERED: {f.undelivered}  HELD: {f.held}"
+            ),
         ]
 
 
@@ -120,15 +165,29 @@ def seed_schedule(db_path: Path, count: int, rand: random.Random, kiosks: list[s
             for visit in range(visits):
                 external_id = f"F{i:05d}{'B' if visit else ''}"
                 start = f"{today}T{8 + (i + visit * 3) % 10:02d}:{(i * 5) % 60:02d}"
-                store.upsert_appointment(db, external_id=external_id, first_name=first,
-                                         last_name=last, dob=dob, start=start,
-                                         provider=rand.choice(PROVIDERS))
-                appointment = db.execute("SELECT id FROM appointments WHERE external_id = ?",
-                                         [external_id]).fetchone()[0]
-                people.append({"appointment": appointment, "first_name": first,
-                               "last_name": last, "dob": dob, "code": external_id.lower()})
+                upsert_appointment(
+                    db,
+                    external_id=external_id,
+                    first_name=first,
+                    last_name=last,
+                    dob=dob,
+                    start=start,
+                    provider=rand.choice(PROVIDERS),
+                )
+                appointment = db.execute(
+                    "SELECT id FROM appointments WHERE external_id = ?", [external_id]
+                ).fetchone()[0]
+                people.append(
+                    {
+                        "appointment": appointment,
+                        "first_name": first,
+                        "last_name": last,
+                        "dob": dob,
+                        "code": external_id.lower(),
+                    }
+                )
         for name in kiosks:
-            tokens[name] = store.add_kiosk(db, name, utcnow())
+            tokens[name] = add_kiosk(db, name, utcnow())
     finally:
         db.close()
     return people, tokens
@@ -137,8 +196,16 @@ def seed_schedule(db_path: Path, count: int, rand: random.Random, kiosks: list[s
 class KioskProcess:
     """One simulated kiosk process; restarted from the same files after a kill."""
 
-    def __init__(self, name: str, folder: Path, url: str, token: str, people: Path,
-                 scale: float, rand: random.Random) -> None:
+    def __init__(
+        self,
+        name: str,
+        folder: Path,
+        url: str,
+        token: str,
+        people: Path,
+        scale: float,
+        rand: random.Random,
+    ) -> None:
         self.name, self.folder, self.url, self.token = name, folder, url, token
         self.people, self.scale, self.rand = people, scale, rand
         self.outbox = folder / f"{name}-outbox.db"
@@ -152,12 +219,36 @@ class KioskProcess:
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), str(REPO / "tests")]))
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "faults.kiosk_sim", "--name", self.name,
-                 "--url", self.url, "--token", self.token, "--outbox", str(self.outbox),
-                 "--journal", str(self.journal), "--people", str(self.people),
-                 "--seed", str(self.rand.randrange(1 << 30)), "--scale", str(self.scale),
-                 "--skew", str(skew)],
-                cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=log, stderr=log, text=True)
+                [
+                    sys.executable,
+                    "-m",
+                    "faults.kiosk_sim",
+                    "--name",
+                    self.name,
+                    "--url",
+                    self.url,
+                    "--token",
+                    self.token,
+                    "--outbox",
+                    str(self.outbox),
+                    "--journal",
+                    str(self.journal),
+                    "--people",
+                    str(self.people),
+                    "--seed",
+                    str(self.rand.randrange(1 << 30)),
+                    "--scale",
+                    str(self.scale),
+                    "--skew",
+                    str(skew),
+                ],
+                cwd=REPO,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=log,
+                stderr=log,
+                text=True,
+            )
 
     @property
     def running(self) -> bool:
@@ -239,16 +330,21 @@ class Campaign:
                 return False
             self.server.process.send_signal(signal.SIGKILL)
             self.server.process.wait(30)
-            self.pending.append((now + self.rand.uniform(0, 1.5) * self.plan.scale,
-                                 self._start_server))
+            self.pending.append(
+                (now + self.rand.uniform(0, 1.5) * self.plan.scale, self._start_server)
+            )
             self.report.server_restarts += 1
         elif kind == "kiosk_kill":
             if not running:
                 return False
             kiosk = self.rand.choice(running)
             kiosk.kill()
-            self.pending.append((now + self.rand.uniform(0, 2) * self.plan.scale,
-                                 lambda k=kiosk: k.start(self._skew())))
+            self.pending.append(
+                (
+                    now + self.rand.uniform(0, 2) * self.plan.scale,
+                    lambda k=kiosk: k.start(self._skew()),
+                )
+            )
         elif kind.startswith("net_"):
             free = [k for k in self.kiosks if not self.proxy.faulted(k.name)]
             if not free:
@@ -270,7 +366,8 @@ class Campaign:
             if not running:
                 return False
             self.rand.choice(running).send(
-                f"skew {self.rand.choice((-1, 1)) * self.rand.uniform(1, 300):.1f}")
+                f"skew {self.rand.choice((-1, 1)) * self.rand.uniform(1, 300):.1f}"
+            )
         self.report.faults[kind] += 1
         return True
 
@@ -290,10 +387,18 @@ class Campaign:
         people_file = self.folder / "people.json"
         people_file.write_text(json.dumps(people, ensure_ascii=False), encoding="utf-8")
         self.proxy = FaultProxy(0, names, seed=plan.seed).start()
-        self.kiosks = [KioskProcess(name, self.folder, f"http://127.0.0.1:{self.proxy.port(name)}",
-                                    tokens[name], people_file, plan.scale,
-                                    random.Random(self.rand.random()))
-                       for name in names]
+        self.kiosks = [
+            KioskProcess(
+                name,
+                self.folder,
+                f"http://127.0.0.1:{self.proxy.port(name)}",
+                tokens[name],
+                people_file,
+                plan.scale,
+                random.Random(self.rand.random()),
+            )
+            for name in names
+        ]
         try:
             self._start_server()
             for kiosk in self.kiosks:
@@ -317,8 +422,7 @@ class Campaign:
         plan, tick = self.plan, 0.05
         # Each kind comes back every `interval` seconds on average, jittered by +-50%:
         # random moments, without the long gaps of a Poisson process in a short run.
-        interval = {kind: plan.expected_s / (plan.faults * share)
-                    for kind, share in SHARES.items()}
+        interval = {kind: plan.expected_s / (plan.faults * share) for kind, share in SHARES.items()}
         due = {kind: began + self.rand.uniform(0.2, 1.0) * gap for kind, gap in interval.items()}
         last_count = 0.0
         while True:
@@ -333,8 +437,7 @@ class Campaign:
                     due[kind] = now + gap * self.rand.uniform(0.5, 1.5)
             if now - last_count > 1.0:
                 sessions, last_count = self._sessions_so_far(), now
-                done = sessions >= plan.sessions and sum(self.report.faults.values()) >= \
-                    plan.faults
+                done = sessions >= plan.sessions and sum(self.report.faults.values()) >= plan.faults
                 if done or now - began > plan.max_s:
                     return
             time.sleep(tick)

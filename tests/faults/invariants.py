@@ -68,8 +68,9 @@ def read_kiosk(name: str, outbox: Path, journal: Path) -> KioskRecords:
             elif kind == "handoff":
                 records.handoffs[entry["reason"]] += 1
             elif kind == "replay":
-                records.replayed.update({k: entry[k] for k in
-                                         ("events", "accepted", "duplicate", "failed")})
+                records.replayed.update(
+                    {k: entry[k] for k in ("events", "accepted", "duplicate", "failed")}
+                )
             elif kind == "checkin_again":
                 records.checkin_again.append(entry)
             elif kind == "receipt_failed":
@@ -93,8 +94,14 @@ class Findings:
 
     @property
     def ok(self) -> bool:
-        return not (self.lost or self.doubled or self.false_confirmations
-                    or self.wrongly_closed or self.undelivered or self.held)
+        return not (
+            self.lost
+            or self.doubled
+            or self.false_confirmations
+            or self.wrongly_closed
+            or self.undelivered
+            or self.held
+        )
 
 
 def _rows(db: sqlite3.Connection, sql: str, params=()) -> list[tuple]:
@@ -107,8 +114,9 @@ def check(db_path: Path, kiosks: list[KioskRecords], staff: set[str] = frozenset
     db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         outcome = dict(_rows(db, "SELECT id, outcome FROM sessions"))
-        alert_causes = Counter(c for (c,) in _rows(
-            db, "SELECT cause FROM alerts WHERE cause LIKE 'session:%'"))
+        alert_causes = Counter(
+            c for (c,) in _rows(db, "SELECT cause FROM alerts WHERE cause LIKE 'session:%'")
+        )
         arrivals = {i: a for i, a in _rows(db, "SELECT id, appointment_id FROM arrivals")}
         started = set().union(*(k.started for k in kiosks)) | set(outcome)
         found.sessions = len(started)
@@ -119,37 +127,52 @@ def check(db_path: Path, kiosks: list[KioskRecords], staff: set[str] = frozenset
             found.alerted += alerted
             if not (arrived or alerted):
                 found.lost.append(session)
-        for (appointment, n) in _rows(db, "SELECT appointment_id, count(*) FROM arrivals "
-                                          "GROUP BY appointment_id HAVING count(*) > 1"):
+        for appointment, n in _rows(
+            db,
+            "SELECT appointment_id, count(*) FROM arrivals "
+            "GROUP BY appointment_id HAVING count(*) > 1",
+        ):
             found.doubled.append(f"appointment {appointment} has {n} arrivals")
-        for (day, ticket, n) in _rows(db, """
+        for day, ticket, n in _rows(
+            db,
+            """
                 SELECT substr(a.start, 1, 10) AS day, r.ticket, count(*) FROM arrivals r
                 JOIN appointments a ON a.id = r.appointment_id
-                GROUP BY day, r.ticket HAVING count(*) > 1"""):
+                GROUP BY day, r.ticket HAVING count(*) > 1""",
+        ):
             found.doubled.append(f"ticket {ticket} given {n} times on {day}")
         for cause, n in alert_causes.items():
             if n > 1:
                 found.doubled.append(f"{n} alerts for {cause}")
-        for (cause, n) in _rows(db, "SELECT cause, count(*) FROM alerts WHERE status != "
-                                    "'resolved' GROUP BY cause HAVING count(*) > 1"):
+        for cause, n in _rows(
+            db,
+            "SELECT cause, count(*) FROM alerts WHERE status != "
+            "'resolved' GROUP BY cause HAVING count(*) > 1",
+        ):
             found.doubled.append(f"{n} unresolved alerts for {cause}")
         for kiosk in kiosks:
             for again in kiosk.checkin_again:
                 if not again["same"]:
-                    found.doubled.append(f"{kiosk.name}: check-in of {again['session']} "
-                                         f"repeated gave arrival {again['answer']}, "
-                                         f"not {again['arrival']}")
+                    found.doubled.append(
+                        f"{kiosk.name}: check-in of {again['session']} "
+                        f"repeated gave arrival {again['answer']}, "
+                        f"not {again['arrival']}"
+                    )
             for done in kiosk.done:
                 found.confirmed_on_screen += 1
-                if arrivals.get(done["arrival"]) != done["appointment"] or outcome.get(
-                        done["session"]) != "checked_in":
+                if (
+                    arrivals.get(done["arrival"]) != done["appointment"]
+                    or outcome.get(done["session"]) != "checked_in"
+                ):
                     found.false_confirmations.append(
                         f"{kiosk.name}: session {done['session']} showed arrival "
-                        f"{done['arrival']} (appointment {done['appointment']})")
+                        f"{done['arrival']} (appointment {done['appointment']})"
+                    )
             found.undelivered += kiosk.unsent
             found.held += kiosk.held
-        for (alert_id, kind, by, outcome_, status) in _rows(
-                db, "SELECT id, kind, resolved_by, outcome, status FROM alerts"):
+        for alert_id, kind, by, outcome_, status in _rows(
+            db, "SELECT id, kind, resolved_by, outcome, status FROM alerts"
+        ):
             found.alerts_by_kind[kind] += 1
             if status != "resolved":
                 continue

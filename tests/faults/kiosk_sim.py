@@ -63,8 +63,7 @@ class Loop:
         handle = SimpleNamespace(cancelled=False)
         handle.cancel = lambda: setattr(handle, "cancelled", True)
         with self._cond:
-            heapq.heappush(self._heap, (time.monotonic() + seconds, next(self._count), fn,
-                                        handle))
+            heapq.heappush(self._heap, (time.monotonic() + seconds, next(self._count), fn, handle))
             self._cond.notify()
         return handle
 
@@ -110,20 +109,35 @@ class SimKiosk:
         self.client = KioskClient(args.url, args.token, timeout=(1.0, args.read_timeout))
         self.outbox = Outbox(args.outbox)
         self.sim_printer = SimulatedPrinter()
-        self.printer = open_printer(self.sim_printer.port, write_timeout=1.0,
-                                    status_timeout=0.2)
-        self.receipts = ReceiptPrinter(self.printer, "Seen Clinic", 15, now=self.local_now,
-                                       on_result=self._receipt_result)
+        self.printer = open_printer(self.sim_printer.port, write_timeout=1.0, status_timeout=0.2)
+        self.receipts = ReceiptPrinter(
+            self.printer, "Seen Clinic", 15, now=self.local_now, on_result=self._receipt_result
+        )
         self.sender = Sender(self.outbox, self.client, cap=max(0.5, 30 * scale))
-        self.heartbeat = Heartbeat(self.client, self.printer, args.heartbeat_s,
-                                   now_iso=self.now_iso,
-                                   on_console=lambda live: self.loop.call_soon(
-                                       lambda: self.ctl.console_status(live)))
-        config = SimpleNamespace(inactivity_prompt_s=45 * scale, countdown_s=15 * scale,
-                                 done_return_s=20 * scale, handoff_return_s=30 * scale)
+        self.heartbeat = Heartbeat(
+            self.client,
+            self.printer,
+            args.heartbeat_s,
+            now_iso=self.now_iso,
+            on_console=lambda live: self.loop.call_soon(lambda: self.ctl.console_status(live)),
+        )
+        config = SimpleNamespace(
+            inactivity_prompt_s=45 * scale,
+            countdown_s=15 * scale,
+            done_return_s=20 * scale,
+            handoff_return_s=30 * scale,
+        )
         self.flow = f.Flow()
-        self.ctl = Controller(self.flow, self.client, self.outbox, self.receipts, self.loop,
-                              config, show=self.show, now_iso=self.now_iso)
+        self.ctl = Controller(
+            self.flow,
+            self.client,
+            self.outbox,
+            self.receipts,
+            self.loop,
+            config,
+            show=self.show,
+            now_iso=self.now_iso,
+        )
         self.patient: Patient | None = None
         self._last_shown: tuple = (None, None)
         self.quiescing = False
@@ -151,8 +165,13 @@ class SimKiosk:
         if screen == f.DONE and self.flow.arrival:
             arrival = self.flow.arrival
             self.confirmed.append((session, arrival["appointment"], arrival["id"]))
-            self.journal.write(t="done", session=session, appointment=arrival["appointment"],
-                               arrival=arrival["id"], ticket=arrival.get("ticket"))
+            self.journal.write(
+                t="done",
+                session=session,
+                appointment=arrival["appointment"],
+                arrival=arrival["id"],
+                ticket=arrival.get("ticket"),
+            )
         elif screen == f.HANDOFF:
             self.journal.write(t="handoff", session=session, reason=self.flow.reason)
         if screen == f.WELCOME:
@@ -173,6 +192,7 @@ class SimKiosk:
             if self.flow.state == screen and self.flow.session == session:
                 self.ctl.touched()
                 action()
+
         self.loop.call_later(delay, touch)
 
     def _next_patient(self) -> None:
@@ -186,6 +206,7 @@ class SimKiosk:
                 return
             self.patient = patient
             patient.begin()()
+
         self.loop.call_later(self.rand.uniform(0, 20) * self.scale, arrive)
 
     def _receipt_result(self, _arrival, result) -> None:
@@ -237,12 +258,16 @@ class SimKiosk:
             with lock:
                 results["accepted"] += len(answer["accepted"])
                 results["duplicate"] += len(answer["duplicate"])
+
         threads = [threading.Thread(target=post, args=(half,)) for half in halves]
         if self.confirmed:
             session, appointment, arrival = self.rand.choice(self.confirmed)
             for _ in range(2):
-                threads.append(threading.Thread(target=self._checkin_again,
-                                                args=(session, appointment, arrival)))
+                threads.append(
+                    threading.Thread(
+                        target=self._checkin_again, args=(session, appointment, arrival)
+                    )
+                )
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -254,8 +279,13 @@ class SimKiosk:
             again = self.client.checkin(session, appointment)
         except ClientError:
             return
-        self.journal.write(t="checkin_again", session=session, arrival=arrival,
-                           answer=again["id"], same=again["id"] == arrival)
+        self.journal.write(
+            t="checkin_again",
+            session=session,
+            arrival=arrival,
+            answer=again["id"],
+            same=again["id"] == arrival,
+        )
 
     # -- life ---------------------------------------------------------------------------------
 
@@ -274,8 +304,9 @@ class SimKiosk:
         """Let the session on screen end, deliver everything, then close."""
         self.quiescing = True
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and (self.flow.state != f.WELCOME
-                                               or self.outbox.unsent_count()):
+        while time.monotonic() < deadline and (
+            self.flow.state != f.WELCOME or self.outbox.unsent_count()
+        ):
             time.sleep(0.1)
         self.loop.stopped = True
         self.heartbeat.stop(timeout=5)
@@ -299,14 +330,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--journal", required=True)
     parser.add_argument("--people", required=True, help="JSON list of booked patients")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--scale", type=float, default=1.0,
-                        help="real seconds per simulated minute")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="real seconds per simulated minute"
+    )
     parser.add_argument("--skew", type=float, default=0.0, help="kiosk clock offset, seconds")
     parser.add_argument("--read-timeout", type=float, default=2.0)
     parser.add_argument("--heartbeat-s", type=float, default=1.0)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING,
+        stream=sys.stderr,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
     return SimKiosk(args).run()
 
 

@@ -14,17 +14,17 @@ from kiosk import flow as f
 
 # Script -> weight. Every hand-off reason the flow knows is reached by some script.
 SCRIPTS = {
-    "checkin": 34,        # name and date of birth, confirm: checked in
-    "code": 10,           # appointment code instead of name and date of birth
-    "scan": 4,            # a code scanned at the welcome screen
-    "still_here": 5,      # goes quiet, answers "Are you still there?", checks in
+    "checkin": 34,  # name and date of birth, confirm: checked in
+    "code": 10,  # appointment code instead of name and date of birth
+    "scan": 4,  # a code scanned at the welcome screen
+    "still_here": 5,  # goes quiet, answers "Are you still there?", checks in
     "report_problem": 5,  # checked in, then "this isn't right"
-    "no_match": 8,        # a typo in the date of birth
-    "not_me": 7,          # "that is not me" on the confirm screen
-    "help": 8,            # "I need help" on a random screen
+    "no_match": 8,  # a typo in the date of birth
+    "not_me": 7,  # "that is not me" on the confirm screen
+    "help": 8,  # "I need help" on a random screen
     "help_at_welcome": 3,
-    "walk_in": 5,         # no appointment
-    "abandon": 11,        # walks away on a random screen: timed out
+    "walk_in": 5,  # no appointment
+    "abandon": 11,  # walks away on a random screen: timed out
 }
 # Screens each script may stop at (abandon) or ask for help on (help).
 _PATH = (f.IDENTIFY_NAME, f.IDENTIFY_DOB, f.CONFIRM)

@@ -58,8 +58,9 @@ class FaultProxy:
         self._closing = False
         self._stopping = threading.Event()
         self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, name="fault-proxy",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self.loop.run_forever, name="fault-proxy", daemon=True
+        )
 
     # -- called from other threads -------------------------------------------------
 
@@ -67,8 +68,9 @@ class FaultProxy:
         self._thread.start()
         for link in self.links.values():
             link.listener = _listen(link.port)
-            link.thread = threading.Thread(target=self._accept, args=(link,), daemon=True,
-                                           name=f"proxy-accept-{link.name}")
+            link.thread = threading.Thread(
+                target=self._accept, args=(link,), daemon=True, name=f"proxy-accept-{link.name}"
+            )
             link.thread.start()
         return self
 
@@ -118,6 +120,7 @@ class FaultProxy:
                 for task in pending:
                     task.cancel()
                 await asyncio.gather(*pending, return_exceptions=True)
+
         self._call(shutdown())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(10)
@@ -178,7 +181,8 @@ class FaultProxy:
             for writer in list(link.writers):
                 _rst(writer)
         link.heal_handle = self.loop.call_later(
-            seconds, lambda: asyncio.ensure_future(self._heal(link)))
+            seconds, lambda: asyncio.ensure_future(self._heal(link))
+        )
 
     async def _heal(self, link: Link) -> None:
         if link.heal_handle:
@@ -186,8 +190,9 @@ class FaultProxy:
             link.heal_handle = None
         link.mode = "ok"  # the accept thread opens the port again
 
-    async def _serve(self, link: Link, reader: asyncio.StreamReader,
-                     writer: asyncio.StreamWriter) -> None:
+    async def _serve(
+        self, link: Link, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
         link.connections += 1
         link.writers.add(writer)
         try:
@@ -198,8 +203,7 @@ class FaultProxy:
             elif link.mode == "reset" and self.rand.random() < 0.5:
                 _rst(writer)
             else:
-                await self._forward(link, reader, writer,
-                                    reset_reply=link.mode == "reset")
+                await self._forward(link, reader, writer, reset_reply=link.mode == "reset")
         except (ConnectionError, OSError):
             pass
         finally:
@@ -209,8 +213,7 @@ class FaultProxy:
 
     async def _forward(self, link: Link, reader, writer, reset_reply: bool) -> None:
         try:
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1",
-                                                                 self.upstream_port)
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.upstream_port)
         except OSError:
             _rst(writer)  # the server is down: the kiosk sees its connection dropped
             return
@@ -218,9 +221,11 @@ class FaultProxy:
         try:
             if self._closing:
                 return
-            await asyncio.gather(self._pump(link, reader, up_writer, writer, False, reset_reply),
-                                 self._pump(link, up_reader, writer, writer, True, reset_reply),
-                                 return_exceptions=True)
+            await asyncio.gather(
+                self._pump(link, reader, up_writer, writer, False, reset_reply),
+                self._pump(link, up_reader, writer, writer, True, reset_reply),
+                return_exceptions=True,
+            )
         finally:
             link.writers.discard(up_writer)
             up_writer.transport.abort()
@@ -228,8 +233,11 @@ class FaultProxy:
     async def _pump(self, link: Link, src, dst, client, reply: bool, late_reset: bool) -> None:
         """Copy until EOF; a fault that starts meanwhile applies to this connection too."""
         while data := await src.read(CHUNK):
-            if link.mode == "cut" or (reply and (late_reset or link.mode == "reset")) or (
-                    not reply and link.mode == "reset" and not late_reset):
+            if (
+                link.mode == "cut"
+                or (reply and (late_reset or link.mode == "reset"))
+                or (not reply and link.mode == "reset" and not late_reset)
+            ):
                 _rst(client)
                 return
             if link.mode == "hang":

@@ -11,9 +11,11 @@ import pytest
 from support import start_server
 
 from kiosk.client import KioskClient, Unconfirmed
-from staffconsole import faults, store
+from staffconsole.api import faults
+from staffconsole.auth.kiosks import add_kiosk
 from staffconsole.clock import utcnow
-from staffconsole.schema import ensure_schema, open_db
+from staffconsole.store.appointments import upsert_appointment
+from staffconsole.store.schema import ensure_schema, open_db
 
 pytestmark = pytest.mark.e2e
 
@@ -22,12 +24,17 @@ def _seed(db_path) -> tuple[int, str]:
     db = open_db(db_path)
     try:
         ensure_schema(db)
-        store.upsert_appointment(db, external_id="k-1", first_name="Zoë",
-                                 last_name="O'Brien-Núñez", dob="1957-11-30",
-                                 start=f"{datetime.now().date().isoformat()}T11:00",
-                                 provider="Dr. Lee")
+        upsert_appointment(
+            db,
+            external_id="k-1",
+            first_name="Zoë",
+            last_name="O'Brien-Núñez",
+            dob="1957-11-30",
+            start=f"{datetime.now().date().isoformat()}T11:00",
+            provider="Dr. Lee",
+        )
         appointment = db.execute("SELECT id FROM appointments").fetchone()[0]
-        token = store.add_kiosk(db, "Lobby kiosk 1", utcnow())
+        token = add_kiosk(db, "Lobby kiosk 1", utcnow())
     finally:
         db.close()
     return appointment, token
@@ -63,7 +70,10 @@ def test_killed_after_commit_the_retry_confirms_the_committed_arrival(tmp_path):
     finally:
         server.stop()
     assert (arrival["id"], arrival["ticket"], arrival["appointment"]) == (
-        arrival_id, ticket, appointment)
+        arrival_id,
+        ticket,
+        appointment,
+    )
     assert len(_arrivals(db_path)) == 1  # confirmed, not doubled
 
 

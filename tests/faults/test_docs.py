@@ -5,7 +5,7 @@ from __future__ import annotations
 from faults.campaign import CI, SHARES, SOAK
 from support import REPO
 
-from staffconsole import faults
+from staffconsole.api import faults
 
 DOC = REPO / "docs" / "reliability.md"
 

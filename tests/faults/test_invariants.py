@@ -7,9 +7,11 @@ from datetime import datetime
 
 from faults.invariants import check, read_kiosk
 
-from staffconsole import store
+from staffconsole.auth import kiosks as auth_kiosks
 from staffconsole.clock import utcnow
-from staffconsole.schema import ensure_schema, open_db
+from staffconsole.store import appointments as store_appointments
+from staffconsole.store import sessions as store_sessions
+from staffconsole.store.schema import ensure_schema, open_db
 
 
 def _server(tmp_path):
@@ -19,17 +21,33 @@ def _server(tmp_path):
     ensure_schema(db)
     today = datetime.now().date()
     for n in (1, 2):
-        store.upsert_appointment(db, external_id=f"a{n}", first_name="Łukasz",
-                                 last_name="Kowalski", dob="1991-06-15",
-                                 start=f"{today.isoformat()}T11:1{n}", provider="Dr. Patel")
-    store.add_kiosk(db, "K1", utcnow())
+        store_appointments.upsert_appointment(
+            db,
+            external_id=f"a{n}",
+            first_name="Łukasz",
+            last_name="Kowalski",
+            dob="1991-06-15",
+            start=f"{today.isoformat()}T11:1{n}",
+            provider="Dr. Patel",
+        )
+    auth_kiosks.add_kiosk(db, "K1", utcnow())
     kiosk = db.execute("SELECT * FROM kiosks").fetchone()
     kiosk = {"id": kiosk[0], "name": "K1"}
-    arrival = store.checkin(db, kiosk, "s-in", 1, utcnow(), today)
-    store.record_events(db, kiosk, [{"id": "e1", "session": "s-help", "type":
-                                     "session.handed_off", "at": utcnow().isoformat(),
-                                     "data": {"reason": "help", "step": "identify_name"}}],
-                        utcnow())
+    arrival = store_appointments.checkin(db, kiosk, "s-in", 1, utcnow(), today)
+    store_sessions.record_events(
+        db,
+        kiosk,
+        [
+            {
+                "id": "e1",
+                "session": "s-help",
+                "type": "session.handed_off",
+                "at": utcnow().isoformat(),
+                "data": {"reason": "help", "step": "identify_name"},
+            }
+        ],
+        utcnow(),
+    )
     return path, db, arrival
 
 
@@ -44,8 +62,11 @@ def _kiosk(tmp_path, started, done=()):
 def test_a_clean_run_passes(tmp_path):
     path, db, arrival = _server(tmp_path)
     db.close()
-    kiosk = _kiosk(tmp_path, ["s-in", "s-help"],
-                   [{"session": "s-in", "appointment": 1, "arrival": arrival["id"]}])
+    kiosk = _kiosk(
+        tmp_path,
+        ["s-in", "s-help"],
+        [{"session": "s-in", "appointment": 1, "arrival": arrival["id"]}],
+    )
     found = check(path, [kiosk])
     assert found.ok and (found.sessions, found.checked_in, found.alerted) == (2, 1, 1)
 
@@ -53,17 +74,21 @@ def test_a_clean_run_passes(tmp_path):
 def test_each_broken_promise_is_found(tmp_path):
     path, db, arrival = _server(tmp_path)
     # A second alert for the same session, and a person's kind of alert closed by the system.
-    db.execute("INSERT INTO alerts (kind, cause, status, severity, created_at, updated_at, "
-               "summary, resolved_by, outcome) VALUES ('help', 'session:s-help', 'resolved', "
-               "80, 'x', 'x', 'x', 'Seen', 'cleared')")
+    db.execute(
+        "INSERT INTO alerts (kind, cause, status, severity, created_at, updated_at, "
+        "summary, resolved_by, outcome) VALUES ('help', 'session:s-help', 'resolved', "
+        "80, 'x', 'x', 'x', 'Seen', 'cleared')"
+    )
     db.conn.commit()
     db.close()
-    kiosk = _kiosk(tmp_path, ["s-in", "s-help", "s-gone"],
-                   [{"session": "s-in", "appointment": 2, "arrival": arrival["id"]}])
+    kiosk = _kiosk(
+        tmp_path,
+        ["s-in", "s-help", "s-gone"],
+        [{"session": "s-in", "appointment": 2, "arrival": arrival["id"]}],
+    )
     found = check(path, [kiosk])
     assert found.lost == ["s-gone"]
     assert found.doubled == ["2 alerts for session:s-help"]
     assert len(found.false_confirmations) == 1 and "s-in" in found.false_confirmations[0]
-    assert len(found.wrongly_closed) == 1 and "(help) resolved by 'Seen'" in \
-        found.wrongly_closed[0]
+    assert len(found.wrongly_closed) == 1 and "(help) resolved by 'Seen'" in found.wrongly_closed[0]
     assert not found.ok

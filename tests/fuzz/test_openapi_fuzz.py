@@ -26,10 +26,15 @@ from schemathesis.specs.openapi.checks import (
 )
 from server.seed import book_today
 
-from staffconsole import alerts, api_tokens, store
 from staffconsole.app import create_app
+from staffconsole.auth import api_tokens
+from staffconsole.auth.kiosks import add_kiosk, kiosk_for_token
+from staffconsole.auth.users import add_user
 from staffconsole.config import load_settings
-from staffconsole.schema import open_db
+from staffconsole.rules import alerting
+from staffconsole.store.alerts import open_or_update_alert
+from staffconsole.store.appointments import checkin
+from staffconsole.store.schema import open_db
 
 EXAMPLES = int(os.environ.get("SEEN_FUZZ_EXAMPLES", "150"))
 # The promises: CI (150) sends at least 2,000 requests, `make fuzz-soak` (900) 10,000;
@@ -39,8 +44,12 @@ PASSWORD = "correct horse battery staple"
 NOW = datetime.now(UTC)
 # The event stream never ends by design (tests/console/test_stream.py covers it).
 NOT_FUZZED = {("GET", "/api/v1/console/stream")}
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 SENT: Counter = Counter()
 STATUS: Counter = Counter()
@@ -48,21 +57,26 @@ STATUS: Counter = Counter()
 
 def _build_app(tmp_path_factory):
     path = tmp_path_factory.mktemp("fuzz") / "seen.db"
-    app = create_app(load_settings(environ={}, overrides={
-        "db_path": str(path), "lookup_rate_max": 10**9}))  # the limit has its own tests
+    app = create_app(
+        load_settings(environ={}, overrides={"db_path": str(path), "lookup_rate_max": 10**9})
+    )  # the limit has its own tests
     db = open_db(path)
     try:
         book_today(db)
-        kiosk_token = store.add_kiosk(db, "Lobby kiosk 1", NOW)
-        kiosk = store.kiosk_for_token(db, kiosk_token)
+        kiosk_token = add_kiosk(db, "Lobby kiosk 1", NOW)
+        kiosk = kiosk_for_token(db, kiosk_token)
         push = api_tokens.add_token(db, "practice system", "push", NOW)
-        store.add_user(db, "root", PASSWORD, "admin", NOW)
+        add_user(db, "root", PASSWORD, "admin", NOW)
         for i, reason in enumerate(("help", "walk_in", "no_match")):
             session = {"id": f"s{i}", "kiosk_id": kiosk["id"], "step": "identify_name"}
-            store.open_or_update_alert(db, alerts.handoff_alert(
-                reason, session, kiosk["name"], {"last_name": "Okafor"}, NOW))
+            open_or_update_alert(
+                db,
+                alerting.handoff_alert(
+                    reason, session, kiosk["name"], {"last_name": "Okafor"}, NOW
+                ),
+            )
         appointment = db.execute("SELECT min(id) FROM appointments").fetchone()[0]
-        store.checkin(db, kiosk, "s9", appointment, NOW, datetime.now().date())
+        checkin(db, kiosk, "s9", appointment, NOW, datetime.now().date())
     finally:
         db.close()
     return app, kiosk_token, push
@@ -76,23 +90,30 @@ def target(tmp_path_factory, request):
     assert r.status_code == 303, r.text
     csrf = re.search(r'<meta name="csrf-token" content="([^"]+)">', client.get("/console").text)
     assert csrf, "no CSRF token on the console page"
-    credentials = {"kiosk": {"Authorization": f"Bearer {kiosk_token}"},
-                   "push": {"Authorization": f"Bearer {push}"},
-                   "console": {"X-CSRF-Token": csrf.group(1)}, "other": {}}
+    credentials = {
+        "kiosk": {"Authorization": f"Bearer {kiosk_token}"},
+        "push": {"Authorization": f"Bearer {push}"},
+        "console": {"X-CSRF-Token": csrf.group(1)},
+        "other": {},
+    }
     yield app, client, credentials
     client.close()
     total = sum(SENT.values())
     ran_all = len(SENT) == len(OPERATIONS)
     capture = request.config.pluginmanager.get_plugin("capturemanager")
     with capture.global_and_fixture_disabled():  # the figures belong in the CI log
-        print(f"\nfuzz: {total} requests over {len(SENT)} operations "
-              f"({EXAMPLES} examples each at most); status codes: "
-              + ", ".join(f"{code}x{n}" for code, n in sorted(STATUS.items())), flush=True)
+        print(
+            f"\nfuzz: {total} requests over {len(SENT)} operations "
+            f"({EXAMPLES} examples each at most); status codes: "
+            + ", ".join(f"{code}x{n}" for code, n in sorted(STATUS.items())),
+            flush=True,
+        )
     if ran_all:
         assert total >= MINIMUM_TOTAL, f"only {total} fuzz requests were sent"
         assert STATUS[401] == STATUS[403] == 0, "some requests bounced off the guards"
-        assert sum(n for code, n in STATUS.items() if code < 300) > total // 20, \
+        assert sum(n for code, n in STATUS.items() if code < 300) > total // 20, (
             "almost nothing got past validation and the guards: the fuzzing is not reaching in"
+        )
 
 
 def _area(path: str) -> str:
@@ -109,14 +130,20 @@ def _schema() -> schemathesis.schemas.BaseSchema:
 
 
 SCHEMA = _schema()
-OPERATIONS = [op for op in (result.ok() for result in SCHEMA.get_all_operations())
-              if (op.method.upper(), op.path) not in NOT_FUZZED]
+OPERATIONS = [
+    op
+    for op in (result.ok() for result in SCHEMA.get_all_operations())
+    if (op.method.upper(), op.path) not in NOT_FUZZED
+]
 
 
 def _send(client: TestClient, case, credentials: dict):
     sent = case.as_transport_kwargs(base_url="http://testserver")
-    headers = {key: value for key, value in sent["headers"].items()
-               if key.lower() not in ("x-schemathesis-testcaseid", "connection")}
+    headers = {
+        key: value
+        for key, value in sent["headers"].items()
+        if key.lower() not in ("x-schemathesis-testcaseid", "connection")
+    }
     headers.update(credentials[_area(case.operation.path)])
     content = None
     if "json" in sent:
@@ -124,17 +151,28 @@ def _send(client: TestClient, case, credentials: dict):
         content = json.dumps(sent["json"]).encode()
     elif "data" in sent:
         content = sent["data"] if isinstance(sent["data"], bytes) else str(sent["data"]).encode()
-    return client.request(sent["method"], sent["url"], params=sent.get("params") or None,
-                          headers=headers, content=content)
+    return client.request(
+        sent["method"],
+        sent["url"],
+        params=sent.get("params") or None,
+        headers=headers,
+        content=content,
+    )
 
 
-@pytest.mark.parametrize("operation", OPERATIONS, ids=[f"{o.method.upper()} {o.path}"
-                                                       for o in OPERATIONS])
+@pytest.mark.parametrize(
+    "operation", OPERATIONS, ids=[f"{o.method.upper()} {o.path}" for o in OPERATIONS]
+)
 def test_operation_never_fails_and_answers_as_documented(target, operation):
     _, client, credentials = target
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=False,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=False,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy())
     def fuzz(case):
         response = _send(client, case, credentials)

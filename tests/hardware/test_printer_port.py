@@ -20,9 +20,11 @@ PORTS = ["simulator"] + (["real"] if os.environ.get("SEEN_TEST_PRINTER") else []
 def opened(request):
     """(printer, simulator or None)."""
     if request.param == "real":
-        printer = SerialPrinter(os.environ["SEEN_TEST_PRINTER"],
-                                baudrate=int(os.environ.get("SEEN_TEST_PRINTER_BAUD", "19200")),
-                                flow_control=os.environ.get("SEEN_TEST_PRINTER_FLOW", "xonxoff"))
+        printer = SerialPrinter(
+            os.environ["SEEN_TEST_PRINTER"],
+            baudrate=int(os.environ.get("SEEN_TEST_PRINTER_BAUD", "19200")),
+            flow_control=os.environ.get("SEEN_TEST_PRINTER_FLOW", "xonxoff"),
+        )
         yield printer, None
         printer.close()
         return
@@ -36,12 +38,15 @@ def test_a_ready_printer_reads_ok_and_prints_a_slip(opened):
     printer, sim = opened
     before = printer.status()
     assert before.state in ("ok", "paper_near_end"), before
-    slip = encode([Line("Seen port test", bold=True, align="center"),
-                   Line("Zoë O'Brien-Núñez")], qr="seen-port-test")
+    slip = encode(
+        [Line("Seen port test", bold=True, align="center"), Line("Zoë O'Brien-Núñez")],
+        qr="seen-port-test",
+    )
     printer.print_bytes(slip)
     after = printer.status()  # asked after the slip: the answer follows the printed bytes
     assert after.state in STATES and after.state in ("ok", "paper_near_end"), after
     if sim is not None:
         assert slip in sim.received  # between the status queries
         assert sim.text() == "Seen port test\nZoë O'Brien-Núñez\n\n" and sim.qr_codes == [
-            "seen-port-test"]
+            "seen-port-test"
+        ]

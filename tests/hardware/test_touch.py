@@ -24,12 +24,17 @@ def read_ini(path: Path) -> configparser.ConfigParser:
     return parser
 
 
-@pytest.mark.parametrize(("touch", "lines"), [
-    ("mouse", {"mouse": "mouse,disable_multitouch"}),
-    ("probesysfs,provider=hidinput", {"touch": "probesysfs,provider=hidinput"}),
-    (" hidinput,/dev/input/by-path/platform-x-event ",
-     {"touch": "hidinput,/dev/input/by-path/platform-x-event"}),
-])
+@pytest.mark.parametrize(
+    ("touch", "lines"),
+    [
+        ("mouse", {"mouse": "mouse,disable_multitouch"}),
+        ("probesysfs,provider=hidinput", {"touch": "probesysfs,provider=hidinput"}),
+        (
+            " hidinput,/dev/input/by-path/platform-x-event ",
+            {"touch": "hidinput,/dev/input/by-path/platform-x-event"},
+        ),
+    ],
+)
 def test_one_input_line(touch, lines):
     assert input_lines(touch) == lines
 
@@ -37,8 +42,9 @@ def test_one_input_line(touch, lines):
 def test_apply_replaces_kivys_default_input_lines():
     # What Kivy writes by default on Linux: two providers for one panel.
     config = configparser.ConfigParser(interpolation=None)
-    config.read_dict({"input": {"mouse": "mouse", "%(name)s": "probesysfs"},
-                      "graphics": {}, "kivy": {}})
+    config.read_dict(
+        {"input": {"mouse": "mouse", "%(name)s": "probesysfs"}, "graphics": {}, "kivy": {}}
+    )
     apply(config, "probesysfs,provider=hidinput", rotation=90, fullscreen=True)
     assert dict(config["input"]) == {"touch": "probesysfs,provider=hidinput"}
     assert config["graphics"]["rotation"] == "90" and config["graphics"]["show_cursor"] == "0"
@@ -53,10 +59,18 @@ def test_no_cursor_even_in_a_window():
 
 def test_shipped_kivy_config_is_complete_and_has_one_input_line(tmp_path):
     # Kivy's own defaults, written by the installed Kivy into an empty KIVY_HOME.
-    subprocess.run([sys.executable, "-c", "import kivy.config"], check=True, timeout=60,
-                   env={"KIVY_HOME": str(tmp_path), "KIVY_NO_ARGS": "1",
-                        "KIVY_NO_CONSOLELOG": "1", "PATH": "/usr/bin:/bin"},
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-c", "import kivy.config"],
+        check=True,
+        timeout=60,
+        env={
+            "KIVY_HOME": str(tmp_path),
+            "KIVY_NO_ARGS": "1",
+            "KIVY_NO_CONSOLELOG": "1",
+            "PATH": "/usr/bin:/bin",
+        },
+        capture_output=True,
+    )
     defaults, ours = read_ini(tmp_path / "config.ini"), read_ini(KIVY_INI)
     source = Path(importlib.util.find_spec("kivy.config").origin).read_text()
     version = re.search(r"^KIVY_CONFIG_VERSION = (\d+)", source, re.MULTILINE)[1]

@@ -24,8 +24,9 @@ def _load_the_kiosk_package() -> None:
     if current is not None and getattr(current, "__file__", None):
         return
     init = Path(__file__).resolve().parents[2] / "kiosk" / "__init__.py"
-    spec = importlib.util.spec_from_file_location("kiosk", init,
-                                                  submodule_search_locations=[str(init.parent)])
+    spec = importlib.util.spec_from_file_location(
+        "kiosk", init, submodule_search_locations=[str(init.parent)]
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     sys.modules["kiosk"] = module
@@ -35,9 +36,13 @@ _load_the_kiosk_package()
 
 # Some tests import Kivy widgets (no window): keep Kivy out of argv, the home folder and
 # the root logger.
-for _name, _value in (("KIVY_NO_ARGS", "1"), ("KIVY_NO_CONSOLELOG", "1"),
-                      ("KIVY_NO_FILELOG", "1"), ("KIVY_LOG_MODE", "PYTHON"),
-                      ("KIVY_HOME", str(Path(tempfile.gettempdir()) / "seen-kivy-tests"))):
+for _name, _value in (
+    ("KIVY_NO_ARGS", "1"),
+    ("KIVY_NO_CONSOLELOG", "1"),
+    ("KIVY_NO_FILELOG", "1"),
+    ("KIVY_LOG_MODE", "PYTHON"),
+    ("KIVY_HOME", str(Path(tempfile.gettempdir()) / "seen-kivy-tests")),
+):
     os.environ.setdefault(_name, _value)
 
 

@@ -12,8 +12,14 @@ from support import free_port
 def kiosk(*args, env=None):
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SEEN_KIOSK")}
     environ.update(env or {})
-    return subprocess.run([sys.executable, "-m", "kiosk", *args], capture_output=True, check=False,
-                          text=True, timeout=60, env=environ)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", *args],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=60,
+        env=environ,
+    )
 
 
 def config(tmp_path, url, token, printer="none"):
@@ -27,13 +33,23 @@ def test_doctor_passes_with_a_real_server_and_printer(tmp_path, live_server):
 
     token = live_server.add_kiosk("lobby")
     with SimulatedPrinter() as printer:
-        proc = kiosk("doctor", "--config", str(config(tmp_path, live_server.url, token,
-                                                      printer.port)))
+        proc = kiosk(
+            "doctor", "--config", str(config(tmp_path, live_server.url, token, printer.port))
+        )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = proc.stdout.splitlines()
-    assert [line.split(" ")[1] for line in lines] == ["config:", "server:", "tls:", "token:",
-                                                      "clock:", "printer:", "display:", "touch:",
-                                                      "disk:", "outbox:"]
+    assert [line.split(" ")[1] for line in lines] == [
+        "config:",
+        "server:",
+        "tls:",
+        "token:",
+        "clock:",
+        "printer:",
+        "display:",
+        "touch:",
+        "disk:",
+        "outbox:",
+    ]
     # Plain http warns; no screen or touch panel on a CI machine: those may warn too.
     assert lines[2].startswith("WARN tls: server_url is http")
     assert {line.split(" ", 1)[0] for line in lines[:2] + lines[3:6] + lines[8:]} == {"PASS"}
@@ -47,8 +63,9 @@ def test_doctor_fails_on_a_bad_token(tmp_path, live_server):
 
 
 def test_doctor_fails_when_the_server_is_down(tmp_path):
-    proc = kiosk("doctor", "--config",
-                 str(config(tmp_path, f"http://127.0.0.1:{free_port()}", "t")))
+    proc = kiosk(
+        "doctor", "--config", str(config(tmp_path, f"http://127.0.0.1:{free_port()}", "t"))
+    )
     assert proc.returncode == 1 and "FAIL server: healthz: cannot connect" in proc.stdout
 
 

@@ -10,8 +10,15 @@ from support import free_port
 
 from kiosk.client import KioskClient, NotAuthorised, Offline, Rejected, Unconfirmed
 
-ARRIVAL = {"id": 1, "appointment": 7, "display_name": "Maria O.", "time": "10:30",
-           "provider": "Dr. Lee", "arrived_at": "2026-11-22T15:20:00+00:00", "ticket": 4}
+ARRIVAL = {
+    "id": 1,
+    "appointment": 7,
+    "display_name": "Maria O.",
+    "time": "10:30",
+    "provider": "Dr. Lee",
+    "arrived_at": "2026-11-22T15:20:00+00:00",
+    "ticket": 4,
+}
 
 
 def test_refused_port_is_offline():
@@ -71,14 +78,25 @@ def test_connection_dropped_after_sending_is_unconfirmed():
     listener.close()
 
 
-@pytest.mark.parametrize(("status", "body", "error", "detail"), [
-    (404, {"detail": "appointment 7 is not one of today's"}, Rejected,
-     "appointment 7 is not one of today's"),
-    (409, {"detail": "cancelled"}, Rejected, "cancelled"),
-    (422, {"detail": [{"loc": ["body", "dob"], "msg": "dob must be a real date"}]}, Rejected,
-     "dob must be a real date"),
-    (401, {"detail": "unknown kiosk token"}, NotAuthorised, "unknown kiosk token"),
-])
+@pytest.mark.parametrize(
+    ("status", "body", "error", "detail"),
+    [
+        (
+            404,
+            {"detail": "appointment 7 is not one of today's"},
+            Rejected,
+            "appointment 7 is not one of today's",
+        ),
+        (409, {"detail": "cancelled"}, Rejected, "cancelled"),
+        (
+            422,
+            {"detail": [{"loc": ["body", "dob"], "msg": "dob must be a real date"}]},
+            Rejected,
+            "dob must be a real date",
+        ),
+        (401, {"detail": "unknown kiosk token"}, NotAuthorised, "unknown kiosk token"),
+    ],
+)
 def test_4xx_is_rejected_with_the_servers_reason(fake_console, status, body, error, detail):
     fake_console.answers["checkin"] = (status, body)
     client = KioskClient(fake_console.url, "t")
@@ -87,10 +105,16 @@ def test_4xx_is_rejected_with_the_servers_reason(fake_console, status, body, err
     assert caught.value.status == status and caught.value.detail == detail
 
 
-@pytest.mark.parametrize(("status", "body"), [
-    (500, {"detail": "boom"}), (503, {"detail": "database unavailable, try again"}),
-    (200, b"<html>not json"), (200, {"arrival": "nope"}), (200, [1, 2]),
-])
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (500, {"detail": "boom"}),
+        (503, {"detail": "database unavailable, try again"}),
+        (200, b"<html>not json"),
+        (200, {"arrival": "nope"}),
+        (200, [1, 2]),
+    ],
+)
 def test_5xx_and_garbled_answers_are_unconfirmed(fake_console, status, body):
     fake_console.answers["checkin"] = (status, body)
     with pytest.raises(Unconfirmed):
@@ -98,9 +122,19 @@ def test_5xx_and_garbled_answers_are_unconfirmed(fake_console, status, body):
 
 
 def test_calls_send_the_token_and_the_documented_bodies(fake_console):
-    fake_console.answers["lookup"] = (200, {"matches": [{"appointment": 7,
-                                                         "display_name": "Maria O.",
-                                                         "time": "10:30", "provider": "Dr. Lee"}]})
+    fake_console.answers["lookup"] = (
+        200,
+        {
+            "matches": [
+                {
+                    "appointment": 7,
+                    "display_name": "Maria O.",
+                    "time": "10:30",
+                    "provider": "Dr. Lee",
+                }
+            ]
+        },
+    )
     fake_console.answers["checkin"] = (200, {"arrival": ARRIVAL})
     client = KioskClient(fake_console.url + "/", "secret-token")
     assert client.lookup("s1", "O'Brien", "1980-04-02")[0]["appointment"] == 7
@@ -118,8 +152,13 @@ def test_against_the_real_server(live_server):
     client = KioskClient(live_server.url, token)
     assert client.healthz() == {"ok": True}
     assert client.lookup("s1", "Nobody", "1980-04-02") == []
-    event = {"id": "e1", "session": "s1", "type": "session.started",
-             "at": "2026-11-22T10:00:00+00:00", "data": {}}
+    event = {
+        "id": "e1",
+        "session": "s1",
+        "type": "session.started",
+        "at": "2026-11-22T10:00:00+00:00",
+        "data": {},
+    }
     assert client.post_events([event]) == {"accepted": ["e1"], "duplicate": []}
     assert client.post_events([event]) == {"accepted": [], "duplicate": ["e1"]}
     with pytest.raises(Rejected) as caught:

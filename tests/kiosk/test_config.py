@@ -21,9 +21,12 @@ def test_defaults():
 
 
 def test_file_and_environment(tmp_path):
-    path = write(tmp_path, '[kiosk]\nserver_url = "http://console:8400"\ntoken = "abc"\n'
-                           'date_order = "DMY"\nfullscreen = false\nclinic_name = "Cl\u00ednica '
-                           'O\'Neill-Ruiz"\n')
+    path = write(
+        tmp_path,
+        '[kiosk]\nserver_url = "http://console:8400"\ntoken = "abc"\n'
+        'date_order = "DMY"\nfullscreen = false\nclinic_name = "Cl\u00ednica '
+        "O'Neill-Ruiz\"\n",
+    )
     config = load_config(path, environ={"SEEN_KIOSK_TOKEN": "from-env", "OTHER": "x"})
     assert config.server_url == "http://console:8400" and config.token == "from-env"
     assert config.date_order == "DMY" and config.fullscreen is False
@@ -31,18 +34,21 @@ def test_file_and_environment(tmp_path):
     assert config.outbox_path == str(tmp_path / "kiosk-outbox.db")  # beside the file
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ('[kiosk]\ncountdown_s = "soon"\n', ["countdown_s", "'soon'", "expected int"]),
-    ("[kiosk]\ncountdown_s = 0\n", ["countdown_s", "0", "greater than 0"]),
-    ("[kiosk]\nfullscreen = 1\n", ["fullscreen", "1", "expected bool"]),
-    ('[kiosk]\ndate_order = "YMD"\n', ["date_order", "'YMD'", "MDY, DMY"]),
-    ('[kiosk]\nserver_url = "console:8400"\n', ["server_url", "'console:8400'", "http://"]),
-    ('[kiosk]\nwindow_size = "big"\n', ["window_size", "'big'", "WIDTHxHEIGHT"]),
-    ('[kiosk]\nprinter_profile = "star"\n', ["printer_profile", "'star'", "epson"]),
-    ('[kiosk]\ncolour = "blue"\n', ["unknown setting", "'colour'", "'blue'"]),
-    ('[screen]\nx = 1\n', ["unknown key", "'screen'", "[kiosk]"]),
-    ("[kiosk\n", ["not valid TOML"]),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('[kiosk]\ncountdown_s = "soon"\n', ["countdown_s", "'soon'", "expected int"]),
+        ("[kiosk]\ncountdown_s = 0\n", ["countdown_s", "0", "greater than 0"]),
+        ("[kiosk]\nfullscreen = 1\n", ["fullscreen", "1", "expected bool"]),
+        ('[kiosk]\ndate_order = "YMD"\n', ["date_order", "'YMD'", "MDY, DMY"]),
+        ('[kiosk]\nserver_url = "console:8400"\n', ["server_url", "'console:8400'", "http://"]),
+        ('[kiosk]\nwindow_size = "big"\n', ["window_size", "'big'", "WIDTHxHEIGHT"]),
+        ('[kiosk]\nprinter_profile = "star"\n', ["printer_profile", "'star'", "epson"]),
+        ('[kiosk]\ncolour = "blue"\n', ["unknown setting", "'colour'", "'blue'"]),
+        ("[screen]\nx = 1\n", ["unknown key", "'screen'", "[kiosk]"]),
+        ("[kiosk\n", ["not valid TOML"]),
+    ],
+)
 def test_errors_name_file_key_and_value(tmp_path, text, words):
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as caught:

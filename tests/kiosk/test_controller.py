@@ -33,6 +33,7 @@ class ManualTimers:
         class Handle:
             def cancel(self_inner):
                 entry[2] = True
+
         return Handle()
 
     def advance(self, seconds):
@@ -81,9 +82,18 @@ def make(tmp_path, server=None, receipts=None):
     config = load_config(None, environ={})
     timers = ManualTimers()
     box = Outbox(tmp_path / "o.db")
-    controller = Controller(f.Flow(), server or ScriptedServer(), box, receipts or ListReceipts(),
-                            timers, config, show=shown.append, new_id=lambda: next(ids),
-                            now_iso=lambda: "2026-11-22T15:20:00+00:00", run=lambda fn: fn())
+    controller = Controller(
+        f.Flow(),
+        server or ScriptedServer(),
+        box,
+        receipts or ListReceipts(),
+        timers,
+        config,
+        show=shown.append,
+        new_id=lambda: next(ids),
+        now_iso=lambda: "2026-11-22T15:20:00+00:00",
+        run=lambda fn: fn(),
+    )
     return controller, timers, box, shown
 
 
@@ -98,11 +108,25 @@ def test_checkin_by_calls(tmp_path):
     c.enter_name("Okafor")
     c.enter_dob("1980-04-02")
     c.confirm_yes()
-    assert shown == ["identify_name", "identify_dob", "looking_up", "confirm", "checking_in",
-                     "done"]
+    assert shown == [
+        "identify_name",
+        "identify_dob",
+        "looking_up",
+        "confirm",
+        "checking_in",
+        "done",
+    ]
     assert receipts.arrivals == [ARRIVAL]
-    assert types(box) == ["session.started", "session.step", "session.step", "session.step",
-                          "session.step", "session.step", "session.checked_in", "session.step"]
+    assert types(box) == [
+        "session.started",
+        "session.step",
+        "session.step",
+        "session.step",
+        "session.step",
+        "session.step",
+        "session.checked_in",
+        "session.step",
+    ]
     assert {e["session"] for e in box.pending(1000)} == {"id0"}
     timers.advance(c.config.done_return_s)
     assert shown[-1] == "welcome" and types(box)[-1] == "session.ended"
@@ -240,9 +264,11 @@ def test_walk_in_hands_off_with_the_details(tmp_path):
     assert shown[-1] == "walk_in"
     c.walk_in_details("Seán", "O'Brien", "555 0100")
     handoff = next(e for e in box.pending(100) if e["type"] == "session.handed_off")
-    assert handoff["data"] == {"reason": "walk_in", "step": "walk_in",
-                               "entered": {"first_name": "Seán", "last_name": "O'Brien",
-                                           "phone": "5550100"}}
+    assert handoff["data"] == {
+        "reason": "walk_in",
+        "step": "walk_in",
+        "entered": {"first_name": "Seán", "last_name": "O'Brien", "phone": "5550100"},
+    }
 
 
 def test_language_and_text_size_are_presented_and_reset(tmp_path):

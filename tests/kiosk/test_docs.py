@@ -21,8 +21,7 @@ def test_every_screen_has_a_screenshot_in_the_docs():
     screens = {path.stem for path in SCREEN_MODULES.glob("*.kv")}
     assert len(screens) >= 12
     # Each screen is shown at least once (hand-off and done by their variants).
-    undocumented = [s for s in screens if not any(n == s or n.startswith(s + "_")
-                                                  for n in names)]
+    undocumented = [s for s in screens if not any(n == s or n.startswith(s + "_") for n in names)]
     assert not undocumented, f"screens without a screenshot in docs/kiosk.md: {undocumented}"
 
 

@@ -60,19 +60,22 @@ def machine(tmp_path, blocks=(), drm=(), by_path=()):
 
 
 def test_input_devices_are_told_apart():
-    found = devices.parse_input_devices(f"{TOUCH_BLOCK}\n{SCANNER_BLOCK}\n{HDMI_CEC_BLOCK}",
-                                        long_bits=64)
+    found = devices.parse_input_devices(
+        f"{TOUCH_BLOCK}\n{SCANNER_BLOCK}\n{HDMI_CEC_BLOCK}", long_bits=64
+    )
     assert [(d.name, d.is_touchscreen, d.is_keyboard) for d in found] == [
         ("raspberrypi-ts", True, False),
         ("Honeywell Imaging & Mobility 1900", False, True),
-        ("vc4-hdmi-0", False, False)]
+        ("vc4-hdmi-0", False, False),
+    ]
     assert found[0].handlers == ("mouse0", "event0")
 
 
 def test_bitmaps_follow_the_kernels_word_size():
     # A 32-bit kernel prints the same touch panel's ABS bits as two words.
     assert devices.parse_bitmap("2608000 3", long_bits=32) == devices.parse_bitmap(
-        "260800000000003", long_bits=64)
+        "260800000000003", long_bits=64
+    )
 
 
 @pytest.mark.parametrize(("offset_s", "status"), [(0.4, "PASS"), (-30, "WARN"), (600, "FAIL")])
@@ -91,8 +94,7 @@ def test_clock_without_a_server_time_warns():
 
 
 def test_touch_panel_and_scanner_found(tmp_path):
-    root = machine(tmp_path, [TOUCH_BLOCK, SCANNER_BLOCK],
-                   by_path=["platform-3f204000.spi-event"])
+    root = machine(tmp_path, [TOUCH_BLOCK, SCANNER_BLOCK], by_path=["platform-3f204000.spi-event"])
     check = touch_check(root, required=True)
     assert check.status == "PASS"
     assert check.reason.startswith("raspberrypi-ts; 1 keyboard(s) or barcode scanner(s)")
@@ -132,17 +134,34 @@ def sim():
 
 def doctor(tmp_path, url, printer="none", extra="", test_slip=False, root=None):
     path = tmp_path / "kiosk.toml"
-    path.write_text(f'[kiosk]\nserver_url = "{url}"\ntoken = "t0ken"\nprinter = "{printer}"\n'
-                    f'clinic_name = "Clínica Añil"\n{extra}', encoding="utf-8")
+    path.write_text(
+        f'[kiosk]\nserver_url = "{url}"\ntoken = "t0ken"\nprinter = "{printer}"\n'
+        f'clinic_name = "Clínica Añil"\n{extra}',
+        encoding="utf-8",
+    )
     root = root or machine(tmp_path, [TOUCH_BLOCK], drm=[("card1-DSI-1", "connected")])
-    return {c.name: c for c in run_checks(lambda: load_config(path, environ={}),
-                                          test_slip=test_slip, root=root, environ={})}
+    return {
+        c.name: c
+        for c in run_checks(
+            lambda: load_config(path, environ={}), test_slip=test_slip, root=root, environ={}
+        )
+    }
 
 
 def test_all_pass_with_a_good_printer_and_server(tmp_path, sim, fake_console):
     checks = doctor(tmp_path, fake_console.url, sim.port)
-    assert list(checks) == ["config", "server", "tls", "token", "clock", "printer", "display",
-                            "touch", "disk", "outbox"]
+    assert list(checks) == [
+        "config",
+        "server",
+        "tls",
+        "token",
+        "clock",
+        "printer",
+        "display",
+        "touch",
+        "disk",
+        "outbox",
+    ]
     assert checks["tls"].status == "WARN" and "unencrypted" in checks["tls"].reason
     assert checks["printer"] == ("PASS", "printer", f"{sim.port}: ok (ready)")
     assert checks["token"].status == "PASS"
@@ -153,12 +172,15 @@ def test_all_pass_with_a_good_printer_and_server(tmp_path, sim, fake_console):
     assert sim.text() == ""  # no slip unless asked
 
 
-@pytest.mark.parametrize(("state", "words"), [
-    ("paper_out", "paper_out (paper roll is empty)"),
-    ("cover_open", "cover_open (printer cover is open)"),
-    ("offline", "offline (printer "),
-    ("error", "error (printer reports autocutter error)"),
-])
+@pytest.mark.parametrize(
+    ("state", "words"),
+    [
+        ("paper_out", "paper_out (paper roll is empty)"),
+        ("cover_open", "cover_open (printer cover is open)"),
+        ("offline", "offline (printer "),
+        ("error", "error (printer reports autocutter error)"),
+    ],
+)
 def test_printer_faults_fail_with_the_state(tmp_path, sim, fake_console, state, words):
     sim.set_state(state)
     checks = doctor(tmp_path, fake_console.url, sim.port)
@@ -181,7 +203,8 @@ def test_an_unplugged_printer_fails_naming_the_device(tmp_path, sim, fake_consol
 def test_test_slip_prints_accents_in_the_right_code_page(tmp_path, sim, fake_console):
     checks = doctor(tmp_path, fake_console.url, sim.port, test_slip=True)
     assert checks["printer"].status == "PASS" and checks["printer"].reason.endswith(
-        "; test slip sent")
+        "; test slip sent"
+    )
     text = sim.text()
     assert "Seen printer test" in text and "Clínica Añil" in text
     assert "Zoë O'Brien-Núñez, Łukasz, Siobhán".replace("Ł", "L") in text
@@ -200,8 +223,12 @@ def test_server_down_skips_token_and_clock(tmp_path):
 
 
 def test_required_touch_and_display_fail_on_a_bare_machine(tmp_path, fake_console):
-    checks = doctor(tmp_path, fake_console.url, extra="require_touch = true\n"
-                    "require_display = true\n", root=machine(tmp_path, [SCANNER_BLOCK]))
+    checks = doctor(
+        tmp_path,
+        fake_console.url,
+        extra="require_touch = true\nrequire_display = true\n",
+        root=machine(tmp_path, [SCANNER_BLOCK]),
+    )
     assert checks["touch"].status == "FAIL" and checks["display"].status == "FAIL"
 
 
@@ -217,11 +244,17 @@ def test_a_printer_held_by_the_running_kiosk_is_named_as_such(tmp_path, sim, fak
 
 def test_the_command_prints_a_test_slip_when_asked(tmp_path, sim, fake_console):
     path = tmp_path / "kiosk.toml"
-    path.write_text(f'[kiosk]\nserver_url = "{fake_console.url}"\ntoken = "t"\n'
-                    f'printer = "{sim.port}"\n')
+    path.write_text(
+        f'[kiosk]\nserver_url = "{fake_console.url}"\ntoken = "t"\nprinter = "{sim.port}"\n'
+    )
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SEEN_KIOSK")}
-    proc = subprocess.run([sys.executable, "-m", "kiosk", "doctor", "--config", str(path),
-                           "--test-slip"], capture_output=True, text=True, timeout=60,
-                          env=environ, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "kiosk", "doctor", "--config", str(path), "--test-slip"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=environ,
+        check=False,
+    )
     assert f"PASS printer: {sim.port}: ok (ready); test slip sent" in proc.stdout, proc.stdout
     assert "Seen printer test" in sim.text() and sim.cuts == 1

@@ -28,10 +28,23 @@ def tls_server(tmp_path_factory):
     port = free_port()
     with open(tmp / "server.log", "wb") as log:
         proc = subprocess.Popen(
-            [console_script("staffconsole"), "serve", "--db", str(db), "--host", "127.0.0.1",
-             "--port", str(port), "--tls-cert", str(tmp / "clinic" / "server.pem"),
-             "--tls-key", str(tmp / "clinic" / "server.key")],
-            stdout=log, stderr=subprocess.STDOUT)
+            [
+                console_script("staffconsole"),
+                "serve",
+                "--db",
+                str(db),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--tls-cert",
+                str(tmp / "clinic" / "server.pem"),
+                "--tls-key",
+                str(tmp / "clinic" / "server.key"),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
     def up():
         assert proc.poll() is None, (tmp / "server.log").read_text()
@@ -42,8 +55,7 @@ def tls_server(tmp_path_factory):
             return False
 
     wait_for(up, timeout=20, what="TLS server")
-    yield (f"https://localhost:{port}", token, tmp / "clinic" / "ca.pem",
-           tmp / "other" / "ca.pem")
+    yield (f"https://localhost:{port}", token, tmp / "clinic" / "ca.pem", tmp / "other" / "ca.pem")
     proc.terminate()
     proc.wait(10)
 
@@ -63,7 +75,8 @@ def test_an_unverified_server_is_refused(tls_server, which):
         client.heartbeat("2026-11-22T10:00:00+00:00", "t", "ok")
     against = f"ca_file {other}" if which == "other" else "the system's CAs"
     assert str(raised.value).startswith(
-        f"heartbeat: the certificate of {url} does not verify against {against}: ")
+        f"heartbeat: the certificate of {url} does not verify against {against}: "
+    )
     assert raised.value.kind == "offline"  # nothing was sent: the flow may say so
 
 
@@ -71,8 +84,14 @@ def doctor(tmp_path, url, token, ca):
     path = tmp_path / "kiosk.toml"
     path.write_text(f'[kiosk]\nserver_url = "{url}"\ntoken = "{token}"\nca_file = "{ca}"\n')
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SEEN_KIOSK")}
-    return subprocess.run([sys.executable, "-m", "kiosk", "doctor", "--config", str(path)],
-                          capture_output=True, text=True, timeout=60, env=environ, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", "doctor", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=environ,
+        check=False,
+    )
 
 
 def test_doctor_passes_over_verified_tls(tls_server, tmp_path):
@@ -88,8 +107,10 @@ def test_doctor_refuses_a_server_its_ca_does_not_vouch_for(tls_server, tmp_path)
     proc = doctor(tmp_path, url, token, other)
     assert proc.returncode == 1
     line = next(x for x in proc.stdout.splitlines() if x.startswith("FAIL server:"))
-    assert line.startswith(f"FAIL server: refusing an unverified server: healthz: the "
-                           f"certificate of {url} does not verify against ca_file {other}: ")
+    assert line.startswith(
+        f"FAIL server: refusing an unverified server: healthz: the "
+        f"certificate of {url} does not verify against ca_file {other}: "
+    )
     assert "PASS token" not in proc.stdout
 
 
@@ -97,5 +118,7 @@ def test_a_missing_ca_file_is_a_config_error(tmp_path):
     proc = doctor(tmp_path, "https://localhost:1", "t", "clinic-ca.pem")
     assert proc.returncode == 1
     missing = tmp_path / "clinic-ca.pem"
-    assert proc.stdout.strip() == (f"FAIL config: {tmp_path / 'kiosk.toml'}: ca_file = "
-                                   f"'clinic-ca.pem': file not found ({missing})")
+    assert proc.stdout.strip() == (
+        f"FAIL config: {tmp_path / 'kiosk.toml'}: ca_file = "
+        f"'clinic-ca.pem': file not found ({missing})"
+    )

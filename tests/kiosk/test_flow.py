@@ -6,11 +6,17 @@ import pytest
 
 from kiosk import flow as f
 
-MARIA = {"appointment": 7, "display_name": "María José O.", "time": "10:30",
-         "provider": "Dr. Lee"}
+MARIA = {"appointment": 7, "display_name": "María José O.", "time": "10:30", "provider": "Dr. Lee"}
 MARIO = {"appointment": 8, "display_name": "Mario O.", "time": "11:00", "provider": "Dr. Ng"}
-ARRIVAL = {"id": 3, "appointment": 7, "display_name": "María José O.", "time": "10:30",
-           "provider": "Dr. Lee", "arrived_at": "2026-11-22T15:20:00+00:00", "ticket": 12}
+ARRIVAL = {
+    "id": 3,
+    "appointment": 7,
+    "display_name": "María José O.",
+    "time": "10:30",
+    "provider": "Dr. Lee",
+    "arrived_at": "2026-11-22T15:20:00+00:00",
+    "ticket": 12,
+}
 
 
 def emitted(effects, kind=None):
@@ -30,14 +36,33 @@ def at_state(state: str) -> f.Flow:
         f.IDENTIFY_CODE: [f.Start("s1"), f.UseCode()],
         f.WALK_IN: [f.Start("s1"), f.WalkIn()],
         f.LOOKING_UP: [f.Start("s1"), f.EnterName("Okafor"), f.EnterDob("1980-04-02")],
-        f.CHOOSE: [f.Start("s1"), f.EnterName("Okafor"), f.EnterDob("1980-04-02"),
-                   f.LookupOk((MARIA, MARIO), "s1")],
-        f.CONFIRM: [f.Start("s1"), f.EnterName("Okafor"), f.EnterDob("1980-04-02"),
-                    f.LookupOk((MARIA,), "s1")],
-        f.CHECKING_IN: [f.Start("s1"), f.EnterName("Okafor"), f.EnterDob("1980-04-02"),
-                        f.LookupOk((MARIA,), "s1"), f.ConfirmYes()],
-        f.DONE: [f.Start("s1"), f.EnterName("Okafor"), f.EnterDob("1980-04-02"),
-                 f.LookupOk((MARIA,), "s1"), f.ConfirmYes(), f.CheckinOk(ARRIVAL, "s1")],
+        f.CHOOSE: [
+            f.Start("s1"),
+            f.EnterName("Okafor"),
+            f.EnterDob("1980-04-02"),
+            f.LookupOk((MARIA, MARIO), "s1"),
+        ],
+        f.CONFIRM: [
+            f.Start("s1"),
+            f.EnterName("Okafor"),
+            f.EnterDob("1980-04-02"),
+            f.LookupOk((MARIA,), "s1"),
+        ],
+        f.CHECKING_IN: [
+            f.Start("s1"),
+            f.EnterName("Okafor"),
+            f.EnterDob("1980-04-02"),
+            f.LookupOk((MARIA,), "s1"),
+            f.ConfirmYes(),
+        ],
+        f.DONE: [
+            f.Start("s1"),
+            f.EnterName("Okafor"),
+            f.EnterDob("1980-04-02"),
+            f.LookupOk((MARIA,), "s1"),
+            f.ConfirmYes(),
+            f.CheckinOk(ARRIVAL, "s1"),
+        ],
     }[state]
     for event in path:
         assert flow.handle(event), f"{event} was ignored on the way to {state}"
@@ -107,8 +132,20 @@ def test_handoff_carries_what_was_entered():
     assert handoff.data["entered"] == {}
 
 
-@pytest.mark.parametrize("state", [f.IDENTIFY_NAME, f.IDENTIFY_DOB, f.LOOKING_UP, f.CHOOSE,
-                                   f.CONFIRM, f.CHECKING_IN, f.DONE, f.IDENTIFY_CODE, f.WALK_IN])
+@pytest.mark.parametrize(
+    "state",
+    [
+        f.IDENTIFY_NAME,
+        f.IDENTIFY_DOB,
+        f.LOOKING_UP,
+        f.CHOOSE,
+        f.CONFIRM,
+        f.CHECKING_IN,
+        f.DONE,
+        f.IDENTIFY_CODE,
+        f.WALK_IN,
+    ],
+)
 def test_help_from_every_screen(state):
     flow = at_state(state)
     (handoff,) = emitted(flow.handle(f.Help()), "session.handed_off")
@@ -120,8 +157,11 @@ def test_help_from_welcome_starts_a_session_for_the_alert():
     flow = f.Flow()
     assert flow.handle(f.Help()) == []  # no session id given: nothing to hand off
     effects = flow.handle(f.Help("s9"))
-    assert [e.type for e in emitted(effects)] == ["session.started", "session.handed_off",
-                                                 "session.step"]
+    assert [e.type for e in emitted(effects)] == [
+        "session.started",
+        "session.handed_off",
+        "session.step",
+    ]
     assert emitted(effects, "session.handed_off")[0].data["step"] == "welcome"
     assert {e.session for e in emitted(effects)} == {"s9"}
 
@@ -145,8 +185,11 @@ def test_countdown_expired_hands_off_timed_out():
     flow = at_state(f.CONFIRM)
     flow.handle(f.Idle())
     (handoff,) = emitted(flow.handle(f.CountdownExpired()), "session.handed_off")
-    assert handoff.data == {"reason": "timed_out", "step": "confirm",
-                            "entered": {"last_name": "Okafor", "dob": "1980-04-02"}}
+    assert handoff.data == {
+        "reason": "timed_out",
+        "step": "confirm",
+        "entered": {"last_name": "Okafor", "dob": "1980-04-02"},
+    }
 
 
 @pytest.mark.parametrize("state", [f.WELCOME, f.LOOKING_UP, f.CHECKING_IN, f.DONE])
@@ -158,10 +201,18 @@ def test_idle_is_ignored_where_the_patient_is_not_asked_anything(state):
 def test_never_checked_in_without_checkin_ok():
     """No input but CheckinOk while checking_in reaches done."""
     for state in f.STATES:
-        for event in [f.LookupOk((MARIA,), "s1"), f.ConfirmYes(), f.Finish(), f.Help(),
-                      f.StillHere(), f.CountdownExpired(), f.CheckinFailed("unconfirmed", "s1")]:
-            flow = f.Flow(state=state, session="s1", chosen=MARIA, matches=(MARIA,),
-                          covered=f.CONFIRM)
+        for event in [
+            f.LookupOk((MARIA,), "s1"),
+            f.ConfirmYes(),
+            f.Finish(),
+            f.Help(),
+            f.StillHere(),
+            f.CountdownExpired(),
+            f.CheckinFailed("unconfirmed", "s1"),
+        ]:
+            flow = f.Flow(
+                state=state, session="s1", chosen=MARIA, matches=(MARIA,), covered=f.CONFIRM
+            )
             flow.handle(event)
             assert flow.state != f.DONE or state == f.DONE
 
@@ -201,8 +252,16 @@ def test_finish_forgets_the_patient(state):
     assert [e.type for e in emitted(effects)] == ["session.ended"]
     assert emitted(effects)[0].session == "s1"
     assert shown(effects) == ["welcome"]
-    assert (flow.session, flow.last_name, flow.dob, flow.matches, flow.chosen, flow.arrival,
-            flow.reason, flow.covered) == (None, "", "", (), None, None, None, None)
+    assert (
+        flow.session,
+        flow.last_name,
+        flow.dob,
+        flow.matches,
+        flow.chosen,
+        flow.arrival,
+        flow.reason,
+        flow.covered,
+    ) == (None, "", "", (), None, None, None, None)
     assert flow.first_name == "" and flow.entered == {}
 
 
@@ -246,57 +305,111 @@ PATHS = {
     "name, one match, yes": (
         [*NAME_DOB, OK1, f.ConfirmYes(), f.CheckinOk(ARRIVAL, "s1")],
         ["identify_name", "identify_dob", "looking_up", "confirm", "checking_in", "done"],
-        "checked_in"),
+        "checked_in",
+    ),
     "name, several, choose": (
         [*NAME_DOB, OK2, f.Choose(8), f.ConfirmYes(), f.CheckinOk(ARRIVAL, "s1")],
-        ["identify_name", "identify_dob", "looking_up", "choose", "confirm", "checking_in",
-         "done"], "checked_in"),
+        ["identify_name", "identify_dob", "looking_up", "choose", "confirm", "checking_in", "done"],
+        "checked_in",
+    ),
     "typed code": (
         [*CODE, OK1, f.ConfirmYes(), f.CheckinOk(ARRIVAL, "s1")],
         ["identify_name", "identify_code", "looking_up", "confirm", "checking_in", "done"],
-        "checked_in"),
+        "checked_in",
+    ),
     "scanned at welcome": (
         [f.Scanned("QX7-42", "s1"), OK1, f.ConfirmYes(), f.CheckinOk(ARRIVAL, "s1")],
-        ["looking_up", "confirm", "checking_in", "done"], "checked_in"),
+        ["looking_up", "confirm", "checking_in", "done"],
+        "checked_in",
+    ),
     "scanned on the name screen": (
         [f.Start("s1"), f.Scanned("QX7-42"), OK1, f.ConfirmYes(), f.CheckinOk(ARRIVAL, "s1")],
-        ["identify_name", "looking_up", "confirm", "checking_in", "done"], "checked_in"),
-    "code, no match": ([*CODE, f.LookupOk((), "s1")],
-                       ["identify_name", "identify_code", "looking_up", "handoff"], "no_match"),
-    "name, no match": ([*NAME_DOB, f.LookupOk((), "s1")],
-                       ["identify_name", "identify_dob", "looking_up", "handoff"], "no_match"),
-    "not me": ([*NAME_DOB, OK1, f.ConfirmNo()],
-               ["identify_name", "identify_dob", "looking_up", "confirm", "handoff"], "not_me"),
-    "none of these": ([*NAME_DOB, OK2, f.ConfirmNo()],
-                      ["identify_name", "identify_dob", "looking_up", "choose", "handoff"],
-                      "not_me"),
-    "lookup offline": ([*NAME_DOB, f.LookupFailed("offline", "s1")],
-                       ["identify_name", "identify_dob", "looking_up", "handoff"], "offline"),
+        ["identify_name", "looking_up", "confirm", "checking_in", "done"],
+        "checked_in",
+    ),
+    "code, no match": (
+        [*CODE, f.LookupOk((), "s1")],
+        ["identify_name", "identify_code", "looking_up", "handoff"],
+        "no_match",
+    ),
+    "name, no match": (
+        [*NAME_DOB, f.LookupOk((), "s1")],
+        ["identify_name", "identify_dob", "looking_up", "handoff"],
+        "no_match",
+    ),
+    "not me": (
+        [*NAME_DOB, OK1, f.ConfirmNo()],
+        ["identify_name", "identify_dob", "looking_up", "confirm", "handoff"],
+        "not_me",
+    ),
+    "none of these": (
+        [*NAME_DOB, OK2, f.ConfirmNo()],
+        ["identify_name", "identify_dob", "looking_up", "choose", "handoff"],
+        "not_me",
+    ),
+    "lookup offline": (
+        [*NAME_DOB, f.LookupFailed("offline", "s1")],
+        ["identify_name", "identify_dob", "looking_up", "handoff"],
+        "offline",
+    ),
     "checkin offline": (
         [*NAME_DOB, OK1, f.ConfirmYes(), f.CheckinFailed("offline", "s1")],
         ["identify_name", "identify_dob", "looking_up", "confirm", "checking_in", "handoff"],
-        "offline"),
+        "offline",
+    ),
     "checkin unconfirmed": (
         [*NAME_DOB, OK1, f.ConfirmYes(), f.CheckinFailed("unconfirmed", "s1")],
         ["identify_name", "identify_dob", "looking_up", "confirm", "checking_in", "handoff"],
-        "checkin_unconfirmed"),
+        "checkin_unconfirmed",
+    ),
     "reported problem": (
         [*NAME_DOB, OK1, f.ConfirmYes(), f.CheckinOk(ARRIVAL, "s1"), f.ReportProblem()],
-        ["identify_name", "identify_dob", "looking_up", "confirm", "checking_in", "done",
-         "handoff"], "reported_problem"),
-    "walk-in": ([f.Start("s1"), f.WalkIn(), f.WalkInDetails("Ann", "Lee", "555")],
-                ["identify_name", "walk_in", "handoff"], "walk_in"),
+        [
+            "identify_name",
+            "identify_dob",
+            "looking_up",
+            "confirm",
+            "checking_in",
+            "done",
+            "handoff",
+        ],
+        "reported_problem",
+    ),
+    "walk-in": (
+        [f.Start("s1"), f.WalkIn(), f.WalkInDetails("Ann", "Lee", "555")],
+        ["identify_name", "walk_in", "handoff"],
+        "walk_in",
+    ),
     "walk-in from the code screen": (
         [f.Start("s1"), f.UseCode(), f.WalkIn(), f.WalkInDetails("Ann", "Lee")],
-        ["identify_name", "identify_code", "walk_in", "handoff"], "walk_in"),
+        ["identify_name", "identify_code", "walk_in", "handoff"],
+        "walk_in",
+    ),
     "help at welcome": ([f.Help("s1")], ["handoff"], "help"),
-    "timed out": ([f.Start("s1"), f.Idle(), f.CountdownExpired()],
-                  ["identify_name", "still_there", "handoff"], "timed_out"),
+    "timed out": (
+        [f.Start("s1"), f.Idle(), f.CountdownExpired()],
+        ["identify_name", "still_there", "handoff"],
+        "timed_out",
+    ),
     "back from code, then name": (
-        [f.Start("s1"), f.UseCode(), f.Back(), f.EnterName("Okafor"), f.EnterDob("1980-04-02"),
-         f.LookupOk((), "s1")],
-        ["identify_name", "identify_code", "identify_name", "identify_dob", "looking_up",
-         "handoff"], "no_match"),
+        [
+            f.Start("s1"),
+            f.UseCode(),
+            f.Back(),
+            f.EnterName("Okafor"),
+            f.EnterDob("1980-04-02"),
+            f.LookupOk((), "s1"),
+        ],
+        [
+            "identify_name",
+            "identify_code",
+            "identify_name",
+            "identify_dob",
+            "looking_up",
+            "handoff",
+        ],
+        "no_match",
+    ),
 }
 
 
@@ -326,8 +439,11 @@ def test_code_lookup_and_what_a_code_hand_off_tells_the_desk():
     effects = flow.handle(f.EnterCode(" qx7 42 "))
     assert f.Lookup("s1", "", "", code="qx742") in effects
     (handoff,) = emitted(flow.handle(f.LookupOk((), "s1")), "session.handed_off")
-    assert handoff.data == {"reason": "no_match", "step": "looking_up",
-                            "entered": {"code": "qx742"}}
+    assert handoff.data == {
+        "reason": "no_match",
+        "step": "looking_up",
+        "entered": {"code": "qx742"},
+    }
 
 
 def test_a_scan_is_ignored_where_nothing_is_asked():
@@ -344,11 +460,12 @@ def test_walk_in_needs_a_name_and_sends_all_three_fields():
     (handoff,) = emitted(flow.handle(f.Help()), "session.handed_off")
     assert handoff.data["entered"] == {"first_name": "Se"}  # help: only what was typed
     flow = at_state(f.WALK_IN)
-    (handoff,) = emitted(flow.handle(f.WalkInDetails("Seán", "O'Brien-Ruiz")),
-                         "session.handed_off")
-    assert handoff.data == {"reason": "walk_in", "step": "walk_in",
-                            "entered": {"first_name": "Seán", "last_name": "O'Brien-Ruiz",
-                                        "phone": ""}}
+    (handoff,) = emitted(flow.handle(f.WalkInDetails("Seán", "O'Brien-Ruiz")), "session.handed_off")
+    assert handoff.data == {
+        "reason": "walk_in",
+        "step": "walk_in",
+        "entered": {"first_name": "Seán", "last_name": "O'Brien-Ruiz", "phone": ""},
+    }
 
 
 def test_walk_in_back_returns_to_the_name_screen():
@@ -393,7 +510,12 @@ def test_receipt_failure_is_shown_on_done_and_forgotten_after():
 
 def test_the_receipt_is_printed_in_the_sessions_language():
     flow = f.Flow()
-    for event in [f.Start("s1", "es"), f.EnterName("Okafor"), f.EnterDob("1980-04-02"),
-                  OK1, f.ConfirmYes()]:
+    for event in [
+        f.Start("s1", "es"),
+        f.EnterName("Okafor"),
+        f.EnterDob("1980-04-02"),
+        OK1,
+        f.ConfirmYes(),
+    ]:
         flow.handle(event)
     assert f.PrintReceipt(ARRIVAL, "es") in flow.handle(f.CheckinOk(ARRIVAL, "s1"))

@@ -18,10 +18,19 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from kiosk import flow as f
 
-MATCHES = [{"appointment": n, "display_name": f"Pat {n}.", "time": "10:30", "provider": "Dr. Lee"}
-           for n in (7, 8, 9)]
-ARRIVAL = {"id": 3, "appointment": 7, "display_name": "Pat 7.", "time": "10:30",
-           "provider": "Dr. Lee", "arrived_at": "2026-11-22T15:20:00+00:00", "ticket": 12}
+MATCHES = [
+    {"appointment": n, "display_name": f"Pat {n}.", "time": "10:30", "provider": "Dr. Lee"}
+    for n in (7, 8, 9)
+]
+ARRIVAL = {
+    "id": 3,
+    "appointment": 7,
+    "display_name": "Pat 7.",
+    "time": "10:30",
+    "provider": "Dr. Lee",
+    "arrived_at": "2026-11-22T15:20:00+00:00",
+    "ticket": 12,
+}
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
 
 
@@ -44,15 +53,17 @@ class KioskFlow(RuleBasedStateMachine):
                 assert effect.session, f"event {effect.type} without a session"
                 outcomes = self.outcomes.setdefault(effect.session, set())
                 if effect.type == "session.ended":
-                    assert outcomes & {"session.checked_in", "session.handed_off"}, \
+                    assert outcomes & {"session.checked_in", "session.handed_off"}, (
                         f"session {effect.session} ended with neither an arrival nor a hand-off"
+                    )
                 outcomes.add(effect.type)
-        started = [e for e in self.effects if isinstance(e, f.Emit)
-                   and e.type == "session.started"]
+        started = [e for e in self.effects if isinstance(e, f.Emit) and e.type == "session.started"]
         if started and session_before and session_before != self.flow.session:
             previous = self.outcomes.get(session_before, set())
-            assert previous & {"session.checked_in", "session.handed_off", "session.ended"} \
-                or self.last_state == f.WELCOME, "a session was dropped for a new one"
+            assert (
+                previous & {"session.checked_in", "session.handed_off", "session.ended"}
+                or self.last_state == f.WELCOME
+            ), "a session was dropped for a new one"
 
     def session_or_stale(self, stale: bool) -> str | None:
         return "stale-session" if stale else self.flow.session
@@ -87,10 +98,24 @@ class KioskFlow(RuleBasedStateMachine):
     def choose(self, appointment):
         self.feed(f.Choose(appointment))
 
-    @rule(event=st.sampled_from([f.ConfirmYes(), f.ConfirmNo(), f.ReportProblem(), f.WalkIn(),
-                                 f.Back(), f.Idle(), f.StillHere(), f.CountdownExpired(),
-                                 f.Finish(), f.UseCode(), f.ToggleLargeText(),
-                                 f.ReceiptFailed()]))
+    @rule(
+        event=st.sampled_from(
+            [
+                f.ConfirmYes(),
+                f.ConfirmNo(),
+                f.ReportProblem(),
+                f.WalkIn(),
+                f.Back(),
+                f.Idle(),
+                f.StillHere(),
+                f.CountdownExpired(),
+                f.Finish(),
+                f.UseCode(),
+                f.ToggleLargeText(),
+                f.ReceiptFailed(),
+            ]
+        )
+    )
     def tap(self, event):
         self.feed(event)
 
@@ -122,8 +147,10 @@ class KioskFlow(RuleBasedStateMachine):
             f.LOOKING_UP: f.LookupOk(tuple(MATCHES[:n]), session),
             f.CHOOSE: f.Choose(8),
             f.CONFIRM: f.ConfirmYes(),
-            f.CHECKING_IN: [f.CheckinOk(ARRIVAL, session),
-                            f.CheckinFailed(f.FAILURE_KINDS[n % 3], session)][n % 2],
+            f.CHECKING_IN: [
+                f.CheckinOk(ARRIVAL, session),
+                f.CheckinFailed(f.FAILURE_KINDS[n % 3], session),
+            ][n % 2],
             f.DONE: f.Finish(),
             f.HANDOFF: f.Finish(),
             f.STILL_THERE: f.StillHere(),
@@ -166,8 +193,9 @@ class KioskFlow(RuleBasedStateMachine):
     def checked_in_only_after_the_servers_ok(self):
         done_now = f.Show(f.DONE) in self.effects and self.last_state != f.DONE
         printed = any(isinstance(e, f.PrintReceipt) for e in self.effects)
-        confirmed = [e for e in self.effects if isinstance(e, f.Emit)
-                     and e.type == "session.checked_in"]
+        confirmed = [
+            e for e in self.effects if isinstance(e, f.Emit) and e.type == "session.checked_in"
+        ]
         if done_now or printed or confirmed:
             assert isinstance(self.last_event, f.CheckinOk), self.last_event
             assert self.last_state == f.CHECKING_IN
@@ -187,8 +215,14 @@ class KioskFlow(RuleBasedStateMachine):
     def welcome_forgets_the_patient(self):
         if self.flow.state == f.WELCOME:
             assert self.flow.session is None
-            assert not (self.flow.last_name or self.flow.dob or self.flow.code
-                        or self.flow.matches or self.flow.chosen or self.flow.arrival)
+            assert not (
+                self.flow.last_name
+                or self.flow.dob
+                or self.flow.code
+                or self.flow.matches
+                or self.flow.chosen
+                or self.flow.arrival
+            )
 
     @invariant()
     def a_session_outside_welcome_has_started(self):
@@ -196,6 +230,10 @@ class KioskFlow(RuleBasedStateMachine):
             assert "session.started" in self.outcomes.get(self.flow.session, set())
 
 
-KioskFlow.TestCase.settings = settings(max_examples=150, stateful_step_count=50, deadline=None,
-                                       suppress_health_check=[HealthCheck.too_slow])
+KioskFlow.TestCase.settings = settings(
+    max_examples=150,
+    stateful_step_count=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 test_kiosk_flow = KioskFlow.TestCase

@@ -31,9 +31,12 @@ def beats(console, printer, count=2):
         if len(seen) >= count:
             enough.set()
 
-    heartbeat = Heartbeat(KioskClient(console.url if console else
-                                      f"http://127.0.0.1:{free_port()}", "tok"),
-                          printer, 0.05, on_console=on_console).start()
+    heartbeat = Heartbeat(
+        KioskClient(console.url if console else f"http://127.0.0.1:{free_port()}", "tok"),
+        printer,
+        0.05,
+        on_console=on_console,
+    ).start()
     assert enough.wait(10), "no heartbeats"
     heartbeat.stop()
     return seen
@@ -56,7 +59,9 @@ def test_a_printer_that_cannot_answer_is_reported_as_error(fake_console):
 
 
 def test_nobody_watching_or_no_server_means_console_not_live(fake_console):
-    fake_console.answers["heartbeat"] = (200, {"server_time": "2026-11-22T10:00:00+00:00",
-                                               "console_live": False})
+    fake_console.answers["heartbeat"] = (
+        200,
+        {"server_time": "2026-11-22T10:00:00+00:00", "console_live": False},
+    )
     assert beats(fake_console, Printer()) == [False, False]
     assert beats(None, Printer()) == [False, False]  # nothing listening on the port

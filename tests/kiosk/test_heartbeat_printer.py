@@ -19,12 +19,18 @@ def test_a_nudge_reports_a_new_printer_fault_before_the_interval(fake_console):
         printer = SerialPrinter(sim.port, status_timeout=0.2)
         beat = Heartbeat(KioskClient(fake_console.url, "t"), printer, interval_s=3600).start()
         try:
-            wait_for(lambda: printer_states(fake_console) == ["ok"], timeout=10,
-                     what="the first heartbeat")
+            wait_for(
+                lambda: printer_states(fake_console) == ["ok"],
+                timeout=10,
+                what="the first heartbeat",
+            )
             sim.set_state("cover_open")
             beat.nudge()
-            wait_for(lambda: printer_states(fake_console) == ["ok", "cover_open"], timeout=10,
-                     what="the nudged heartbeat")
+            wait_for(
+                lambda: printer_states(fake_console) == ["ok", "cover_open"],
+                timeout=10,
+                what="the nudged heartbeat",
+            )
         finally:
             beat.stop()
             printer.close()

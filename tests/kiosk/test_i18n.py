@@ -14,7 +14,7 @@ import pytest
 from kiosk import i18n
 
 KIOSK = Path(i18n.__file__).resolve().parent
-MESSAGE = re.compile(r'''\bN?_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')''')
+MESSAGE = re.compile(r"""\bN?_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
 
 
 def source_messages() -> set[str]:
@@ -33,7 +33,7 @@ def fields(text: str) -> set[str]:
 
 
 def test_po_round_trips_through_mo_and_gettext():
-    po = '''# comment
+    po = """# comment
 msgid ""
 msgstr "Content-Type: text/plain; charset=UTF-8\\n"
 
@@ -51,7 +51,7 @@ msgstr "Dudoso"
 
 msgid "Untranslated"
 msgstr ""
-'''
+"""
     catalogue = i18n.parse_po(po)
     assert catalogue["Next"] == "Siguiente" and catalogue['He said "hi"'] == 'Dijo "hola"'
     assert "Unsure" not in catalogue and "Untranslated" not in catalogue

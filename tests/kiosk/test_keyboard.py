@@ -15,14 +15,17 @@ def type_all(keys, case="name"):
     return text
 
 
-@pytest.mark.parametrize(("keys", "case", "expected"), [
-    ("OKAFOR", "name", "Okafor"),
-    ("O'BRIEN-RUIZ", "name", "O'Brien-Ruiz"),
-    ("DE LA CRUZ", "name", "De La Cruz"),
-    ("NÚÑEZ", "name", "Núñez"),
-    ("  A  B", "name", "A B"),  # no leading or double spaces
-    ("qx7-42", "upper", "QX7-42"),
-])
+@pytest.mark.parametrize(
+    ("keys", "case", "expected"),
+    [
+        ("OKAFOR", "name", "Okafor"),
+        ("O'BRIEN-RUIZ", "name", "O'Brien-Ruiz"),
+        ("DE LA CRUZ", "name", "De La Cruz"),
+        ("NÚÑEZ", "name", "Núñez"),
+        ("  A  B", "name", "A B"),  # no leading or double spaces
+        ("qx7-42", "upper", "QX7-42"),
+    ],
+)
 def test_typing(keys, case, expected):
     assert type_all(keys, case) == expected
 

@@ -13,8 +13,13 @@ from kiosk.outbox import BACKOFF_CAP_S, Outbox, Sender, backoff
 
 def event(n: int, kind: str = "session.step", session: str = "s1") -> dict:
     data = {"step": "identify_name"} if kind == "session.step" else {}
-    return {"id": f"e{n}", "session": session, "type": kind,
-            "at": "2026-11-22T10:00:00+00:00", "data": data}
+    return {
+        "id": f"e{n}",
+        "session": session,
+        "type": kind,
+        "at": "2026-11-22T10:00:00+00:00",
+        "data": data,
+    }
 
 
 def test_put_is_durable_across_reopen(tmp_path):
@@ -73,14 +78,16 @@ def test_sender_wakes_when_an_event_is_put(tmp_path, fake_console):
         sender.stop()
 
 
-def test_backs_off_while_offline_then_delivers_when_the_server_comes_back(tmp_path,
-                                                                          start_fake_console):
+def test_backs_off_while_offline_then_delivers_when_the_server_comes_back(
+    tmp_path, start_fake_console
+):
     port = free_port()
     box = Outbox(tmp_path / "o.db")
     for n in range(3):
         box.put(event(n))
-    sender = Sender(box, KioskClient(f"http://127.0.0.1:{port}", "t", timeout=(0.5, 1)),
-                    cap=0.4).start()
+    sender = Sender(
+        box, KioskClient(f"http://127.0.0.1:{port}", "t", timeout=(0.5, 1)), cap=0.4
+    ).start()
     try:
         wait_for(lambda: sender.failures >= 2, timeout=5, what="failed deliveries")
         assert box.unsent_count() == 3 and "cannot connect" in sender.last_error
@@ -105,21 +112,26 @@ def test_restart_with_unsent_events_delivers_them_to_the_real_server(tmp_path, l
         wait_for(lambda: box.unsent_count() == 0, timeout=10, what="delivery after restart")
     finally:
         sender.stop()
-    rows = sqlite3.connect(live_server.db).execute(
-        "SELECT id FROM events WHERE session_id = 'restart-1' ORDER BY id").fetchall()
+    rows = (
+        sqlite3.connect(live_server.db)
+        .execute("SELECT id FROM events WHERE session_id = 'restart-1' ORDER BY id")
+        .fetchall()
+    )
     assert rows == [("e1",), ("e2",)]
     # Delivering again (a lost answer) is harmless: the server says duplicate.
-    assert KioskClient(live_server.url, token).post_events([event(1, "session.started",
-                                                                  "restart-1")])[
-        "duplicate"] == ["e1"]
+    assert KioskClient(live_server.url, token).post_events(
+        [event(1, "session.started", "restart-1")]
+    )["duplicate"] == ["e1"]
 
 
 def test_refused_event_is_set_aside_not_dropped_and_others_flow(tmp_path, live_server, caplog):
     token = live_server.add_kiosk("lobby")
     box = Outbox(tmp_path / "o.db")
     box.put(event(1))
-    bad = {**event(2, "session.handed_off"), "data": {"reason": "bored",
-                                                       "entered": {"last_name": "Okafor"}}}
+    bad = {
+        **event(2, "session.handed_off"),
+        "data": {"reason": "bored", "entered": {"last_name": "Okafor"}},
+    }
     box.put(bad)
     box.put(event(3))
     sender = Sender(box, KioskClient(live_server.url, token))

@@ -22,17 +22,34 @@ def test_locale_dir_prefers_the_checkout_then_the_installed_copy(tmp_path):
 
 def test_the_wheel_carries_every_catalogue(tmp_path):
     built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "--quiet", "--wheel-dir", str(tmp_path), str(REPO)],
-        capture_output=True, text=True, timeout=240, check=False)
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--quiet",
+            "--wheel-dir",
+            str(tmp_path),
+            str(REPO),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
     assert built.returncode == 0, built.stderr[-2000:]
     (wheel,) = tmp_path.glob("seen_checkin-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
-    catalogues = sorted(p.relative_to(REPO / "assets" / "locale").as_posix()
-                        for p in (REPO / "assets" / "locale").glob("*/LC_MESSAGES/*.po"))
+    catalogues = sorted(
+        p.relative_to(REPO / "assets" / "locale").as_posix()
+        for p in (REPO / "assets" / "locale").glob("*/LC_MESSAGES/*.po")
+    )
     assert catalogues, "no catalogues in assets/locale"
     for catalogue in catalogues:
-        assert any(n.endswith(f".data/data/share/seen-checkin/locale/{catalogue}")
-                   for n in names), f"{catalogue} is not in {Path(wheel).name}"
+        assert any(
+            n.endswith(f".data/data/share/seen-checkin/locale/{catalogue}") for n in names
+        ), f"{catalogue} is not in {Path(wheel).name}"
     assert any(n.endswith("kiosk/screens/welcome.kv") for n in names)

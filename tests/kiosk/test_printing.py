@@ -13,8 +13,15 @@ from hardware.simulator import SimulatedPrinter
 from kiosk.config import load_config
 from kiosk.printing import ReceiptPrinter, open_configured_printer, printer_options
 
-ARRIVAL = {"id": 3, "appointment": 7, "display_name": "Zoë O.", "time": "10:30",
-           "provider": "Dr. Lee", "arrived_at": "2026-11-22T15:20:00+00:00", "ticket": 12}
+ARRIVAL = {
+    "id": 3,
+    "appointment": 7,
+    "display_name": "Zoë O.",
+    "time": "10:30",
+    "provider": "Dr. Lee",
+    "arrived_at": "2026-11-22T15:20:00+00:00",
+    "ticket": 12,
+}
 
 
 @pytest.fixture
@@ -32,8 +39,12 @@ def run_receipts(sim):
         printer = printer or SerialPrinter(sim.port, status_timeout=0.2)
         opened.append(printer)
         results: queue.Queue = queue.Queue()
-        receipts = ReceiptPrinter(printer, "Seen Clinic", 15,
-                                  on_result=lambda arrival, result: results.put((arrival, result)))
+        receipts = ReceiptPrinter(
+            printer,
+            "Seen Clinic",
+            15,
+            on_result=lambda arrival, result: results.put((arrival, result)),
+        )
         receipts.submit(ARRIVAL)
         arrival, result = results.get(timeout=10)
         receipts.stop()
@@ -96,11 +107,16 @@ def test_a_broken_listener_does_not_stop_the_queue(sim):
 
 def test_config_gives_flow_control_and_a_write_timeout(sim, tmp_path):
     path = tmp_path / "kiosk.toml"
-    path.write_text(f'[kiosk]\nprinter = "{sim.port}"\nprinter_flow_control = "rtscts"\n'
-                    "printer_write_timeout_s = 3\n")
+    path.write_text(
+        f'[kiosk]\nprinter = "{sim.port}"\nprinter_flow_control = "rtscts"\n'
+        "printer_write_timeout_s = 3\n"
+    )
     config = load_config(path, environ={})
-    assert printer_options(config) == {"baudrate": 19200, "flow_control": "rtscts",
-                                       "write_timeout": 3.0}
+    assert printer_options(config) == {
+        "baudrate": 19200,
+        "flow_control": "rtscts",
+        "write_timeout": 3.0,
+    }
     printer = open_configured_printer(config)
     try:
         assert printer._port.rtscts and not printer._port.xonxoff

@@ -33,6 +33,7 @@ class SyncTimers:
         class Handle:
             def cancel(self):
                 pass
+
         return Handle()
 
 
@@ -43,9 +44,11 @@ def server_row(db, sql, *args):
 
 def test_checkin_completes_while_the_printer_is_out_of_paper(live_server, tmp_path):
     csv = tmp_path / "schedule.csv"
-    csv.write_text("external_id,first_name,last_name,dob,start,provider\n"
-                   f"p-1,Siobhán,Ní Bhriain-O'Neill,1975-05-05,{date.today()}T10:30,Dr. Lee\n",
-                   encoding="utf-8")
+    csv.write_text(
+        "external_id,first_name,last_name,dob,start,provider\n"
+        f"p-1,Siobhán,Ní Bhriain-O'Neill,1975-05-05,{date.today()}T10:30,Dr. Lee\n",
+        encoding="utf-8",
+    )
     live_server.cli("import-schedule", str(csv))
     client = KioskClient(live_server.url, live_server.add_kiosk("Lobby kiosk 1"))
     results: queue.Queue = queue.Queue()
@@ -53,11 +56,19 @@ def test_checkin_completes_while_the_printer_is_out_of_paper(live_server, tmp_pa
     with SimulatedPrinter("paper_out") as sim, closing(Outbox(tmp_path / "o.db")) as box:
         printer = SerialPrinter(sim.port, status_timeout=0.3)
         heartbeat = Heartbeat(client, printer, interval_s=3600)
-        receipts = ReceiptPrinter(printer, "Seen Clinic", 15,
-                                  on_result=lambda arrival, result: results.put(result))
-        controller = Controller(f.Flow(), client, box, receipts, SyncTimers(),
-                                load_config(None, environ={}), show=shown.append,
-                                run=lambda fn: fn())
+        receipts = ReceiptPrinter(
+            printer, "Seen Clinic", 15, on_result=lambda arrival, result: results.put(result)
+        )
+        controller = Controller(
+            f.Flow(),
+            client,
+            box,
+            receipts,
+            SyncTimers(),
+            load_config(None, environ={}),
+            show=shown.append,
+            run=lambda fn: fn(),
+        )
         controller.start()
         controller.enter_name("Ní Bhriain-O'Neill")
         controller.enter_dob("1975-05-05")
@@ -75,4 +86,6 @@ def test_checkin_completes_while_the_printer_is_out_of_paper(live_server, tmp_pa
     assert arrived == (1,)
     assert "server_time" in answer
     assert server_row(live_server.db, "SELECT printer_state, printer_detail FROM kiosks") == (
-        "paper_out", "paper roll is empty")
+        "paper_out",
+        "paper roll is empty",
+    )

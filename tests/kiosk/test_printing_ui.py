@@ -25,12 +25,15 @@ def server_row(db, sql):
         return con.execute(sql).fetchone()
 
 
-def test_checkin_by_taps_while_the_printer_is_out_of_paper(xvfb_display, live_server, tmp_path,
-                                                          monkeypatch):
+def test_checkin_by_taps_while_the_printer_is_out_of_paper(
+    xvfb_display, live_server, tmp_path, monkeypatch
+):
     csv = tmp_path / "schedule.csv"
-    csv.write_text("external_id,first_name,last_name,dob,start,provider\n"
-                   f"pu-1,Zoë,Okafor,1980-04-02,{date.today()}T10:30,Dr. Lee\n",
-                   encoding="utf-8")
+    csv.write_text(
+        "external_id,first_name,last_name,dob,start,provider\n"
+        f"pu-1,Zoë,Okafor,1980-04-02,{date.today()}T10:30,Dr. Lee\n",
+        encoding="utf-8",
+    )
     live_server.cli("import-schedule", str(csv))
     token = live_server.add_kiosk("Lobby kiosk 1")
     notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -51,15 +54,22 @@ def test_checkin_by_taps_while_the_printer_is_out_of_paper(xvfb_display, live_se
     monkeypatch.setenv("NOTIFY_SOCKET", str(tmp_path / "notify"))
     monkeypatch.setenv("WATCHDOG_USEC", "1000000")  # a ping every 0.5 s
     steps = [
-        {"wait_screen": "welcome"}, {"tap": "start"}, {"type": "Okafor"}, {"tap": "next"},
-        {"keypad": "04021980"}, {"tap": "next"},
-        {"wait_screen": "confirm", "timeout": 10}, {"tap": "yes"},
-        {"wait_screen": "done", "timeout": 10}, {"expect_text": "You're checked in, Zoë."},
+        {"wait_screen": "welcome"},
+        {"tap": "start"},
+        {"type": "Okafor"},
+        {"tap": "next"},
+        {"keypad": "04021980"},
+        {"tap": "next"},
+        {"wait_screen": "confirm", "timeout": 10},
+        {"tap": "yes"},
+        {"wait_screen": "done", "timeout": 10},
+        {"expect_text": "You're checked in, Zoë."},
         {"sleep": 2.0},  # heartbeats (every 1 s, and one nudged by the failed slip)
     ]
     with closing(notify), SimulatedPrinter("paper_out") as printer:
-        config = write_config(tmp_path / "kiosk.toml", live_server.url, token,
-                              printer=printer.port, heartbeat_s=1)
+        config = write_config(
+            tmp_path / "kiosk.toml", live_server.url, token, printer=printer.port, heartbeat_s=1
+        )
         run_scenario(xvfb_display, config, steps, tmp_path)
         assert printer.text() == "" and printer.cuts == 0
         wait_for(lambda: "STOPPING=1" in messages, timeout=5, what="STOPPING=1")
@@ -67,8 +77,11 @@ def test_checkin_by_taps_while_the_printer_is_out_of_paper(xvfb_display, live_se
         listener.join(5)
 
     assert server_row(live_server.db, "SELECT count(*) FROM arrivals") == (1,)
-    state = wait_for(lambda: server_row(live_server.db, "SELECT printer_state FROM kiosks"),
-                     timeout=5, what="a heartbeat")
+    state = wait_for(
+        lambda: server_row(live_server.db, "SELECT printer_state FROM kiosks"),
+        timeout=5,
+        what="a heartbeat",
+    )
     assert state == ("paper_out",)
     assert messages[0] == "READY=1" and messages[-1] == "STOPPING=1"
     assert messages.count("WATCHDOG=1") >= 3

@@ -8,8 +8,15 @@ NOW = datetime(2026, 11, 22, 10, 20, tzinfo=CLINIC_TZ)
 
 
 def arrival(time="10:30", arrived_at="2026-11-22T15:20:00+00:00"):  # 10:20 clinic time
-    return {"id": 3, "appointment": 7, "display_name": "María José O.", "time": time,
-            "provider": "Dr. Lee", "arrived_at": arrived_at, "ticket": 12}
+    return {
+        "id": 3,
+        "appointment": 7,
+        "display_name": "María José O.",
+        "time": time,
+        "provider": "Dr. Lee",
+        "arrived_at": arrived_at,
+        "ticket": 12,
+    }
 
 
 def texts(lines):
@@ -20,8 +27,14 @@ def test_receipt_says_who_when_ticket_and_when_to_speak_up():
     lines = build_receipt(arrival(), "Riverside Clinic", NOW, 15)
     assert all(isinstance(line, Line) for line in lines)
     assert texts(lines) == [
-        "Riverside Clinic", "", "María José O.", "Appointment: 10:30 with Dr. Lee",
-        "Arrived: 10:20", "", "Ticket 12", "",
+        "Riverside Clinic",
+        "",
+        "María José O.",
+        "Appointment: 10:30 with Dr. Lee",
+        "Arrived: 10:20",
+        "",
+        "Ticket 12",
+        "",
         "If you haven't been called by 10:45, please tell the front desk.",
     ]
     assert lines[0].align == "center" and lines[2].bold
@@ -46,7 +59,11 @@ def test_receipt_in_the_patients_language():
 
     lines = build_receipt(arrival(), "Riverside Clinic", NOW, 15, i18n.load("es").gettext)
     assert texts(lines)[3:] == [
-        "Cita: 10:30 con Dr. Lee", "Llegada: 10:20", "", "Número 12", "",
+        "Cita: 10:30 con Dr. Lee",
+        "Llegada: 10:20",
+        "",
+        "Número 12",
+        "",
         "Si a las 10:45 no le han llamado, por favor avise en recepción.",
     ]
     assert texts(lines)[:3] == ["Riverside Clinic", "", "María José O."]

@@ -14,11 +14,20 @@ from kiosk.window import configure_window
 def kivy_config():
     from kivy.config import Config
 
-    saved = {(s, k): Config.get(s, k) for s, k in (
-        ("graphics", "fullscreen"), ("graphics", "show_cursor"),
-        ("graphics", "allow_screensaver"), ("kivy", "exit_on_escape"), ("input", "mouse"),
-        ("graphics", "width"), ("graphics", "height"), ("graphics", "resizable"))
-        if Config.has_option(s, k)}
+    saved = {
+        (s, k): Config.get(s, k)
+        for s, k in (
+            ("graphics", "fullscreen"),
+            ("graphics", "show_cursor"),
+            ("graphics", "allow_screensaver"),
+            ("kivy", "exit_on_escape"),
+            ("input", "mouse"),
+            ("graphics", "width"),
+            ("graphics", "height"),
+            ("graphics", "resizable"),
+        )
+        if Config.has_option(s, k)
+    }
     yield Config
     for (section, key), value in saved.items():
         Config.set(section, key, value)
@@ -26,8 +35,9 @@ def kivy_config():
 
 @pytest.mark.parametrize("fullscreen", [True, False])
 def test_lockdown_settings(kivy_config, fullscreen):
-    config = dataclasses.replace(load_config(None, environ={}), fullscreen=fullscreen,
-                                 window_size="1024x600")
+    config = dataclasses.replace(
+        load_config(None, environ={}), fullscreen=fullscreen, window_size="1024x600"
+    )
     configure_window(config)
     get = kivy_config.get
     assert get("kivy", "exit_on_escape") == "0"
@@ -37,5 +47,8 @@ def test_lockdown_settings(kivy_config, fullscreen):
     if fullscreen:
         assert get("graphics", "fullscreen") == "auto"
     else:
-        assert (get("graphics", "fullscreen"), get("graphics", "width"),
-                get("graphics", "height")) == ("0", "1024", "600")
+        assert (
+            get("graphics", "fullscreen"),
+            get("graphics", "width"),
+            get("graphics", "height"),
+        ) == ("0", "1024", "600")

@@ -26,8 +26,10 @@ def seeded_server(live_server, tmp_path):
     """The real server with today's appointments for PATIENTS."""
     today = date.today().isoformat()
     rows = ["external_id,first_name,last_name,dob,start,provider,code"]
-    rows += [f"{ext},{first},{last},{dob},{today}T{time},{provider},{code}"
-             for ext, first, last, dob, time, provider, code in PATIENTS]
+    rows += [
+        f"{ext},{first},{last},{dob},{today}T{time},{provider},{code}"
+        for ext, first, last, dob, time, provider, code in PATIENTS
+    ]
     csv = tmp_path / "schedule.csv"
     csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
     live_server.cli("import-schedule", str(csv))
@@ -43,8 +45,9 @@ def printer():
 @pytest.fixture
 def kiosk_config(seeded_server, printer, tmp_path):
     token = seeded_server.add_kiosk("lobby")
-    return write_config(tmp_path / "kiosk.toml", seeded_server.url, token, printer=printer.port,
-                        heartbeat_s=1)
+    return write_config(
+        tmp_path / "kiosk.toml", seeded_server.url, token, printer=printer.port, heartbeat_s=1
+    )
 
 
 @pytest.fixture
@@ -54,9 +57,12 @@ def shots():
     return lambda name: {"screenshot": str(ARTIFACTS / f"{name}.png")}
 
 
-
-STAND_IN_MATCH = {"appointment": 7, "display_name": "María O.", "time": "10:30",
-                  "provider": "Dr. Lee"}
+STAND_IN_MATCH = {
+    "appointment": 7,
+    "display_name": "María O.",
+    "time": "10:30",
+    "provider": "Dr. Lee",
+}
 
 
 class BrokenCheckinServer:

@@ -52,7 +52,12 @@ def visible_texts(root) -> list[str]:
     texts = []
     for widget in walk(root):
         text = getattr(widget, "text", None)
-        if isinstance(widget, Label) and isinstance(text, str) and text.strip() and widget.opacity > 0:
+        if (
+            isinstance(widget, Label)
+            and isinstance(text, str)
+            and text.strip()
+            and widget.opacity > 0
+        ):
             texts.append(text.strip())
     return list(reversed(texts))  # children are stored last-added first
 
@@ -138,16 +143,18 @@ class Runner:
             if self.app.screens.current == step["wait_screen"]:
                 return True
             if self.waited(step, 10):
-                raise StepFailed(f"screen is {self.app.screens.current!r}, "
-                                 f"not {step['wait_screen']!r}")
+                raise StepFailed(
+                    f"screen is {self.app.screens.current!r}, not {step['wait_screen']!r}"
+                )
             return False
         elif "expect_text" in step:
             texts = visible_texts(self.screen)
             if any(step["expect_text"] in text for text in texts):
                 return True
             if self.waited(step, 0):
-                raise StepFailed(f"no visible text contains {step['expect_text']!r}; "
-                                 f"visible: {texts}")
+                raise StepFailed(
+                    f"no visible text contains {step['expect_text']!r}; visible: {texts}"
+                )
             return False
         elif "expect_absent" in step:
             for screen in self.app.screens.screens:
@@ -155,15 +162,22 @@ class Runner:
                     for attr in ("text", "digits"):
                         value = getattr(widget, attr, None)
                         if isinstance(value, str) and step["expect_absent"] in value:
-                            raise StepFailed(f"{step['expect_absent']!r} is still in "
-                                             f"{type(widget).__name__}.{attr} on screen "
-                                             f"{screen.name!r}")
+                            raise StepFailed(
+                                f"{step['expect_absent']!r} is still in "
+                                f"{type(widget).__name__}.{attr} on screen "
+                                f"{screen.name!r}"
+                            )
         elif "check_targets" in step:
             from kivy.uix.button import Button
 
-            small = [f"{w.text!r} is {w.width:.0f}x{w.height:.0f} px" for w in walk(self.screen)
-                     if isinstance(w, Button) and w.opacity > 0 and w.parent is not None
-                     and min(w.width, w.height) < step["check_targets"]]
+            small = [
+                f"{w.text!r} is {w.width:.0f}x{w.height:.0f} px"
+                for w in walk(self.screen)
+                if isinstance(w, Button)
+                and w.opacity > 0
+                and w.parent is not None
+                and min(w.width, w.height) < step["check_targets"]
+            ]
             if small:
                 raise StepFailed("buttons too small for a finger: " + "; ".join(small))
         elif "screenshot" in step:
@@ -242,8 +256,11 @@ class Runner:
         result = {
             "ok": ok,
             "steps_done": self.index,
-            "failed_step": None if ok else self.steps[self.index] if self.index < len(
-                self.steps) else None,
+            "failed_step": None
+            if ok
+            else self.steps[self.index]
+            if self.index < len(self.steps)
+            else None,
             "error": self.error,
             "screen": self.app.screens.current,
             "texts": visible_texts(self.screen),
@@ -270,6 +287,7 @@ def main(argv: list[str]) -> int:
     app.bind(on_stop=lambda _app: setattr(app, "stopped", True))
     runner = Runner(app, json.loads(Path(steps_path).read_text()), Path(result_path))
     runner.ok = False
+
     def begin(_app) -> None:  # returns None: a true value would stop the app's own on_start
         Clock.schedule_once(runner.tick, 1.0)  # after the first frames: laid out
 

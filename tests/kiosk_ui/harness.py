@@ -19,19 +19,32 @@ DRIVER = Path(__file__).resolve().parent / "driver.py"
 ARTIFACTS = REPO / "test-artifacts" / "kiosk"
 
 
-def write_config(path: Path, server_url: str, token: str, printer: str = "none",
-                 **settings) -> Path:
+def write_config(
+    path: Path, server_url: str, token: str, printer: str = "none", **settings
+) -> Path:
     """A kiosk TOML for tests: a 1280x800 window, the outbox beside the file."""
-    values = {"server_url": server_url, "token": token, "printer": printer,
-              "fullscreen": False, "window_size": "1280x800",
-              "outbox_path": str(path.parent / "outbox.db"), **settings}
+    values = {
+        "server_url": server_url,
+        "token": token,
+        "printer": printer,
+        "fullscreen": False,
+        "window_size": "1280x800",
+        "outbox_path": str(path.parent / "outbox.db"),
+        **settings,
+    }
     lines = ["[kiosk]"] + [f"{key} = {json.dumps(value)}" for key, value in values.items()]
     path.write_text("\n".join(lines) + "\n")
     return path
 
 
-def run_scenario(display: str, config_path: Path, steps: list[dict], tmp_path: Path,
-                 timeout: float = 150, check: bool = True) -> dict:
+def run_scenario(
+    display: str,
+    config_path: Path,
+    steps: list[dict],
+    tmp_path: Path,
+    timeout: float = 150,
+    check: bool = True,
+) -> dict:
     """Play steps against the real app under display; the driver's JSON result."""
     steps_file = tmp_path / "steps.json"
     result_file = tmp_path / "result.json"
@@ -39,20 +52,30 @@ def run_scenario(display: str, config_path: Path, steps: list[dict], tmp_path: P
     steps_file.write_text(json.dumps(steps))
     home = tmp_path / "kivy-home"
     home.mkdir(exist_ok=True)
-    proc = subprocess.run([sys.executable, str(DRIVER), str(config_path), str(steps_file),
-                           str(result_file)], env=kivy_env(display, home), cwd=REPO,
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    proc = subprocess.run(
+        [sys.executable, str(DRIVER), str(config_path), str(steps_file), str(result_file)],
+        env=kivy_env(display, home),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     if not result_file.exists():
-        raise AssertionError(f"kiosk driver exited {proc.returncode} without a result\n"
-                             f"stderr:\n{proc.stderr[-4000:]}")
+        raise AssertionError(
+            f"kiosk driver exited {proc.returncode} without a result\n"
+            f"stderr:\n{proc.stderr[-4000:]}"
+        )
     result = json.loads(result_file.read_text())
     result["returncode"] = proc.returncode
     result["stderr"] = proc.stderr
     if check and not result["ok"]:
-        raise AssertionError(f"kiosk scenario failed at step {result['steps_done']} "
-                             f"{result['failed_step']}: {result['error']}\n"
-                             f"screen {result['screen']!r} showed {result['texts']}\n"
-                             f"stderr:\n{proc.stderr[-3000:]}")
+        raise AssertionError(
+            f"kiosk scenario failed at step {result['steps_done']} "
+            f"{result['failed_step']}: {result['error']}\n"
+            f"screen {result['screen']!r} showed {result['texts']}\n"
+            f"stderr:\n{proc.stderr[-3000:]}"
+        )
     return result
 
 
@@ -67,8 +90,9 @@ def handoffs(server) -> list[dict]:
     """The data of every session.handed_off event the server received, in order."""
     db = sqlite3.connect(server.db)
     try:
-        rows = db.execute("SELECT data FROM events WHERE type = 'session.handed_off' "
-                          "ORDER BY received_at, rowid").fetchall()
+        rows = db.execute(
+            "SELECT data FROM events WHERE type = 'session.handed_off' ORDER BY received_at, rowid"
+        ).fetchall()
     finally:
         db.close()
     return [json.loads(data) for (data,) in rows]

@@ -25,11 +25,25 @@ def test_buttons_are_big_enough_for_a_finger(xvfb_display, tmp_path):
     """Every button and key on the typing screens is at least 90x90 px on the 1280x800
     window (15 mm on a 10.1-inch panel is about 89 px)."""
     config = write_config(tmp_path / "kiosk.toml", f"http://127.0.0.1:{free_port()}", "t")
-    steps = [{"wait_screen": "welcome"}, {"check_targets": 90},
-             {"tap": "start"}, {"check_targets": 90},
-             {"tap": "key_accents"}, {"sleep": 0.2}, {"check_targets": 90},
-             {"tap": "key_letters"}, {"type": "Ng"}, {"tap": "next"}, {"check_targets": 90},
-             {"tap": "back"}, {"tap": "use_code"}, {"check_targets": 90},
-             {"tap": "walk_in"}, {"check_targets": 90},
-             {"tap": "field_phone"}, {"sleep": 0.2}, {"check_targets": 90}]
+    steps = [
+        {"wait_screen": "welcome"},
+        {"check_targets": 90},
+        {"tap": "start"},
+        {"check_targets": 90},
+        {"tap": "key_accents"},
+        {"sleep": 0.2},
+        {"check_targets": 90},
+        {"tap": "key_letters"},
+        {"type": "Ng"},
+        {"tap": "next"},
+        {"check_targets": 90},
+        {"tap": "back"},
+        {"tap": "use_code"},
+        {"check_targets": 90},
+        {"tap": "walk_in"},
+        {"check_targets": 90},
+        {"tap": "field_phone"},
+        {"sleep": 0.2},
+        {"check_targets": 90},
+    ]
     run_scenario(xvfb_display, config, steps, tmp_path)

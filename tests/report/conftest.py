@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from report.week import seed_week
 
-from staffconsole.schema import ensure_schema, open_db
+from staffconsole.auth.users import add_user
+from staffconsole.store.schema import ensure_schema, open_db
 
 
 @pytest.fixture
@@ -29,8 +30,9 @@ def settings(db_path):
 
     from staffconsole.config import load_settings
 
-    return load_settings(environ={}, overrides={"db_path": str(db_path),
-                                                "clinic_timezone": ZONE_NAME})
+    return load_settings(
+        environ={}, overrides={"db_path": str(db_path), "clinic_timezone": ZONE_NAME}
+    )
 
 
 @pytest.fixture
@@ -38,10 +40,8 @@ def admin(week):
     """An admin account `maria` (the week's receptionist is `ana`)."""
     from report.week import ADMIN_PASSWORD, NOW
 
-    from staffconsole import store
-
     db, _ = week
-    store.add_user(db, "maria", ADMIN_PASSWORD, "admin", NOW)
+    add_user(db, "maria", ADMIN_PASSWORD, "admin", NOW)
     return "maria"
 
 
@@ -51,7 +51,7 @@ def client(week, settings):
     from fastapi.testclient import TestClient
     from report.week import LAST, NOW
 
-    from staffconsole.api_staff import get_clock, get_today
+    from staffconsole.api.deps import get_clock, get_today
     from staffconsole.app import create_app
 
     app = create_app(settings)

@@ -10,13 +10,14 @@ from datetime import date
 import pytest
 from report.week import FIRST, LAST, NOW, ZONE
 
-from staffconsole import report, report_queries
-from staffconsole.console_queries import KIND_LABELS, OUTCOME_LABELS
+from staffconsole.report import figures as report
+from staffconsole.report import queries
+from staffconsole.rules.labels import KIND_LABELS, OUTCOME_LABELS
 
 
 def figures_for(db, first=FIRST, last=LAST):
     period = report.Period(first, last, ZONE)
-    return report.build(report_queries.load(db, period.start, period.end), period, NOW)
+    return report.build(queries.load(db, period.start, period.end), period, NOW)
 
 
 def counts(items):
@@ -37,7 +38,10 @@ def test_kiosk_or_person(week):
     s = figures_for(db)["sessions"]
     kinds = Counter(ledger.sessions.values())
     assert (s["completed"], s["handed_off"], s["unfinished"]) == (
-        kinds["completed"], kinds["handed"], kinds["unfinished"])
+        kinds["completed"],
+        kinds["handed"],
+        kinds["unfinished"],
+    )
     assert s["total"] == len(ledger.sessions)
     assert s["completed_pct"] == round(100 * kinds["completed"] / len(ledger.sessions))
     assert kinds["completed"] > 5 and kinds["handed"] > 5  # the seed exercises both
@@ -55,7 +59,8 @@ def test_hand_offs_by_reason_step_kiosk_and_hour(week):
     assert hours["23"] == 1  # the 23:30 hand-off on the last evening is in the week
     # Most first, and the words are the console's.
     assert [i["count"] for i in h["by_reason"]] == sorted(
-        (i["count"] for i in h["by_reason"]), reverse=True)
+        (i["count"] for i in h["by_reason"]), reverse=True
+    )
     assert {i["label"] for i in h["by_reason"]} <= set(KIND_LABELS.values())
 
 
@@ -66,11 +71,13 @@ def test_outcomes_and_top_causes(week):
     assert counts(figures["handoffs"]["by_outcome"]) == outcomes
     # A cause is what staff named when resolving, else the kiosk's reason; printer faults too.
     named = {"no_appointment", "name_differs", "dob_differs", "wrong_day", "kiosk_fault"}
-    causes = Counter(r["outcome"] if r["outcome"] in named else r["reason"]
-                     for r in ledger.handoffs)
+    causes = Counter(
+        r["outcome"] if r["outcome"] in named else r["reason"] for r in ledger.handoffs
+    )
     causes["printer"] = len(ledger.printer)
-    expected = sorted(causes.items(),
-                      key=lambda kv: (-kv[1], OUTCOME_LABELS.get(kv[0]) or KIND_LABELS[kv[0]]))
+    expected = sorted(
+        causes.items(), key=lambda kv: (-kv[1], OUTCOME_LABELS.get(kv[0]) or KIND_LABELS[kv[0]])
+    )
     top = figures["causes"]
     assert [(c["key"], c["count"]) for c in top] == expected[:5]
     assert all(c["advice"] for c in top)
@@ -91,11 +98,16 @@ def test_alert_to_acknowledgement_and_resolution(week):
     r = figures_for(db)["response"]
     acked = [minutes(c, a) for c, a, _ in ledger.person_alerts if a]
     done = [minutes(c, d) for c, _, d in ledger.person_alerts if d]
-    assert r["acknowledge"] == {"count": len(acked),
-                                "median_min": round(statistics.median(acked), 1),
-                                "p90_min": round(plain_p90(acked), 1)}
-    assert r["resolve"] == {"count": len(done), "median_min": round(statistics.median(done), 1),
-                            "p90_min": round(plain_p90(done), 1)}
+    assert r["acknowledge"] == {
+        "count": len(acked),
+        "median_min": round(statistics.median(acked), 1),
+        "p90_min": round(plain_p90(acked), 1),
+    }
+    assert r["resolve"] == {
+        "count": len(done),
+        "median_min": round(statistics.median(done), 1),
+        "p90_min": round(plain_p90(done), 1),
+    }
     assert r["unresolved"] == sum(1 for _, _, d in ledger.person_alerts if d is None)
 
 
@@ -109,8 +121,9 @@ def test_long_waits_and_printer_faults(week):
     assert counts(p["by_state"]) == Counter(state for state, *_ in ledger.printer)
     assert counts(p["by_kiosk"]) == Counter(kiosk for _, kiosk, *_ in ledger.printer)
     week_end = report.Period(FIRST, LAST, ZONE).end
-    assert p["minutes"] == round(sum(minutes(start, end or week_end)
-                                     for *_, start, end in ledger.printer), 1)
+    assert p["minutes"] == round(
+        sum(minutes(start, end or week_end) for *_, start, end in ledger.printer), 1
+    )
 
 
 def test_one_day_counts_only_that_day(week):
@@ -123,8 +136,13 @@ def test_one_day_counts_only_that_day(week):
 def test_an_empty_period_has_no_figures_but_no_errors(week):
     db, _ = week
     figures = figures_for(db, date(2025, 1, 1), date(2025, 1, 7))
-    assert figures["sessions"] == {"total": 0, "completed": 0, "handed_off": 0, "unfinished": 0,
-                                   "completed_pct": None}
+    assert figures["sessions"] == {
+        "total": 0,
+        "completed": 0,
+        "handed_off": 0,
+        "unfinished": 0,
+        "completed_pct": None,
+    }
     assert figures["waits"]["median_min"] is None and figures["causes"] == []
 
 

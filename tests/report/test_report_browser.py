@@ -50,7 +50,8 @@ def test_an_admin_reads_prints_and_downloads_the_week(server, browser, week):
         first_row = table.locator("tbody tr").first
         assert int(first_row.locator("td").text_content()) == max(
             sum(1 for h in ledger.handoffs if h["reason"] == r)
-            for r in {h["reason"] for h in ledger.handoffs})
+            for r in {h["reason"] for h in ledger.handoffs}
+        )
         assert page.locator("#causes li").count() == 5
         page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
         assert (ARTIFACTS / "report.png").stat().st_size > 30_000

@@ -11,8 +11,10 @@ import pytest
 from report.week import ADMIN_PASSWORD, FIRST, LAST, NAMES, NOTE, PASSWORD, ZONE, ZONE_NAME
 from support import run_cli
 
-from staffconsole import report, report_csv, report_queries, store
 from staffconsole.clock import utcnow
+from staffconsole.report import csv_export, queries
+from staffconsole.report import figures as report
+from staffconsole.store.audit import list_audit
 
 WEEK = ("--from", FIRST.isoformat(), "--to", LAST.isoformat())
 
@@ -32,7 +34,7 @@ def test_the_figures_are_the_pages(cli, week):
     db, ledger = week
     shown = json.loads(cli(*WEEK, "--json").stdout)
     period = report.Period(FIRST, LAST, ZONE)
-    wanted = report.build(report_queries.load(db, period.start, period.end), period, utcnow())
+    wanted = report.build(queries.load(db, period.start, period.end), period, utcnow())
     assert without_printer_minutes(shown) == without_printer_minutes(wanted)
     text = cli(*WEEK).stdout
     assert f"Hand-offs: {len(ledger.handoffs)}\n" in text
@@ -45,11 +47,11 @@ def test_csv_without_names_is_audited_as_the_operator(cli, week):
     db, ledger = week
     out = cli(*WEEK, "--csv").stdout
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert tuple(rows[0]) == report_csv.COLUMNS
+    assert tuple(rows[0]) == csv_export.COLUMNS
     assert len(rows) == len(ledger.handoffs)
     for private in (*NAMES, "1980-02-04", "+33 6", NOTE, "HYPERLINK"):
         assert private not in out
-    entry = store.list_audit(db, limit=1)[0]
+    entry = list_audit(db, limit=1)[0]
     assert entry["action"] == "report.export"
     assert entry["actor"] == "cli:" + getpass.getuser()
     assert entry["detail"] == {"rows": len(rows), "with_names": False, "via": "cli"}
@@ -62,23 +64,28 @@ def test_with_names_needs_an_admin_and_their_password(cli, week, admin):
     not_csv = cli(*WEEK, "--with-names", "--as", admin, check=False)
     assert not_csv.returncode == 1 and "goes with --csv" in not_csv.stderr
 
-    receptionist = cli(*WEEK, "--csv", "--with-names", "--as", "ana", input=PASSWORD + "\n",
-                       check=False)
+    receptionist = cli(
+        *WEEK, "--csv", "--with-names", "--as", "ana", input=PASSWORD + "\n", check=False
+    )
     assert receptionist.returncode == 1 and "ana is not an admin" in receptionist.stderr
     assert receptionist.stdout == ""
     wrong = cli(*WEEK, "--csv", "--with-names", "--as", admin, input="guess\n", check=False)
     assert wrong.returncode == 1 and "do not match" in wrong.stderr and wrong.stdout == ""
-    refusals = [e for e in store.list_audit(db) if e["action"] == "report.names_refused"]
+    refusals = [e for e in list_audit(db) if e["action"] == "report.names_refused"]
     assert [(e["actor"], e["detail"]["why"]) for e in refusals] == [
-        ("maria", "sign-in failed"), ("ana", "not an admin")]
+        ("maria", "sign-in failed"),
+        ("ana", "not an admin"),
+    ]
 
     out = cli(*WEEK, "--csv", "--with-names", "--as", admin, input=ADMIN_PASSWORD + "\n").stdout
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert tuple(rows[0]) == report_csv.COLUMNS + report_csv.PERSONAL_COLUMNS
+    assert tuple(rows[0]) == csv_export.COLUMNS + csv_export.PERSONAL_COLUMNS
     assert "O'Brien-Núñez" in {row["last_name"] for row in rows}
-    entry = store.list_audit(db, limit=2)  # the export, then the sign-out of its check
-    assert {(e["actor"], e["action"]) for e in entry} == {("maria", "report.export_names"),
-                                                         ("maria", "logout")}
+    entry = list_audit(db, limit=2)  # the export, then the sign-out of its check
+    assert {(e["actor"], e["action"]) for e in entry} == {
+        ("maria", "report.export_names"),
+        ("maria", "logout"),
+    }
 
 
 def test_bad_dates_are_one_line(cli):

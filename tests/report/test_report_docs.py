@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from support import REPO
 
-from staffconsole import report
 from staffconsole.cli import build_parser
+from staffconsole.report import figures
 
 GUIDE = REPO / "docs" / "console.md"
 ARCHITECTURE = REPO / "docs" / "architecture.md"
@@ -15,8 +15,8 @@ def test_the_guide_has_a_report_section_with_its_screenshot():
     text = GUIDE.read_text(encoding="utf-8")
     assert "## Report" in text and "(img/report.png)" in text
     assert (REPO / "docs" / "img" / "report.png").stat().st_size > 30_000
-    for outcome in report.CAUSE_OUTCOMES:
-        assert report.cause_label(outcome) in text
+    for outcome in figures.CAUSE_OUTCOMES:
+        assert figures.cause_label(outcome) in text
 
 
 def test_every_cli_option_is_documented():
@@ -30,7 +30,7 @@ def test_every_cli_option_is_documented():
 
 
 def test_every_cause_has_advice():
-    from staffconsole.report import HANDOFF_KINDS
+    from staffconsole.report.figures import HANDOFF_KINDS
 
-    for key in (*report.CAUSE_OUTCOMES, *HANDOFF_KINDS, "printer"):
-        assert report.ADVICE[key].endswith("."), key
+    for key in (*figures.CAUSE_OUTCOMES, *HANDOFF_KINDS, "printer"):
+        assert figures.ADVICE[key].endswith("."), key

@@ -9,14 +9,16 @@ import xml.etree.ElementTree as ET
 
 from report.week import ADMIN_PASSWORD, FIRST, LAST, NAMES, NOTE, NOW, PASSWORD, ZONE, sign_in
 
-from staffconsole import report, report_csv, report_queries, store
+from staffconsole.report import csv_export, queries
+from staffconsole.report import figures as report
+from staffconsole.store.audit import list_audit
 
 WEEK = f"from={FIRST.isoformat()}&to={LAST.isoformat()}"
 
 
 def expected(db):
     period = report.Period(FIRST, LAST, ZONE)
-    return report.build(report_queries.load(db, period.start, period.end), period, NOW)
+    return report.build(queries.load(db, period.start, period.end), period, NOW)
 
 
 def test_signed_out_staff_are_sent_to_sign_in(client):
@@ -39,7 +41,7 @@ def test_the_page_shows_the_figures_charts_and_tables(client, week):
     html = page.text
     assert f'id="fig-handoffs">{figures["handoffs"]["total"]}<' in html
     assert f'id="fig-completed">{figures["sessions"]["completed"]}<' in html
-    assert f'{figures["waits"]["median_min"]} min' in html
+    assert f"{figures['waits']['median_min']} min" in html
     for cause in figures["causes"]:
         assert cause["advice"].replace("'", "&#39;").replace('"', "&#34;") in html
     charts = re.findall(r"<svg .*?</svg>", html, re.DOTALL)
@@ -63,8 +65,11 @@ def test_today_and_this_week(client, week):
     week_json = client.get("/api/v1/console/report?period=week").json()
     assert week_json == expected(db)  # LAST is a Sunday: this week is the seeded week
     today = client.get("/api/v1/console/report").json()
-    assert today["period"] == {"from": LAST.isoformat(), "to": LAST.isoformat(),
-                               "label": "22 Nov 2026"}
+    assert today["period"] == {
+        "from": LAST.isoformat(),
+        "to": LAST.isoformat(),
+        "label": "22 Nov 2026",
+    }
     assert 'aria-current="page">Today' in client.get("/console/report").text
 
 
@@ -90,15 +95,18 @@ def test_the_csv_has_no_personal_data_and_is_audited(client, week):
     assert r.headers["content-type"].startswith("text/csv")
     assert "seen-handoffs-2026-11-16-2026-11-22.csv" in r.headers["content-disposition"]
     rows = rows_of(r.text)
-    assert tuple(rows[0]) == report_csv.COLUMNS
+    assert tuple(rows[0]) == csv_export.COLUMNS
     assert sorted(int(row["alert"]) for row in rows) == sorted(h["id"] for h in ledger.handoffs)
     for name in NAMES:
         assert name not in r.text
     for private in ("1980-02-04", "+33 6", NOTE, "Zoë", "HYPERLINK"):
         assert private not in r.text
-    entry = store.list_audit(db, limit=1)[0]
+    entry = list_audit(db, limit=1)[0]
     assert (entry["actor"], entry["action"], entry["target"]) == (
-        "ana", "report.export", "2026-11-16..2026-11-22")
+        "ana",
+        "report.export",
+        "2026-11-16..2026-11-22",
+    )
     assert entry["detail"] == {"rows": len(rows), "with_names": False, "via": "console"}
 
 
@@ -113,11 +121,11 @@ def test_only_an_admin_gets_names_and_that_is_audited(client, week, admin):
     r = client.get(f"/console/report.csv?{WEEK}&names=1")
     assert r.status_code == 200
     rows = rows_of(r.text)
-    assert tuple(rows[0]) == report_csv.COLUMNS + report_csv.PERSONAL_COLUMNS
+    assert tuple(rows[0]) == csv_export.COLUMNS + csv_export.PERSONAL_COLUMNS
     typed = {row["last_name"] for row in rows}
     assert "O'Brien-Núñez" in typed
-    assert "'=HYPERLINK(\"x\")" in typed  # a formula is text in a spreadsheet
+    assert '\'=HYPERLINK("x")' in typed  # a formula is text in a spreadsheet
     assert NOTE in {row["note"] for row in rows}
-    entry = store.list_audit(db, limit=1)[0]
+    entry = list_audit(db, limit=1)[0]
     assert (entry["actor"], entry["action"]) == ("maria", "report.export_names")
     assert entry["detail"]["with_names"] is True

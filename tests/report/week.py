@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from staffconsole import alerts, store, store_alerts, store_arrivals
+from staffconsole.auth import kiosks as auth_kiosks
+from staffconsole.auth import users as auth_users
+from staffconsole.rules import alerting
+from staffconsole.store import alerts as store_alerts
+from staffconsole.store import appointments as store_appointments
+from staffconsole.store import arrivals as store_arrivals
+from staffconsole.store import sessions as store_sessions
 
 ZONE_NAME = "Europe/Paris"
 ZONE = ZoneInfo(ZONE_NAME)
@@ -24,10 +30,14 @@ STAFF = "ana"
 PASSWORD = "not used here"  # the receptionist's
 ADMIN_PASSWORD = "Sécurité d'abord-42"  # for tests that add an admin
 # Odd names on purpose: accents, apostrophes, hyphens, a would-be spreadsheet formula.
-NAMES = ("O'Brien-Núñez", "Ngā-Wai", "=HYPERLINK(\"x\")", "Łukasiewicz", "Ní Bhriain")
+NAMES = ("O'Brien-Núñez", "Ngā-Wai", '=HYPERLINK("x")', "Łukasiewicz", "Ní Bhriain")
 HANDOFF_STEPS = {
-    "no_match": "looking_up", "not_me": "confirm", "help": "identify_dob",
-    "timed_out": "identify_name", "offline": "checking_in", "checkin_unconfirmed": "checking_in",
+    "no_match": "looking_up",
+    "not_me": "confirm",
+    "help": "identify_dob",
+    "timed_out": "identify_name",
+    "offline": "checking_in",
+    "checkin_unconfirmed": "checking_in",
     "walk_in": "walk_in",
 }
 NOTE = "Spoke to Mme O'Brien-Núñez at the desk"  # staff notes may name people
@@ -52,8 +62,13 @@ def local(day: date, minutes: int) -> datetime:
 
 
 def event(session: str, kind: str, at: datetime, **data) -> dict:
-    return {"id": uuid.uuid4().hex, "session": session, "type": kind, "at": at.isoformat(),
-            "data": data}
+    return {
+        "id": uuid.uuid4().hex,
+        "session": session,
+        "type": kind,
+        "at": at.isoformat(),
+        "data": data,
+    }
 
 
 class Seeder:
@@ -62,9 +77,11 @@ class Seeder:
         self.rng = random.Random(9)
         self.ledger = Ledger()
         start = datetime(2026, 11, 1, tzinfo=UTC)
-        self.kiosks = [store.kiosk_for_token(db, store.add_kiosk(db, name, start))
-                       for name in KIOSKS]
-        store.add_user(db, STAFF, PASSWORD, "receptionist", start)
+        self.kiosks = [
+            auth_kiosks.kiosk_for_token(db, auth_kiosks.add_kiosk(db, name, start))
+            for name in KIOSKS
+        ]
+        auth_users.add_user(db, STAFF, PASSWORD, "receptionist", start)
         self.booked = 0
 
     # -- one session each ----------------------------------------------------------
@@ -77,13 +94,20 @@ class Seeder:
             entered = {"first_name": "Zoë", "last_name": name, "phone": "+33 6 12 34 56 78"}
         step = HANDOFF_STEPS.get(reason, "done")
         events = [] if session else [event(sid, "session.started", at)]
-        events += [event(sid, "session.step", at, step=step),
-                   event(sid, "session.handed_off", at, reason=reason, step=step,
-                         entered=entered)]
-        store.record_events(self.db, kiosk, events, at)
-        alert = store_alerts.unresolved_for_cause(self.db, alerts.session_cause(sid))
-        record = {"id": alert["id"], "reason": reason, "step": step, "kiosk": kiosk["name"],
-                  "at": datetime.fromisoformat(alert["created_at"]), "session": sid}
+        events += [
+            event(sid, "session.step", at, step=step),
+            event(sid, "session.handed_off", at, reason=reason, step=step, entered=entered),
+        ]
+        store_sessions.record_events(self.db, kiosk, events, at)
+        alert = store_alerts.unresolved_for_cause(self.db, alerting.session_cause(sid))
+        record = {
+            "id": alert["id"],
+            "reason": reason,
+            "step": step,
+            "kiosk": kiosk["name"],
+            "at": datetime.fromisoformat(alert["created_at"]),
+            "session": sid,
+        }
         self.ledger.names_typed.append(name)
         if counted:
             self.act_on(record)
@@ -97,16 +121,17 @@ class Seeder:
         ack = resolved = outcome = None
         if roll < 0.8:
             ack = created + timedelta(seconds=self.rng.randint(20, 400))
-            store.acknowledge_alert(self.db, record["id"], STAFF, ack)
+            store_alerts.acknowledge_alert(self.db, record["id"], STAFF, ack)
         if roll < 0.7:
             resolved = (ack or created) + timedelta(seconds=self.rng.randint(60, 900))
-            outcome = self.rng.choice(alerts.OUTCOMES)
-            store.resolve_alert(self.db, record["id"], STAFF, outcome,
-                                NOTE if outcome == "other" else "", resolved)
+            outcome = self.rng.choice(alerting.OUTCOMES)
+            store_alerts.resolve_alert(
+                self.db, record["id"], STAFF, outcome, NOTE if outcome == "other" else "", resolved
+            )
         elif roll > 0.92:  # resolved straight away without acknowledging first
             resolved = ack = created + timedelta(seconds=self.rng.randint(60, 300))
             outcome = "no_appointment"
-            store.resolve_alert(self.db, record["id"], STAFF, outcome, "", resolved)
+            store_alerts.resolve_alert(self.db, record["id"], STAFF, outcome, "", resolved)
         record.update(ack=ack, resolved=resolved, outcome=outcome)
         self.ledger.person_alerts.append((created, ack, resolved))
 
@@ -115,17 +140,35 @@ class Seeder:
         self.booked += 1
         appointment = f"w-{self.booked}"
         start = (at.astimezone(ZONE) + timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
-        store.upsert_appointment(self.db, external_id=appointment, first_name="Aroha",
-                                 last_name=self.rng.choice(NAMES), dob="2001-12-24",
-                                 start=start, provider="Dr. N'Diaye")
-        appointment_id = self.db.execute("SELECT id FROM appointments WHERE external_id = ?",
-                                         [appointment]).fetchone()[0]
-        store.record_events(self.db, kiosk, [event(sid, "session.started", at)], at)
+        store_appointments.upsert_appointment(
+            self.db,
+            external_id=appointment,
+            first_name="Aroha",
+            last_name=self.rng.choice(NAMES),
+            dob="2001-12-24",
+            start=start,
+            provider="Dr. N'Diaye",
+        )
+        appointment_id = self.db.execute(
+            "SELECT id FROM appointments WHERE external_id = ?", [appointment]
+        ).fetchone()[0]
+        store_sessions.record_events(self.db, kiosk, [event(sid, "session.started", at)], at)
         arrived = at + timedelta(seconds=70)
-        arrival = store.checkin(self.db, kiosk, sid, appointment_id, arrived, day)
-        store.record_events(self.db, kiosk, [event(sid, "session.checked_in", arrived,
-                                                   appointment=appointment_id,
-                                                   arrival=arrival["id"])], arrived)
+        arrival = store_appointments.checkin(self.db, kiosk, sid, appointment_id, arrived, day)
+        store_sessions.record_events(
+            self.db,
+            kiosk,
+            [
+                event(
+                    sid,
+                    "session.checked_in",
+                    arrived,
+                    appointment=appointment_id,
+                    arrival=arrival["id"],
+                )
+            ],
+            arrived,
+        )
         self.ledger.sessions[sid] = "completed"
         self.ledger.arrivals += 1
         roll = self.rng.random()
@@ -140,9 +183,9 @@ class Seeder:
         # A long wait: the rule raises its alert; some are then called in, some never.
         later = arrived + timedelta(hours=2)
         board = store_arrivals.get_arrival(self.db, arrival["id"])
-        fields = alerts.long_wait_alert(board, later, 15)
+        fields = alerting.long_wait_alert(board, later, 15)
         assert fields is not None
-        store.open_or_update_alert(self.db, fields)
+        store_alerts.open_or_update_alert(self.db, fields)
         alert = store_alerts.unresolved_for_cause(self.db, fields["cause"])
         if roll < 0.85:
             called = later + timedelta(minutes=5)
@@ -159,36 +202,61 @@ class Seeder:
     def silent(self, kiosk, at: datetime, late_reason: str | None) -> None:
         """A session that went quiet: the server's own alert, maybe a late hand-off after."""
         sid = uuid.uuid4().hex
-        store.record_events(self.db, kiosk, [event(sid, "session.started", at),
-                                             event(sid, "session.step", at, step="choose")], at)
+        store_sessions.record_events(
+            self.db,
+            kiosk,
+            [event(sid, "session.started", at), event(sid, "session.step", at, step="choose")],
+            at,
+        )
         quiet = at + timedelta(minutes=3)
-        session = store.get_session(self.db, sid)
-        fields = alerts.unresponsive_alert(session, kiosk["name"], quiet, 120)
-        store.open_or_update_alert(self.db, fields)
-        alert = store_alerts.unresolved_for_cause(self.db, alerts.session_cause(sid))
+        session = store_sessions.get_session(self.db, sid)
+        fields = alerting.unresponsive_alert(session, kiosk["name"], quiet, 120)
+        store_alerts.open_or_update_alert(self.db, fields)
+        alert = store_alerts.unresolved_for_cause(self.db, alerting.session_cause(sid))
         reason, step = "unresponsive_session", "choose"
         if late_reason:
-            store.record_events(self.db, kiosk, [event(sid, "session.handed_off", quiet,
-                                                       reason=late_reason, step="choose",
-                                                       entered={})], quiet + timedelta(minutes=1))
+            store_sessions.record_events(
+                self.db,
+                kiosk,
+                [
+                    event(
+                        sid,
+                        "session.handed_off",
+                        quiet,
+                        reason=late_reason,
+                        step="choose",
+                        entered={},
+                    )
+                ],
+                quiet + timedelta(minutes=1),
+            )
             reason = late_reason
-        record = {"id": alert["id"], "reason": reason, "step": step, "kiosk": kiosk["name"],
-                  "at": datetime.fromisoformat(alert["created_at"]), "session": sid}
+        record = {
+            "id": alert["id"],
+            "reason": reason,
+            "step": step,
+            "kiosk": kiosk["name"],
+            "at": datetime.fromisoformat(alert["created_at"]),
+            "session": sid,
+        }
         self.act_on(record)
         self.ledger.handoffs.append(record)
         self.ledger.sessions[sid] = "handed"
 
     def printer_fault(self, kiosk, at: datetime, state: str, minutes: int | None) -> None:
-        store.heartbeat(self.db, kiosk, app_version="1", printer_state=state,
-                        printer_detail="", now=at)
-        store.open_or_update_alert(self.db, alerts.printer_alert(store.get_kiosk(
-            self.db, kiosk["id"]), at))
+        store_sessions.heartbeat(
+            self.db, kiosk, app_version="1", printer_state=state, printer_detail="", now=at
+        )
+        store_alerts.open_or_update_alert(
+            self.db, alerting.printer_alert(auth_kiosks.get_kiosk(self.db, kiosk["id"]), at)
+        )
         ended = None
         if minutes is not None:
             ended = at + timedelta(minutes=minutes)
-            store.heartbeat(self.db, kiosk, app_version="1", printer_state="ok",
-                            printer_detail="", now=ended)
-            store_alerts.clear_alert(self.db, alerts.printer_cause(kiosk["id"]), ended)
+            store_sessions.heartbeat(
+                self.db, kiosk, app_version="1", printer_state="ok", printer_detail="", now=ended
+            )
+            store_alerts.clear_alert(self.db, alerting.printer_cause(kiosk["id"]), ended)
         self.ledger.printer.append((state, kiosk["name"], at, ended))
 
 
@@ -198,8 +266,7 @@ def seed_week(db) -> Ledger:
     reasons = list(HANDOFF_STEPS)
     # Outside the week on both sides: must not count.
     seeder.handoff(seeder.kiosks[0], local(FIRST, -30), "help", counted=False)
-    seeder.handoff(seeder.kiosks[1], local(LAST + timedelta(days=1), 10), "no_match",
-                   counted=False)
+    seeder.handoff(seeder.kiosks[1], local(LAST + timedelta(days=1), 10), "no_match", counted=False)
     for offset in range(7):
         day = FIRST + timedelta(days=offset)
         for _ in range(7):
@@ -219,12 +286,14 @@ def seed_week(db) -> Ledger:
     # A session that started and was never heard of again (no watchdog here).
     sid = uuid.uuid4().hex
     at = local(LAST, 12 * 60)
-    store.record_events(db, seeder.kiosks[0], [event(sid, "session.started", at)], at)
+    store_sessions.record_events(db, seeder.kiosks[0], [event(sid, "session.started", at)], at)
     seeder.ledger.sessions[sid] = "unfinished"
-    seeder.printer_fault(seeder.kiosks[0], local(FIRST + timedelta(days=1), 9 * 60), "paper_out",
-                         25)
-    seeder.printer_fault(seeder.kiosks[1], local(FIRST + timedelta(days=3), 14 * 60),
-                         "cover_open", 4)
+    seeder.printer_fault(
+        seeder.kiosks[0], local(FIRST + timedelta(days=1), 9 * 60), "paper_out", 25
+    )
+    seeder.printer_fault(
+        seeder.kiosks[1], local(FIRST + timedelta(days=3), 14 * 60), "cover_open", 4
+    )
     seeder.printer_fault(seeder.kiosks[0], local(LAST, 17 * 60), "paper_near_end", None)
     return seeder.ledger
 

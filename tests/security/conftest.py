@@ -13,11 +13,13 @@ from fastapi.testclient import TestClient
 from security.helpers import PASSWORD, FakeClock
 from server.seed import book_today
 
-from staffconsole import api_tokens, store
-from staffconsole.api_staff import get_clock
+from staffconsole.api.deps import get_clock
 from staffconsole.app import create_app
+from staffconsole.auth import api_tokens
+from staffconsole.auth.kiosks import add_kiosk, revoke_kiosk
+from staffconsole.auth.users import add_user
 from staffconsole.config import load_settings
-from staffconsole.schema import open_db
+from staffconsole.store.schema import open_db
 
 START = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 
@@ -35,8 +37,7 @@ def overrides():
 
 @pytest.fixture
 def settings(tmp_path, overrides):
-    return load_settings(environ={}, overrides={"db_path": str(tmp_path / "seen.db"),
-                                                **overrides})
+    return load_settings(environ={}, overrides={"db_path": str(tmp_path / "seen.db"), **overrides})
 
 
 @pytest.fixture
@@ -68,13 +69,17 @@ def booked(db):
 @pytest.fixture
 def creds(db, clock):
     """One of each credential: live and revoked kiosk and API tokens, a staff account."""
-    kiosk = store.add_kiosk(db, "Lobby kiosk 1", clock())
-    revoked_kiosk = store.add_kiosk(db, "Old kiosk", clock())
-    store.revoke_kiosk(db, "Old kiosk", clock())
+    kiosk = add_kiosk(db, "Lobby kiosk 1", clock())
+    revoked_kiosk = add_kiosk(db, "Old kiosk", clock())
+    revoke_kiosk(db, "Old kiosk", clock())
     push = api_tokens.add_token(db, "practice system", "push", clock())
     revoked_push = api_tokens.add_token(db, "old practice system", "push", clock())
     api_tokens.revoke_token(db, "old practice system", clock())
-    store.add_user(db, "ana", PASSWORD, "receptionist", clock())
-    store.add_user(db, "root", PASSWORD, "admin", clock())
-    return {"kiosk": kiosk, "revoked_kiosk": revoked_kiosk, "push": push,
-            "revoked_push": revoked_push}
+    add_user(db, "ana", PASSWORD, "receptionist", clock())
+    add_user(db, "root", PASSWORD, "admin", clock())
+    return {
+        "kiosk": kiosk,
+        "revoked_kiosk": revoked_kiosk,
+        "push": push,
+        "revoked_push": revoked_push,
+    }

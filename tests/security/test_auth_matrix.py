@@ -9,15 +9,16 @@ import pytest
 from fastapi.testclient import TestClient
 from security.helpers import bearer, sign_in
 
-from staffconsole import store
+from staffconsole.store.audit import list_audit
 
 PUBLIC = {("GET", "/healthz")}
 PAGES = [("GET", "/console"), ("POST", "/logout")]
 
 
 def operations(app) -> list[tuple[str, str]]:
-    return sorted((method.upper(), path) for path, item in app.openapi()["paths"].items()
-                  for method in item)
+    return sorted(
+        (method.upper(), path) for path, item in app.openapi()["paths"].items() for method in item
+    )
 
 
 def area(path: str) -> str:
@@ -31,8 +32,12 @@ def area(path: str) -> str:
 
 
 def url(path: str) -> str:
-    return (path.replace("{alert_id}", "1").replace("{arrival_id}", "1")
-            .replace("{status}", "seen").replace("{external_id}", "A-1"))
+    return (
+        path.replace("{alert_id}", "1")
+        .replace("{arrival_id}", "1")
+        .replace("{status}", "seen")
+        .replace("{external_id}", "A-1")
+    )
 
 
 def call(client: TestClient, method: str, path: str, headers: dict | None = None):
@@ -71,8 +76,12 @@ def test_kiosk_api_refuses_missing_wrong_revoked_and_foreign_credentials(app, cl
         assert r.status_code == 401, (path, "staff cookie", r.status_code)
         # The right token gets past the guard to the body check.
         assert call(client, method, path, bearer(creds["kiosk"])).status_code == 422
-    assert "revoked" in call(client, "POST", "/api/v1/kiosk/lookup",
-                             bearer(creds["revoked_kiosk"])).json()["detail"]
+    assert (
+        "revoked"
+        in call(client, "POST", "/api/v1/kiosk/lookup", bearer(creds["revoked_kiosk"])).json()[
+            "detail"
+        ]
+    )
 
 
 def test_push_api_refuses_kiosk_tokens_and_missing_wrong_or_revoked_ones(app, client, creds):
@@ -81,8 +90,11 @@ def test_push_api_refuses_kiosk_tokens_and_missing_wrong_or_revoked_ones(app, cl
     push_ops = [op for op in operations(app) if area(op[1]) == "push"]
     assert len(push_ops) >= 5
     for method, path in push_ops:
-        for name, headers in {"none": {}, "unknown": bearer("y" * 43),
-                              "revoked": bearer(creds["revoked_push"])}.items():
+        for name, headers in {
+            "none": {},
+            "unknown": bearer("y" * 43),
+            "revoked": bearer(creds["revoked_push"]),
+        }.items():
             r = call(client, method, path, headers)
             assert r.status_code == 401, (path, name, r.status_code, r.text)
         r = call(client, method, path, bearer(creds["kiosk"]))
@@ -95,17 +107,19 @@ def test_console_api_needs_a_staff_session_not_a_token(app, client, creds):
     console_ops = [op for op in operations(app) if area(op[1]) == "console"]
     assert len(console_ops) >= 7
     for method, path in console_ops:
-        for name, headers in {"none": {}, "kiosk token": bearer(creds["kiosk"]),
-                              "push token": bearer(creds["push"]),
-                              "forged cookie": {"Cookie": "seen_session=" + "z" * 43}}.items():
+        for name, headers in {
+            "none": {},
+            "kiosk token": bearer(creds["kiosk"]),
+            "push token": bearer(creds["push"]),
+            "forged cookie": {"Cookie": "seen_session=" + "z" * 43},
+        }.items():
             r = call(client, method, path, headers)
             assert r.status_code == 401, (path, name, r.status_code, r.text)
     assert client.get("/console").headers["location"] == "/login"
     assert client.post("/logout").status_code in (401, 403)
 
 
-def test_every_console_state_change_needs_the_sessions_csrf_token(app, client, creds, db,
-                                                                  clock):
+def test_every_console_state_change_needs_the_sessions_csrf_token(app, client, creds, db, clock):
     csrf = sign_in(client)
     other = TestClient(app, follow_redirects=False)
     other_csrf = sign_in(other, "root")
@@ -113,8 +127,11 @@ def test_every_console_state_change_needs_the_sessions_csrf_token(app, client, c
     changes += [("POST", "/logout")]
     assert len(changes) >= 5
     for method, path in changes:
-        for name, headers in {"missing": {}, "wrong": {"X-CSRF-Token": "guess"},
-                              "another session's": {"X-CSRF-Token": other_csrf}}.items():
+        for name, headers in {
+            "missing": {},
+            "wrong": {"X-CSRF-Token": "guess"},
+            "another session's": {"X-CSRF-Token": other_csrf},
+        }.items():
             r = call(client, method, path, headers)
             assert r.status_code == 403, (path, name, r.status_code, r.text)
             assert "CSRF" in r.json()["detail"]
@@ -122,7 +139,7 @@ def test_every_console_state_change_needs_the_sessions_csrf_token(app, client, c
     assert client.get("/api/v1/console/snapshot").status_code == 200
     assert client.post("/logout", headers={"X-CSRF-Token": csrf}).status_code == 303
     assert client.get("/api/v1/console/snapshot").status_code == 401
-    assert store.list_audit(db)[0]["action"] == "logout"
+    assert list_audit(db)[0]["action"] == "logout"
 
 
 def test_the_audit_log_is_for_admins_only(app, client, creds):
@@ -141,11 +158,19 @@ def test_login_locks_out_after_ten_failures_and_opens_again_later(client, creds,
     r = client.post("/login", data={"username": "ana", "password": "correct horse battery staple"})
     assert r.status_code == 429 and "seen_session" not in r.cookies
     # Another account is not locked by someone hammering this one.
-    assert client.post("/login", data={"username": "root", "password": "correct horse "
-                                       "battery staple"}).status_code == 303
+    assert (
+        client.post(
+            "/login", data={"username": "root", "password": "correct horse battery staple"}
+        ).status_code
+        == 303
+    )
     clock.advance(hours=2)
-    assert client.post("/login", data={"username": "ana", "password": "correct horse "
-                                       "battery staple"}).status_code == 303
+    assert (
+        client.post(
+            "/login", data={"username": "ana", "password": "correct horse battery staple"}
+        ).status_code
+        == 303
+    )
 
 
 def test_unknown_and_known_users_get_the_same_refusal(client, creds):
@@ -164,6 +189,6 @@ def test_an_idle_console_is_signed_out(client, creds, clock, idle_min, db):
     assert client.get("/api/v1/console/snapshot").status_code == 200
     clock.advance(minutes=idle_min)
     r = client.get("/api/v1/console/snapshot")
-    assert store.list_audit(db)[0]["action"] == "logout.idle"
+    assert list_audit(db)[0]["action"] == "logout.idle"
     assert r.status_code == 401 and "without activity" in r.json()["detail"]
     assert client.get("/console").headers["location"].startswith("/login")

@@ -7,8 +7,14 @@ from support import REPO
 from staffconsole.config import settings_table_markdown
 
 DOC = REPO / "docs" / "security.md"
-SECURITY_SETTINGS = ("console_idle_logoff_min", "cookie_secure", "lookup_rate_max",
-                     "lookup_rate_window_s", "lookup_late_hours", "max_body_bytes")
+SECURITY_SETTINGS = (
+    "console_idle_logoff_min",
+    "cookie_secure",
+    "lookup_rate_max",
+    "lookup_rate_window_s",
+    "lookup_late_hours",
+    "max_body_bytes",
+)
 
 
 def test_security_settings_rows_match_the_code():

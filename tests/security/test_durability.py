@@ -15,15 +15,17 @@ from security.helpers import bearer
 
 import staffconsole
 from kiosk.outbox import Outbox
-from staffconsole import app as app_module
-from staffconsole.schema import open_db
+from staffconsole.api.deps import get_db
+from staffconsole.store.schema import open_db
 
 FULL = 2  # PRAGMA synchronous: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA
 
 
 def pragmas(conn) -> tuple[str, int]:
-    return (conn.execute("PRAGMA journal_mode").fetchone()[0],
-            conn.execute("PRAGMA synchronous").fetchone()[0])
+    return (
+        conn.execute("PRAGMA journal_mode").fetchone()[0],
+        conn.execute("PRAGMA synchronous").fetchone()[0],
+    )
 
 
 def test_open_db_sets_wal_and_full_sync(tmp_path):
@@ -37,7 +39,7 @@ def test_open_db_sets_wal_and_full_sync(tmp_path):
 
 def test_each_request_gets_such_a_connection(settings):
     request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(settings=settings)))
-    dependency = app_module.get_db(request)
+    dependency = get_db(request)
     db = next(dependency)
     try:
         assert pragmas(db.conn) == ("wal", FULL)
@@ -47,8 +49,11 @@ def test_each_request_gets_such_a_connection(settings):
 
 def test_the_database_a_running_server_writes_is_in_wal_mode(app, creds, booked, settings):
     client = TestClient(app)
-    r = client.post("/api/v1/kiosk/checkin", headers=bearer(creds["kiosk"]),
-                    json={"session": "s1", "appointment": booked["Okafor"]})
+    r = client.post(
+        "/api/v1/kiosk/checkin",
+        headers=bearer(creds["kiosk"]),
+        json={"session": "s1", "appointment": booked["Okafor"]},
+    )
     assert r.status_code == 200
     assert Path(settings.db_path + "-wal").exists()  # the commit went through the WAL
     # journal_mode=WAL is stored in the file: a plain connection sees it too.
@@ -68,11 +73,19 @@ def test_no_server_module_opens_sqlite_any_other_way():
     for source in package.glob("*.py"):
         tree = ast.parse(source.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "connect" and source.name != "schema.py"):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "connect"
+                and source.name != "schema.py"
+            ):
                 offenders.append(f"{source.name}:{node.lineno}")
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id == "Database" and source.name != "schema.py"):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "Database"
+                and source.name != "schema.py"
+            ):
                 offenders.append(f"{source.name}:{node.lineno}")
     assert offenders == []
 
@@ -81,8 +94,15 @@ def test_the_kiosk_outbox_is_wal_with_full_sync(tmp_path):
     box = Outbox(tmp_path / "outbox.db")
     try:
         assert pragmas(box._db) == ("wal", FULL)
-        box.put({"id": "e1", "session": "s1", "type": "session.started",
-                 "at": "2026-11-22T10:00:00+00:00", "data": {}})
+        box.put(
+            {
+                "id": "e1",
+                "session": "s1",
+                "type": "session.started",
+                "at": "2026-11-22T10:00:00+00:00",
+                "data": {},
+            }
+        )
     finally:
         box.close()
     reopened = Outbox(tmp_path / "outbox.db")

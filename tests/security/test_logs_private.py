@@ -20,7 +20,7 @@ from kiosk.client import KioskClient
 from kiosk.config import load_config
 from kiosk.controller import Controller
 from kiosk.outbox import Outbox, Sender
-from staffconsole.schema import open_db
+from staffconsole.store.schema import open_db
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -30,8 +30,15 @@ def forbidden_words() -> list[str]:
     words = []
     for first, last, dob, _, _ in PATIENTS:
         day = date.fromisoformat(dob)
-        words += [first, last, dob, f"{day.day} {MONTHS[day.month - 1]} {day.year}",
-                  day.strftime("%d/%m/%Y"), day.strftime("%m/%d/%Y"), day.strftime("%d.%m.%Y")]
+        words += [
+            first,
+            last,
+            dob,
+            f"{day.day} {MONTHS[day.month - 1]} {day.year}",
+            day.strftime("%d/%m/%Y"),
+            day.strftime("%m/%d/%Y"),
+            day.strftime("%d.%m.%Y"),
+        ]
     return words
 
 
@@ -43,6 +50,7 @@ class Now:
         class Handle:
             def cancel(self):
                 pass
+
         return Handle()
 
 
@@ -66,8 +74,16 @@ def test_no_names_or_dates_of_birth_in_any_log(tmp_path, caplog):
         sender = Sender(outbox, client).start()
         shown: list[str] = []
         caplog.set_level(logging.DEBUG)
-        controller = Controller(f.Flow(), client, outbox, Receipts(), Now(), load_config(
-            None, environ={}), show=shown.append, run=lambda fn: fn())
+        controller = Controller(
+            f.Flow(),
+            client,
+            outbox,
+            Receipts(),
+            Now(),
+            load_config(None, environ={}),
+            show=shown.append,
+            run=lambda fn: fn(),
+        )
         people = PATIENTS[:3]
         for _, last, dob, _, _ in people:  # found and checked in
             controller.start()
@@ -96,9 +112,12 @@ def test_no_names_or_dates_of_birth_in_any_log(tmp_path, caplog):
             controller.finish()
         # Refused (429): the patient is told someone is coming, as for no match.
         assert reasons == ["not_me", "not_me", "no_match"], reasons
-        r = requests.post(server.url + "/api/v1/kiosk/lookup", timeout=10,
-                          headers={"Authorization": f"Bearer {token}"},
-                          json={"session": "x", "last_name": PATIENTS[0][1], "dob": "1980-02-31"})
+        r = requests.post(
+            server.url + "/api/v1/kiosk/lookup",
+            timeout=10,
+            headers={"Authorization": f"Bearer {token}"},
+            json={"session": "x", "last_name": PATIENTS[0][1], "dob": "1980-02-31"},
+        )
         assert r.status_code in (422, 429)
         wait_for(lambda: outbox.pending(1000) == [], timeout=20, what="the outbox to drain")
         sender.stop()

@@ -8,17 +8,17 @@ import pytest
 from security.helpers import bearer
 from server.seed import book
 
-from staffconsole import ratelimit
+from staffconsole.rules import lookup_limits
 
 TODAY = date.today()
 
 
 def test_within_window_rule():
     now = datetime(2026, 11, 22, 15, 0)
-    assert ratelimit.within_window("2026-11-22T11:00", now, 4)
-    assert not ratelimit.within_window("2026-11-22T10:59", now, 4)
-    assert ratelimit.within_window("2026-11-22T23:30", now, 4)  # later today: fine
-    assert ratelimit.within_window("2026-11-22T00:00", now, 0)  # 0: any time today
+    assert lookup_limits.within_window("2026-11-22T11:00", now, 4)
+    assert not lookup_limits.within_window("2026-11-22T10:59", now, 4)
+    assert lookup_limits.within_window("2026-11-22T23:30", now, 4)  # later today: fine
+    assert lookup_limits.within_window("2026-11-22T00:00", now, 0)  # 0: any time today
 
 
 @pytest.fixture
@@ -30,17 +30,23 @@ def overrides():
 def lobby(app, db, creds):
     """Okafor booked yesterday, today 10:30, today 16:00 and tomorrow; the clinic's time 15:00."""
     day = TODAY.isoformat()
-    for external_id, start in [("y", f"{TODAY - timedelta(days=1)}T16:00"), ("a", f"{day}T10:30"),
-                               ("b", f"{day}T16:00"), ("t", f"{TODAY + timedelta(days=1)}T10:30")]:
+    for external_id, start in [
+        ("y", f"{TODAY - timedelta(days=1)}T16:00"),
+        ("a", f"{day}T10:30"),
+        ("b", f"{day}T16:00"),
+        ("t", f"{TODAY + timedelta(days=1)}T10:30"),
+    ]:
         book(db, external_id, "Maria", "Okafor", "1980-02-04", start, "Dr. Lee")
     book(db, "c", "Maria", "Okafor", "1980-02-04", f"{day}T14:00", "Dr. Lee", status="cancelled")
-    app.dependency_overrides[ratelimit.local_now] = lambda: datetime.combine(
-        TODAY, datetime.min.time()).replace(hour=15)
+    app.dependency_overrides[lookup_limits.local_now] = lambda: datetime.combine(
+        TODAY, datetime.min.time()
+    ).replace(hour=15)
 
 
 def times(client, creds, body):
-    r = client.post("/api/v1/kiosk/lookup", headers=bearer(creds["kiosk"]),
-                    json={"session": "s1", **body})
+    r = client.post(
+        "/api/v1/kiosk/lookup", headers=bearer(creds["kiosk"]), json={"session": "s1", **body}
+    )
     assert r.status_code == 200, r.text
     return [m["time"] for m in r.json()["matches"]]
 
@@ -56,6 +62,9 @@ def test_only_todays_booked_appointments_within_the_window(client, creds, lobby)
 def test_checkin_refuses_an_appointment_that_is_not_today(client, creds, lobby, db):
     # Check-in by id is limited to today as well (an id guessed from elsewhere is refused).
     tomorrow = db.execute("SELECT id FROM appointments WHERE external_id = 't'").fetchone()[0]
-    r = client.post("/api/v1/kiosk/checkin", headers=bearer(creds["kiosk"]),
-                    json={"session": "s1", "appointment": tomorrow})
+    r = client.post(
+        "/api/v1/kiosk/checkin",
+        headers=bearer(creds["kiosk"]),
+        json={"session": "s1", "appointment": tomorrow},
+    )
     assert r.status_code == 404 and "today" in r.json()["detail"]

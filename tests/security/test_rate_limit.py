@@ -8,9 +8,10 @@ import pytest
 from security.helpers import bearer
 
 from kiosk import flow as f
-from staffconsole import store
+from staffconsole.auth.kiosks import add_kiosk
 from staffconsole.config import load_settings
-from staffconsole.ratelimit import LookupLimiter
+from staffconsole.rules.lookup_limits import LookupLimiter
+from staffconsole.store.alerts import list_alerts, resolve_alert
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 OKAFOR = {"last_name": "Okafor", "dob": "1980-02-04"}
@@ -23,8 +24,12 @@ def test_the_defaults_are_thirty_per_ten_minutes():
 
 def test_limiter_counts_a_sliding_window_per_kiosk():
     limiter = LookupLimiter(3, 600)
-    assert [limiter.allow(1, T0 + timedelta(seconds=i)) for i in range(4)] == \
-        [True, True, True, False]
+    assert [limiter.allow(1, T0 + timedelta(seconds=i)) for i in range(4)] == [
+        True,
+        True,
+        True,
+        False,
+    ]
     assert limiter.allow(2, T0)  # another kiosk has its own count
     assert limiter.retry_after_s(1, T0 + timedelta(seconds=10)) == 591
     assert not limiter.allow(1, T0 + timedelta(seconds=599))
@@ -38,8 +43,12 @@ def overrides():
 
 
 def lookups(client, token, n, body=OKAFOR):
-    return [client.post("/api/v1/kiosk/lookup", headers=bearer(token),
-                        json={"session": f"s{i}", **body}) for i in range(n)]
+    return [
+        client.post(
+            "/api/v1/kiosk/lookup", headers=bearer(token), json={"session": f"s{i}", **body}
+        )
+        for i in range(n)
+    ]
 
 
 def test_over_the_limit_is_429_with_a_reason_and_one_alert(client, creds, booked, db):
@@ -49,7 +58,7 @@ def test_over_the_limit_is_429_with_a_reason_and_one_alert(client, creds, booked
     refused = answers[5]
     assert "at most 5 in 10 min" in refused.json()["detail"]
     assert 1 <= int(refused.headers["retry-after"]) <= 600
-    raised = [a for a in store.list_alerts(db) if a["kind"] == "lookup_rate"]
+    raised = [a for a in list_alerts(db) if a["kind"] == "lookup_rate"]
     assert len(raised) == 1  # one per cause, however many are refused
     (alert,) = raised
     assert alert["cause"] == f"kiosk:{alert['kiosk_id']}:lookup_rate"
@@ -57,24 +66,26 @@ def test_over_the_limit_is_429_with_a_reason_and_one_alert(client, creds, booked
     assert "Okafor" not in alert["summary"] + str(alert["data"])  # nothing a patient typed
 
 
-def test_code_lookups_count_too_and_other_kiosks_are_not_affected(client, creds, booked, db,
-                                                                   clock):
+def test_code_lookups_count_too_and_other_kiosks_are_not_affected(client, creds, booked, db, clock):
     lookups(client, creds["kiosk"], 5, {"code": "t-0"})
     assert lookups(client, creds["kiosk"], 1)[0].status_code == 429
-    other = store.add_kiosk(db, "Lobby kiosk 2", clock())
+    other = add_kiosk(db, "Lobby kiosk 2", clock())
     assert lookups(client, other, 1)[0].status_code == 200
     # Check-ins and events are not look-ups: a patient already found can still check in.
-    r = client.post("/api/v1/kiosk/checkin", headers=bearer(creds["kiosk"]),
-                    json={"session": "s0", "appointment": booked["Okafor"]})
+    r = client.post(
+        "/api/v1/kiosk/checkin",
+        headers=bearer(creds["kiosk"]),
+        json={"session": "s0", "appointment": booked["Okafor"]},
+    )
     assert r.status_code == 200
 
 
 def test_a_resolved_alert_comes_back_if_the_kiosk_keeps_going(client, creds, booked, db):
     lookups(client, creds["kiosk"], 6)
-    (alert,) = [a for a in store.list_alerts(db) if a["kind"] == "lookup_rate"]
-    store.resolve_alert(db, alert["id"], "ana", "false_alarm", "a test", datetime.now(UTC))
+    (alert,) = [a for a in list_alerts(db) if a["kind"] == "lookup_rate"]
+    resolve_alert(db, alert["id"], "ana", "false_alarm", "a test", datetime.now(UTC))
     lookups(client, creds["kiosk"], 2)
-    kinds = [a["kind"] for a in store.list_alerts(db)]
+    kinds = [a["kind"] for a in list_alerts(db)]
     assert kinds.count("lookup_rate") == 1
 
 

@@ -6,10 +6,10 @@ import pytest
 from fastapi.testclient import TestClient
 from server.seed import NOW
 
-from staffconsole import store
 from staffconsole.app import create_app
+from staffconsole.auth.kiosks import add_kiosk, kiosk_for_token
 from staffconsole.config import load_settings
-from staffconsole.schema import ensure_schema, open_db
+from staffconsole.store.schema import ensure_schema, open_db
 
 
 @pytest.fixture
@@ -23,13 +23,14 @@ def fresh_db(tmp_path):
 
 @pytest.fixture
 def kiosk(fresh_db):
-    return store.kiosk_for_token(fresh_db, store.add_kiosk(fresh_db, "Lobby kiosk 1", NOW))
+    return kiosk_for_token(fresh_db, add_kiosk(fresh_db, "Lobby kiosk 1", NOW))
 
 
 @pytest.fixture
 def settings(tmp_path):
-    return load_settings(environ={}, overrides={"db_path": str(tmp_path / "app.db"),
-                                                "watchdog_interval_s": 0.05})
+    return load_settings(
+        environ={}, overrides={"db_path": str(tmp_path / "app.db"), "watchdog_interval_s": 0.05}
+    )
 
 
 @pytest.fixture
@@ -56,7 +57,7 @@ def client(app):
 
 @pytest.fixture
 def token(app_db):
-    return store.add_kiosk(app_db, "Lobby kiosk 1", NOW)
+    return add_kiosk(app_db, "Lobby kiosk 1", NOW)
 
 
 @pytest.fixture

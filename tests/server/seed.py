@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from staffconsole import store
+from staffconsole.store.appointments import upsert_appointment
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 TODAY = date.today()
@@ -20,9 +20,16 @@ PATIENTS = [
 
 
 def book(db, external_id, first, last, dob, start, provider, status="booked"):
-    return store.upsert_appointment(db, external_id=external_id, first_name=first,
-                                    last_name=last, dob=dob, start=start, provider=provider,
-                                    status=status)
+    return upsert_appointment(
+        db,
+        external_id=external_id,
+        first_name=first,
+        last_name=last,
+        dob=dob,
+        start=start,
+        provider=provider,
+        status=status,
+    )
 
 
 def book_today(db, today=TODAY):
@@ -30,6 +37,7 @@ def book_today(db, today=TODAY):
     ids = {}
     for i, (first, last, dob, hhmm, provider) in enumerate(PATIENTS):
         book(db, f"t-{i}", first, last, dob, f"{today.isoformat()}T{hhmm}", provider)
-        ids[last] = db.execute("SELECT id FROM appointments WHERE external_id = ?",
-                               [f"t-{i}"]).fetchone()[0]
+        ids[last] = db.execute(
+            "SELECT id FROM appointments WHERE external_id = ?", [f"t-{i}"]
+        ).fetchone()[0]
     return ids

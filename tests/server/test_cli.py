@@ -9,6 +9,10 @@ from datetime import date
 import pytest
 from support import REPO, run_cli
 
+from staffconsole.auth.kiosks import add_kiosk, kiosk_for_token
+from staffconsole.store.alerts import list_alerts, resolve_alert
+from staffconsole.store.sessions import record_events
+
 HEADER = "external_id,first_name,last_name,dob,start,provider\n"
 TODAY = date.today().isoformat()
 
@@ -49,7 +53,8 @@ def test_user_add_reads_the_password_from_stdin(db):
     assert "ana" in out and "admin" in out
     with sqlite3.connect(db) as conn:
         username, password_hash, role = conn.execute(
-            "SELECT username, password_hash, role FROM staff_users").fetchone()
+            "SELECT username, password_hash, role FROM staff_users"
+        ).fetchone()
     assert (username, role) == ("ana", "admin") and password_hash.startswith("$argon2id$")
     assert "s3cret" not in password_hash
 
@@ -74,8 +79,12 @@ def write(tmp_path, name, text):
 
 
 def test_import_schedule_good_file_exits_0_and_reimport_changes_nothing(db, tmp_path):
-    path = write(tmp_path, "good.csv", HEADER + f"a1,Maria,Okafor,1980-02-04,{TODAY}T10:30,Dr. Lee\n"
-                                                f"a2,Aroha,Te Rangi,2001-12-24,{TODAY}T11:30,Nurse Kim\n")
+    path = write(
+        tmp_path,
+        "good.csv",
+        HEADER + f"a1,Maria,Okafor,1980-02-04,{TODAY}T10:30,Dr. Lee\n"
+        f"a2,Aroha,Te Rangi,2001-12-24,{TODAY}T11:30,Nurse Kim\n",
+    )
     first = cli(db, "import-schedule", path)
     assert "2 added" in first.stdout and first.stderr == ""
     again = cli(db, "import-schedule", path)
@@ -83,13 +92,19 @@ def test_import_schedule_good_file_exits_0_and_reimport_changes_nothing(db, tmp_
 
 
 def test_import_schedule_mixed_file_keeps_good_rows_and_exits_1(db, tmp_path):
-    path = write(tmp_path, "mixed.csv", HEADER + f"a1,Maria,Okafor,1980-02-04,{TODAY}T10:30,Dr. Lee\n"
-                                                 f"a2,Maria,Okafor,1980-02-31,{TODAY}T10:30,Dr. Lee\n"
-                                                 "a3,,Okafor,1980-02-04,2026-01-01T10:00,Dr. Lee\n")
+    path = write(
+        tmp_path,
+        "mixed.csv",
+        HEADER + f"a1,Maria,Okafor,1980-02-04,{TODAY}T10:30,Dr. Lee\n"
+        f"a2,Maria,Okafor,1980-02-31,{TODAY}T10:30,Dr. Lee\n"
+        "a3,,Okafor,1980-02-04,2026-01-01T10:00,Dr. Lee\n",
+    )
     r = cli(db, "import-schedule", path, check=False)
     assert r.returncode == 1
-    assert r.stderr.splitlines() == ["line 3: dob is not a real date in YYYY-MM-DD form",
-                                     "line 4: first_name is empty"]
+    assert r.stderr.splitlines() == [
+        "line 3: dob is not a real date in YYYY-MM-DD form",
+        "line 4: first_name is empty",
+    ]
     assert "1 added" in r.stdout and "2 rejected" in r.stdout
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT external_id FROM appointments").fetchall() == [("a1",)]
@@ -111,22 +126,34 @@ def test_import_schedule_unreadable_file_exits_2(db, tmp_path, content):
 
 
 def test_alerts_json_lines(db, tmp_path):
-    from staffconsole import store
     from staffconsole.clock import utcnow
-    from staffconsole.schema import ensure_schema, open_db
+    from staffconsole.store.schema import ensure_schema, open_db
 
     conn = open_db(db)
     ensure_schema(conn)
-    token = store.add_kiosk(conn, "Lobby kiosk 1", utcnow())
-    kiosk = store.kiosk_for_token(conn, token)
+    token = add_kiosk(conn, "Lobby kiosk 1", utcnow())
+    kiosk = kiosk_for_token(conn, token)
     for i, reason in enumerate(["help", "no_match"]):
-        store.record_events(conn, kiosk, [{
-            "id": f"e{i}", "session": f"s{i}", "type": "session.handed_off",
-            "at": "2026-11-22T09:00:00+00:00",
-            "data": {"reason": reason, "step": "identify", "entered": {"last_name": "Núñez"}}}],
-            utcnow())
-    first = store.list_alerts(conn)[0]
-    store.resolve_alert(conn, first["id"], "ana", "redirected", None, utcnow())
+        record_events(
+            conn,
+            kiosk,
+            [
+                {
+                    "id": f"e{i}",
+                    "session": f"s{i}",
+                    "type": "session.handed_off",
+                    "at": "2026-11-22T09:00:00+00:00",
+                    "data": {
+                        "reason": reason,
+                        "step": "identify",
+                        "entered": {"last_name": "Núñez"},
+                    },
+                }
+            ],
+            utcnow(),
+        )
+    first = list_alerts(conn)[0]
+    resolve_alert(conn, first["id"], "ana", "redirected", None, utcnow())
     conn.close()
 
     lines = [json.loads(line) for line in cli(db, "alerts", "--json").stdout.splitlines()]
@@ -148,6 +175,12 @@ def test_bad_config_file_is_one_clear_line(db, tmp_path):
 
 
 def test_python_dash_m_is_the_same_command(db):
-    r = subprocess.run([sys.executable, "-m", "staffconsole", "alerts", "--db", db],
-                       capture_output=True, text=True, cwd=REPO, timeout=60, check=False)
+    r = subprocess.run(
+        [sys.executable, "-m", "staffconsole", "alerts", "--db", db],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
     assert r.returncode == 0 and "No open alerts." in r.stdout

@@ -18,11 +18,20 @@ def test_defaults():
 
 
 def test_toml_then_environment_then_overrides(tmp_path):
-    path = write(tmp_path, '[server]\nport = 9000\nclinic_name = "Clínica Norte"\n'
-                           'session_deadline_s = 60\nwatchdog_interval_s = 2\n')
-    s = load_settings(path, environ={"SEEN_SESSION_DEADLINE_S": "30", "SEEN_COOKIE_SECURE": "yes",
-                                     "SEEN_DEMO_DIR": "/not/ours"},
-                      overrides={"port": 9100})
+    path = write(
+        tmp_path,
+        '[server]\nport = 9000\nclinic_name = "Clínica Norte"\n'
+        "session_deadline_s = 60\nwatchdog_interval_s = 2\n",
+    )
+    s = load_settings(
+        path,
+        environ={
+            "SEEN_SESSION_DEADLINE_S": "30",
+            "SEEN_COOKIE_SECURE": "yes",
+            "SEEN_DEMO_DIR": "/not/ours",
+        },
+        overrides={"port": 9100},
+    )
     assert s.clinic_name == "Clínica Norte"
     assert s.session_deadline_s == 30  # environment beats the file
     assert s.port == 9100  # a command-line flag beats both
@@ -30,16 +39,19 @@ def test_toml_then_environment_then_overrides(tmp_path):
     assert s.cookie_secure is True
 
 
-@pytest.mark.parametrize("text, words", [
-    ("[server]\nprot = 9000\n", ["prot", "9000", "unknown"]),
-    ('[server]\nport = "eighty"\n', ["port", "'eighty'", "int"]),
-    ("[server]\nport = 70000\n", ["port", "70000", "between"]),
-    ("[server]\nsession_deadline_s = 0\n", ["session_deadline_s", "0", "greater than 0"]),
-    ("[server]\ncookie_secure = 1\n", ["cookie_secure", "1", "bool"]),
-    ("[server]\nport = true\n", ["port", "True", "int"]),
-    ('[kiosk]\ntoken = "x"\n', ["kiosk", "[server]"]),
-    ("[server\nport = 1\n", ["not valid TOML"]),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("[server]\nprot = 9000\n", ["prot", "9000", "unknown"]),
+        ('[server]\nport = "eighty"\n', ["port", "'eighty'", "int"]),
+        ("[server]\nport = 70000\n", ["port", "70000", "between"]),
+        ("[server]\nsession_deadline_s = 0\n", ["session_deadline_s", "0", "greater than 0"]),
+        ("[server]\ncookie_secure = 1\n", ["cookie_secure", "1", "bool"]),
+        ("[server]\nport = true\n", ["port", "True", "int"]),
+        ('[kiosk]\ntoken = "x"\n', ["kiosk", "[server]"]),
+        ("[server\nport = 1\n", ["not valid TOML"]),
+    ],
+)
 def test_bad_file_names_file_key_and_value(tmp_path, text, words):
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as caught:
@@ -50,11 +62,14 @@ def test_bad_file_names_file_key_and_value(tmp_path, text, words):
         assert word in message
 
 
-@pytest.mark.parametrize("variable, value, words", [
-    ("SEEN_PORT", "80a", ["SEEN_PORT", "'80a'", "int"]),
-    ("SEEN_COOKIE_SECURE", "maybe", ["SEEN_COOKIE_SECURE", "'maybe'", "true or false"]),
-    ("SEEN_WATCHDOG_INTERVAL_S", "-1", ["SEEN_WATCHDOG_INTERVAL_S", "-1", "greater than 0"]),
-])
+@pytest.mark.parametrize(
+    "variable, value, words",
+    [
+        ("SEEN_PORT", "80a", ["SEEN_PORT", "'80a'", "int"]),
+        ("SEEN_COOKIE_SECURE", "maybe", ["SEEN_COOKIE_SECURE", "'maybe'", "true or false"]),
+        ("SEEN_WATCHDOG_INTERVAL_S", "-1", ["SEEN_WATCHDOG_INTERVAL_S", "-1", "greater than 0"]),
+    ],
+)
 def test_bad_environment_variable_is_named(variable, value, words):
     with pytest.raises(ConfigError) as caught:
         load_settings(environ={variable: value})

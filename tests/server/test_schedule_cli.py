@@ -32,14 +32,28 @@ def statuses(db):
 
 def test_date_map_and_cancellation_from_the_command_line(db, tmp_path):
     path = tmp_path / "export.csv"
-    path.write_text("MRN,Given,Surname,Born,When,Clinician\n"
-                    "m1,Maria,Okafor,04/02/1980,22/11/2026 10:30,Dr. Lee\n"
-                    "m2,Aroha,Te Rangi,24/12/2001,22/11/2026 11:30,Nurse Kim\n"
-                    "m3,Aroha,Te Rangi,24/12/2001,23/11/2026 11:30,Nurse Kim\n", encoding="utf-8")
-    args = ["import-schedule", str(path), "--date", "2026-11-22", "--map",
-            ("MRN=external_id,Given=first_name,Surname=last_name,Born=dob,When=start,"
-            "Clinician=provider"), "--date-format", "%d/%m/%Y", "--datetime-format",
-            "%d/%m/%Y %H:%M"]
+    path.write_text(
+        "MRN,Given,Surname,Born,When,Clinician\n"
+        "m1,Maria,Okafor,04/02/1980,22/11/2026 10:30,Dr. Lee\n"
+        "m2,Aroha,Te Rangi,24/12/2001,22/11/2026 11:30,Nurse Kim\n"
+        "m3,Aroha,Te Rangi,24/12/2001,23/11/2026 11:30,Nurse Kim\n",
+        encoding="utf-8",
+    )
+    args = [
+        "import-schedule",
+        str(path),
+        "--date",
+        "2026-11-22",
+        "--map",
+        (
+            "MRN=external_id,Given=first_name,Surname=last_name,Born=dob,When=start,"
+            "Clinician=provider"
+        ),
+        "--date-format",
+        "%d/%m/%Y",
+        "--datetime-format",
+        "%d/%m/%Y %H:%M",
+    ]
     first = cli(db, *args)
     assert "(csv, 2026-11-22): 2 added" in first.stdout and "1 on other days" in first.stdout
     assert first.stderr == ""  # not a terminal and no --progress: no bar
@@ -57,18 +71,29 @@ def test_fhir_is_recognised_by_content_and_progress_drawn_when_asked(db, tmp_pat
     config = tmp_path / "server.toml"
     config.write_text('[server]\nclinic_timezone = "Australia/Melbourne"\n')
     bundle = SHARED / "data" / "fhir" / "spec-examples-bundle.json"
-    r = cli(db, "import-schedule", str(bundle), "--date", "2013-12-10", "--config", str(config),
-            "--progress")
+    r = cli(
+        db,
+        "import-schedule",
+        str(bundle),
+        "--date",
+        "2013-12-10",
+        "--config",
+        str(config),
+        "--progress",
+    )
     assert "(fhir, 2013-12-10): 1 added" in r.stdout
     # (text mode reads the bar's carriage returns as line ends)
     assert "[" + "#" * 30 + "] 100%  3/3 records" in r.stderr.splitlines()
 
 
-@pytest.mark.parametrize("args, words", [
-    (["--date", "22/11/2026"], "--date '22/11/2026': expected a date"),
-    (["--map", "Surname"], "expected OTHER=CANONICAL"),
-    (["--date-format", "%Y"], "schedule_date_format = '%Y'"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--date", "22/11/2026"], "--date '22/11/2026': expected a date"),
+        (["--map", "Surname"], "expected OTHER=CANONICAL"),
+        (["--date-format", "%Y"], "schedule_date_format = '%Y'"),
+    ],
+)
 def test_bad_options_are_one_clear_line(db, tmp_path, args, words):
     path = tmp_path / "x.csv"
     path.write_text(HEADER + f"a1,Maria,Okafor,1980-02-04,{TODAY}T10:30,Dr. Lee\n")
@@ -99,8 +124,12 @@ def _run_with_stderr_on_a_terminal(args: list[str]) -> tuple[int, str]:
     """Run the command with a pty as stderr (as a person at a terminal); its stderr text."""
     master, slave = pty.openpty()
     try:
-        proc = subprocess.Popen([console_script("staffconsole"), *args], stdout=subprocess.DEVNULL,
-                                stderr=slave, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [console_script("staffconsole"), *args],
+            stdout=subprocess.DEVNULL,
+            stderr=slave,
+            stdin=subprocess.DEVNULL,
+        )
         os.close(slave)
         slave = None
         seen = b""
@@ -124,8 +153,10 @@ def _run_with_stderr_on_a_terminal(args: list[str]) -> tuple[int, str]:
 
 def test_large_files_draw_a_bar_only_on_a_terminal(db, tmp_path):
     path = tmp_path / "large.csv"
-    rows = "".join(f"r{i},Maria,Okafor{i},1980-02-04,{TODAY}T{8 + i % 9:02d}:{i % 60:02d},Dr. Lee\n"
-                   for i in range(5000))
+    rows = "".join(
+        f"r{i},Maria,Okafor{i},1980-02-04,{TODAY}T{8 + i % 9:02d}:{i % 60:02d},Dr. Lee\n"
+        for i in range(5000)
+    )
     path.write_text(HEADER + rows, encoding="utf-8")
     quiet = cli(db, "import-schedule", str(path))
     assert "5000 added" in quiet.stdout and quiet.stderr == ""

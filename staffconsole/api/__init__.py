@@ -1,0 +1,1 @@
+"""The HTTP edge: shared dependencies (deps) and one module per router."""

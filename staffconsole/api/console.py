@@ -1,0 +1,323 @@
+"""Receptionists' console: sign-in pages, the live page, its stream and alert actions.
+
+HTTP edge only: sign-in rules live in auth.staff_sessions, page data in store.snapshot,
+storage in store. The JSON API answers 401 when not signed in (never a
+redirect) and 403 when a state-changing request lacks the CSRF header.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from staffconsole.api.deps import (
+    Clock,
+    Db,
+    Now,
+    Staff,
+    StaffWriting,
+    Today,
+    idle_min,
+    parse_alert_id,
+    staff_session,
+)
+from staffconsole.auth import staff_sessions
+from staffconsole.auth.staff_sessions import (
+    COOKIE,
+    NotSignedIn,
+    SessionIdle,
+    StaffSession,
+)
+from staffconsole.errors import Conflict, Invalid, NotFound
+from staffconsole.rules import alerting
+from staffconsole.store import schema
+from staffconsole.store.alerts import acknowledge_alert, resolve_alert
+from staffconsole.store.audit import add_audit
+from staffconsole.web import templates
+from staffconsole.web.snapshot import build_snapshot, shape_alert
+
+KEEPALIVE_S = 15.0
+DISCONNECT_POLL_S = 2.5  # how soon a closed page stops counting as a watching console
+MAX_NOTE = 500
+
+router = APIRouter()
+
+LOGIN_REASONS = {
+    "idle": "You were signed out because the console was idle. Sign in again.",
+    "expired": "Your session has ended. Sign in again.",
+    "signed_out": "You have signed out.",
+}
+
+
+# -- pages --------------------------------------------------------------------
+
+
+def _login_page(
+    request: Request, message: str = "", username: str = "", status: int = 200
+) -> Response:
+    response = templates.TemplateResponse(
+        request,
+        "login.html",
+        {
+            "clinic_name": request.app.state.settings.clinic_name,
+            "message": message,
+            "username": username,
+        },
+        status_code=status,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/", include_in_schema=False)
+def root() -> Response:
+    return RedirectResponse("/console", status_code=303)
+
+
+@router.get("/login", include_in_schema=False)
+def login_form(request: Request, reason: str = "") -> Response:
+    return _login_page(request, LOGIN_REASONS.get(reason, ""))
+
+
+@router.post("/login", include_in_schema=False)
+def login(
+    request: Request,
+    db: Db,
+    now: Now,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    shown = username.strip()[: staff_sessions.MAX_USERNAME]
+    if not username.strip() or not password:
+        return _login_page(request, "Enter your username and password.", shown, 400)
+    try:
+        token, _ = staff_sessions.sign_in(db, username, password, now)
+    except staff_sessions.LockedOut as e:
+        return _login_page(request, str(e), shown, 429)
+    except staff_sessions.BadCredentials as e:
+        return _login_page(request, str(e), shown, 401)
+    response = RedirectResponse("/console", status_code=303)
+    response.set_cookie(
+        COOKIE, token, httponly=True, samesite="strict", path="/", secure=_secure(request)
+    )
+    return response
+
+
+def _secure(request: Request) -> bool:
+    """Secure cookies when configured, and always when the request came over TLS."""
+    return request.app.state.settings.cookie_secure or request.url.scheme == "https"
+
+
+@router.post("/logout", include_in_schema=False)
+def logout(request: Request, session: StaffWriting, db: Db, now: Now) -> Response:
+    staff_sessions.sign_out(db, session, now)
+    response = RedirectResponse("/login?reason=signed_out", status_code=303)
+    response.delete_cookie(
+        COOKIE, path="/", httponly=True, samesite="strict", secure=_secure(request)
+    )
+    return response
+
+
+@router.get("/console", include_in_schema=False)
+def console_page(request: Request, db: Db, now: Now) -> Response:
+    try:
+        session = staff_session(request, db, now, touch=True)
+    except SessionIdle:
+        return RedirectResponse("/login?reason=idle", status_code=303)
+    except NotSignedIn:
+        return RedirectResponse("/login", status_code=303)
+    response = templates.TemplateResponse(
+        request,
+        "console.html",
+        {
+            "clinic_name": request.app.state.settings.clinic_name,
+            "username": session.username,
+            "csrf_token": session.csrf_token,
+        },
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# -- JSON API -------------------------------------------------------------------
+
+
+def _snapshot(request: Request, db, now: datetime, today: date, username: str, seq: int) -> dict:
+    hub = request.app.state.hub
+    return build_snapshot(
+        db,
+        seq=seq,
+        now=now,
+        today=today,
+        clinic_name=request.app.state.settings.clinic_name,
+        username=username,
+        console_live=hub.console_live(),
+        settings=request.app.state.settings,
+    )
+
+
+@router.get("/api/v1/console/session")
+def session_info(request: Request, db: Db, now: Now):
+    """Who is signed in; does not count as activity (the page asks after a stream error)."""
+    try:
+        session = staff_session(request, db, now, touch=False)
+    except NotSignedIn as e:
+        raise HTTPException(401, str(e)) from None
+    return {
+        "user": session.username,
+        "role": session.role,
+        "last_active_at": session.last_active_at,
+        "idle_logoff_min": idle_min(request),
+    }
+
+
+@router.get("/api/v1/console/snapshot")
+def snapshot(request: Request, session: Staff, db: Db, now: Now, today: Today):
+    return _snapshot(request, db, now, today, session.username, request.app.state.hub.seq)
+
+
+def _act(
+    request: Request,
+    db,
+    session: StaffSession,
+    now: datetime,
+    action: str,
+    alert_id: int,
+    change: Callable[[], dict],
+    detail: dict,
+) -> dict:
+    try:
+        with schema.write(db):
+            alert = change()
+            add_audit(db, session.username, f"alert.{action}", f"alert:{alert_id}", detail, now)
+    except NotFound as e:
+        raise HTTPException(404, str(e)) from None
+    except Conflict as e:
+        raise HTTPException(409, str(e)) from None
+    except Invalid as e:
+        raise HTTPException(422, str(e)) from None
+    request.app.state.hub.notify()  # after the commit, so streams read the new state
+    return {"alert": shape_alert(alert)}
+
+
+class ResolveBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    outcome: Literal[alerting.OUTCOMES]  # type: ignore[valid-type]
+    note: str = Field("", max_length=MAX_NOTE)
+
+
+@router.post("/api/v1/console/alerts/{alert_id}/acknowledge")
+def acknowledge(alert_id: str, request: Request, session: StaffWriting, db: Db, now: Now):
+    number = parse_alert_id(alert_id)
+    return _act(
+        request,
+        db,
+        session,
+        now,
+        "acknowledge",
+        number,
+        lambda: acknowledge_alert(db, number, session.username, now),
+        {},
+    )
+
+
+@router.post("/api/v1/console/alerts/{alert_id}/resolve")
+def resolve(
+    alert_id: str, body: ResolveBody, request: Request, session: StaffWriting, db: Db, now: Now
+):
+    number = parse_alert_id(alert_id)
+    note = body.note.strip()
+    return _act(
+        request,
+        db,
+        session,
+        now,
+        "resolve",
+        number,
+        lambda: resolve_alert(db, number, session.username, body.outcome, note, now),
+        {"outcome": body.outcome},
+    )
+
+
+# -- live stream -------------------------------------------------------------------
+
+
+def sse(event: str, data, event_id: int | None = None) -> str:
+    """One server-sent event; JSON has no raw newlines, so one data line suffices."""
+    head = f"id: {event_id}\n" if event_id is not None else ""
+    return f"{head}event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@router.get("/api/v1/console/stream")
+async def stream(request: Request, clock: Clock, today: Today):
+    """Server-sent events: a snapshot now and after every change; pings keep it warm.
+
+    Streaming does not count as activity, so an unattended page still signs out;
+    the stream then says `signed_out` and ends.
+    """
+    settings = request.app.state.settings
+    hub = request.app.state.hub
+    if not hub.is_bound():
+        hub.bind(asyncio.get_running_loop())
+
+    def with_db(work):
+        db = schema.open_db(settings.db_path)
+        try:
+            return work(db)
+        finally:
+            db.close()
+
+    def check(db):
+        return staff_session(request, db, clock(), touch=False)
+
+    try:
+        session = await run_in_threadpool(with_db, check)
+    except NotSignedIn as e:
+        return JSONResponse({"detail": str(e)}, status_code=401)
+
+    def snapshot_at(seq: int) -> dict:
+        return with_db(lambda db: _snapshot(request, db, clock(), today, session.username, seq))
+
+    async def events():
+        hub.listener_joined()
+        try:
+            seq = hub.seq  # read before building: a change during the build sends again
+            yield sse("snapshot", await run_in_threadpool(snapshot_at, seq), seq)
+            quiet = 0.0
+            while True:
+                new = await hub.wait(seq, DISCONNECT_POLL_S)
+                if await request.is_disconnected():
+                    break
+                quiet = 0.0 if new > seq else quiet + DISCONNECT_POLL_S
+                if new == seq and quiet < KEEPALIVE_S:
+                    continue
+                # Re-check the session at each change or ping: idle logoff applies here too.
+                try:
+                    await run_in_threadpool(with_db, check)
+                except NotSignedIn as e:
+                    yield sse("signed_out", {"reason": str(e), "idle": isinstance(e, SessionIdle)})
+                    break
+                if new > seq:
+                    seq = new
+                    yield sse("snapshot", await run_in_threadpool(snapshot_at, seq), seq)
+                else:
+                    quiet = 0.0
+                    # The comment keeps proxies from closing the stream; the ping lets the
+                    # page notice a stalled stream, which comments cannot do.
+                    yield f": keep-alive\n\nevent: ping\ndata: {seq}\n\n"
+        finally:
+            hub.listener_left()
+
+    return StreamingResponse(
+        events(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )

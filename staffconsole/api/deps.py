@@ -1,0 +1,129 @@
+"""What every router shares: the database, the clock, who is calling (kiosk token or staff
+session), and small parsers of path parameters. Routers import from here, never from each
+other or from the app.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlite_utils import Database
+
+from staffconsole.auth import staff_sessions
+from staffconsole.auth.kiosks import kiosk_for_token
+from staffconsole.auth.staff_sessions import COOKIE, AuthError, NotSignedIn, StaffSession
+from staffconsole.clock import local_today, utcnow
+from staffconsole.store.schema import open_db
+
+
+def get_db(request: Request) -> Iterator[Database]:
+    """A connection to the app's database for this request.
+
+    Each request gets its own SQLite connection: connections are not shared between
+    threads, and WAL makes opening one cheap.
+    """
+    db = open_db(request.app.state.settings.db_path)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+# -- the clock (tests override get_clock and get_today) -------------------------
+
+
+def get_clock() -> Callable[[], datetime]:
+    return utcnow
+
+
+Clock = Annotated[Callable[[], datetime], Depends(get_clock)]
+
+
+def get_now(clock: Clock) -> datetime:
+    return clock()
+
+
+def get_today() -> date:
+    return local_today()
+
+
+Now = Annotated[datetime, Depends(get_now)]
+Today = Annotated[date, Depends(get_today)]
+Db = Annotated[Database, Depends(get_db)]
+
+
+def idle_min(request: Request) -> float:
+    return request.app.state.settings.console_idle_logoff_min
+
+
+def staff_session(request: Request, db, now: datetime, touch: bool) -> StaffSession:
+    return staff_sessions.session_from_token(
+        db, request.cookies.get(COOKIE), now, idle_min(request), touch=touch
+    )
+
+
+def api_session(request: Request, db: Db, now: Now) -> StaffSession:
+    """The signed-in staff member for a JSON call; the call counts as activity."""
+    try:
+        return staff_session(request, db, now, touch=True)
+    except NotSignedIn as e:
+        raise HTTPException(401, str(e)) from None
+
+
+def api_session_csrf(
+    request: Request, session: Annotated[StaffSession, Depends(api_session)]
+) -> StaffSession:
+    """As api_session, for state-changing calls: the X-CSRF-Token header must match."""
+    try:
+        staff_sessions.check_csrf(session, request.headers.get("x-csrf-token"))
+    except AuthError as e:
+        raise HTTPException(403, str(e)) from None
+    return session
+
+
+Staff = Annotated[StaffSession, Depends(api_session)]
+StaffWriting = Annotated[StaffSession, Depends(api_session_csrf)]
+
+
+# -- kiosks -------------------------------------------------------------------------
+
+# secrets.token_urlsafe(32) gives 43 URL-safe characters; allow some slack, nothing else.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,200}")
+
+
+def _unauthorised(reason: str) -> HTTPException:
+    return HTTPException(status_code=401, detail=reason, headers={"WWW-Authenticate": "Bearer"})
+
+
+def bearer_token(request: Request, what: str) -> str:
+    """The token of `Authorization: Bearer <token>`, or 401 saying what is wrong."""
+    header = request.headers.get("authorization")
+    if not header:
+        raise _unauthorised(f"missing {what}: send 'Authorization: Bearer <token>'")
+    scheme, _, token = header.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not _TOKEN.fullmatch(token):
+        raise _unauthorised("malformed Authorization header: expected 'Bearer <token>'")
+    return token
+
+
+def kiosk_from_request(request: Request, db: Db) -> dict:
+    """The calling kiosk (a kiosks row), from `Authorization: Bearer <token>`."""
+    token = bearer_token(request, "kiosk token")
+    kiosk = kiosk_for_token(db, token)
+    if kiosk is None:
+        raise _unauthorised("unknown kiosk token: add the kiosk with 'staffconsole kiosk add'")
+    if kiosk["revoked_at"]:
+        raise _unauthorised("this kiosk's token was revoked")
+    return kiosk
+
+
+def parse_alert_id(raw: str) -> int:
+    """An alert id from a URL path, or 404: ids are SQLite integers (and must not overflow)."""
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        raise HTTPException(404, f"No alert with id {raw[:40]!r}.")
+    return int(raw)

@@ -1,0 +1,305 @@
+"""Kiosk API v1 (HTTP edge only): look-up, check-in, events, heartbeat.
+
+Bad input is a 422 that says what is wrong, never a 500. Every call moves the
+session's deadline by the server's clock; every committed change wakes the console.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
+from sqlite_utils import Database
+
+from staffconsole import errors
+from staffconsole.api import faults
+from staffconsole.api.deps import get_db, kiosk_from_request
+from staffconsole.clock import iso, local_today, utcnow
+from staffconsole.rules import lookup_limits
+from staffconsole.rules.alerting import HANDOFF_REASONS
+from staffconsole.store import alerts as store_alerts
+from staffconsole.store import appointments as store_appointments
+from staffconsole.store import sessions as store_sessions
+
+EVENT_TYPES = (
+    "session.started",
+    "session.step",
+    "session.handed_off",
+    "session.checked_in",
+    "session.ended",
+)
+PRINTER_STATES = (
+    "ok",
+    "paper_near_end",
+    "paper_out",
+    "cover_open",
+    "offline",
+    "error",
+    "disconnected",
+    "none",
+)
+MAX_DATA_CHARS = 4000
+
+
+def _real_date(text: str) -> str:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("dob must be a real date (YYYY-MM-DD)") from None
+    return text
+
+
+def _timestamp(text: str) -> str:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError("must be an ISO 8601 date and time") from None
+    return text
+
+
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+LastName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Dob = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_real_date)]
+Timestamp = Annotated[
+    str, StringConstraints(min_length=10, max_length=40), AfterValidator(_timestamp)
+]
+AppointmentId = Annotated[int, Field(strict=True, ge=1, le=2**62)]
+
+
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
+class LookupIn(BaseModel):
+    """Either last_name and dob, or an appointment code (typed or scanned)."""
+
+    session: Id
+    last_name: LastName | None = None
+    dob: Dob | None = None
+    code: Code | None = None
+
+    @model_validator(mode="after")
+    def _one_way_to_find(self) -> LookupIn:
+        by_name = self.last_name is not None or self.dob is not None
+        if by_name and self.code is not None:
+            raise ValueError("give either last_name and dob, or code, not both")
+        if self.code is None and (self.last_name is None or self.dob is None):
+            raise ValueError("give last_name and dob, or code")
+        return self
+
+
+class Match(BaseModel):
+    appointment: int
+    display_name: str
+    time: str
+    provider: str
+
+
+class LookupOut(BaseModel):
+    matches: list[Match]
+
+
+class CheckinIn(BaseModel):
+    session: Id
+    appointment: AppointmentId
+
+
+class Arrival(BaseModel):
+    id: int
+    appointment: int
+    display_name: str
+    time: str
+    provider: str
+    arrived_at: str
+    ticket: int
+
+
+class CheckinOut(BaseModel):
+    arrival: Arrival
+
+
+def _check_handoff(data: dict) -> None:
+    if data.get("reason") not in HANDOFF_REASONS:
+        raise ValueError(f"data.reason must be one of {', '.join(HANDOFF_REASONS)}")
+    step = data.get("step")
+    if step is not None and not (isinstance(step, str) and 0 < len(step) <= 64):
+        raise ValueError("data.step must be a screen name of 1 to 64 characters")
+    entered = data.get("entered", {})
+    if entered is None:
+        return
+    if not isinstance(entered, dict):
+        # ValueError, not TypeError: pydantic turns only ValueError into a 422 with this text.
+        raise ValueError("data.entered must be an object")  # noqa: TRY004
+    # Lenient on purpose: a hand-off refused here would never reach a person, so a
+    # half-typed date or a field this server does not know yet is kept, not rejected.
+    for key, value in entered.items():
+        if value is not None and not (isinstance(value, str) and len(value) <= 100):
+            raise ValueError(f"data.entered.{key} must be text of at most 100 characters")
+
+
+class Event(BaseModel):
+    id: Id
+    session: Id
+    type: Literal[EVENT_TYPES]  # type: ignore[valid-type]
+    at: Timestamp
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _data_fits_type(self) -> Event:
+        try:
+            size = len(json.dumps(self.data, allow_nan=False))
+        except ValueError:
+            raise ValueError("data must not hold NaN or Infinity (not JSON)") from None
+        if size > MAX_DATA_CHARS:
+            raise ValueError(f"data is larger than {MAX_DATA_CHARS} characters")
+        if self.type == "session.handed_off":
+            _check_handoff(self.data)
+        elif self.type == "session.step":
+            step = self.data.get("step")
+            if not (isinstance(step, str) and 0 < len(step) <= 64):
+                raise ValueError("data.step must be a screen name of 1 to 64 characters")
+        return self
+
+
+class EventsIn(BaseModel):
+    events: list[Event] = Field(min_length=1, max_length=500)
+
+
+class EventsOut(BaseModel):
+    accepted: list[str]
+    duplicate: list[str]
+
+
+class Printer(BaseModel):
+    state: Literal[PRINTER_STATES]  # type: ignore[valid-type]
+    detail: Annotated[str, StringConstraints(max_length=200)] = ""
+
+
+class HeartbeatIn(BaseModel):
+    at: Timestamp
+    app_version: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)
+    ]
+    printer: Printer
+
+
+class HeartbeatOut(BaseModel):
+    server_time: str
+    console_live: bool
+
+
+_AUTH = {401: {"description": "missing, malformed, unknown or revoked kiosk token"}}
+router = APIRouter(prefix="/api/v1/kiosk", tags=["kiosk"], responses=_AUTH)
+
+Kiosk = Annotated[dict, Depends(kiosk_from_request)]
+Db = Annotated[Database, Depends(get_db)]
+
+
+@router.post(
+    "/lookup",
+    response_model=LookupOut,
+    responses={429: {"description": "too many look-ups from this kiosk just now"}},
+)
+def lookup(
+    body: LookupIn,
+    request: Request,
+    kiosk: Kiosk,
+    db: Db,
+    local_now: Annotated[datetime, Depends(lookup_limits.local_now)],
+) -> dict:
+    """Today's booked appointments for a last name and date of birth, or for a code."""
+    _check_rate(request, kiosk, db)
+    if body.code is not None:
+        store_sessions.touch_session(db, kiosk, body.session, utcnow(), entered={"code": body.code})
+        matches = store_appointments.lookup_code(db, body.code, local_today())
+    else:
+        store_sessions.touch_session(
+            db,
+            kiosk,
+            body.session,
+            utcnow(),
+            entered={"last_name": body.last_name, "dob": body.dob},
+        )
+        matches = store_appointments.lookup(db, body.last_name, body.dob, local_today())
+    late = request.app.state.settings.lookup_late_hours
+    today = local_today().isoformat()
+    return {
+        "matches": [
+            m
+            for m in matches
+            if lookup_limits.within_window(f"{today}T{m['time']}", local_now, late)
+        ]
+    }
+
+
+def _check_rate(request: Request, kiosk: dict, db: Database) -> None:
+    """429 (and one lookup_rate alert) when this kiosk is over its look-up limit."""
+    settings, now = request.app.state.settings, utcnow()
+    limiter = request.app.state.lookup_limiter
+    if limiter.allow(kiosk["id"], now):
+        return
+    fields = lookup_limits.lookup_rate_alert(
+        kiosk, now, settings.lookup_rate_max, settings.lookup_rate_window_s
+    )
+    _, created = store_alerts.open_or_update_alert(db, fields)
+    if created:
+        request.app.state.hub.notify()
+    raise HTTPException(
+        429,
+        lookup_limits.refusal(settings.lookup_rate_max, settings.lookup_rate_window_s),
+        headers={"Retry-After": str(limiter.retry_after_s(kiosk["id"], now))},
+    )
+
+
+@router.post(
+    "/checkin",
+    response_model=CheckinOut,
+    responses={
+        404: {"description": "not one of today's appointments"},
+        409: {"description": "the appointment was cancelled"},
+    },
+)
+def checkin(body: CheckinIn, request: Request, kiosk: Kiosk, db: Db) -> dict:
+    """Record the arrival; answers only after it is committed. Repeats return the same."""
+    try:
+        arrival = store_appointments.checkin(
+            db, kiosk, body.session, body.appointment, utcnow(), local_today()
+        )
+    except errors.NotFound as e:
+        raise HTTPException(404, str(e)) from None
+    except errors.Conflict as e:
+        raise HTTPException(409, str(e)) from None
+    faults.exit_after_commit("checkin")  # test-only, off by default (staffconsole/api/faults.py)
+    request.app.state.hub.notify()
+    return {"arrival": arrival}
+
+
+@router.post("/events", response_model=EventsOut)
+def events(body: EventsIn, request: Request, kiosk: Kiosk, db: Db) -> dict:
+    """A batch of session events, each applied once (by id) in the order given."""
+    batch = [event.model_dump() for event in body.events]
+    accepted, duplicate = store_sessions.record_events(db, kiosk, batch, utcnow())
+    if accepted:
+        request.app.state.hub.notify()
+    return {"accepted": accepted, "duplicate": duplicate}
+
+
+@router.post("/heartbeat", response_model=HeartbeatOut)
+def heartbeat(body: HeartbeatIn, request: Request, kiosk: Kiosk, db: Db) -> dict:
+    """The kiosk is alive; its printer's state. Answers whether a console is watching."""
+    now = utcnow()
+    changed = store_sessions.heartbeat(
+        db,
+        kiosk,
+        app_version=body.app_version,
+        printer_state=body.printer.state,
+        printer_detail=body.printer.detail,
+        now=now,
+    )
+    hub = request.app.state.hub
+    if changed:
+        hub.notify()
+    live = hub.console_watched(now, request.app.state.settings.console_absent_s)
+    return {"server_time": iso(now), "console_live": live}

@@ -1,0 +1,95 @@
+"""Console calls beyond alerts: the lobby board's buttons, walk-ins at the desk, the audit log.
+
+HTTP edge only; the store does the work (and the audit entries for arrivals).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from staffconsole.api.deps import Db, Now, Staff, StaffWriting, parse_alert_id
+from staffconsole.auth.staff_sessions import StaffSession
+from staffconsole.errors import Conflict, Invalid, NotFound
+from staffconsole.store import arrivals as store_arrivals
+from staffconsole.store.alerts import get_alert
+from staffconsole.store.audit import list_audit
+from staffconsole.web.snapshot import shape_alert, shape_board_row
+
+router = APIRouter()
+
+
+def admin_session(session: Staff) -> StaffSession:
+    """As api_session, for admins only: receptionists get a 403 saying so."""
+    if session.role != "admin":
+        raise HTTPException(403, "Only an admin can do this; ask your practice manager.")
+    return session
+
+
+Admin = Annotated[StaffSession, Depends(admin_session)]
+
+
+@router.get("/api/v1/console/audit")
+def audit_log(session: Admin, db: Db, limit: int = 200):
+    """The newest audit entries (admins only): who signed in, acted on alerts, changed kiosks."""
+    return {"entries": list_audit(db, limit=max(1, min(limit, 5000)))}
+
+
+class WalkInBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str = Field(min_length=1, max_length=100)
+    dob: str = Field("", max_length=10)
+
+
+@router.post("/api/v1/console/alerts/{alert_id}/check-in")
+def check_in_walk_in(
+    alert_id: str, body: WalkInBody, request: Request, session: StaffWriting, db: Db, now: Now
+):
+    """A walk-in's alert becomes an arrival at the desk (provider "Walk-in"); resolves it."""
+    number = parse_alert_id(alert_id)
+    try:
+        arrival = store_arrivals.check_in_walk_in(
+            db,
+            number,
+            first_name=body.first_name,
+            last_name=body.last_name,
+            dob=body.dob,
+            by=session.username,
+            now=now,
+        )
+    except NotFound as e:
+        raise HTTPException(404, str(e)) from None
+    except Conflict as e:
+        raise HTTPException(409, str(e)) from None
+    except Invalid as e:
+        raise HTTPException(422, str(e)) from None
+    request.app.state.hub.notify()
+    return {
+        "arrival": shape_board_row(arrival, request.app.state.settings.long_wait_min),
+        "alert": shape_alert(get_alert(db, number)),
+    }
+
+
+@router.post("/api/v1/console/arrivals/{arrival_id}/{status}")
+def arrival_status(
+    arrival_id: str,
+    status: Literal["called_in", "seen"],
+    request: Request,
+    session: StaffWriting,
+    db: Db,
+    now: Now,
+):
+    """The lobby board's "Called in" and "Seen" buttons; ends the arrival's long_wait alert."""
+    if not arrival_id.isascii() or not arrival_id.isdigit() or len(arrival_id) > 18:
+        raise HTTPException(404, f"No arrival with id {arrival_id[:40]!r}.")
+    try:
+        arrival = store_arrivals.set_status(db, int(arrival_id), status, session.username, now)
+    except NotFound as e:
+        raise HTTPException(404, str(e)) from None
+    except Conflict as e:
+        raise HTTPException(409, str(e)) from None
+    request.app.state.hub.notify()
+    return {"arrival": shape_board_row(arrival, request.app.state.settings.long_wait_min)}

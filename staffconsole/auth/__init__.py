@@ -1,0 +1,1 @@
+"""Who is calling: staff passwords, users and sessions, kiosk tokens, API tokens."""

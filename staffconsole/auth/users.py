@@ -1,0 +1,40 @@
+"""Staff logins: usernames, roles and argon2id password hashes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from staffconsole.auth import passwords
+from staffconsole.clock import iso
+from staffconsole.errors import Conflict, Invalid
+from staffconsole.store.schema import first_row as row
+from staffconsole.store.schema import write
+
+ROLES = ("receptionist", "admin")
+
+
+def add_user(db: Database, username: str, password: str, role: str, now: datetime) -> dict:
+    """Create a staff login; the password is kept only as an argon2id hash."""
+    username = username.strip()
+    if not username or len(username) > 200 or any(c.isspace() for c in username):
+        raise Invalid("a username must be 1 to 200 characters without spaces")
+    if not password:
+        raise Invalid("the password must not be empty")
+    if role not in ROLES:
+        raise Invalid(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    password_hash = passwords.hash_password(password)  # slow on purpose: outside the lock
+    with write(db):
+        if user_by_name(db, username):
+            raise Conflict(f"a user named {username!r} already exists")
+        db.execute(
+            "INSERT INTO staff_users (username, password_hash, role, created_at) "
+            "VALUES (?, ?, ?, ?)",
+            [username, password_hash, role, iso(now)],
+        )
+    return user_by_name(db, username)
+
+
+def user_by_name(db: Database, username: str) -> dict | None:
+    return row(db, "SELECT * FROM staff_users WHERE username = ?", [username])

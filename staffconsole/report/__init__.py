@@ -1,0 +1,1 @@
+"""Failure demand: why patients needed a person, as figures, text, CSV and SVG."""

@@ -1,0 +1,436 @@
+"""Alert rules as pure functions of (state, now): what to raise and what it says.
+
+An alert's `cause` says what it is about (`session:<id>`); there is at most one
+unresolved alert per cause, so a late hand-off updates the watchdog's alert
+instead of adding a second card for the same patient. Summaries are plain
+words a receptionist can act on: where, what happened, who to look for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+
+from staffconsole.clock import iso, parse
+
+HANDOFF_REASONS = (
+    "no_match",
+    "not_me",
+    "help",
+    "timed_out",
+    "offline",
+    "checkin_unconfirmed",
+    "reported_problem",
+    "walk_in",
+)
+KINDS = HANDOFF_REASONS + (
+    "unresponsive_session",
+    "long_wait",
+    "lobby_busy",
+    "kiosk_offline",
+    "printer",
+    "no_console",
+    "lookup_rate",
+)
+
+# Higher is more urgent; the console orders open alerts by it. Someone who may
+# believe they are checked in but are not (unconfirmed, reported problem) comes first.
+SEVERITY = {
+    "checkin_unconfirmed": 90,
+    "reported_problem": 85,
+    "help": 80,
+    "no_console": 75,
+    "unresponsive_session": 70,
+    "offline": 65,
+    "kiosk_offline": 60,
+    "not_me": 55,
+    "no_match": 50,
+    "long_wait": 45,
+    "timed_out": 40,
+    "walk_in": 35,
+    "printer": 30,
+    "lobby_busy": 25,
+    "lookup_rate": 20,
+}
+
+OUTCOMES = (
+    "checked_in_at_desk",
+    "redirected",
+    "patient_left",
+    "false_alarm",
+    "other",
+    # Causes (issue 9): what made the patient need a person, for the report.
+    "no_appointment",
+    "name_differs",
+    "dob_differs",
+    "wrong_day",
+    "kiosk_fault",
+)
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def session_cause(session_id: str) -> str:
+    return f"session:{session_id}"
+
+
+def _dob_words(text: str) -> str:
+    # "4 Feb 1980": unambiguous whichever day/month order the kiosk keypad used.
+    try:
+        day = date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return f"born {text}"
+    return f"born {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def describe_entered(entered: Mapping[str, str] | None, with_first_name: bool = False) -> str:
+    """What the patient typed, for staff: "'Okafor', born 4 Feb 1980"; "" if nothing."""
+    entered = entered or {}
+    parts = []
+    # A walk-in gives a first name too; for everyone else the last name is what the
+    # desk looks up, so only walk-in summaries show both.
+    keys = ("first_name", "last_name") if with_first_name else ("last_name",)
+    name = " ".join(
+        entered[key] for key in keys if isinstance(entered.get(key), str) and entered[key]
+    )
+    if name:
+        parts.append(f"'{name}'")
+    if entered.get("dob"):
+        parts.append(_dob_words(entered["dob"]))
+    if entered.get("code"):
+        parts.append(f"code '{entered['code']}'")
+    if entered.get("phone"):
+        parts.append(f"phone {entered['phone']}")
+    return ", ".join(parts)
+
+
+# The kiosk's screen names, as a receptionist would say them.
+SCREENS = {
+    "welcome": "welcome",
+    "identify_name": "name",
+    "identify_dob": "date of birth",
+    "looking_up": "searching",
+    "choose": "choose appointment",
+    "confirm": "confirm",
+    "checking_in": "checking in",
+    "done": "done",
+    "handoff": "see the desk",
+    "still_there": "are you still there",
+}
+
+
+def _screen(step: str | None) -> str:
+    if not step:
+        return "an unknown screen"
+    return f"the {SCREENS.get(step, step.replace('_', ' '))} screen"
+
+
+def handoff_summary(
+    reason: str, kiosk_name: str, step: str | None, entered: Mapping[str, str] | None
+) -> str:
+    """One plain sentence for a hand-off alert."""
+    who = describe_entered(entered)
+    typed = f" after typing {who}" if who else ""
+    paren = f" ({who})" if who else ""
+    if reason == "no_match":
+        return (
+            f"Someone at {kiosk_name} typed {who} and got no match"
+            if who
+            else f"Someone at {kiosk_name} got no match"
+        )
+    if reason == "not_me":
+        return (
+            f"Someone at {kiosk_name} said the appointment found for {who} is not theirs"
+            if who
+            else f"Someone at {kiosk_name} said the appointment found is not theirs"
+        )
+    if reason == "help":
+        return f"Someone at {kiosk_name} asked for help on {_screen(step)}{typed}"
+    if reason == "timed_out":
+        return f"Someone at {kiosk_name} stopped answering on {_screen(step)}{typed}"
+    if reason == "offline":
+        return (
+            f"{kiosk_name} could not reach the server while someone was checking in"
+            f"{paren}; they were told to come to the desk"
+        )
+    if reason == "checkin_unconfirmed":
+        return (
+            f"Someone at {kiosk_name} tried to check in{paren} but the arrival was not "
+            "confirmed; check them in at the desk"
+        )
+    if reason == "reported_problem":
+        return f'Someone at {kiosk_name} pressed "this isn\'t right" after checking in{paren}'
+    if reason == "walk_in":
+        walker = describe_entered(entered, with_first_name=True)
+        return f"A walk-in at {kiosk_name} asked to be seen" + (f" ({walker})" if walker else "")
+    raise ValueError(f"unknown hand-off reason {reason!r}")
+
+
+def handoff_alert(
+    reason: str, session: Mapping, kiosk_name: str, entered: Mapping[str, str] | None, now: datetime
+) -> dict:
+    """The alert fields for a hand-off from a kiosk session (`session` has id, kiosk_id, step)."""
+    if reason not in HANDOFF_REASONS:
+        raise ValueError(f"unknown hand-off reason {reason!r}")
+    step = session.get("step")
+    return {
+        "kind": reason,
+        "cause": session_cause(session["id"]),
+        "severity": SEVERITY[reason],
+        "summary": handoff_summary(reason, kiosk_name, step, entered),
+        "data": {"reason": reason, "step": step, "entered": dict(entered or {})},
+        "kiosk_id": session.get("kiosk_id"),
+        "session_id": session["id"],
+        "at": iso(now),
+    }
+
+
+def due_unresponsive(
+    sessions: Iterable[Mapping], now: datetime, deadline_s: float
+) -> list[Mapping]:
+    """Sessions with no outcome whose deadline passed and that no alert covers yet.
+
+    Each session mapping has `last_event_at`, `outcome` and `alerted_at` (the last
+    update of an alert for this session, or None). An alert updated after the last
+    event already covers the silence; a newer event starts the clock again.
+    """
+    deadline = timedelta(seconds=deadline_s)
+    due = []
+    for session in sessions:
+        if session.get("outcome"):
+            continue
+        last = parse(session["last_event_at"])
+        if now - last < deadline:
+            continue
+        alerted = session.get("alerted_at")
+        if alerted and parse(alerted) >= last:
+            continue
+        due.append(session)
+    return due
+
+
+def unresponsive_alert(session: Mapping, kiosk_name: str, now: datetime, deadline_s: float) -> dict:
+    """The alert fields for a session that went silent without an outcome."""
+    who = describe_entered(session.get("entered"))
+    typed = f" after typing {who}" if who else ""
+    silent_s = int((now - parse(session["last_event_at"])).total_seconds())
+    return {
+        "kind": "unresponsive_session",
+        "cause": session_cause(session["id"]),
+        "severity": SEVERITY["unresponsive_session"],
+        "summary": (
+            f"A check-in at {kiosk_name} went silent on {_screen(session.get('step'))}"
+            f"{typed}; nothing heard for {silent_s} s"
+        ),
+        "data": {
+            "step": session.get("step"),
+            "entered": dict(session.get("entered") or {}),
+            "last_event_at": session["last_event_at"],
+            "deadline_s": deadline_s,
+        },
+        "kiosk_id": session.get("kiosk_id"),
+        "session_id": session["id"],
+        "at": iso(now),
+    }
+
+
+# -- lobby, kiosks and the console: alerts about the state of things -------------
+
+# Kinds that end on their own when the fault goes away (and say so in the history);
+# every other kind, patient alerts first of all, is ended only by a person.
+SELF_CLEARING = ("kiosk_offline", "printer", "lobby_busy")
+CLEARED = "cleared"  # the outcome a self-clearing alert gets; not offered to staff
+
+PRINTER_PROBLEMS = {
+    "paper_near_end": "is nearly out of paper",
+    "paper_out": "is out of paper",
+    "cover_open": "has its cover open",
+    "offline": "is offline",
+    "error": "reports an error",
+    "disconnected": "is disconnected",
+}
+
+LOBBY_CAUSE = "lobby"
+CONSOLE_CAUSE = "console"
+
+
+def kiosk_offline_cause(kiosk_id: int) -> str:
+    return f"kiosk:{kiosk_id}:offline"
+
+
+def printer_cause(kiosk_id: int) -> str:
+    return f"kiosk:{kiosk_id}:printer"
+
+
+def arrival_cause(arrival_id: int) -> str:
+    return f"arrival:{arrival_id}"
+
+
+def kiosk_online(kiosk: Mapping, now: datetime, heartbeat_s: float, missed: int) -> bool:
+    """Heard from within `missed` heartbeat periods (a kiosk never heard from is not online)."""
+    seen = kiosk.get("last_seen_at")
+    if not seen:
+        return False
+    return now - parse(seen) <= timedelta(seconds=heartbeat_s * missed)
+
+
+def kiosk_offline_alert(
+    kiosk: Mapping, now: datetime, heartbeat_s: float, missed: int
+) -> dict | None:
+    """The alert for a kiosk that stopped its heartbeats, or None while it is fine.
+
+    A kiosk that never sent one (just added, not installed yet) is not offline.
+    """
+    if not kiosk.get("last_seen_at") or kiosk_online(kiosk, now, heartbeat_s, missed):
+        return None
+    return {
+        "kind": "kiosk_offline",
+        "cause": kiosk_offline_cause(kiosk["id"]),
+        "severity": SEVERITY["kiosk_offline"],
+        "summary": (
+            f"{kiosk['name']} is offline: no heartbeat for {missed} periods. "
+            "Patients there cannot check in; check its power and network"
+        ),
+        "data": {"last_seen_at": kiosk["last_seen_at"]},
+        "kiosk_id": kiosk["id"],
+        "at": iso(now),
+    }
+
+
+def printer_alert(kiosk: Mapping, now: datetime) -> dict | None:
+    """The alert for a kiosk's printer fault (from its last heartbeat), or None when fine."""
+    state = kiosk.get("printer_state")
+    if state not in PRINTER_PROBLEMS:
+        return None
+    detail = (kiosk.get("printer_detail") or "").strip()
+    return {
+        "kind": "printer",
+        "cause": printer_cause(kiosk["id"]),
+        "severity": SEVERITY["printer"],
+        "summary": (
+            f"The receipt printer at {kiosk['name']} {PRINTER_PROBLEMS[state]}"
+            + (f" ({detail})" if detail else "")
+        ),
+        "data": {"state": state, "detail": detail},
+        "kiosk_id": kiosk["id"],
+        "at": iso(now),
+    }
+
+
+def _appointment_utc(start: str) -> datetime:
+    # Appointment times are clinic-local naive text; astimezone() reads them as local.
+    moment = datetime.fromisoformat(start)
+    return moment.astimezone() if moment.tzinfo is None else moment
+
+
+def wait_starts(arrival: Mapping) -> datetime:
+    """A wait counts from the later of arrival and appointment time (early is not waiting)."""
+    return max(parse(arrival["arrived_at"]), _appointment_utc(arrival["start"]))
+
+
+def long_wait_alert(arrival: Mapping, now: datetime, long_wait_min: float) -> dict | None:
+    """The alert for a patient still waiting long_wait_min past wait_starts, or None."""
+    if arrival.get("status", "waiting") != "waiting":
+        return None
+    if now - wait_starts(arrival) < timedelta(minutes=long_wait_min):
+        return None
+    return {
+        "kind": "long_wait",
+        "cause": arrival_cause(arrival["id"]),
+        "severity": SEVERITY["long_wait"],
+        "summary": (
+            f"{arrival['display_name']} (booked {arrival['time']} with "
+            f"{arrival['provider']}) has waited more than {long_wait_min:g} min "
+            "and has not been called in"
+        ),
+        "data": {"arrival": arrival["id"], "long_wait_min": long_wait_min},
+        "kiosk_id": arrival.get("kiosk_id"),
+        "at": iso(now),
+    }
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def lobby_busy_alert(
+    arrivals: Iterable[Mapping], now: datetime, max_waiting: int, max_median_min: float
+) -> dict | None:
+    """The alert for a crowded lobby (more than max_waiting, or a long median wait), or None."""
+    waits = [
+        max(0.0, (now - wait_starts(a)).total_seconds() / 60)
+        for a in arrivals
+        if a.get("status", "waiting") == "waiting"
+    ]
+    if not waits:
+        return None
+    middle = median(waits)
+    if len(waits) <= max_waiting and middle <= max_median_min:
+        return None
+    people = "patient is" if len(waits) == 1 else "patients are"
+    return {
+        "kind": "lobby_busy",
+        "cause": LOBBY_CAUSE,
+        "severity": SEVERITY["lobby_busy"],
+        "summary": (
+            f"The lobby is busy: {len(waits)} {people} waiting, median wait {int(middle)} min"
+        ),
+        "data": {"waiting": len(waits), "median_min": int(middle)},
+        "at": iso(now),
+    }
+
+
+def console_watched(
+    listeners: int, left_at: datetime | None, now: datetime, grace_s: float
+) -> bool:
+    """Is someone watching? A page open now, or one closed less than grace_s ago.
+
+    left_at is when the last page closed (None: none was open since the start).
+    """
+    if listeners > 0:
+        return True
+    return left_at is not None and now - left_at < timedelta(seconds=grace_s)
+
+
+def no_console_alert(
+    listeners: int, absent_since: datetime | None, kiosks_online: int, now: datetime, grace_s: float
+) -> dict | None:
+    """The alert when kiosks are running but no console has been open for grace_s.
+
+    absent_since: when the last page closed, or when the server started.
+    """
+    if kiosks_online == 0 or listeners > 0 or absent_since is None:
+        return None
+    if now - absent_since < timedelta(seconds=grace_s):
+        return None
+    return {
+        "kind": "no_console",
+        "cause": CONSOLE_CAUSE,
+        "severity": SEVERITY["no_console"],
+        "summary": (
+            f"No console page was open for more than {grace_s:g} s while kiosks were "
+            "running; the kiosks sent patients with any problem to the front desk"
+        ),
+        "data": {"absent_since": iso(absent_since) if absent_since else None},
+        "at": iso(now),
+    }
+
+
+def cleared_note(kind: str, kiosk_name: str | None) -> str:
+    """What the history says when a self-clearing alert ends on its own."""
+    where = kiosk_name or "the kiosk"
+    if kind == "printer":
+        return f"Cleared by itself: the printer at {where} reported OK again"
+    if kind == "kiosk_offline":
+        return f"Cleared by itself: {where} is sending heartbeats again"
+    if kind == "lobby_busy":
+        return "Cleared by itself: the lobby is no longer busy"
+    return "Cleared by itself"
+
+
+def lookup_rate_cause(kiosk_id: int) -> str:
+    return f"kiosk:{kiosk_id}:lookup_rate"

@@ -1,0 +1,1 @@
+"""The day's appointments coming in: the model, the CSV and FHIR readers, the importer."""

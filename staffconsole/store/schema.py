@@ -1,0 +1,260 @@
+"""The SQLite database: how it is opened, its tables, and its version.
+
+WAL lets the console read while a kiosk writes; `synchronous=FULL` makes a
+committed arrival or alert survive power loss, which is the promise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+SCHEMA_VERSION = 2
+BUSY_TIMEOUT_MS = 10_000
+_WRITERS = threading.RLock()  # one write transaction at a time per process
+
+
+class DatabaseError(Exception):
+    """The database file could not be opened or is from a newer version of Seen."""
+
+
+TABLES_V1 = [
+    """CREATE TABLE IF NOT EXISTS patients (
+        id INTEGER PRIMARY KEY,
+        first_name TEXT NOT NULL,
+        last_name TEXT NOT NULL,
+        dob TEXT NOT NULL,
+        norm_last TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS patients_lookup ON patients (norm_last, dob)",
+    """CREATE TABLE IF NOT EXISTS appointments (
+        id INTEGER PRIMARY KEY,
+        external_id TEXT NOT NULL UNIQUE,
+        patient_id INTEGER NOT NULL REFERENCES patients(id),
+        start TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'booked' CHECK (status IN ('booked', 'cancelled')))""",
+    "CREATE INDEX IF NOT EXISTS appointments_patient ON appointments (patient_id, start)",
+    """CREATE TABLE IF NOT EXISTS kiosks (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT,
+        last_seen_at TEXT,
+        app_version TEXT,
+        printer_state TEXT,
+        printer_detail TEXT)""",
+    """CREATE TABLE IF NOT EXISTS sessions (
+        id TEXT PRIMARY KEY,
+        kiosk_id INTEGER NOT NULL REFERENCES kiosks(id),
+        started_at TEXT NOT NULL,
+        last_event_at TEXT NOT NULL,
+        step TEXT,
+        outcome TEXT CHECK (outcome IN ('checked_in', 'handed_off')),
+        outcome_at TEXT,
+        entered TEXT NOT NULL DEFAULT '{}')""",
+    "CREATE INDEX IF NOT EXISTS sessions_open ON sessions (outcome, last_event_at)",
+    """CREATE TABLE IF NOT EXISTS events (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL,
+        kiosk_id INTEGER NOT NULL REFERENCES kiosks(id),
+        type TEXT NOT NULL,
+        at TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        data TEXT NOT NULL DEFAULT '{}')""",
+    "CREATE INDEX IF NOT EXISTS events_session ON events (session_id)",
+    """CREATE TABLE IF NOT EXISTS arrivals (
+        id INTEGER PRIMARY KEY,
+        appointment_id INTEGER NOT NULL UNIQUE REFERENCES appointments(id),
+        session_id TEXT,
+        kiosk_id INTEGER REFERENCES kiosks(id),
+        arrived_at TEXT NOT NULL,
+        ticket INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'waiting'
+            CHECK (status IN ('waiting', 'called_in', 'seen')))""",
+    """CREATE TABLE IF NOT EXISTS alerts (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        cause TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open'
+            CHECK (status IN ('open', 'acknowledged', 'resolved')),
+        severity INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        kiosk_id INTEGER REFERENCES kiosks(id),
+        session_id TEXT,
+        summary TEXT NOT NULL,
+        data TEXT NOT NULL DEFAULT '{}',
+        acknowledged_by TEXT,
+        acknowledged_at TEXT,
+        resolved_by TEXT,
+        resolved_at TEXT,
+        outcome TEXT,
+        note TEXT)""",
+    "CREATE INDEX IF NOT EXISTS alerts_cause ON alerts (cause, status)",
+    "CREATE INDEX IF NOT EXISTS alerts_status ON alerts (status, created_at)",
+    """CREATE TABLE IF NOT EXISTS staff_users (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('receptionist', 'admin')),
+        created_at TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0)""",
+    """CREATE TABLE IF NOT EXISTS staff_sessions (
+        id TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES staff_users(id),
+        created_at TEXT NOT NULL,
+        last_active_at TEXT NOT NULL,
+        csrf_token TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS login_attempts (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL,
+        at TEXT NOT NULL,
+        ok INTEGER NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS login_attempts_user ON login_attempts (username, at)",
+    """CREATE TABLE IF NOT EXISTS audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT,
+        detail TEXT NOT NULL DEFAULT '{}')""",
+]
+
+# Version 2: who called a patient in and when they were seen; the escalation ladder's
+# marks on an alert (last sound, escalated, back from acknowledged).
+TABLES_V2 = [
+    "ALTER TABLE arrivals ADD COLUMN called_in_at TEXT",
+    "ALTER TABLE arrivals ADD COLUMN called_in_by TEXT",
+    "ALTER TABLE arrivals ADD COLUMN seen_at TEXT",
+    "ALTER TABLE arrivals ADD COLUMN seen_by TEXT",
+    "ALTER TABLE alerts ADD COLUMN sounded_at TEXT",
+    "ALTER TABLE alerts ADD COLUMN escalated_at TEXT",
+    "ALTER TABLE alerts ADD COLUMN returned_at TEXT",
+]
+
+# Version 2, schedule in and out (issue 6): appointment codes and where each appointment
+# came from (a file import may cancel only what a file import made), normalised first
+# names, push API tokens, and a feed of arrival changes that the push API's
+# `GET /arrivals` pages through. The feed is filled by triggers so that every writer
+# of arrivals (kiosk check-in, console buttons, push API) is seen without knowing it.
+SCHEDULE_V2 = [
+    "ALTER TABLE appointments ADD COLUMN code TEXT",
+    "CREATE INDEX IF NOT EXISTS appointments_code ON appointments (code)",
+    "ALTER TABLE appointments ADD COLUMN source TEXT",
+    "CREATE INDEX IF NOT EXISTS appointments_start ON appointments (start)",
+    "ALTER TABLE patients ADD COLUMN norm_first TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX IF NOT EXISTS patients_exact ON patients (last_name, dob)",
+    """CREATE TABLE IF NOT EXISTS api_tokens (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        token_hash TEXT NOT NULL UNIQUE,
+        scope TEXT NOT NULL CHECK (scope IN ('push')),
+        created_at TEXT NOT NULL,
+        revoked_at TEXT)""",
+    """CREATE TABLE IF NOT EXISTS arrival_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        arrival_id INTEGER NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS arrival_changes_arrival ON arrival_changes (arrival_id)",
+    """CREATE TRIGGER IF NOT EXISTS arrivals_feed_insert AFTER INSERT ON arrivals
+        BEGIN INSERT INTO arrival_changes (arrival_id) VALUES (new.id); END""",
+    """CREATE TRIGGER IF NOT EXISTS arrivals_feed_update AFTER UPDATE ON arrivals
+        BEGIN INSERT INTO arrival_changes (arrival_id) VALUES (new.id); END""",
+    "INSERT INTO arrival_changes (arrival_id) SELECT id FROM arrivals ORDER BY id",
+]
+
+# MIGRATIONS[n] takes a database at version n-1 to version n.
+MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1, 2: TABLES_V2 + SCHEDULE_V2}
+
+
+def open_db(path: str | Path) -> Database:
+    """A connection for one request or one thread, with the durability pragmas set."""
+    try:
+        # check_same_thread=False: FastAPI may run a request's dependency and handler in
+        # different worker threads; each connection still serves one request at a time.
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if str(path) != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.Error as e:
+        raise DatabaseError(f"cannot open database {path}: {e}") from None
+    return Database(conn)
+
+
+@contextmanager
+def write(db: Database) -> Iterator[Database]:
+    """One write transaction, taken up front (BEGIN IMMEDIATE) and committed on exit.
+
+    Taking the write lock first means two kiosks checking in the same appointment
+    queue up instead of both reading "no arrival yet". Nested uses join the outer one.
+    """
+    if db.conn.in_transaction:
+        yield db
+        return
+    # Writers in this process queue on a lock first: SQLite's own busy wait sleeps in
+    # growing steps (up to 100 ms) and made p99 latency jump under load (docs/performance.md).
+    with _WRITERS:
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.conn.rollback()
+            raise
+        db.conn.commit()
+
+
+_ADD_COLUMN = re.compile(r"\s*ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)", re.IGNORECASE)
+
+
+def _column_exists(db: Database, statement: str) -> bool:
+    """True for an `ALTER TABLE t ADD COLUMN c` whose column is already there."""
+    match = _ADD_COLUMN.match(statement)
+    if not match:
+        return False
+    table, column = match.groups()
+    return column in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+
+
+def schema_version(db: Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def ensure_schema(db: Database) -> None:
+    """Create or migrate the tables to SCHEMA_VERSION; refuse a newer database."""
+    with write(db):
+        version = schema_version(db)
+        if version > SCHEMA_VERSION:
+            raise DatabaseError(
+                f"database schema version {version} is newer than this Seen "
+                f"({SCHEMA_VERSION}); upgrade Seen"
+            )
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS[target]:
+                if _column_exists(db, statement):
+                    continue  # added by another part's migration already
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {target}")
+
+
+def first_row(db: Database, sql: str, params=()) -> dict | None:
+    """The first row of a query as a dict, or None."""
+    return next(iter(db.query(sql, params)), None)
+
+
+def loads(text: str | None) -> dict:
+    """A JSON column back to a dict ('{}' or NULL give {})."""
+    return json.loads(text) if text else {}
+
+
+def dumps(value) -> str:
+    """A dict to the text kept in a JSON column (keeps accents readable)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -1,0 +1,158 @@
+"""Kiosk sessions, their events and kiosk heartbeats.
+
+Every kiosk call moves its session's `last_event_at` by the *server's* clock, so a
+kiosk with a wrong clock still gets the right deadline. Events are idempotent by
+id: the kiosk's outbox may deliver the same batch twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from staffconsole.clock import iso
+from staffconsole.rules import alerting
+from staffconsole.store.alerts import open_or_update_alert
+from staffconsole.store.schema import dumps, first_row, loads, write
+
+
+def get_session(db: Database, session_id: str) -> dict | None:
+    session = first_row(db, "SELECT * FROM sessions WHERE id = ?", [session_id])
+    if session:
+        session["entered"] = loads(session["entered"])
+    return session
+
+
+def touch_session(
+    db: Database,
+    kiosk: Mapping,
+    session_id: str,
+    now: datetime,
+    *,
+    step: str | None = None,
+    entered: Mapping | None = None,
+) -> dict:
+    """Create the session on first sight, else move its last_event_at; merge what was typed."""
+    with write(db):
+        session = get_session(db, session_id)
+        typed = {key: value for key, value in (entered or {}).items() if value}
+        if session is None:
+            db.execute(
+                "INSERT INTO sessions (id, kiosk_id, started_at, last_event_at, step, "
+                "entered) VALUES (?, ?, ?, ?, ?, ?)",
+                [session_id, kiosk["id"], iso(now), iso(now), step, dumps(typed)],
+            )
+        else:
+            merged = {**session["entered"], **typed}
+            db.execute(
+                "UPDATE sessions SET last_event_at = ?, step = coalesce(?, step), "
+                "entered = ? WHERE id = ?",
+                [iso(now), step, dumps(merged), session_id],
+            )
+        return get_session(db, session_id)
+
+
+def _apply(db: Database, kiosk: Mapping, event: Mapping, now: datetime) -> None:
+    """The side effects of one new event on its session (and alerts)."""
+    data = event.get("data") or {}
+    kind = event["type"]
+    step = data.get("step") if kind in ("session.step", "session.handed_off") else None
+    entered = data.get("entered") if kind == "session.handed_off" else None
+    session = touch_session(db, kiosk, event["session"], now, step=step, entered=entered)
+    if kind == "session.handed_off":
+        # A hand-off after a check-in ("this isn't right") keeps the arrival's outcome.
+        db.execute(
+            "UPDATE sessions SET outcome = 'handed_off', outcome_at = ? "
+            "WHERE id = ? AND outcome IS NULL",
+            [iso(now), session["id"]],
+        )
+        fields = alerting.handoff_alert(
+            data["reason"], session, kiosk["name"], session["entered"], now
+        )
+        open_or_update_alert(db, fields)
+    elif kind == "session.checked_in":
+        # The arrival itself was committed by the checkin call; this only confirms it.
+        db.execute(
+            "UPDATE sessions SET outcome = 'checked_in', outcome_at = ? "
+            "WHERE id = ? AND outcome IS NOT 'checked_in'",
+            [iso(now), session["id"]],
+        )
+
+
+def record_events(
+    db: Database, kiosk: Mapping, events: Iterable[Mapping], now: datetime
+) -> tuple[list[str], list[str]]:
+    """Store a batch in order, applying each new event once: (accepted ids, duplicate ids)."""
+    accepted: list[str] = []
+    duplicate: list[str] = []
+    with write(db):
+        for event in events:
+            if first_row(db, "SELECT 1 AS seen FROM events WHERE id = ?", [event["id"]]):
+                duplicate.append(event["id"])
+                continue
+            db.execute(
+                "INSERT INTO events (id, session_id, kiosk_id, type, at, received_at, "
+                "data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    event["id"],
+                    event["session"],
+                    kiosk["id"],
+                    event["type"],
+                    event["at"],
+                    iso(now),
+                    dumps(event.get("data") or {}),
+                ],
+            )
+            _apply(db, kiosk, event, now)
+            accepted.append(event["id"])
+    return accepted, duplicate
+
+
+def heartbeat(
+    db: Database,
+    kiosk: Mapping,
+    *,
+    app_version: str,
+    printer_state: str,
+    printer_detail: str,
+    now: datetime,
+) -> bool:
+    """Mark the kiosk alive; True when its printer state or version changed."""
+    with write(db):
+        before = first_row(
+            db,
+            "SELECT app_version, printer_state, printer_detail FROM kiosks WHERE id = ?",
+            [kiosk["id"]],
+        )
+        db.execute(
+            "UPDATE kiosks SET last_seen_at = ?, app_version = ?, printer_state = ?, "
+            "printer_detail = ? WHERE id = ?",
+            [iso(now), app_version, printer_state, printer_detail, kiosk["id"]],
+        )
+    return before != {
+        "app_version": app_version,
+        "printer_state": printer_state,
+        "printer_detail": printer_detail,
+    }
+
+
+def sessions_awaiting_outcome(db: Database) -> list[dict]:
+    """Sessions with no outcome yet, with their kiosk's name and their alert's last update."""
+    # Sessions already covered by an alert newer than their last event are skipped here
+    # too, so the per-second scan does not grow with every abandoned session ever.
+    rows = list(
+        db.query("""
+        SELECT * FROM (
+            SELECT s.*, k.name AS kiosk_name,
+                   (SELECT max(a.updated_at) FROM alerts a
+                    WHERE a.cause = 'session:' || s.id) AS alerted_at
+            FROM sessions s JOIN kiosks k ON k.id = s.kiosk_id
+            WHERE s.outcome IS NULL)
+        WHERE alerted_at IS NULL OR alerted_at < last_event_at
+        ORDER BY last_event_at""")
+    )
+    for session in rows:
+        session["entered"] = loads(session["entered"])
+    return rows

@@ -1,0 +1,199 @@
+"""The periodic task that applies the alert rules; the only place here that reads the clock.
+
+The server does not trust a kiosk to report its own failure: a session that goes
+quiet without an outcome, a kiosk that stops its heartbeats, a printer fault, a
+long wait, a crowded lobby and an unwatched console all become alerts on their
+own; then the escalation ladder runs over every unresolved alert.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from staffconsole.auth.kiosks import list_kiosks
+from staffconsole.clock import utcnow
+from staffconsole.rules import alerting, escalation
+from staffconsole.rules.labels import KIND_LABELS
+from staffconsole.store import alerts as store_alerts
+from staffconsole.store import arrivals
+from staffconsole.store.alerts import list_alerts, open_or_update_alert
+from staffconsole.store.schema import open_db, write
+from staffconsole.store.sessions import sessions_awaiting_outcome
+from staffconsole.watch import webhook
+
+log = logging.getLogger("staffconsole.watch.watchdog")
+
+
+def _raise(db: Database, fields: dict | None) -> bool:
+    """Open or update the alert for fields' cause; False when nothing would change."""
+    if fields is None:
+        return False
+    existing = store_alerts.unresolved_for_cause(db, fields["cause"])
+    if existing and (existing["kind"], existing["summary"], existing["severity"]) == (
+        fields["kind"],
+        fields["summary"],
+        fields["severity"],
+    ):
+        return False
+    open_or_update_alert(db, fields)
+    return True
+
+
+def _state_rule(db: Database, cause: str, fields: dict | None, now: datetime) -> bool:
+    """A condition alert: raised while fields is not None, cleared by itself after.
+
+    If a person resolved it while the fault was still there, the same fault is not
+    raised again (that would undo their click every second) until it has cleared.
+    """
+    if fields is None:
+        if store_alerts.clear_alert(db, cause, now) is not None:
+            return True
+        last = store_alerts.last_for_cause(db, cause)
+        if last and not last["data"].get("fault_gone_at"):
+            store_alerts.mark_fault_gone(db, last["id"], now)
+        return False
+    if store_alerts.unresolved_for_cause(db, cause) is None:
+        last = store_alerts.last_for_cause(db, cause)
+        if (
+            last
+            and last["resolved_by"] != store_alerts.SYSTEM
+            and not last["data"].get("fault_gone_at")
+            and last["summary"] == fields["summary"]
+        ):
+            return False
+    return _raise(db, fields)
+
+
+def run_rules(
+    db: Database,
+    now: datetime,
+    settings,
+    presence: tuple | None = None,
+    escalated: list | None = None,
+) -> int:
+    """One pass of every rule at `now`; returns how many alerts it raised, changed or cleared.
+
+    presence: (console pages open, since when none is) from the hub; None skips the
+    no_console rule. Alerts escalated in this pass are appended to `escalated`.
+    """
+    changed = 0
+    today = now.astimezone().date()  # the clinic's day (server local time)
+    with write(db):
+        waiting = sessions_awaiting_outcome(db)
+        for session in alerting.due_unresponsive(waiting, now, settings.session_deadline_s):
+            fields = alerting.unresponsive_alert(
+                session, session["kiosk_name"], now, settings.session_deadline_s
+            )
+            open_or_update_alert(db, fields)
+            changed += 1
+
+        online = 0
+        for kiosk in list_kiosks(db):
+            offline_cause = alerting.kiosk_offline_cause(kiosk["id"])
+            printer_cause = alerting.printer_cause(kiosk["id"])
+            if kiosk["revoked_at"]:
+                changed += _state_rule(db, offline_cause, None, now)
+                changed += _state_rule(db, printer_cause, None, now)
+                continue
+            beat, missed = settings.heartbeat_interval_s, settings.heartbeats_missed_offline
+            online += alerting.kiosk_online(kiosk, now, beat, missed)
+            changed += _state_rule(
+                db, offline_cause, alerting.kiosk_offline_alert(kiosk, now, beat, missed), now
+            )
+            changed += _state_rule(db, printer_cause, alerting.printer_alert(kiosk, now), now)
+
+        board = arrivals.list_board(db, today)
+        for arrival in board:
+            cause = alerting.arrival_cause(arrival["id"])
+            # Raised once: after a person resolves it, the same wait is not raised again.
+            if store_alerts.any_for_cause(db, cause):
+                continue
+            changed += _raise(db, alerting.long_wait_alert(arrival, now, settings.long_wait_min))
+        changed += _state_rule(
+            db,
+            alerting.LOBBY_CAUSE,
+            alerting.lobby_busy_alert(
+                board, now, settings.lobby_busy_waiting, settings.lobby_busy_median_min
+            ),
+            now,
+        )
+
+        if presence is not None:
+            listeners, absent_since = presence
+            if store_alerts.unresolved_for_cause(db, alerting.CONSOLE_CAUSE) is None:
+                changed += _raise(
+                    db,
+                    alerting.no_console_alert(
+                        listeners, absent_since, online, now, settings.console_absent_s
+                    ),
+                )
+
+        timings = escalation.Timings.from_settings(settings)
+        for alert in list_alerts(db):
+            step = escalation.next_step(alert, now, timings)
+            if step is None:
+                continue
+            updated = store_alerts.apply_step(db, alert["id"], step, now)
+            changed += 1
+            if step == escalation.ESCALATE and escalated is not None:
+                escalated.append(updated)
+    return changed
+
+
+def notify_escalated(escalated: list, settings) -> int:
+    """POST each escalated alert to the webhook, if one is set; returns how many went."""
+    if not settings.escalation_webhook_url:
+        return 0
+    sent = 0
+    for alert in escalated:
+        body = webhook.payload(
+            alert,
+            KIND_LABELS.get(alert["kind"], alert["kind"]),
+            settings.clinic_name,
+            settings.escalate_after_s,
+        )
+        sent += webhook.send(settings.escalation_webhook_url, body)
+    return sent
+
+
+def _tick(settings, hub) -> int:
+    escalated: list = []
+    db = open_db(settings.db_path)
+    try:
+        changed = run_rules(db, utcnow(), settings, hub.presence() if hub else None, escalated)
+    finally:
+        db.close()
+    # After the commit, and outside the write lock: a slow webhook must not hold kiosks up.
+    notify_escalated(escalated, settings)
+    return changed
+
+
+async def watch(app) -> None:
+    """Run the rules every watchdog_interval_s until cancelled; a failed pass is logged, not fatal."""
+    settings = app.state.settings
+    hub = app.state.hub
+    while True:
+        await asyncio.sleep(settings.watchdog_interval_s)
+        try:
+            changed = await asyncio.to_thread(_tick, settings, hub)
+        # Keep watching: one failed pass (a locked database) is no reason to stop for good.
+        except Exception as e:  # noqa: BLE001
+            log.error("watchdog pass failed: %s: %s", type(e).__name__, e)
+            continue
+        if changed:
+            hub.notify()
+
+
+def start(app) -> asyncio.Task:
+    return asyncio.create_task(watch(app), name="seen-watchdog")
+
+
+async def stop(task: asyncio.Task) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

@@ -1,0 +1,146 @@
+"""What the console page shows: the snapshot of open alerts and today's arrivals.
+
+Pure shaping apart from the store calls; the words here are the ones a
+receptionist reads, so they live in one place.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from staffconsole.auth.kiosks import list_kiosks
+from staffconsole.clock import iso
+from staffconsole.rules import alerting
+from staffconsole.rules.escalation import is_escalated
+from staffconsole.rules.labels import (
+    KIND_LABELS,
+    OUTCOME_LABELS,
+    PRINTER_LABELS,
+    STATUS_LABELS,
+    SYSTEM_OUTCOME_LABELS,
+)
+from staffconsole.store import alerts as store_alerts
+from staffconsole.store import arrivals as store_arrivals
+from staffconsole.store.alerts import list_alerts
+
+
+def _walk_in_details(alert: dict) -> dict | None:
+    """What a walk-in typed, to fill the desk check-in form (walk_in alerts only)."""
+    if alert["kind"] != "walk_in":
+        return None
+    entered = (alert.get("data") or {}).get("entered") or {}
+    return {key: entered.get(key) or "" for key in ("first_name", "last_name", "dob", "phone")}
+
+
+def shape_alert(alert: dict) -> dict:
+    """The fields the page needs, with plain-word labels."""
+    kind = alert["kind"]
+    return {
+        "id": alert["id"],
+        "kind": kind,
+        "kind_label": KIND_LABELS.get(kind, kind.replace("_", " ").capitalize()),
+        "status": alert["status"],
+        "status_label": STATUS_LABELS.get(alert["status"], alert["status"]),
+        "severity": alert["severity"],
+        "summary": alert["summary"],
+        "kiosk": alert.get("kiosk"),
+        "opened_at": alert["created_at"],
+        "updated_at": alert["updated_at"],
+        "acknowledged_by": alert.get("acknowledged_by"),
+        "acknowledged_at": alert.get("acknowledged_at"),
+        "open_since": alert.get("returned_at") or alert["created_at"],
+        "returned": bool(alert.get("returned_at")) and alert["status"] == "open",
+        "escalated": is_escalated(alert),
+        "sounded_at": alert.get("sounded_at"),
+        "walk_in": _walk_in_details(alert),
+    }
+
+
+def shape_history(alert: dict) -> dict:
+    """A resolved alert for today's history list."""
+    outcome = alert.get("outcome") or ""
+    return {
+        "id": alert["id"],
+        "kind_label": KIND_LABELS.get(alert["kind"], alert["kind"]),
+        "summary": alert["summary"],
+        "kiosk": alert.get("kiosk"),
+        "opened_at": alert["created_at"],
+        "resolved_at": alert["resolved_at"],
+        "resolved_by": alert["resolved_by"],
+        "outcome": outcome,
+        "outcome_label": OUTCOME_LABELS.get(outcome)
+        or SYSTEM_OUTCOME_LABELS.get(outcome, outcome.replace("_", " ")),
+        "note": alert.get("note") or "",
+    }
+
+
+def shape_kiosk(kiosk: dict, now: datetime, settings) -> dict:
+    state = kiosk.get("printer_state") or "none"
+    return {
+        "id": kiosk["id"],
+        "name": kiosk["name"],
+        "online": alerting.kiosk_online(
+            kiosk, now, settings.heartbeat_interval_s, settings.heartbeats_missed_offline
+        ),
+        "last_seen_at": kiosk.get("last_seen_at"),
+        "printer_state": state,
+        "printer_label": PRINTER_LABELS.get(state, state),
+        "printer_ok": state in ("ok", "none"),
+    }
+
+
+def shape_board_row(arrival: dict, long_wait_min: float) -> dict:
+    return {
+        "id": arrival["id"],
+        "display_name": arrival["display_name"],
+        "time": arrival["time"],
+        "provider": arrival["provider"],
+        "arrived_at": arrival["arrived_at"],
+        "wait_from": iso(alerting.wait_starts(arrival)),
+        "long_wait_min": long_wait_min,
+        "ticket": arrival["ticket"],
+        "status": arrival["status"],
+        "called_in_at": arrival["called_in_at"],
+        "seen_at": arrival["seen_at"],
+    }
+
+
+def build_snapshot(
+    db,
+    *,
+    seq: int,
+    now: datetime,
+    today: date,
+    clinic_name: str,
+    username: str,
+    console_live: bool,
+    settings=None,
+) -> dict:
+    """The whole page state: open and acknowledged alerts, today's arrivals."""
+    # The store orders both lists: open before acknowledged, most urgent first, then
+    # longest waiting; arrivals first come, first listed.
+    open_alerts = [shape_alert(a) for a in list_alerts(db, include_resolved=False)]
+    long_wait = settings.long_wait_min if settings else 15
+    arrivals = [shape_board_row(a, long_wait) for a in store_arrivals.list_board(db, today)]
+    midnight = datetime.combine(today, time()).astimezone()  # the clinic's day starts
+    history = [shape_history(a) for a in store_alerts.resolved_since(db, midnight)]
+    kiosks = (
+        [shape_kiosk(k, now, settings) for k in list_kiosks(db) if not k["revoked_at"]]
+        if settings
+        else []
+    )
+    return {
+        "seq": seq,
+        "generated_at": iso(now),
+        "alerts": open_alerts,
+        "arrivals": arrivals,
+        "kiosks": kiosks,
+        "history": history,
+        "console": {
+            "clinic_name": clinic_name,
+            "user": username,
+            "live": console_live,
+            "outcomes": [{"value": k, "label": v} for k, v in OUTCOME_LABELS.items()],
+            "resound_s": settings.resound_s if settings else 60,
+        },
+    }

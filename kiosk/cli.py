@@ -8,7 +8,8 @@ import os
 import sys
 
 from kiosk import __version__
-from kiosk.config import ConfigError, load_config
+from kiosk.config import load_config
+from seen.settings import ConfigError
 
 DEFAULT_CONFIG_ENV = "SEEN_KIOSK_CONFIG"  # where the config is when --config is not given
 
@@ -18,9 +19,8 @@ def _config_path(args) -> str | None:
 
 
 def _load(args):
-    # The path variable is ours, not a setting: leave it out of the settings' environment.
-    environ = {k: v for k, v in os.environ.items() if k != DEFAULT_CONFIG_ENV}
-    return load_config(_config_path(args), environ)
+    # DEFAULT_CONFIG_ENV is not a setting: seen.settings.OTHER_VARIABLES lets it pass.
+    return load_config(_config_path(args), os.environ)
 
 
 def cmd_run(args) -> int:

@@ -15,11 +15,11 @@ from typing import NamedTuple
 from hardware import devices
 from kiosk import __version__
 from kiosk.client import ClientError, KioskClient, NotAuthorised, Untrusted
-from kiosk.config import ConfigError
 from kiosk.controller import utcnow_iso
 from kiosk.heartbeat import printer_status
 from kiosk.outbox import Outbox, OutboxError
 from kiosk.printing import PRINTABLE, open_configured_printer
+from seen.settings import ConfigError
 
 PRINTER_OK = ("ok", "none")
 PRINTER_WARN = ("paper_near_end",)

@@ -13,13 +13,14 @@ import os
 import sys
 from datetime import date
 
+from seen.settings import ConfigError
 from staffconsole import __version__
 from staffconsole.auth import api_tokens
 from staffconsole.auth.kiosks import add_kiosk, revoke_kiosk
 from staffconsole.auth.users import ROLES, add_user
 from staffconsole.clinic_time import clinic_today
 from staffconsole.clock import utcnow
-from staffconsole.config import ConfigError, load_settings
+from staffconsole.config import load_settings
 from staffconsole.errors import StoreError
 from staffconsole.progress import ProgressBar
 from staffconsole.schedule import csv_reader

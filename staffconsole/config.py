@@ -2,51 +2,19 @@
 
 Sources, later ones winning: defaults, the `[server]` table of a TOML file,
 environment variables `SEEN_<NAME>`, then explicit overrides (command-line flags).
-A bad value names where it came from, the key and the value.
+The loader and its errors are seen.settings'; docs/settings.md lists them all.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import tomllib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-ENV_PREFIX = "SEEN_"
-
-
-class ConfigError(Exception):
-    """A setting could not be read: unknown key, wrong type or value out of range."""
-
-
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    type: type
-    default: Any
-    help: str
-    check: Callable[[Any], str | None] | None = None  # returns a reason when the value is bad
-
-
-def _positive(value) -> str | None:
-    return None if value > 0 else "must be greater than 0"
-
-
-def _not_negative(value) -> str | None:
-    return None if value >= 0 else "must be 0 or more"
-
-
-def _port(value) -> str | None:
-    return None if 1 <= value <= 65535 else "must be a TCP port between 1 and 65535"
-
-
-def _not_empty(value) -> str | None:
-    return None if value.strip() else "must not be empty"
+from seen.settings import Role, Setting, load, markdown_table, not_empty, settings_class
 
 
 def _http_url_or_empty(value) -> str | None:
@@ -85,39 +53,43 @@ def _timezone(value) -> str | None:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("db_path", str, "seen.db", "SQLite database file (created if missing)", _not_empty),
-    Setting("host", str, "127.0.0.1", "address the server listens on", _not_empty),
-    Setting("port", int, 8400, "TCP port the server listens on", _port),
-    Setting("clinic_name", str, "Seen Clinic", "clinic name shown on the console", _not_empty),
+    Setting(
+        "db_path", str, "seen.db", "SQLite database file (created if missing)", check=not_empty
+    ),
+    Setting("host", str, "127.0.0.1", "address the server listens on", check=not_empty),
+    Setting("port", int, 8400, "TCP port the server listens on", minimum=1, maximum=65535),
+    Setting("clinic_name", str, "Seen Clinic", "clinic name shown on the console", check=not_empty),
     Setting(
         "session_deadline_s",
         int,
         120,
         "seconds after a kiosk session's last event before it is an unresponsive_session alert",
-        _positive,
+        greater_than=0,
     ),
-    Setting("watchdog_interval_s", float, 1.0, "seconds between watchdog rule passes", _positive),
-    Setting("heartbeat_interval_s", int, 10, "seconds between kiosk heartbeats", _positive),
+    Setting(
+        "watchdog_interval_s", float, 1.0, "seconds between watchdog rule passes", greater_than=0
+    ),
+    Setting("heartbeat_interval_s", int, 10, "seconds between kiosk heartbeats", greater_than=0),
     Setting(
         "heartbeats_missed_offline",
         int,
         3,
         "missed heartbeats after which a kiosk counts as offline",
-        _positive,
+        greater_than=0,
     ),
     Setting(
         "long_wait_min",
         int,
         15,
         "minutes past the later of appointment time and arrival that make a long wait",
-        _positive,
+        greater_than=0,
     ),
     Setting(
         "console_idle_logoff_min",
         int,
         15,
         "minutes without activity before a console session is signed out",
-        _positive,
+        greater_than=0,
     ),
     Setting(
         "cookie_secure",
@@ -130,14 +102,14 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         10,
         "more patients than this waiting (arrived, not called in) is a lobby_busy alert",
-        _positive,
+        greater_than=0,
     ),
     Setting(
         "lobby_busy_median_min",
         int,
         30,
         "a median wait of more than this many minutes is a lobby_busy alert",
-        _positive,
+        greater_than=0,
     ),
     Setting(
         "console_absent_s",
@@ -145,35 +117,35 @@ SETTINGS: tuple[Setting, ...] = (
         60,
         "seconds with no console page open, while kiosks are online, before a no_console "
         "alert (and kiosks send patients to the front desk)",
-        _positive,
+        greater_than=0,
     ),
     Setting(
         "resound_s",
         int,
         60,
         "seconds between repeated sounds for an alert nobody has acknowledged",
-        _positive,
+        greater_than=0,
     ),
     Setting(
         "escalate_after_s",
         int,
         180,
         "seconds an alert may stay unacknowledged before it is escalated",
-        _positive,
+        greater_than=0,
     ),
     Setting(
         "ack_timeout_s",
         int,
         600,
         "seconds an acknowledged alert may stay unresolved before it is new again",
-        _positive,
+        greater_than=0,
     ),
     Setting(
         "escalation_webhook_url",
         str,
         "",
         "URL that receives a JSON POST for each escalated alert (empty: none)",
-        _http_url_or_empty,
+        check=_http_url_or_empty,
     ),
     Setting(
         "schedule_date_format",
@@ -181,7 +153,7 @@ SETTINGS: tuple[Setting, ...] = (
         "%Y-%m-%d",
         "how schedule CSV files write dates of birth (strftime codes, e.g. %d/%m/%Y); "
         "ISO dates are always accepted",
-        _date_format,
+        check=_date_format,
     ),
     Setting(
         "schedule_datetime_format",
@@ -189,7 +161,7 @@ SETTINGS: tuple[Setting, ...] = (
         "%Y-%m-%dT%H:%M",
         "how schedule CSV files write appointment starts (e.g. %d/%m/%Y %H:%M); "
         "ISO is always accepted",
-        _datetime_format,
+        check=_datetime_format,
     ),
     Setting(
         "clinic_timezone",
@@ -197,7 +169,7 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "IANA time zone of the clinic (e.g. Europe/Paris) for FHIR times and the default "
         "import day; empty: the server's own",
-        _timezone,
+        check=_timezone,
     ),
     Setting(
         "tls_cert",
@@ -212,14 +184,14 @@ SETTINGS: tuple[Setting, ...] = (
         30,
         "look-ups one kiosk may make in lookup_rate_window_s; more are refused (429) and "
         "raise a lookup_rate alert",
-        _positive,
+        greater_than=0,
     ),
     Setting(
         "lookup_rate_window_s",
         int,
         600,
         "seconds over which a kiosk's look-ups are counted",
-        _positive,
+        greater_than=0,
     ),
     Setting(
         "lookup_late_hours",
@@ -227,78 +199,20 @@ SETTINGS: tuple[Setting, ...] = (
         0.0,
         "a look-up does not offer today's appointments that started more than this many "
         "hours ago (0: any of today's)",
-        _not_negative,
+        minimum=0,
     ),
     Setting(
         "max_body_bytes",
         int,
         4 * 1024 * 1024,
         "largest request body accepted; larger ones get 413",
-        _positive,
+        greater_than=0,
     ),
 )
 
-BY_NAME = {setting.name: setting for setting in SETTINGS}
+SERVER = Role("server", "SEEN_", SETTINGS, foreign_prefixes=("SEEN_KIOSK_",))
 
-Settings = dataclasses.make_dataclass(
-    "Settings",
-    [(s.name, s.type, dataclasses.field(default=s.default)) for s in SETTINGS],
-    frozen=True,
-)
-Settings.__doc__ = "The server's settings; build with load_settings()."
-
-
-def _coerce(setting: Setting, value: Any, where: str) -> Any:
-    """Check a TOML or override value's type; ints are fine where floats are wanted."""
-    wanted = setting.type
-    ok = isinstance(value, wanted) and not (wanted is not bool and isinstance(value, bool))
-    if wanted is float and isinstance(value, int) and not isinstance(value, bool):
-        value, ok = float(value), True
-    if not ok:
-        raise ConfigError(f"{where}: {setting.name} = {value!r}: expected {wanted.__name__}")
-    return value
-
-
-def _from_text(setting: Setting, text: str, where: str) -> Any:
-    """Read an environment variable's text as the setting's type."""
-    try:
-        if setting.type is bool:
-            lowered = text.strip().lower()
-            if lowered in ("1", "true", "yes", "on"):
-                return True
-            if lowered in ("0", "false", "no", "off"):
-                return False
-            raise ValueError
-        return setting.type(text.strip())
-    except ValueError:
-        kind = "true or false" if setting.type is bool else setting.type.__name__
-        raise ConfigError(f"{where}: {setting.name} = {text!r}: expected {kind}") from None
-
-
-def _checked(setting: Setting, value: Any, where: str) -> Any:
-    reason = setting.check(value) if setting.check else None
-    if reason:
-        raise ConfigError(f"{where}: {setting.name} = {value!r}: {reason}")
-    return value
-
-
-def _read_toml(path: Path) -> dict:
-    try:
-        with open(path, "rb") as f:
-            document = tomllib.load(f)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except OSError as e:
-        raise ConfigError(f"{path}: cannot read config file ({e.strerror})") from None
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: not valid TOML ({e})") from None
-    for key in document:
-        if key != "server":
-            raise ConfigError(f"{path}: unknown key {key!r}: settings belong in a [server] table")
-    table = document.get("server", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: server = {table!r}: expected a [server] table")
-    return table
+Settings = settings_class("Settings", SERVER, "The server's settings; build with load_settings().")
 
 
 def load_settings(
@@ -307,36 +221,9 @@ def load_settings(
     overrides: Mapping[str, Any] | None = None,
 ) -> Settings:
     """Settings from defaults, an optional TOML file, SEEN_* variables and overrides."""
-    values = {s.name: s.default for s in SETTINGS}
-    if path is not None:
-        for key, value in _read_toml(Path(path)).items():
-            setting = BY_NAME.get(key)
-            if setting is None:
-                raise ConfigError(f"{path}: unknown setting {key!r} in [server] = {value!r}")
-            values[key] = _checked(setting, _coerce(setting, value, str(path)), str(path))
-    # Other SEEN_* variables (the demo's, the kiosk's) are not ours: they are left alone.
-    for setting in SETTINGS:
-        variable = ENV_PREFIX + setting.name.upper()
-        if variable in environ:
-            where = f"environment variable {variable}"
-            values[setting.name] = _checked(
-                setting, _from_text(setting, environ[variable], where), where
-            )
-    for key, value in (overrides or {}).items():
-        setting = BY_NAME.get(key)
-        if setting is None:
-            raise ConfigError(f"override: unknown setting {key!r} = {value!r}")
-        values[key] = _checked(setting, _coerce(setting, value, "override"), "override")
-    return Settings(**values)
+    return Settings(**load(SERVER, path, environ, overrides))
 
 
 def settings_table_markdown() -> str:
     """The settings as a Markdown table, for the docs."""
-    lines = [
-        "| setting | environment variable | default | what it does |",
-        "| --- | --- | --- | --- |",
-    ]
-    for s in SETTINGS:
-        default = str(s.default).lower() if s.type is bool else repr(s.default).replace("'", '"')
-        lines.append(f"| `{s.name}` | `{ENV_PREFIX}{s.name.upper()}` | `{default}` | {s.help} |")
-    return "\n".join(lines) + "\n"
+    return markdown_table(SERVER)

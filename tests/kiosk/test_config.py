@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.config import SETTINGS, ConfigError, load_config, settings_table, window_size
+from kiosk.config import SETTINGS, load_config, settings_table, window_size
+from seen.settings import ConfigError
 
 
 def write(tmp_path, text: str):

@@ -10,8 +10,10 @@ from support import wait_for
 
 from hardware.printer import NullPrinter, SerialPrinter
 from hardware.simulator import SimulatedPrinter
-from kiosk.config import load_config
+from kiosk.config import KioskConfig, load_config
 from kiosk.printing import ReceiptPrinter, open_configured_printer, printer_options
+
+DEFAULTS = KioskConfig()  # the declared settings' defaults
 
 ARRIVAL = {
     "id": 3,
@@ -43,6 +45,8 @@ def run_receipts(sim):
             printer,
             "Seen Clinic",
             15,
+            profile=DEFAULTS.printer_profile,
+            width=DEFAULTS.printer_width,
             on_result=lambda arrival, result: results.put((arrival, result)),
         )
         receipts.submit(ARRIVAL)
@@ -96,7 +100,14 @@ def test_a_broken_listener_does_not_stop_the_queue(sim):
     def listener(arrival, result):
         raise RuntimeError("screen bug")
 
-    receipts = ReceiptPrinter(printer, "Seen Clinic", 15, on_result=listener)
+    receipts = ReceiptPrinter(
+        printer,
+        "Seen Clinic",
+        15,
+        profile=DEFAULTS.printer_profile,
+        width=DEFAULTS.printer_width,
+        on_result=listener,
+    )
     receipts.submit(ARRIVAL)
     receipts.submit({**ARRIVAL, "ticket": 13})
     wait_for(lambda: receipts.printed == 2, timeout=10, what="two slips")
@@ -127,7 +138,7 @@ def test_config_gives_flow_control_and_a_write_timeout(sim, tmp_path):
 
 
 def test_dsr_dtr_flow_control_is_refused_with_the_reason(tmp_path):
-    from kiosk.config import ConfigError
+    from seen.settings import ConfigError
 
     path = tmp_path / "kiosk.toml"
     path.write_text('[kiosk]\nprinter_flow_control = "dsrdtr"\n')

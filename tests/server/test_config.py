@@ -1,8 +1,14 @@
 """Server settings: defaults, TOML, SEEN_* variables, overrides; errors name file, key, value."""
 
+import dataclasses
+import inspect
+
 import pytest
 
-from staffconsole.config import SETTINGS, ConfigError, load_settings, settings_table_markdown
+from seen.settings import ConfigError
+from staffconsole.config import SETTINGS, load_settings, settings_table_markdown
+from staffconsole.rules.escalation import Timings
+from staffconsole.web.snapshot import build_snapshot
 
 
 def write(tmp_path, text):
@@ -92,3 +98,18 @@ def test_every_setting_is_in_the_docs_table():
     for setting in SETTINGS:
         assert f"`{setting.name}`" in table and f"`SEEN_{setting.name.upper()}`" in table
         assert setting.help in table
+
+
+def test_the_ladder_and_the_snapshot_have_no_defaults_of_their_own():
+    # Their values come from the settings only, so a default cannot drift from the declared.
+    assert all(f.default is dataclasses.MISSING for f in dataclasses.fields(Timings))
+    assert (
+        inspect.signature(build_snapshot).parameters["settings"].default is inspect.Parameter.empty
+    )
+    declared = {s.name: s.default for s in SETTINGS}
+    timings = Timings.from_settings(load_settings(environ={}))
+    assert (timings.resound_s, timings.escalate_after_s, timings.ack_timeout_s) == (
+        declared["resound_s"],
+        declared["escalate_after_s"],
+        declared["ack_timeout_s"],
+    )

@@ -20,10 +20,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bench.common import BenchError, Row, Server, ms, percentile
+from kiosk.config import KioskConfig
 from staffconsole.auth.kiosks import add_kiosk
 from staffconsole.store.schema import ensure_schema, open_db
 
-HEARTBEAT_S = 10.0
+HEARTBEAT_S = KioskConfig().heartbeat_s  # the kiosk's default beat
 FULL = {"kiosks": (10, 50, 200, 500), "duration_s": 20.0, "session_s": 20.0, "patients": 300}
 TINY = {"kiosks": (3,), "duration_s": 2.0, "session_s": 1.0, "patients": 5}
 TARGET_KIOSKS, TARGET_P99_S = 200, 0.050

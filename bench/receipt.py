@@ -24,8 +24,11 @@ from bench.common import (
 from hardware.escpos import encode
 from hardware.printer import open_printer
 from hardware.simulator import SimulatedPrinter
+from kiosk.config import KioskConfig
 from kiosk.printing import ReceiptPrinter
 from kiosk.receipt import build_receipt
+
+DEFAULTS = KioskConfig()  # the declared settings' defaults
 
 BAUD = 9600
 SLOW_BAUD = 1200
@@ -48,11 +51,21 @@ def _arrival() -> dict:
 
 def print_times(count: int) -> tuple[int, list[float]]:
     """Bytes of one slip, and submit -> last byte at the printer, at BAUD."""
-    size = len(encode(build_receipt(_arrival(), CLINIC, datetime.now().astimezone(), 15)))
+    size = len(
+        encode(
+            build_receipt(_arrival(), CLINIC, datetime.now().astimezone(), DEFAULTS.long_wait_min)
+        )
+    )
     times = []
     with SimulatedPrinter(baud=BAUD) as sim:
         printer = open_printer(sim.port, baudrate=BAUD)
-        receipts = ReceiptPrinter(printer, CLINIC, 15)
+        receipts = ReceiptPrinter(
+            printer,
+            CLINIC,
+            DEFAULTS.long_wait_min,
+            profile=DEFAULTS.printer_profile,
+            width=DEFAULTS.printer_width,
+        )
         try:
             for n in range(1, count + 1):
                 t0 = time.perf_counter()
@@ -76,7 +89,7 @@ def _yes_to_done(
             server.url,
             server.add_kiosk(f"Bench kiosk {label}"),
             printer=sim.port,
-            printer_baudrate=baud or 19200,
+            **({"printer_baudrate": baud} if baud else {}),
         )
         taps = run_probe(display, workdir, "taps", config, rounds).result["taps"]
     return [seconds for path, seconds in taps if path.startswith("yes")]

@@ -71,8 +71,9 @@ class ReceiptPrinter:
         printer,
         clinic_name: str,
         long_wait_min: int,
-        profile: str = "epson",
-        width: int = 42,
+        *,
+        profile: str,
+        width: int,
         now: Callable[[], datetime] = local_now,
         on_result: Callable[[dict, PrintResult], None] | None = None,
     ) -> None:

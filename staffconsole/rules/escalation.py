@@ -21,9 +21,11 @@ RETURN = "return"
 
 @dataclass(frozen=True)
 class Timings:
-    resound_s: float = 60
-    escalate_after_s: float = 180
-    ack_timeout_s: float = 600
+    """The ladder's steps in seconds; their defaults are the settings' (staffconsole.config)."""
+
+    resound_s: float
+    escalate_after_s: float
+    ack_timeout_s: float
 
     @classmethod
     def from_settings(cls, settings) -> Timings:

@@ -114,21 +114,18 @@ def build_snapshot(
     clinic_name: str,
     username: str,
     console_live: bool,
-    settings=None,
+    settings,
 ) -> dict:
     """The whole page state: open and acknowledged alerts, today's arrivals."""
     # The store orders both lists: open before acknowledged, most urgent first, then
     # longest waiting; arrivals first come, first listed.
     open_alerts = [shape_alert(a) for a in list_alerts(db, include_resolved=False)]
-    long_wait = settings.long_wait_min if settings else 15
-    arrivals = [shape_board_row(a, long_wait) for a in store_arrivals.list_board(db, today)]
+    arrivals = [
+        shape_board_row(a, settings.long_wait_min) for a in store_arrivals.list_board(db, today)
+    ]
     midnight = datetime.combine(today, time()).astimezone()  # the clinic's day starts
     history = [shape_history(a) for a in store_alerts.resolved_since(db, midnight)]
-    kiosks = (
-        [shape_kiosk(k, now, settings) for k in list_kiosks(db) if not k["revoked_at"]]
-        if settings
-        else []
-    )
+    kiosks = [shape_kiosk(k, now, settings) for k in list_kiosks(db) if not k["revoked_at"]]
     return {
         "seq": seq,
         "generated_at": iso(now),
@@ -141,6 +138,6 @@ def build_snapshot(
             "user": username,
             "live": console_live,
             "outcomes": [{"value": k, "label": v} for k, v in OUTCOME_LABELS.items()],
-            "resound_s": settings.resound_s if settings else 60,
+            "resound_s": settings.resound_s,
         },
     }

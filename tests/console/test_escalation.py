@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from staffconsole.clock import iso
+from staffconsole.config import load_settings
 from staffconsole.rules.escalation import (
     ESCALATE,
     RESOUND,
@@ -19,7 +20,7 @@ from staffconsole.store import alerts
 from staffconsole.store.alerts import acknowledge_alert
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
-DEFAULT = Timings()  # 60 s, 3 min, 10 min
+DEFAULT = Timings.from_settings(load_settings(environ={}))  # 60 s, 3 min, 10 min
 
 
 def alert(status="open", **marks):

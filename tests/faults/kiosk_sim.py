@@ -39,10 +39,13 @@ from hardware.printer import open_printer
 from hardware.simulator import SimulatedPrinter
 from kiosk import flow as f
 from kiosk.client import ClientError, KioskClient
+from kiosk.config import KioskConfig
 from kiosk.controller import Controller
 from kiosk.heartbeat import Heartbeat
 from kiosk.outbox import Outbox, Sender
 from kiosk.printing import ReceiptPrinter
+
+DEFAULTS = KioskConfig()  # the declared settings' defaults
 
 log = logging.getLogger("kiosk_sim")
 
@@ -111,7 +114,13 @@ class SimKiosk:
         self.sim_printer = SimulatedPrinter()
         self.printer = open_printer(self.sim_printer.port, write_timeout=1.0, status_timeout=0.2)
         self.receipts = ReceiptPrinter(
-            self.printer, "Seen Clinic", 15, now=self.local_now, on_result=self._receipt_result
+            self.printer,
+            DEFAULTS.clinic_name,
+            DEFAULTS.long_wait_min,
+            profile=DEFAULTS.printer_profile,
+            width=DEFAULTS.printer_width,
+            now=self.local_now,
+            on_result=self._receipt_result,
         )
         self.sender = Sender(self.outbox, self.client, cap=max(0.5, 30 * scale))
         self.heartbeat = Heartbeat(
@@ -122,10 +131,10 @@ class SimKiosk:
             on_console=lambda live: self.loop.call_soon(lambda: self.ctl.console_status(live)),
         )
         config = SimpleNamespace(
-            inactivity_prompt_s=45 * scale,
-            countdown_s=15 * scale,
-            done_return_s=20 * scale,
-            handoff_return_s=30 * scale,
+            inactivity_prompt_s=DEFAULTS.inactivity_prompt_s * scale,
+            countdown_s=DEFAULTS.countdown_s * scale,
+            done_return_s=DEFAULTS.done_return_s * scale,
+            handoff_return_s=DEFAULTS.handoff_return_s * scale,
         )
         self.flow = f.Flow()
         self.ctl = Controller(

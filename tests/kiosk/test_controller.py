@@ -7,10 +7,12 @@ import threading
 from hardware.printer import PrinterStatus
 from kiosk import flow as f
 from kiosk.client import Offline, Unconfirmed
-from kiosk.config import load_config
+from kiosk.config import KioskConfig, load_config
 from kiosk.controller import Controller
 from kiosk.outbox import Outbox
 from kiosk.printing import ReceiptPrinter
+
+DEFAULTS = KioskConfig()  # the declared settings' defaults
 
 MARIA = {"appointment": 7, "display_name": "Maria O.", "time": "10:30", "provider": "Dr. Lee"}
 ARRIVAL = {**MARIA, "id": 3, "arrived_at": "2026-11-22T15:20:00+00:00", "ticket": 12}
@@ -198,7 +200,9 @@ class BrokenPrinter:
 
 def test_a_printer_fault_never_blocks_the_checkin(tmp_path):
     printer = BrokenPrinter()
-    receipts = ReceiptPrinter(printer, "Clinic", 15)
+    receipts = ReceiptPrinter(
+        printer, "Clinic", 15, profile=DEFAULTS.printer_profile, width=DEFAULTS.printer_width
+    )
     c, _, _box, shown = make(tmp_path, receipts=receipts)
     c.start()
     c.enter_name("Okafor")
@@ -212,7 +216,9 @@ def test_a_printer_fault_never_blocks_the_checkin(tmp_path):
 
 def test_a_failed_receipt_is_said_on_the_done_screen(tmp_path):
     printer = BrokenPrinter()
-    receipts = ReceiptPrinter(printer, "Clinic", 15)
+    receipts = ReceiptPrinter(
+        printer, "Clinic", 15, profile=DEFAULTS.printer_profile, width=DEFAULTS.printer_width
+    )
     c, _timers, _box, shown = make(tmp_path, receipts=receipts)
     c.start()
     c.enter_name("Okafor")
@@ -235,7 +241,9 @@ class PaperOut:
 
 def test_a_printer_out_of_paper_is_not_sent_the_slip(tmp_path):
     printer, failed = PaperOut(), threading.Event()
-    receipts = ReceiptPrinter(printer, "Clinic", 15)
+    receipts = ReceiptPrinter(
+        printer, "Clinic", 15, profile=DEFAULTS.printer_profile, width=DEFAULTS.printer_width
+    )
     receipts.submit(ARRIVAL, on_failed=failed.set)
     assert failed.wait(5)
     receipts.stop()

@@ -16,11 +16,13 @@ from hardware.printer import SerialPrinter
 from hardware.simulator import SimulatedPrinter
 from kiosk import flow as f
 from kiosk.client import KioskClient
-from kiosk.config import load_config
+from kiosk.config import KioskConfig, load_config
 from kiosk.controller import Controller
 from kiosk.heartbeat import Heartbeat
 from kiosk.outbox import Outbox
 from kiosk.printing import ReceiptPrinter
+
+DEFAULTS = KioskConfig()  # the declared settings' defaults
 
 pytestmark = pytest.mark.e2e
 
@@ -57,7 +59,12 @@ def test_checkin_completes_while_the_printer_is_out_of_paper(live_server, tmp_pa
         printer = SerialPrinter(sim.port, status_timeout=0.3)
         heartbeat = Heartbeat(client, printer, interval_s=3600)
         receipts = ReceiptPrinter(
-            printer, "Seen Clinic", 15, on_result=lambda arrival, result: results.put(result)
+            printer,
+            "Seen Clinic",
+            15,
+            profile=DEFAULTS.printer_profile,
+            width=DEFAULTS.printer_width,
+            on_result=lambda arrival, result: results.put(result),
         )
         controller = Controller(
             f.Flow(),

@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
 from support import REPO
 
-from kiosk.config import SETTINGS, load_config
-from staffconsole.config import load_settings
+from kiosk.config import KIOSK, SETTINGS, load_config
+from staffconsole.config import SERVER, load_settings
 
 SCRIPT = REPO / "deploy" / "raspberry-pi" / "install.sh"
 
@@ -176,6 +177,20 @@ def test_config_templates_load_and_list_every_kiosk_setting(root):
     assert missing == [], "add these settings to deploy/raspberry-pi/kiosk.toml.template"
     server = load_settings(root / "etc/seen/server.toml", environ={})
     assert server.db_path == "/var/lib/seen/seen.db" and server.host == "0.0.0.0"
+
+
+@pytest.mark.parametrize("template", ["kiosk.toml.template", "server.toml.template"])
+def test_commented_settings_in_the_templates_show_the_declared_default(template):
+    # "Commented settings show their default": a copy that can drift, so it is checked.
+    role = KIOSK if template.startswith("kiosk") else SERVER
+    defaults = {s.name: s.default for s in role.settings}
+    # The server's TLS lines below "# HTTPS" show what to set, not the default.
+    text = (SCRIPT.parent / template).read_text().split("# HTTPS")[0]
+    shown = re.findall(r"^# ?([a-z_]+ = .+)$", text, re.MULTILINE)
+    commented = {k: v for line in shown for k, v in tomllib.loads(line).items() if k in defaults}
+    assert commented, template
+    wrong = {k: v for k, v in commented.items() if v != defaults[k] and "@" not in str(v)}
+    assert wrong == {}, f"deploy/raspberry-pi/{template} comments show old defaults"
 
 
 def test_a_second_run_keeps_edited_settings(tmp_path):

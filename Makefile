@@ -38,7 +38,7 @@ test: system-packages venv lint
 
 # Style and structure: ruff's checks and formatting, and the import layers declared in
 # pyproject.toml ([tool.importlinter]). Part of `make test`.
-LINTED := kiosk staffconsole hardware tests deploy bench
+LINTED := seen kiosk staffconsole hardware tests deploy bench
 lint: venv
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)

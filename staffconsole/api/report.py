@@ -19,6 +19,7 @@ from staffconsole.clinic_time import clinic_zone
 from staffconsole.report import export as report_export
 from staffconsole.report import figures as report
 from staffconsole.report import queries, svg
+from staffconsole.store.audit import staff_actor
 from staffconsole.web import templates
 
 router = APIRouter()
@@ -134,10 +135,7 @@ def report_json(
     last: To = "",
 ):
     """The report's figures for ?from=&to= (clinic-local dates), ?period=week, or today."""
-    try:
-        chosen = choose_period(request, today, period, first, last)
-    except report.BadPeriod as e:
-        raise HTTPException(400, str(e)) from None
+    chosen = choose_period(request, today, period, first, last)  # BadPeriod: 400
     return figures_for(db, chosen, now)
 
 
@@ -163,17 +161,19 @@ def report_csv(
     names: str = "",
 ):
     """The period's hand-offs as CSV; names=1 adds what patients typed (admins only)."""
-    try:
-        chosen = choose_period(request, today, period, first, last)
-    except report.BadPeriod as e:
-        raise HTTPException(400, str(e)) from None
+    chosen = choose_period(request, today, period, first, last)  # BadPeriod: 400
     with_names = names not in ("", "0")
     if with_names and session.role != "admin":
         raise HTTPException(
             403, "Only an admin may download names; the CSV without names is open to all staff."
         )
     text = report_export.export(
-        db, chosen, actor=session.username, with_names=with_names, via="console", now=now
+        db,
+        chosen,
+        actor=staff_actor(session.username),
+        with_names=with_names,
+        via="console",
+        now=now,
     )
     suffix = "-with-names" if with_names else ""
     filename = f"seen-handoffs-{chosen.first.isoformat()}-{chosen.last.isoformat()}{suffix}.csv"

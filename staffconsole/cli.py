@@ -10,6 +10,7 @@ import argparse
 import getpass
 import json
 import os
+import sqlite3
 import sys
 from datetime import date
 
@@ -503,12 +504,14 @@ def _read_password_once(username: str) -> str:
 
 
 # The one place errors become an exit code and a line on stderr (never a traceback).
-# 2: the schedule file as a whole is unusable; 1: anything else refused.
+# 2: the schedule file as a whole is unusable; 1: anything else refused, including a
+# database that is locked or refuses a write (the change and its audit row roll back).
 EXIT_CODES: dict[type[Exception], int] = {
     ScheduleError: 2,
     CliError: 1,
     ConfigError: 1,
     DatabaseError: 1,
+    sqlite3.Error: 1,
     StoreError: 1,
     report.BadPeriod: 1,
     report_export.NamesRefused: 1,

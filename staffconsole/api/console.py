@@ -28,6 +28,7 @@ from staffconsole.api.deps import (
     idle_min,
     parse_alert_id,
     staff_session,
+    to_sign_in,
 )
 from staffconsole.auth import staff_sessions
 from staffconsole.auth.staff_sessions import (
@@ -129,10 +130,8 @@ def logout(request: Request, session: StaffWriting, db: Db, now: Now) -> Respons
 def console_page(request: Request, db: Db, now: Now) -> Response:
     try:
         session = staff_session(request, db, now, touch=True)
-    except SessionIdle:
-        return RedirectResponse("/login?reason=idle", status_code=303)
-    except NotSignedIn:
-        return RedirectResponse("/login", status_code=303)
+    except NotSignedIn as e:
+        return to_sign_in(e)
     response = templates.TemplateResponse(
         request,
         "console.html",

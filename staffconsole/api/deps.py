@@ -11,11 +11,12 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse
 from sqlite_utils import Database
 
 from staffconsole.auth import staff_sessions
 from staffconsole.auth.kiosks import kiosk_for_token
-from staffconsole.auth.staff_sessions import COOKIE, StaffSession
+from staffconsole.auth.staff_sessions import COOKIE, NotSignedIn, SessionIdle, StaffSession
 from staffconsole.clock import local_today, utcnow
 from staffconsole.store.schema import open_db
 
@@ -64,6 +65,12 @@ def staff_session(request: Request, db, now: datetime, touch: bool) -> StaffSess
     return staff_sessions.session_from_token(
         db, request.cookies.get(COOKIE), now, idle_min(request), touch=touch
     )
+
+
+def to_sign_in(error: NotSignedIn) -> RedirectResponse:
+    """Where a page (not the JSON API, which answers 401) sends someone not signed in."""
+    reason = "?reason=idle" if isinstance(error, SessionIdle) else ""
+    return RedirectResponse(f"/login{reason}", status_code=303)
 
 
 def api_session(request: Request, db: Db, now: Now) -> StaffSession:

@@ -10,11 +10,11 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from markupsafe import Markup
 
-from staffconsole.api.deps import Db, Now, Staff, Today, staff_session
-from staffconsole.auth.staff_sessions import NotSignedIn, SessionIdle
+from staffconsole.api.deps import Db, Now, Staff, Today, staff_session, to_sign_in
+from staffconsole.auth.staff_sessions import NotSignedIn
 from staffconsole.clinic_time import clinic_zone
 from staffconsole.report import export as report_export
 from staffconsole.report import figures as report
@@ -82,10 +82,8 @@ def report_page(
 ) -> Response:
     try:
         session = staff_session(request, db, now, touch=True)
-    except SessionIdle:
-        return RedirectResponse("/login?reason=idle", status_code=303)
-    except NotSignedIn:
-        return RedirectResponse("/login", status_code=303)
+    except NotSignedIn as e:
+        return to_sign_in(e)
     context = {
         "clinic_name": request.app.state.settings.clinic_name,
         "username": session.username,

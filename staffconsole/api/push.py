@@ -201,7 +201,7 @@ def put_appointment(
     target = values["external_id"]
     with audited(db, api_actor(token["name"]), "appointment", target, detail, utcnow()) as entry:
         result = upsert_appointment(db, **values, source="push")
-        entry.action = f"appointment.{result}"
+        entry.action = f"appointment.{result}"  # added or changed; a repeat writes no row
         if result == "unchanged":
             entry.drop()
     if result != "unchanged":

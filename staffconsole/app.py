@@ -6,24 +6,19 @@ The composition root: it imports every router at the top and nothing imports it 
 from __future__ import annotations
 
 import asyncio
-import logging
-import sqlite3
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from staffconsole import __version__
-from staffconsole.api import console, kiosk, lobby, openapi, push, report, validation
+from staffconsole.api import console, errors, kiosk, lobby, openapi, push, report, validation
 from staffconsole.api.body_limit import BodyLimit
 from staffconsole.config import Settings, load_settings
 from staffconsole.rules.lookup_limits import LookupLimiter
-from staffconsole.store.schema import DatabaseError, ensure_schema, open_db
+from staffconsole.store.schema import ensure_schema, open_db
 from staffconsole.watch import live, watchdog
 from staffconsole.web import WEB_DIR
-
-log = logging.getLogger("staffconsole")
 
 
 def create_app(settings: Settings | None = None, *, staff: bool = True) -> FastAPI:
@@ -57,15 +52,8 @@ def create_app(settings: Settings | None = None, *, staff: bool = True) -> FastA
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     validation.install(app)
+    errors.install(app)
     openapi.install(app)
-
-    @app.exception_handler(DatabaseError)
-    @app.exception_handler(sqlite3.OperationalError)
-    async def database_busy(request: Request, exc: Exception) -> JSONResponse:
-        # A locked or unwritable database is a server fault the kiosk can retry (and
-        # treats as "unconfirmed"), not a reason to show a traceback.
-        log.error("database error on %s: %s", request.url.path, exc)
-        return JSONResponse({"detail": "database unavailable, try again"}, status_code=503)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict:

@@ -10,6 +10,7 @@ import argparse
 import getpass
 import json
 import os
+import sqlite3
 import sys
 from datetime import date
 
@@ -17,17 +18,21 @@ from seen.settings import ConfigError
 from staffconsole import __version__
 from staffconsole.auth import api_tokens
 from staffconsole.auth.kiosks import add_kiosk, revoke_kiosk
-from staffconsole.auth.users import ROLES, add_user
-from staffconsole.clinic_time import clinic_today
+from staffconsole.auth.users import ROLES, new_user, save_user
+from staffconsole.clinic_time import clinic_today, clinic_zone
 from staffconsole.clock import utcnow
 from staffconsole.config import load_settings
 from staffconsole.errors import StoreError
 from staffconsole.progress import ProgressBar
+from staffconsole.report import export as report_export
+from staffconsole.report import figures as report
+from staffconsole.report import queries
+from staffconsole.report import text as report_text
 from staffconsole.schedule import csv_reader
-from staffconsole.schedule.importer import import_file
+from staffconsole.schedule.importer import import_text, read_text
 from staffconsole.schedule.model import Options, ScheduleError
 from staffconsole.store.alerts import list_alerts
-from staffconsole.store.audit import add_audit, list_audit
+from staffconsole.store.audit import audited, cli_actor, list_audit, staff_actor
 from staffconsole.store.schema import DatabaseError, ensure_schema, open_db
 
 
@@ -43,12 +48,12 @@ def _settings(args, **overrides):
     )
 
 
-def _operator() -> str:
-    """Who ran an admin command, for the audit log: the operating-system account."""
+def _actor() -> str:
+    """Who ran an admin command, for the audit log: `cli:<operating-system account>`."""
     try:
-        return "cli:" + getpass.getuser()
+        return cli_actor(getpass.getuser())
     except (KeyError, OSError):
-        return "cli"
+        return cli_actor(None)
 
 
 def _db(args):
@@ -116,8 +121,8 @@ def cmd_tls_init(args) -> int:
 
 def cmd_kiosk_add(args) -> int:
     db = _db(args)
-    token = add_kiosk(db, args.name, utcnow())
-    add_audit(db, _operator(), "kiosk.add", " ".join(args.name.split()), None, utcnow())
+    with audited(db, _actor(), "kiosk.add", " ".join(args.name.split()), None, utcnow()):
+        token = add_kiosk(db, args.name, utcnow())
     print(
         f"Kiosk {' '.join(args.name.split())!r} added. Put this token in the kiosk's "
         "config file (token = ...)."
@@ -129,8 +134,9 @@ def cmd_kiosk_add(args) -> int:
 
 def cmd_kiosk_revoke(args) -> int:
     db = _db(args)
-    kiosk = revoke_kiosk(db, args.name, utcnow())
-    add_audit(db, _operator(), "kiosk.revoke", kiosk["name"], None, utcnow())
+    with audited(db, _actor(), "kiosk.revoke", None, None, utcnow()) as entry:
+        kiosk = revoke_kiosk(db, args.name, utcnow())
+        entry.target = kiosk["name"]
     print(f"Kiosk {kiosk['name']!r} revoked: its token no longer works.")
     return 0
 
@@ -149,8 +155,9 @@ def cmd_user_add(args) -> int:
     password = _read_password(args.username)
     if not password:
         raise CliError("the password is empty; nothing was changed")
-    user = add_user(db, args.username, password, args.role, utcnow())
-    add_audit(db, _operator(), "user.add", user["username"], {"role": user["role"]}, utcnow())
+    login = new_user(args.username, password, args.role)
+    with audited(db, _actor(), "user.add", login.username, {"role": login.role}, utcnow()):
+        user = save_user(db, login, utcnow())
     print(f"User {user['username']!r} added ({user['role']}).")
     return 0
 
@@ -180,34 +187,27 @@ def cmd_import_schedule(args) -> int:
             datetime_format=settings.schedule_datetime_format,
             timezone=settings.clinic_timezone,
         )
-        report = import_file(db, args.file, day, options, progress=bar or _quiet)
-    except ScheduleError as e:
-        print(f"staffconsole: {e}", file=sys.stderr)
-        return 2
+        text = read_text(args.file)
+        target = os.path.basename(args.file)
+        with audited(db, _actor(), "schedule.import", target, None, utcnow()) as entry:
+            done = import_text(db, text, day, options, args.file, progress=bar or _quiet)
+            entry.detail.update(
+                kind=done.kind,
+                day=day.isoformat(),
+                added=done.added,
+                changed=done.changed,
+                rejected=len(done.rejected),
+                cancelled=done.cancelled,
+            )
     finally:
         if bar:
             bar.finish()
-    add_audit(
-        db,
-        CLI_ACTOR,
-        "schedule.import",
-        os.path.basename(args.file),
-        {
-            "kind": report.kind,
-            "day": day.isoformat(),
-            "added": report.added,
-            "changed": report.changed,
-            "rejected": len(report.rejected),
-            "cancelled": report.cancelled,
-        },
-        utcnow(),
-    )
-    for line in report.problems():
+    for line in done.problems():
         print(line, file=sys.stderr)
-    if report.cancelled:
-        print(f"Cancelled (no longer in the schedule): {', '.join(report.cancelled)}")
-    print(f"Imported {args.file} ({report.kind}, {day.isoformat()}): {report.summary()}.")
-    return 0 if report.ok else 1
+    if done.cancelled:
+        print(f"Cancelled (no longer in the schedule): {', '.join(done.cancelled)}")
+    print(f"Imported {args.file} ({done.kind}, {day.isoformat()}): {done.summary()}.")
+    return 0 if done.ok else 1
 
 
 LARGE_FILE_BYTES = 256 * 1024  # about 4,000 rows; smaller files import in a blink
@@ -224,15 +224,11 @@ def _quiet(done: int, total: int) -> None:
     return None
 
 
-CLI_ACTOR = "cli"  # audit actor for admin commands run on the server itself
-
-
 def cmd_apitoken_add(args) -> int:
     db = _db(args)
-    token = api_tokens.add_token(db, args.name, "push", utcnow())
-    add_audit(
-        db, CLI_ACTOR, "apitoken.add", " ".join(args.name.split()), {"scope": "push"}, utcnow()
-    )
+    target, detail = " ".join(args.name.split()), {"scope": "push"}
+    with audited(db, _actor(), "apitoken.add", target, detail, utcnow()):
+        token = api_tokens.add_token(db, args.name, "push", utcnow())
     print(
         f"API token {' '.join(args.name.split())!r} added (scope push). Give it to the "
         "practice system as 'Authorization: Bearer <token>'."
@@ -244,8 +240,9 @@ def cmd_apitoken_add(args) -> int:
 
 def cmd_apitoken_revoke(args) -> int:
     db = _db(args)
-    found = api_tokens.revoke_token(db, args.name, utcnow())
-    add_audit(db, CLI_ACTOR, "apitoken.revoke", found["name"], {}, utcnow())
+    with audited(db, _actor(), "apitoken.revoke", None, None, utcnow()) as entry:
+        found = api_tokens.revoke_token(db, args.name, utcnow())
+        entry.target = found["name"]
     print(f"API token {found['name']!r} revoked: it no longer works.")
     return 0
 
@@ -461,12 +458,6 @@ def add_report_parser(commands, common) -> None:
 
 
 def cmd_report(args) -> int:
-    from staffconsole.clinic_time import clinic_zone
-    from staffconsole.report import export as report_export
-    from staffconsole.report import figures as report
-    from staffconsole.report import queries
-    from staffconsole.report import text as report_text
-
     if args.json and args.csv:
         raise CliError("--json and --csv: choose one")
     if args.with_names and not args.csv:
@@ -476,22 +467,17 @@ def cmd_report(args) -> int:
     settings = _settings(args)
     zone = clinic_zone(settings.clinic_timezone)
     today = clinic_today(settings.clinic_timezone)
-    try:
-        first = report.parse_day(args.first, "--from") if args.first else None
-        last = report.parse_day(args.last, "--to") if args.last else None
-        period = report.Period(first or last or today, last or first or today, zone)
-    except report.BadPeriod as e:
-        raise CliError(str(e)) from None
+    first = report.parse_day(args.first, "--from") if args.first else None
+    last = report.parse_day(args.last, "--to") if args.last else None
+    period = report.Period(first or last or today, last or first or today, zone)
     db = _db(args)
     now = utcnow()
     if args.csv:
-        actor = _operator()
+        actor = _actor()
         if args.with_names:
             password = _read_password_once(args.as_user)
-            try:
-                actor = report_export.check_admin_password(db, args.as_user, password, now)
-            except report_export.NamesRefused as e:
-                raise CliError(str(e)) from None
+            admin = report_export.check_admin_password(db, args.as_user, password, now)
+            actor = staff_actor(admin)  # the detail's via says it was the command line
         text = report_export.export(
             db, period, actor=actor, with_names=args.with_names, via="cli", now=now
         )
@@ -518,12 +504,27 @@ def _read_password_once(username: str) -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
+# The one place errors become an exit code and a line on stderr (never a traceback).
+# 2: the schedule file as a whole is unusable; 1: anything else refused, including a
+# database that is locked or refuses a write (the change and its audit row roll back).
+EXIT_CODES: dict[type[Exception], int] = {
+    ScheduleError: 2,
+    CliError: 1,
+    ConfigError: 1,
+    DatabaseError: 1,
+    sqlite3.Error: 1,
+    StoreError: 1,
+    report.BadPeriod: 1,
+    report_export.NamesRefused: 1,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (CliError, ConfigError, DatabaseError, StoreError) as e:
+    except tuple(EXIT_CODES) as e:
         print(f"staffconsole: {e}", file=sys.stderr)
-        return 1
+        return next(EXIT_CODES[cls] for cls in type(e).__mro__ if cls in EXIT_CODES)
     except KeyboardInterrupt:
         return 130

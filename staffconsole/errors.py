@@ -1,4 +1,8 @@
-"""Named failures of the store; the HTTP and CLI edges turn them into 4xx / exit codes."""
+"""Named failures of the store.
+
+The HTTP edge turns them into 4xx answers in one place (api/errors.py), the command line
+into exit codes in one place (cli.EXIT_CODES).
+"""
 
 
 class StoreError(Exception):

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, HTTPException, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -28,6 +28,7 @@ from staffconsole.api.deps import (
     idle_min,
     parse_alert_id,
     staff_session,
+    to_sign_in,
 )
 from staffconsole.auth import staff_sessions
 from staffconsole.auth.staff_sessions import (
@@ -36,11 +37,10 @@ from staffconsole.auth.staff_sessions import (
     SessionIdle,
     StaffSession,
 )
-from staffconsole.errors import Conflict, Invalid, NotFound
 from staffconsole.rules import alerting
 from staffconsole.store import schema
 from staffconsole.store.alerts import acknowledge_alert, resolve_alert
-from staffconsole.store.audit import add_audit
+from staffconsole.store.audit import audited, staff_actor
 from staffconsole.web import templates
 from staffconsole.web.snapshot import build_snapshot, shape_alert
 
@@ -130,10 +130,8 @@ def logout(request: Request, session: StaffWriting, db: Db, now: Now) -> Respons
 def console_page(request: Request, db: Db, now: Now) -> Response:
     try:
         session = staff_session(request, db, now, touch=True)
-    except SessionIdle:
-        return RedirectResponse("/login?reason=idle", status_code=303)
-    except NotSignedIn:
-        return RedirectResponse("/login", status_code=303)
+    except NotSignedIn as e:
+        return to_sign_in(e)
     response = templates.TemplateResponse(
         request,
         "console.html",
@@ -167,10 +165,7 @@ def _snapshot(request: Request, db, now: datetime, today: date, username: str, s
 @router.get("/api/v1/console/session")
 def session_info(request: Request, db: Db, now: Now):
     """Who is signed in; does not count as activity (the page asks after a stream error)."""
-    try:
-        session = staff_session(request, db, now, touch=False)
-    except NotSignedIn as e:
-        raise HTTPException(401, str(e)) from None
+    session = staff_session(request, db, now, touch=False)
     return {
         "user": session.username,
         "role": session.role,
@@ -194,16 +189,9 @@ def _act(
     change: Callable[[], dict],
     detail: dict,
 ) -> dict:
-    try:
-        with schema.write(db):
-            alert = change()
-            add_audit(db, session.username, f"alert.{action}", f"alert:{alert_id}", detail, now)
-    except NotFound as e:
-        raise HTTPException(404, str(e)) from None
-    except Conflict as e:
-        raise HTTPException(409, str(e)) from None
-    except Invalid as e:
-        raise HTTPException(422, str(e)) from None
+    actor = staff_actor(session.username)
+    with audited(db, actor, f"alert.{action}", f"alert:{alert_id}", detail, now):
+        alert = change()
     request.app.state.hub.notify()  # after the commit, so streams read the new state
     return {"alert": shape_alert(alert)}
 
@@ -278,10 +266,7 @@ async def stream(request: Request, clock: Clock, today: Today):
     def check(db):
         return staff_session(request, db, clock(), touch=False)
 
-    try:
-        session = await run_in_threadpool(with_db, check)
-    except NotSignedIn as e:
-        return JSONResponse({"detail": str(e)}, status_code=401)
+    session = await run_in_threadpool(with_db, check)  # NotSignedIn: 401 (api/errors.py)
 
     def snapshot_at(seq: int) -> dict:
         return with_db(lambda db: _snapshot(request, db, clock(), today, session.username, seq))

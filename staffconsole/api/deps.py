@@ -11,11 +11,12 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse
 from sqlite_utils import Database
 
 from staffconsole.auth import staff_sessions
 from staffconsole.auth.kiosks import kiosk_for_token
-from staffconsole.auth.staff_sessions import COOKIE, AuthError, NotSignedIn, StaffSession
+from staffconsole.auth.staff_sessions import COOKIE, NotSignedIn, SessionIdle, StaffSession
 from staffconsole.clock import local_today, utcnow
 from staffconsole.store.schema import open_db
 
@@ -66,22 +67,22 @@ def staff_session(request: Request, db, now: datetime, touch: bool) -> StaffSess
     )
 
 
+def to_sign_in(error: NotSignedIn) -> RedirectResponse:
+    """Where a page (not the JSON API, which answers 401) sends someone not signed in."""
+    reason = "?reason=idle" if isinstance(error, SessionIdle) else ""
+    return RedirectResponse(f"/login{reason}", status_code=303)
+
+
 def api_session(request: Request, db: Db, now: Now) -> StaffSession:
-    """The signed-in staff member for a JSON call; the call counts as activity."""
-    try:
-        return staff_session(request, db, now, touch=True)
-    except NotSignedIn as e:
-        raise HTTPException(401, str(e)) from None
+    """The signed-in staff member for a JSON call (else NotSignedIn: 401); counts as activity."""
+    return staff_session(request, db, now, touch=True)
 
 
 def api_session_csrf(
     request: Request, session: Annotated[StaffSession, Depends(api_session)]
 ) -> StaffSession:
-    """As api_session, for state-changing calls: the X-CSRF-Token header must match."""
-    try:
-        staff_sessions.check_csrf(session, request.headers.get("x-csrf-token"))
-    except AuthError as e:
-        raise HTTPException(403, str(e)) from None
+    """As api_session, for state-changing calls: the X-CSRF-Token header must match (else 403)."""
+    staff_sessions.check_csrf(session, request.headers.get("x-csrf-token"))
     return session
 
 

@@ -14,7 +14,6 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 from sqlite_utils import Database
 
-from staffconsole import errors
 from staffconsole.api import faults
 from staffconsole.api.deps import get_db, kiosk_from_request
 from staffconsole.clock import iso, local_today, utcnow
@@ -263,14 +262,9 @@ def _check_rate(request: Request, kiosk: dict, db: Database) -> None:
 )
 def checkin(body: CheckinIn, request: Request, kiosk: Kiosk, db: Db) -> dict:
     """Record the arrival; answers only after it is committed. Repeats return the same."""
-    try:
-        arrival = store_appointments.checkin(
-            db, kiosk, body.session, body.appointment, utcnow(), local_today()
-        )
-    except errors.NotFound as e:
-        raise HTTPException(404, str(e)) from None
-    except errors.Conflict as e:
-        raise HTTPException(409, str(e)) from None
+    arrival = store_appointments.checkin(  # NotFound 404, Conflict 409 (api/errors.py)
+        db, kiosk, body.session, body.appointment, utcnow(), local_today()
+    )
     faults.exit_after_commit("checkin")  # test-only, off by default (staffconsole/api/faults.py)
     request.app.state.hub.notify()
     return {"arrival": arrival}

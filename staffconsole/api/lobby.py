@@ -12,10 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from staffconsole.api.deps import Db, Now, Staff, StaffWriting, parse_alert_id
 from staffconsole.auth.staff_sessions import StaffSession
-from staffconsole.errors import Conflict, Invalid, NotFound
 from staffconsole.store import arrivals as store_arrivals
 from staffconsole.store.alerts import get_alert
-from staffconsole.store.audit import list_audit
+from staffconsole.store.audit import list_audit, staff_actor
 from staffconsole.web.snapshot import shape_alert, shape_board_row
 
 router = APIRouter()
@@ -50,22 +49,15 @@ def check_in_walk_in(
 ):
     """A walk-in's alert becomes an arrival at the desk (provider "Walk-in"); resolves it."""
     number = parse_alert_id(alert_id)
-    try:
-        arrival = store_arrivals.check_in_walk_in(
-            db,
-            number,
-            first_name=body.first_name,
-            last_name=body.last_name,
-            dob=body.dob,
-            by=session.username,
-            now=now,
-        )
-    except NotFound as e:
-        raise HTTPException(404, str(e)) from None
-    except Conflict as e:
-        raise HTTPException(409, str(e)) from None
-    except Invalid as e:
-        raise HTTPException(422, str(e)) from None
+    arrival = store_arrivals.check_in_walk_in(
+        db,
+        number,
+        first_name=body.first_name,
+        last_name=body.last_name,
+        dob=body.dob,
+        by=staff_actor(session.username),
+        now=now,
+    )
     request.app.state.hub.notify()
     return {
         "arrival": shape_board_row(arrival, request.app.state.settings.long_wait_min),
@@ -85,11 +77,7 @@ def arrival_status(
     """The lobby board's "Called in" and "Seen" buttons; ends the arrival's long_wait alert."""
     if not arrival_id.isascii() or not arrival_id.isdigit() or len(arrival_id) > 18:
         raise HTTPException(404, f"No arrival with id {arrival_id[:40]!r}.")
-    try:
-        arrival = store_arrivals.set_status(db, int(arrival_id), status, session.username, now)
-    except NotFound as e:
-        raise HTTPException(404, str(e)) from None
-    except Conflict as e:
-        raise HTTPException(409, str(e)) from None
+    by = staff_actor(session.username)
+    arrival = store_arrivals.set_status(db, int(arrival_id), status, by, now)
     request.app.state.hub.notify()
     return {"arrival": shape_board_row(arrival, request.app.state.settings.long_wait_min)}

@@ -2,7 +2,7 @@
 
 `Authorization: Bearer <API token>` from `staffconsole apitoken add NAME` (scope
 `push`); kiosk tokens are refused here, as API tokens are on the kiosk API. Every
-change is audited under the token's name. Bad input is a 4xx that says why.
+change is audited as `api:<token name>`. Bad input is a 4xx that says why.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from staffconsole.auth import api_tokens
 from staffconsole.auth.kiosks import kiosk_for_token
 from staffconsole.clinic_time import local_start
 from staffconsole.clock import iso, utcnow
-from staffconsole.errors import Conflict, NotFound
 from staffconsole.rules.names import display_name, normalise_dob
 from staffconsole.store import arrivals as store_arrivals
 from staffconsole.store import feed
@@ -28,7 +27,7 @@ from staffconsole.store.appointments import (
     cancel_appointment,
     upsert_appointment,
 )
-from staffconsole.store.audit import add_audit
+from staffconsole.store.audit import api_actor, audited
 
 
 def _unauthorised(reason: str) -> HTTPException:
@@ -198,17 +197,14 @@ def put_appointment(
     }
     if values["dob"] and values["dob"] > values["start"][:10]:
         raise HTTPException(422, "dob is after the appointment")
-    now = utcnow()
-    result = upsert_appointment(db, **values, source="push")
+    detail = {"via": "push api", "status": body.status}
+    target = values["external_id"]
+    with audited(db, api_actor(token["name"]), "appointment", target, detail, utcnow()) as entry:
+        result = upsert_appointment(db, **values, source="push")
+        entry.action = f"appointment.{result}"  # added or changed; a repeat writes no row
+        if result == "unchanged":
+            entry.drop()
     if result != "unchanged":
-        add_audit(
-            db,
-            token["name"],
-            f"appointment.{result}",
-            values["external_id"],
-            {"via": "push api", "status": body.status},
-            now,
-        )
         request.app.state.hub.notify()
     response.status_code = 201 if result == "added" else 200
     return {
@@ -238,14 +234,13 @@ def get_appointment(external_id: ExternalId, token: Token, db: Db) -> dict:
 def delete_appointment(external_id: ExternalId, request: Request, token: Token, db: Db) -> dict:
     """Cancel an appointment. It is kept, cancelled, so its arrival and alerts keep history."""
     external_id = external_id.strip()
-    try:
-        result = cancel_appointment(db, external_id)
-    except NotFound as e:
-        raise HTTPException(404, str(e)) from None
+    actor = api_actor(token["name"])
+    detail = {"via": "push api"}
+    with audited(db, actor, "appointment.cancelled", external_id, detail, utcnow()) as entry:
+        result = cancel_appointment(db, external_id)  # NotFound: 404 (api/errors.py)
+        if result != "changed":
+            entry.drop()
     if result == "changed":
-        add_audit(
-            db, token["name"], "appointment.cancelled", external_id, {"via": "push api"}, utcnow()
-        )
         request.app.state.hub.notify()
     return {"result": result, "appointment": _public(appointment_by_external_id(db, external_id))}
 
@@ -311,11 +306,8 @@ def arrival_status(
     db: Db,
 ) -> dict:
     """The patient was called in or seen: the console's lobby board and long-wait alert follow."""
-    try:  # set_status audits the move under the token's name
-        arrival = store_arrivals.set_status(db, arrival_id, body.status, token["name"], utcnow())
-    except NotFound as e:
-        raise HTTPException(404, str(e)) from None
-    except Conflict as e:
-        raise HTTPException(409, str(e)) from None
+    # set_status audits the move as api:<token name>; NotFound 404, Conflict 409.
+    by = api_actor(token["name"])
+    arrival = store_arrivals.set_status(db, arrival_id, body.status, by, utcnow())
     request.app.state.hub.notify()
     return {key: arrival[key] for key in ("id", "status", "called_in_at", "seen_at")}

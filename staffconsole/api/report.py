@@ -10,15 +10,16 @@ from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from markupsafe import Markup
 
-from staffconsole.api.deps import Db, Now, Staff, Today, staff_session
-from staffconsole.auth.staff_sessions import NotSignedIn, SessionIdle
+from staffconsole.api.deps import Db, Now, Staff, Today, staff_session, to_sign_in
+from staffconsole.auth.staff_sessions import NotSignedIn
 from staffconsole.clinic_time import clinic_zone
 from staffconsole.report import export as report_export
 from staffconsole.report import figures as report
 from staffconsole.report import queries, svg
+from staffconsole.store.audit import staff_actor
 from staffconsole.web import templates
 
 router = APIRouter()
@@ -81,10 +82,8 @@ def report_page(
 ) -> Response:
     try:
         session = staff_session(request, db, now, touch=True)
-    except SessionIdle:
-        return RedirectResponse("/login?reason=idle", status_code=303)
-    except NotSignedIn:
-        return RedirectResponse("/login", status_code=303)
+    except NotSignedIn as e:
+        return to_sign_in(e)
     context = {
         "clinic_name": request.app.state.settings.clinic_name,
         "username": session.username,
@@ -134,10 +133,7 @@ def report_json(
     last: To = "",
 ):
     """The report's figures for ?from=&to= (clinic-local dates), ?period=week, or today."""
-    try:
-        chosen = choose_period(request, today, period, first, last)
-    except report.BadPeriod as e:
-        raise HTTPException(400, str(e)) from None
+    chosen = choose_period(request, today, period, first, last)  # BadPeriod: 400
     return figures_for(db, chosen, now)
 
 
@@ -163,17 +159,19 @@ def report_csv(
     names: str = "",
 ):
     """The period's hand-offs as CSV; names=1 adds what patients typed (admins only)."""
-    try:
-        chosen = choose_period(request, today, period, first, last)
-    except report.BadPeriod as e:
-        raise HTTPException(400, str(e)) from None
+    chosen = choose_period(request, today, period, first, last)  # BadPeriod: 400
     with_names = names not in ("", "0")
     if with_names and session.role != "admin":
         raise HTTPException(
             403, "Only an admin may download names; the CSV without names is open to all staff."
         )
     text = report_export.export(
-        db, chosen, actor=session.username, with_names=with_names, via="console", now=now
+        db,
+        chosen,
+        actor=staff_actor(session.username),
+        with_names=with_names,
+        via="console",
+        now=now,
     )
     suffix = "-with-names" if with_names else ""
     filename = f"seen-handoffs-{chosen.first.isoformat()}-{chosen.last.isoformat()}{suffix}.csv"

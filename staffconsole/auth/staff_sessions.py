@@ -19,7 +19,7 @@ from functools import lru_cache
 from staffconsole.auth import passwords
 from staffconsole.auth.users import user_by_name
 from staffconsole.clock import iso, parse
-from staffconsole.store.audit import add_audit
+from staffconsole.store.audit import audited, staff_actor
 from staffconsole.store.schema import write
 
 COOKIE = "seen_session"
@@ -143,8 +143,8 @@ def sign_in(db, username: str, password: str, now: datetime) -> tuple[str, Staff
     stamp = iso(now)
     until = lockout_until(_attempts(db, key, now), now)
     if until is not None:
-        with write(db):
-            add_audit(db, key, "login.locked", key, None, now)
+        with audited(db, staff_actor(key), "login.locked", key, None, now):
+            pass  # nothing changes but the log
         minutes = max(1, math.ceil((until - now).total_seconds() / 60))
         raise LockedOut(
             f"Sign-in is paused for this username after {LOCKOUT_FAILURES} failed tries. "
@@ -155,13 +155,13 @@ def sign_in(db, username: str, password: str, now: datetime) -> tuple[str, Staff
     # Verify against a dummy hash for unknown users so timing does not reveal them.
     ok = passwords.verify(user["password_hash"] if usable else _dummy_hash(), password)
     ok = ok and usable
-    with write(db):
+    with audited(db, staff_actor(key), "login.failed", key, None, now) as entry:
         db.execute(
             "insert into login_attempts (username, at, ok) values (?, ?, ?)",
             [key, stamp, int(ok)],
         )
-        if not ok:
-            add_audit(db, key, "login.failed", key, None, now)
+        if ok:
+            entry.drop()  # the session below is audited as login.ok
     if not ok:
         raise BadCredentials(BAD_CREDENTIALS)
     token = new_token()
@@ -173,13 +173,13 @@ def sign_in(db, username: str, password: str, now: datetime) -> tuple[str, Staff
         csrf_token=new_token(),
         last_active_at=stamp,
     )
-    with write(db):
+    actor = staff_actor(session.username)
+    with audited(db, actor, "login.ok", session.username, None, now):
         db.execute(
             "insert into staff_sessions (id, user_id, created_at, last_active_at, csrf_token)"
             " values (?, ?, ?, ?, ?)",
             [session.id, session.user_id, stamp, stamp, session.csrf_token],
         )
-        add_audit(db, session.username, "login.ok", session.username, None, now)
     return token, session
 
 
@@ -202,9 +202,9 @@ def session_from_token(
             db.execute("delete from staff_sessions where id = ?", [sid])
         raise NotSignedIn("Not signed in.")
     if is_idle(last_active, now, idle_min):
-        with write(db):
+        detail = {"idle_min": idle_min}
+        with audited(db, staff_actor(username), "logout.idle", username, detail, now):
             db.execute("delete from staff_sessions where id = ?", [sid])
-            add_audit(db, username, "logout.idle", username, {"idle_min": idle_min}, now)
         raise SessionIdle(f"Signed out after {idle_min:g} minutes without activity.")
     if touch:
         last_active = iso(now)
@@ -216,6 +216,5 @@ def session_from_token(
 
 
 def sign_out(db, session: StaffSession, now: datetime) -> None:
-    with write(db):
+    with audited(db, staff_actor(session.username), "logout", session.username, None, now):
         db.execute("delete from staff_sessions where id = ?", [session.id])
-        add_audit(db, session.username, "logout", session.username, None, now)

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from staffconsole.auth import staff_sessions
 from staffconsole.report import csv_export, figures, queries
-from staffconsole.store.audit import add_audit
+from staffconsole.store.audit import audited, staff_actor
 
 
 class NamesRefused(Exception):
@@ -25,25 +25,16 @@ def check_admin_password(db: Database, username: str, password: str, now: dateti
     try:
         _, session = staff_sessions.sign_in(db, username, password, now)
     except staff_sessions.AuthError as e:
-        add_audit(
-            db,
-            staff_sessions.attempt_key(username),
-            "report.names_refused",
-            staff_sessions.attempt_key(username),
-            {"why": "sign-in failed"},
-            now,
-        )
+        key = staff_sessions.attempt_key(username)
+        detail = {"why": "sign-in failed"}
+        with audited(db, staff_actor(key), "report.names_refused", key, detail, now):
+            pass  # nothing changes but the log
         raise NamesRefused(f"--with-names: {e}") from None
     staff_sessions.sign_out(db, session, now)
     if session.role != "admin":
-        add_audit(
-            db,
-            session.username,
-            "report.names_refused",
-            session.username,
-            {"why": "not an admin"},
-            now,
-        )
+        actor, detail = staff_actor(session.username), {"why": "not an admin"}
+        with audited(db, actor, "report.names_refused", session.username, detail, now):
+            pass  # nothing changes but the log
         raise NamesRefused(
             f"--with-names: {session.username} is not an admin; only an admin may export names"
         )
@@ -57,15 +48,12 @@ def export(
 
     The caller has already checked that `actor` may have names when with_names is set.
     """
-    rows = queries.load(db, period.start, period.end)
-    handed = figures.handoffs(rows)
+    handed = figures.handoffs(queries.load(db, period.start, period.end))
     text = csv_export.handoffs_csv(handed, period, with_names=with_names)
-    add_audit(
-        db,
-        actor,
-        "report.export_names" if with_names else "report.export",
-        f"{period.first.isoformat()}..{period.last.isoformat()}",
-        {"rows": len(handed), "with_names": with_names, "via": via},
-        now,
-    )
+    action = "report.export_names" if with_names else "report.export"
+    target = f"{period.first.isoformat()}..{period.last.isoformat()}"
+    detail = {"rows": len(handed), "with_names": with_names, "via": via}
+    # A read changes nothing: the row is the whole write, and the CSV is handed over after it.
+    with audited(db, actor, action, target, detail, now):
+        pass
     return text

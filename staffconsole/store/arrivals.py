@@ -17,8 +17,8 @@ from staffconsole.rules import alerting
 from staffconsole.rules.names import display_name
 from staffconsole.store.alerts import close_alert, get_alert, unresolved_for_cause
 from staffconsole.store.appointments import upsert_appointment
-from staffconsole.store.audit import add_audit
-from staffconsole.store.schema import first_row, write
+from staffconsole.store.audit import audited
+from staffconsole.store.schema import first_row
 
 STATUSES = ("waiting", "called_in", "seen")
 # Moves a receptionist can make; "seen" may skip "called_in" (the clinician fetched them).
@@ -84,9 +84,10 @@ def set_status(db: Database, arrival_id: int, status: str, by: str, now: datetim
     if status not in ("called_in", "seen"):
         raise Invalid(f"status must be called_in or seen, not {status!r}")
     stamp = iso(now)
-    with write(db):
+    with audited(db, by, f"arrival.{status}", f"arrival:{arrival_id}", None, now) as entry:
         arrival = get_arrival(db, arrival_id)
         if arrival["status"] == status:
+            entry.drop()
             return arrival
         if status not in MOVES[arrival["status"]]:
             raise Conflict(f"arrival {arrival_id} is already {arrival['status'].replace('_', ' ')}")
@@ -106,14 +107,7 @@ def set_status(db: Database, arrival_id: int, status: str, by: str, now: datetim
         waiting = unresolved_for_cause(db, alerting.arrival_cause(arrival_id))
         if waiting is not None:
             close_alert(db, waiting["id"], by, status, None, now)
-        add_audit(
-            db,
-            by,
-            f"arrival.{status}",
-            f"arrival:{arrival_id}",
-            {"alert": waiting["id"]} if waiting else {},
-            now,
-        )
+            entry.detail["alert"] = waiting["id"]
         return get_arrival(db, arrival_id)
 
 
@@ -150,7 +144,8 @@ def check_in_walk_in(
     local = now.astimezone()
     start = local.strftime("%Y-%m-%dT%H:%M")
     first, after = _day_range(local.date())
-    with write(db):
+    target = f"alert:{alert_id}"
+    with audited(db, by, "alert.walk_in_checked_in", target, None, now) as entry:
         alert = get_alert(db, alert_id)
         if alert["kind"] != "walk_in":
             raise Conflict(f"alert {alert_id} is not a walk-in")
@@ -181,7 +176,5 @@ def check_in_walk_in(
             [appointment_id, alert.get("session_id"), alert.get("kiosk_id"), iso(now), ticket],
         ).lastrowid
         close_alert(db, alert_id, by, "checked_in_at_desk", "Walk-in checked in at the desk", now)
-        add_audit(
-            db, by, "alert.walk_in_checked_in", f"alert:{alert_id}", {"arrival": arrival_id}, now
-        )
+        entry.detail["arrival"] = arrival_id
         return get_arrival(db, arrival_id)

@@ -1,7 +1,22 @@
-"""The audit log: who did what, when. Every staff action and every read of patient lists."""
+"""The audit log: who did what, when. Every staff action and every read of patient lists.
+
+One way in: `with audited(db, actor, action, target, detail, now) as entry:` makes the
+change, and the entry is written in the same transaction, so a change never lands
+without its row, nor a row without its change.
+
+Who the actor is, written the same everywhere (docs/security.md, "Audit"):
+- a staff member, at the console or named with `--as` on the command line: their username
+  (a sign-in attempt: the username as typed, folded to lower case);
+- the command line otherwise: `cli:<operating-system user>` (`cli` when there is none);
+- a practice system on the push API: `api:<token name>`.
+The detail's `via` says where an export came from (`console`, `cli`, `push api`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlite_utils import Database
@@ -9,17 +24,61 @@ from sqlite_utils import Database
 from staffconsole.clock import iso
 from staffconsole.store.schema import dumps, loads, write
 
+CLI = "cli"
+API = "api"
 
-def add_audit(
-    db: Database, actor: str, action: str, target: str | None, detail: dict | None, now: datetime
-) -> int:
-    """Record who did what; joins the caller's transaction if one is open."""
+
+def staff_actor(username: str) -> str:
+    """A staff member acts under their username."""
+    return username
+
+
+def cli_actor(os_user: str | None) -> str:
+    """A command run on the server, by this operating-system account (None: unknown)."""
+    return f"{CLI}:{os_user}" if os_user else CLI
+
+
+def api_actor(token_name: str) -> str:
+    """A practice system, by the name of its API token."""
+    return f"{API}:{token_name}"
+
+
+@dataclass
+class Entry:
+    """An audit row about to be written; the block may fill in its action and detail."""
+
+    actor: str
+    action: str
+    target: str | None
+    detail: dict = field(default_factory=dict)
+    wanted: bool = True
+
+    def drop(self) -> None:
+        """Nothing changed after all (a repeat): write no row."""
+        self.wanted = False
+
+
+@contextmanager
+def audited(
+    db: Database,
+    actor: str,
+    action: str,
+    target: str | None,
+    detail: dict | None,
+    now: datetime,
+) -> Iterator[Entry]:
+    """One write transaction holding a change and its audit row (joins an open one).
+
+    An exception in the block, or in writing the row, rolls back both.
+    """
+    entry = Entry(actor, action, target, dict(detail or {}))
     with write(db):
-        cursor = db.execute(
-            "INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
-            [iso(now), actor, action, target, dumps(detail or {})],
-        )
-    return cursor.lastrowid
+        yield entry
+        if entry.wanted:
+            db.execute(
+                "INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+                [iso(now), entry.actor, entry.action, entry.target, dumps(entry.detail)],
+            )
 
 
 def list_audit(db: Database, limit: int = 500) -> list[dict]:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import getpass
+import sqlite3
+
+import pytest
+
 from staffconsole.clock import iso
+from staffconsole.store.alerts import get_alert
 from staffconsole.store.audit import list_audit
 
 
@@ -68,5 +74,46 @@ def test_kiosk_and_user_changes_are_audited_and_printed_as_json(tmp_path):
         ("kiosk.revoke", "Entrée Nord"),
     ]
     assert entries[0]["detail"] == {"role": "admin"}
-    assert all(e["actor"].startswith("cli") and e["at"].endswith("+00:00") for e in entries)
+    assert all(e["actor"] == "cli:" + getpass.getuser() for e in entries)
+    assert all(e["at"].endswith("+00:00") for e in entries)
     assert "pw-ünïcode" not in "\n".join(lines)
+
+
+def refuse(db, table: str, when: str = "INSERT") -> None:
+    """Make every `when` on `table` fail, as a full disk or a broken row would."""
+    db.execute(
+        f"CREATE TRIGGER refuse_{table} BEFORE {when} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} refused'); END"
+    )
+
+
+def test_an_alert_action_whose_audit_row_fails_is_rolled_back(client, signed_in, db, raise_handoff):
+    alert = raise_handoff()
+    before = actions(db)
+    refuse(db, "audit")
+    with pytest.raises(sqlite3.IntegrityError, match="audit refused"):
+        client.post(
+            f"/api/v1/console/alerts/{alert['id']}/acknowledge",
+            headers={"X-CSRF-Token": signed_in},
+        )
+    assert get_alert(db, alert["id"])["status"] == "open"
+    assert get_alert(db, alert["id"])["acknowledged_by"] is None
+    assert actions(db) == before
+
+
+def test_a_walk_in_that_fails_half_way_leaves_nothing_and_no_audit_row(
+    client, signed_in, db, raise_handoff
+):
+    alert = raise_handoff("walk_in")
+    before = actions(db)
+    refuse(db, "alerts", "UPDATE")  # after the appointment and arrival rows are written
+    with pytest.raises(sqlite3.IntegrityError, match="alerts refused"):
+        client.post(
+            f"/api/v1/console/alerts/{alert['id']}/check-in",
+            json={"first_name": "Siobhán", "last_name": "Ní Bhriain"},
+            headers={"X-CSRF-Token": signed_in},
+        )
+    assert db.execute("SELECT count(*) FROM arrivals").fetchone() == (0,)
+    assert db.execute("SELECT count(*) FROM appointments").fetchone() == (0,)
+    assert get_alert(db, alert["id"])["status"] == "open"
+    assert actions(db) == before

@@ -123,8 +123,8 @@ def test_put_is_an_idempotent_upsert_audited_as_the_token(client, app_db, push, 
         "push",
     )
     assert audit(app_db) == [
-        ("Acme PMS", "appointment.added", "PMS-1"),
-        ("Acme PMS", "appointment.changed", "PMS-1"),
+        ("api:Acme PMS", "appointment.added", "PMS-1"),
+        ("api:Acme PMS", "appointment.changed", "PMS-1"),
     ]
     assert client.get("/api/v1/appointments/PMS-1", headers=push).json()["code"] == "Q7"
 
@@ -204,7 +204,7 @@ def test_delete_cancels_and_keeps_history(client, app_db, push, auth):
     # Cancelling by PUT with status cancelled is the same thing, and undoes by PUT booked.
     back = client.put("/api/v1/appointments/PMS-1", json=BODY, headers=push)
     assert back.json()["appointment"]["status"] == "booked"
-    assert ("Acme PMS", "appointment.cancelled", "PMS-1") in audit(app_db)
+    assert ("api:Acme PMS", "appointment.cancelled", "PMS-1") in audit(app_db)
 
 
 def checked_in(client, push, auth, external_id, hhmm):
@@ -249,7 +249,7 @@ def test_arrivals_feed_with_a_cursor_misses_nothing(client, app_db, push, auth):
     assert called.json()["called_in_at"] and called.json()["seen_at"] is None
     assert app_db.execute("SELECT status, resolved_by FROM alerts").fetchone() == (
         "resolved",
-        "Acme PMS",
+        "api:Acme PMS",
     )
 
     page = client.get(f"/api/v1/arrivals?cursor={cursor}&limit=1", headers=push).json()
@@ -257,7 +257,7 @@ def test_arrivals_feed_with_a_cursor_misses_nothing(client, app_db, push, auth):
     page = client.get(f"/api/v1/arrivals?cursor={page['cursor']}&limit=1", headers=push).json()
     assert [(a["id"], a["status"]) for a in page["arrivals"]] == [(first, "called_in")]
     assert page["more"] is False
-    assert ("Acme PMS", "arrival.called_in", f"arrival:{first}") in audit(app_db)
+    assert ("api:Acme PMS", "arrival.called_in", f"arrival:{first}") in audit(app_db)
 
     seen = client.post(f"/api/v1/arrivals/{first}/status", json={"status": "seen"}, headers=push)
     assert seen.json()["status"] == "seen" and seen.json()["seen_at"]

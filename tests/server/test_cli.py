@@ -1,5 +1,6 @@
 """`staffconsole` as a real process: kiosks, users, schedule import, alerts; clear errors."""
 
+import getpass
 import json
 import sqlite3
 import subprocess
@@ -184,3 +185,63 @@ def test_python_dash_m_is_the_same_command(db):
         check=False,
     )
     assert r.returncode == 0 and "No open alerts." in r.stdout
+
+
+def refuse_audit(db):
+    """From now on no audit row can be written to this database file."""
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit "
+            "BEGIN SELECT RAISE(ABORT, 'audit refused'); END"
+        )
+    conn.close()
+
+
+def count(db, sql):
+    with sqlite3.connect(db) as conn:
+        found = conn.execute(sql).fetchone()[0]
+    conn.close()
+    return found
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "changed"),
+    [
+        (("kiosk", "add", "Lobby kiosk 9"), None, "SELECT count(*) FROM kiosks"),
+        (("user", "add", "ana"), "s3cret pass\n", "SELECT count(*) FROM staff_users"),
+        (("apitoken", "add", "Acme PMS"), None, "SELECT count(*) FROM api_tokens"),
+        (
+            ("import-schedule", "{file}", "--date", "2026-11-22"),
+            None,
+            "SELECT count(*) FROM appointments",
+        ),
+        (
+            ("kiosk", "revoke", "Lobby kiosk 1"),
+            None,
+            "SELECT count(*) FROM kiosks WHERE revoked_at IS NOT NULL",
+        ),
+    ],
+)
+def test_a_command_whose_audit_row_fails_changes_nothing(db, tmp_path, args, stdin, changed):
+    cli(db, "kiosk", "add", "Lobby kiosk 1")  # also makes the schema
+    schedule = write(
+        tmp_path, "day.csv", HEADER + "m1,Maria,Okafor,1980-02-04,2026-11-22T10:30,Dr. Lee\n"
+    )
+    before = count(db, changed)
+    refuse_audit(db)
+    r = cli(db, *(a.format(file=schedule) for a in args), input=stdin, check=False)
+    assert r.returncode == 1 and r.stderr == "staffconsole: audit refused\n"
+    assert count(db, changed) == before
+    assert count(db, "SELECT count(*) FROM audit") == 1  # the first kiosk's, from before
+
+
+def test_a_refused_command_writes_no_audit_row(db):
+    cli(db, "kiosk", "add", "Lobby kiosk 1")
+    assert cli(db, "kiosk", "add", "Lobby kiosk 1", check=False).returncode == 1
+    assert cli(db, "kiosk", "revoke", "Side door", check=False).returncode == 1
+    assert cli(db, "apitoken", "revoke", "Nobody", check=False).returncode == 1
+    assert cli(db, "user", "add", "two words", input="pw\n", check=False).returncode == 1
+    with sqlite3.connect(db) as conn:
+        audited = conn.execute("SELECT actor, action, target FROM audit").fetchall()
+    conn.close()
+    assert audited == [("cli:" + getpass.getuser(), "kiosk.add", "Lobby kiosk 1")]

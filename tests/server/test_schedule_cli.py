@@ -1,5 +1,6 @@
 """`staffconsole import-schedule` and `apitoken` as real processes."""
 
+import getpass
 import os
 import pty
 import select
@@ -64,7 +65,7 @@ def test_date_map_and_cancellation_from_the_command_line(db, tmp_path):
     with sqlite3.connect(db) as conn:
         audited = conn.execute("SELECT actor, action, target FROM audit").fetchall()
     conn.close()
-    assert audited == [("cli", "schedule.import", "export.csv")] * 2
+    assert audited == [("cli:" + getpass.getuser(), "schedule.import", "export.csv")] * 2
 
 
 def test_fhir_is_recognised_by_content_and_progress_drawn_when_asked(db, tmp_path):

@@ -19,7 +19,7 @@ from staffconsole.errors import Conflict, Invalid, NotFound
 from staffconsole.store import schema
 from staffconsole.store.alerts import acknowledge_alert, get_alert, list_alerts, resolve_alert
 from staffconsole.store.appointments import checkin, list_arrivals, lookup
-from staffconsole.store.audit import add_audit, list_audit
+from staffconsole.store.audit import audited, list_audit
 from staffconsole.store.sessions import get_session, heartbeat, record_events, touch_session
 
 TODAY = date(2026, 11, 22)
@@ -141,8 +141,10 @@ def test_bad_users_are_refused(fresh_db, username, password, role):
 
 
 def test_audit_newest_first(fresh_db):
-    add_audit(fresh_db, "ana", "login.ok", "ana", None, NOW)
-    add_audit(fresh_db, "ana", "alert.resolve", "alert:1", {"outcome": "redirected"}, LATER)
+    with audited(fresh_db, "ana", "login.ok", "ana", None, NOW):
+        pass
+    with audited(fresh_db, "ana", "alert.resolve", "alert:1", {"outcome": "redirected"}, LATER):
+        pass
     entries = list_audit(fresh_db)
     assert [e["action"] for e in entries] == ["alert.resolve", "login.ok"]
     assert entries[0]["detail"] == {"outcome": "redirected"}

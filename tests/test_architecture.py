@@ -67,7 +67,6 @@ def test_the_declared_layers_hold():
     done = subprocess.run(
         [str(Path(sys.executable).parent / "lint-imports"), "--no-cache"],
         cwd=REPO,
-        check=False,
         capture_output=True,
         text=True,
         check=False,

@@ -1,6 +1,6 @@
 """Runs the REAL kiosk app in this process and plays a scripted scenario on the Kivy clock.
 
-    python tests/kiosk_ui/driver.py CONFIG.toml STEPS.json RESULT.json
+    python tests/helpers/kiosk_driver.py CONFIG.toml STEPS.json RESULT.json
 
 Steps (one dict each, run in order, each on its own clock tick):
   {"tap": "start"}                 a widget on the current screen by kv id, kiosk_id or text

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from support import REPO, kivy_env
 
-DRIVER = Path(__file__).resolve().parent / "driver.py"
+DRIVER = Path(__file__).resolve().parent / "kiosk_driver.py"
 ARTIFACTS = REPO / "test-artifacts" / "kiosk"
 
 

@@ -1,10 +1,11 @@
-"""Synthetic schedule data and a fixed clock for the server tests (import as server.seed)."""
+"""Synthetic schedule data and a fixed clock for the staffconsole tests (import as helpers.seed)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from staffconsole.store.appointments import upsert_appointment
+from staffconsole.auth.kiosks import add_kiosk, kiosk_for_token
+from staffconsole.store.appointments import checkin, upsert_appointment
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 TODAY = date.today()
@@ -41,3 +42,22 @@ def book_today(db, today=TODAY):
             "SELECT id FROM appointments WHERE external_id = ?", [f"t-{i}"]
         ).fetchone()[0]
     return ids
+
+
+def book_and_arrive(db, clock, *, external_id, first, last, start, provider="Dr. Lee", arrive=True):
+    upsert_appointment(
+        db,
+        external_id=external_id,
+        first_name=first,
+        last_name=last,
+        dob="1980-02-04",
+        start=start,
+        provider=provider,
+    )
+    appointment = db.execute(
+        "select id from appointments where external_id = ?", [external_id]
+    ).fetchone()[0]
+    if arrive:
+        kiosk = kiosk_for_token(db, add_kiosk(db, f"Kiosk {external_id}", clock()))
+        checkin(db, kiosk, f"sess-{external_id}", appointment, clock(), clock().date())
+    return appointment

@@ -1,7 +1,8 @@
-"""Fixtures for the console: the real app in-process on a temp database, a fake clock.
+"""Fixtures for the staffconsole tests: a store database, and the console app with a fake clock.
 
-The app runs without its lifespan (no watchdog), so only what a test does shows up
-on the console; the clock and "today" are the test's.
+The console app runs in-process without its lifespan (no watchdog), so only what a test
+does shows up on the console; the clock and "today" are the test's. Folders that need
+another app (api/core/, report/) override `settings`, `app` and `client` in their conftest.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from helpers.seed import NOW
 
 from staffconsole.api.deps import get_clock, get_today
 from staffconsole.app import create_app
@@ -21,7 +23,7 @@ from staffconsole.auth.users import add_user
 from staffconsole.config import load_settings
 from staffconsole.rules import alerting
 from staffconsole.store.alerts import open_or_update_alert
-from staffconsole.store.schema import open_db
+from staffconsole.store.schema import ensure_schema, open_db
 
 TODAY = date(2026, 11, 22)
 START = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
@@ -39,6 +41,20 @@ class FakeClock:
 
     def advance(self, **delta) -> None:
         self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def fresh_db(tmp_path):
+    """A file database with the schema (a file, so WAL and FULL sync are the real thing)."""
+    db = open_db(tmp_path / "store.db")
+    ensure_schema(db)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def kiosk(fresh_db):
+    return kiosk_for_token(fresh_db, add_kiosk(fresh_db, "Lobby kiosk 1", NOW))
 
 
 @pytest.fixture
@@ -217,13 +233,3 @@ class StreamClient:
 def stream_client():
     """The StreamClient class (fixtures are how a test area shares code here)."""
     return StreamClient
-
-
-# -- a real server that a test can stop and start again on the same port and database --
-
-
-def serve_on(tmp_path, db, port: int, env: dict | None = None):
-    """`staffconsole serve` on a given port (support.start_server picks a free one)."""
-    from support import start_server
-
-    return start_server(tmp_path, db, env, port=port)

@@ -8,7 +8,7 @@ import subprocess
 from datetime import date
 
 import pytest
-from support import SHARED, console_script, run_cli
+from support import DATA, console_script, run_cli
 
 HEADER = "external_id,first_name,last_name,dob,start,provider\n"
 TODAY = date.today().isoformat()
@@ -70,7 +70,7 @@ def test_date_map_and_cancellation_from_the_command_line(db, tmp_path):
 def test_fhir_is_recognised_by_content_and_progress_drawn_when_asked(db, tmp_path):
     config = tmp_path / "server.toml"
     config.write_text('[server]\nclinic_timezone = "Australia/Melbourne"\n')
-    bundle = SHARED / "data" / "fhir" / "spec-examples-bundle.json"
+    bundle = DATA / "fhir" / "spec-examples-bundle.json"
     r = cli(
         db,
         "import-schedule",

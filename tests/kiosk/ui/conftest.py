@@ -8,7 +8,7 @@ from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from kiosk_ui.harness import ARTIFACTS, write_config
+from helpers.kiosk_harness import ARTIFACTS, write_config
 
 from hardware.simulator import SimulatedPrinter
 

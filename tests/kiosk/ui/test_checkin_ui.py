@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from kiosk_ui.harness import handoffs, open_alerts, run_scenario
+from helpers.kiosk_harness import handoffs, open_alerts, run_scenario
 from support import wait_for
 
 pytestmark = pytest.mark.ui

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from kiosk_ui.harness import run_scenario, write_config
+from helpers.kiosk_harness import run_scenario, write_config
 from support import free_port
 
 pytestmark = pytest.mark.ui

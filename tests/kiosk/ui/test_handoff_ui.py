@@ -7,7 +7,7 @@ import json
 import sqlite3
 
 import pytest
-from kiosk_ui.harness import handoffs, open_alerts, run_scenario, write_config
+from helpers.kiosk_harness import handoffs, open_alerts, run_scenario, write_config
 from support import start_server, wait_for
 
 from kiosk.client import KioskClient

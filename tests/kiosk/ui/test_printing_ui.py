@@ -12,7 +12,7 @@ from contextlib import closing
 from datetime import date
 
 import pytest
-from kiosk_ui.harness import run_scenario, write_config
+from helpers.kiosk_harness import run_scenario, write_config
 from support import wait_for
 
 from hardware.simulator import SimulatedPrinter

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from console.test_snapshot import book_and_arrive
+from helpers.seed import book_and_arrive
 
 from staffconsole.auth.kiosks import add_kiosk, kiosk_for_token
 from staffconsole.clock import iso

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from report.week import seed_week
+from helpers.week import seed_week
 
 from staffconsole.auth.users import add_user
 from staffconsole.store.schema import ensure_schema, open_db
@@ -26,7 +26,7 @@ def week(db_path):
 
 @pytest.fixture
 def settings(db_path):
-    from report.week import ZONE_NAME
+    from helpers.week import ZONE_NAME
 
     from staffconsole.config import load_settings
 
@@ -38,7 +38,7 @@ def settings(db_path):
 @pytest.fixture
 def admin(week):
     """An admin account `maria` (the week's receptionist is `ana`)."""
-    from report.week import ADMIN_PASSWORD, NOW
+    from helpers.week import ADMIN_PASSWORD, NOW
 
     db, _ = week
     add_user(db, "maria", ADMIN_PASSWORD, "admin", NOW)
@@ -49,7 +49,7 @@ def admin(week):
 def client(week, settings):
     """The app in-process over the seeded week; its clock is the morning after the week."""
     from fastapi.testclient import TestClient
-    from report.week import LAST, NOW
+    from helpers.week import LAST, NOW
 
     from staffconsole.api.deps import get_clock, get_today
     from staffconsole.app import create_app

@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from report.week import FIRST, LAST, NOW, ZONE
+from helpers.week import FIRST, LAST, NOW, ZONE
 
 from staffconsole.report import figures as report
 from staffconsole.report import queries

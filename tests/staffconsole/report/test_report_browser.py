@@ -6,7 +6,7 @@ import csv
 import io
 
 import pytest
-from report.week import ADMIN_PASSWORD, FIRST, LAST, NAMES, ZONE_NAME
+from helpers.week import ADMIN_PASSWORD, FIRST, LAST, NAMES, ZONE_NAME
 from support import REPO, start_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]

@@ -8,7 +8,7 @@ import io
 import json
 
 import pytest
-from report.week import ADMIN_PASSWORD, FIRST, LAST, NAMES, NOTE, PASSWORD, ZONE, ZONE_NAME
+from helpers.week import ADMIN_PASSWORD, FIRST, LAST, NAMES, NOTE, PASSWORD, ZONE, ZONE_NAME
 from support import run_cli
 
 from staffconsole.clock import utcnow

@@ -7,7 +7,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 
-from report.week import ADMIN_PASSWORD, FIRST, LAST, NAMES, NOTE, NOW, PASSWORD, ZONE, sign_in
+from helpers.week import ADMIN_PASSWORD, FIRST, LAST, NAMES, NOTE, NOW, PASSWORD, ZONE, sign_in
 
 from staffconsole.report import csv_export, queries
 from staffconsole.report import figures as report

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import SHARED
+from support import DATA
 
 from staffconsole.schedule import fhir_reader
 from staffconsole.schedule.importer import apply, import_file, import_text
@@ -15,7 +15,7 @@ from staffconsole.schedule.model import Options, ScheduleError
 from staffconsole.store.appointments import lookup
 from staffconsole.store.schema import ensure_schema, open_db
 
-SPEC = SHARED / "data" / "fhir" / "spec-examples-bundle.json"
+SPEC = DATA / "fhir" / "spec-examples-bundle.json"
 MELBOURNE = Options(timezone="Australia/Melbourne")  # the examples' patient is in Vic
 
 

@@ -4,9 +4,9 @@ no-op, mapped columns, date formats, one day kept and what vanished from it canc
 from datetime import date
 
 import pytest
+from helpers.seed import NOW
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from server.seed import NOW
 
 from staffconsole.progress import ProgressBar, bar
 from staffconsole.schedule import csv_reader

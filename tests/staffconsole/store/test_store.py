@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from server.seed import NOW, book, book_today
+from helpers.seed import NOW, book, book_today
 
 from staffconsole.auth.kiosks import (
     add_kiosk,

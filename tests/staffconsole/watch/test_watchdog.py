@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from server.seed import NOW
+from helpers.seed import NOW
 from support import wait_for
 
 from staffconsole.auth.kiosks import add_kiosk
@@ -63,7 +63,7 @@ def test_late_handoff_updates_the_watchdogs_alert(fresh_db, kiosk):
 
 
 def test_checked_in_and_handed_off_sessions_are_left_alone(fresh_db, kiosk):
-    from server.seed import book_today
+    from helpers.seed import book_today
 
     ids = book_today(fresh_db, NOW.date())
     checkin(fresh_db, kiosk, "done", ids["Okafor"], NOW, NOW.date())
@@ -180,7 +180,7 @@ def test_printer_fault_updates_one_alert_and_clears_itself_when_ok(fresh_db, kio
 
 
 def test_long_wait_is_raised_once_and_called_in_resolves_it(fresh_db, kiosk):
-    from server.seed import book_today
+    from helpers.seed import book_today
 
     from staffconsole.store import arrivals as store_arrivals
 
@@ -207,7 +207,7 @@ def test_long_wait_is_raised_once_and_called_in_resolves_it(fresh_db, kiosk):
 
 
 def test_lobby_busy_comes_and_goes(fresh_db, kiosk, tmp_path):
-    from server.seed import book_today
+    from helpers.seed import book_today
 
     from staffconsole.store import arrivals as store_arrivals
 

@@ -16,7 +16,6 @@ from urllib.parse import urlparse
 
 import pytest
 import requests
-from console.conftest import serve_on
 from support import start_server
 
 from staffconsole.auth.kiosks import list_kiosks
@@ -179,7 +178,7 @@ def test_banner_comes_and_goes_with_the_server_and_the_page_resyncs(tmp_path, br
         finally:
             db.close()
 
-        again = serve_on(tmp_path, server.db, urlparse(server.url).port)
+        again = start_server(tmp_path, server.db, port=urlparse(server.url).port)
         try:
             banner.wait_for(state="hidden", timeout=20_000)
             assert page.locator("#live").text_content() == "Live"

@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-from staffconsole.auth.kiosks import add_kiosk, kiosk_for_token
+from helpers.seed import book_and_arrive
+
 from staffconsole.clock import iso
 from staffconsole.rules import alerting
 from staffconsole.rules.labels import KIND_LABELS, OUTCOME_LABELS
-from staffconsole.store.appointments import checkin, upsert_appointment
-
-
-def book_and_arrive(db, clock, *, external_id, first, last, start, provider="Dr. Lee", arrive=True):
-    upsert_appointment(
-        db,
-        external_id=external_id,
-        first_name=first,
-        last_name=last,
-        dob="1980-02-04",
-        start=start,
-        provider=provider,
-    )
-    appointment = db.execute(
-        "select id from appointments where external_id = ?", [external_id]
-    ).fetchone()[0]
-    if arrive:
-        kiosk = kiosk_for_token(db, add_kiosk(db, f"Kiosk {external_id}", clock()))
-        checkin(db, kiosk, f"sess-{external_id}", appointment, clock(), clock().date())
-    return appointment
 
 
 def test_every_kind_and_outcome_has_plain_words():

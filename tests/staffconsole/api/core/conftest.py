@@ -1,29 +1,18 @@
-"""Fixtures for the server core: a fresh database, the app in-process, a kiosk and its token."""
+"""Fixtures for the kiosk and push APIs: the server core in-process (no console), a kiosk token.
+
+These override the console app of tests/staffconsole/conftest.py for this folder.
+"""
 
 from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from server.seed import NOW
+from helpers.seed import NOW
 
 from staffconsole.app import create_app
-from staffconsole.auth.kiosks import add_kiosk, kiosk_for_token
+from staffconsole.auth.kiosks import add_kiosk
 from staffconsole.config import load_settings
 from staffconsole.store.schema import ensure_schema, open_db
-
-
-@pytest.fixture
-def fresh_db(tmp_path):
-    """A file database with the schema (a file, so WAL and FULL sync are the real thing)."""
-    db = open_db(tmp_path / "store.db")
-    ensure_schema(db)
-    yield db
-    db.close()
-
-
-@pytest.fixture
-def kiosk(fresh_db):
-    return kiosk_for_token(fresh_db, add_kiosk(fresh_db, "Lobby kiosk 1", NOW))
 
 
 @pytest.fixture

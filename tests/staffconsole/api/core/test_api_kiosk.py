@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from server.seed import book, book_today
+from helpers.seed import book, book_today
 
 from staffconsole.auth.kiosks import list_kiosks, revoke_kiosk
 from staffconsole.clock import utcnow

@@ -1,9 +1,9 @@
 """Push API in-process: its own tokens, idempotent upserts, cancellation, the arrivals feed."""
 
 import pytest
+from helpers.seed import NOW, TODAY
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from server.seed import NOW, TODAY
 
 from staffconsole.auth import api_tokens
 from staffconsole.store.audit import list_audit

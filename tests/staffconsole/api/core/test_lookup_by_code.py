@@ -4,7 +4,7 @@ external_id fallback, the same answer shape, and a clear 422 when the body is am
 from datetime import date
 
 import pytest
-from server.seed import book
+from helpers.seed import book
 
 from staffconsole.schedule.importer import import_csv_text
 from staffconsole.store import schema

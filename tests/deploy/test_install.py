@@ -15,6 +15,8 @@ from support import REPO
 from kiosk.config import SETTINGS, load_config
 from staffconsole.config import load_settings
 
+pytestmark = pytest.mark.e2e
+
 SCRIPT = REPO / "deploy" / "raspberry-pi" / "install.sh"
 
 

@@ -13,6 +13,8 @@ from staffconsole.auth.kiosks import add_kiosk, kiosk_for_token
 from staffconsole.store.alerts import list_alerts, resolve_alert
 from staffconsole.store.sessions import record_events
 
+pytestmark = pytest.mark.e2e
+
 HEADER = "external_id,first_name,last_name,dob,start,provider\n"
 TODAY = date.today().isoformat()
 

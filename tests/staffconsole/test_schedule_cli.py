@@ -10,6 +10,8 @@ from datetime import date
 import pytest
 from support import DATA, console_script, run_cli
 
+pytestmark = pytest.mark.e2e
+
 HEADER = "external_id,first_name,last_name,dob,start,provider\n"
 TODAY = date.today().isoformat()
 

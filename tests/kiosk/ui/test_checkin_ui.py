@@ -10,7 +10,7 @@ import pytest
 from helpers.kiosk_harness import handoffs, open_alerts, run_scenario
 from support import wait_for
 
-pytestmark = pytest.mark.ui
+pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 
 
 def test_checkin_by_taps(xvfb_display, kiosk_config, seeded_server, printer, shots, tmp_path):

@@ -9,7 +9,7 @@ import pytest
 from helpers.kiosk_harness import handoffs, open_alerts, run_scenario
 from support import wait_for
 
-pytestmark = pytest.mark.ui
+pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 
 
 def test_scanned_code_checks_in_even_without_paper(

@@ -6,7 +6,7 @@ import pytest
 from helpers.kiosk_harness import run_scenario, write_config
 from support import free_port
 
-pytestmark = pytest.mark.ui
+pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 
 
 def test_a_failing_step_is_reported(xvfb_display, tmp_path):

@@ -13,7 +13,7 @@ from support import start_server, wait_for
 from kiosk.client import KioskClient
 from kiosk.outbox import Outbox, Sender
 
-pytestmark = pytest.mark.ui
+pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 
 
 def test_help_from_the_name_screen(xvfb_display, kiosk_config, seeded_server, shots, tmp_path):

@@ -6,7 +6,7 @@ import pytest
 from helpers.kiosk_harness import run_scenario
 from support import wait_for
 
-pytestmark = pytest.mark.ui
+pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 
 NORMAL = [20, 31]  # a QuietButton's 28sp at font scale 1
 LARGE = [33, 40]  # the same at 1.3

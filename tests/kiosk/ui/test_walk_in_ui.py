@@ -6,7 +6,7 @@ import pytest
 from helpers.kiosk_harness import handoffs, open_alerts, run_scenario
 from support import wait_for
 
-pytestmark = pytest.mark.ui
+pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 
 
 def test_walk_in_sends_name_and_phone(xvfb_display, kiosk_config, seeded_server, shots, tmp_path):

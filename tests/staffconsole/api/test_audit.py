@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from staffconsole.clock import iso
 from staffconsole.store.audit import list_audit
 
@@ -51,6 +53,7 @@ def test_refused_actions_are_not_audited(client, signed_in, db):
     assert len(list_audit(db)) == before
 
 
+@pytest.mark.e2e
 def test_kiosk_and_user_changes_are_audited_and_printed_as_json(tmp_path):
     import json
 

@@ -16,6 +16,8 @@ from staffconsole.report import csv_export, queries
 from staffconsole.report import figures as report
 from staffconsole.store.audit import list_audit
 
+pytestmark = pytest.mark.e2e
+
 WEEK = ("--from", FIRST.isoformat(), "--to", LAST.isoformat())
 
 

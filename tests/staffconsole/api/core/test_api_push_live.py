@@ -2,7 +2,10 @@
 
 from datetime import date
 
+import pytest
 import requests
+
+pytestmark = pytest.mark.e2e
 
 
 def test_practice_system_pushes_an_appointment_and_reads_the_arrival(live_server):

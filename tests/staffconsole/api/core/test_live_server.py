@@ -2,8 +2,11 @@
 
 from datetime import date
 
+import pytest
 import requests
 from support import wait_for
+
+pytestmark = pytest.mark.e2e
 
 HEADER = "external_id,first_name,last_name,dob,start,provider\n"
 

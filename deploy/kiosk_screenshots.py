@@ -2,7 +2,7 @@
 
     .venv/bin/python deploy/kiosk_screenshots.py [--out docs/img/kiosk]
 
-The app is the real one, driven by touches through tests/kiosk_ui/driver.py; the server
+The app is the real one, driven by touches through tests/helpers/kiosk_driver.py; the server
 is a small stand-in that answers like the console's kiosk API but slowly, so the
 "Looking for your appointment…" and "Checking you in…" screens stay up long enough
 to be photographed. Receipts go to a simulated printer. Synthetic patients only.
@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from kiosk_ui.harness import run_scenario, write_config
+from helpers.kiosk_harness import run_scenario, write_config
 from support import free_port, wait_for
 
 from hardware.simulator import SimulatedPrinter

@@ -1,6 +1,8 @@
 """Fixtures shared by every test area: real processes, real displays, real browsers.
 
-Area-specific fixtures live in tests/<area>/conftest.py; plain helpers in tests/support.py.
+Fixtures of one package's tests live in the conftest.py of its folder; plain helpers in
+tests/support.py and tests/helpers/. process_guard fails any test that starts a real
+process without the e2e mark.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from support import CHROMIUM, CHROMIUM_ARGS, start_server, wait_for
+
+pytest_plugins = ["process_guard"]
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import grimp
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -63,6 +64,7 @@ def test_no_module_imports_itself_back():
     assert strongly_connected(edges) == []
 
 
+@pytest.mark.e2e
 def test_the_declared_layers_hold():
     done = subprocess.run(
         [str(Path(sys.executable).parent / "lint-imports"), "--no-cache"],

@@ -16,6 +16,8 @@ from support import REPO
 from kiosk.config import KIOSK, SETTINGS, load_config
 from staffconsole.config import SERVER, load_settings
 
+pytestmark = pytest.mark.e2e
+
 SCRIPT = REPO / "deploy" / "raspberry-pi" / "install.sh"
 
 

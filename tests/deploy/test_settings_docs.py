@@ -28,11 +28,13 @@ def run_script(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.e2e  # runs deploy/settings_docs.py as a process
 def test_the_doc_matches_the_code():
     done = run_script("--check")
     assert done.returncode == 0, done.stderr  # the message says the command to run
 
 
+@pytest.mark.e2e  # runs deploy/settings_docs.py as a process
 def test_a_stale_table_is_caught_and_the_message_says_how_to_fix_it(tmp_path):
     stale = tmp_path / "settings.md"
     text = DOC.read_text(encoding="utf-8")
@@ -46,6 +48,7 @@ def test_a_stale_table_is_caught_and_the_message_says_how_to_fix_it(tmp_path):
     assert stale.read_text(encoding="utf-8") == text
 
 
+@pytest.mark.e2e  # runs deploy/settings_docs.py as a process
 def test_a_doc_without_the_markers_is_refused(tmp_path):
     bare = tmp_path / "settings.md"
     bare.write_text("# Settings\n")

@@ -7,9 +7,12 @@ from __future__ import annotations
 import ipaddress
 import stat
 
+import pytest
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from support import run_cli
+
+pytestmark = pytest.mark.e2e
 
 
 def load(path):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from kiosk_ui.harness import run_scenario, write_config
+from helpers.kiosk_harness import run_scenario, write_config
 
 from hardware.simulator import SimulatedPrinter
 

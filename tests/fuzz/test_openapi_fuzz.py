@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
+from helpers.seed import book_today
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -24,7 +25,6 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from server.seed import book_today
 
 from staffconsole.app import create_app
 from staffconsole.auth import api_tokens

@@ -12,6 +12,8 @@ from support import REPO, wait_for
 from hardware.escpos import Line, encode
 from hardware.printer import SerialPrinter
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture
 def simulator_process(tmp_path):

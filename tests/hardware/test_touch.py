@@ -57,6 +57,7 @@ def test_no_cursor_even_in_a_window():
     assert ("graphics", "show_cursor", "0") in kiosk_settings("mouse", 0, fullscreen=False)
 
 
+@pytest.mark.e2e
 def test_shipped_kivy_config_is_complete_and_has_one_input_line(tmp_path):
     # Kivy's own defaults, written by the installed Kivy into an empty KIVY_HOME.
     subprocess.run(

@@ -6,7 +6,10 @@ import os
 import subprocess
 import sys
 
+import pytest
 from support import free_port
+
+pytestmark = pytest.mark.e2e
 
 
 def kiosk(*args, env=None):

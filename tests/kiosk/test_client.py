@@ -147,6 +147,7 @@ def test_calls_send_the_token_and_the_documented_bodies(fake_console):
     assert calls[2][1]["printer"] == {"state": "paper_out", "detail": "x"}
 
 
+@pytest.mark.e2e
 def test_against_the_real_server(live_server):
     token = live_server.add_kiosk("lobby")
     client = KioskClient(live_server.url, token)

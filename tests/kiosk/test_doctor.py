@@ -242,6 +242,7 @@ def test_a_printer_held_by_the_running_kiosk_is_named_as_such(tmp_path, sim, fak
     assert check == ("FAIL", "printer", f"{sim.port}: disconnected ({words})")
 
 
+@pytest.mark.e2e
 def test_the_command_prints_a_test_slip_when_asked(tmp_path, sim, fake_console):
     path = tmp_path / "kiosk.toml"
     path.write_text(

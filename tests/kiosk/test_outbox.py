@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
 from support import free_port, wait_for
 
 from kiosk.client import KioskClient
@@ -99,6 +100,7 @@ def test_backs_off_while_offline_then_delivers_when_the_server_comes_back(
         sender.stop()
 
 
+@pytest.mark.e2e
 def test_restart_with_unsent_events_delivers_them_to_the_real_server(tmp_path, live_server):
     token = live_server.add_kiosk("lobby")
     path = tmp_path / "o.db"
@@ -124,6 +126,7 @@ def test_restart_with_unsent_events_delivers_them_to_the_real_server(tmp_path, l
     )["duplicate"] == ["e1"]
 
 
+@pytest.mark.e2e
 def test_refused_event_is_set_aside_not_dropped_and_others_flow(tmp_path, live_server, caplog):
     token = live_server.add_kiosk("lobby")
     box = Outbox(tmp_path / "o.db")
@@ -147,6 +150,7 @@ def test_refused_event_is_set_aside_not_dropped_and_others_flow(tmp_path, live_s
     assert {"e1", "e3"} <= ids and "e2" not in ids
 
 
+@pytest.mark.e2e
 def test_refused_token_keeps_everything_and_backs_off(tmp_path, live_server):
     box = Outbox(tmp_path / "o.db")
     box.put(event(1))

@@ -8,6 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from support import REPO
 
 from kiosk import i18n
@@ -20,6 +21,7 @@ def test_locale_dir_prefers_the_checkout_then_the_installed_copy(tmp_path):
     assert i18n.locale_dir(checkout, installed) == checkout
 
 
+@pytest.mark.e2e
 def test_the_wheel_carries_every_catalogue(tmp_path):
     built = subprocess.run(
         [

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from helpers.seed import book_today
 from security.helpers import PASSWORD, FakeClock
-from server.seed import book_today
 
 from staffconsole.api.deps import get_clock
 from staffconsole.app import create_app

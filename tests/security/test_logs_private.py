@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 import requests
-from server.seed import PATIENTS, book_today
+from helpers.seed import PATIENTS, book_today
 from support import start_server, wait_for
 
 from kiosk import flow as f

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from helpers.seed import book
 from security.helpers import bearer
-from server.seed import book
 
 from staffconsole.rules import lookup_limits
 

@@ -17,8 +17,7 @@ from staffconsole import __version__
 from staffconsole.auth import api_tokens
 from staffconsole.auth.kiosks import add_kiosk, revoke_kiosk
 from staffconsole.auth.users import ROLES, add_user
-from staffconsole.clinic_time import clinic_today
-from staffconsole.clock import utcnow
+from staffconsole.clock import ClinicClock, ClinicZone, utcnow
 from staffconsole.config import ConfigError, load_settings
 from staffconsole.errors import StoreError
 from staffconsole.progress import ProgressBar
@@ -48,6 +47,11 @@ def _operator() -> str:
         return "cli:" + getpass.getuser()
     except (KeyError, OSError):
         return "cli"
+
+
+def _clock(settings) -> ClinicClock:
+    """The clinic's clock, as the server builds it from the same settings."""
+    return ClinicClock(ClinicZone(settings.clinic_timezone))
 
 
 def _db(args):
@@ -154,9 +158,9 @@ def cmd_user_add(args) -> int:
     return 0
 
 
-def _import_day(text: str | None, settings) -> date:
+def _import_day(text: str | None, clock: ClinicClock) -> date:
     if text is None:
-        return clinic_today(settings.clinic_timezone)
+        return clock.today()
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -167,7 +171,8 @@ def cmd_import_schedule(args) -> int:
     settings = _settings(
         args, schedule_date_format=args.date_format, schedule_datetime_format=args.datetime_format
     )
-    day = _import_day(args.date, settings)
+    clock = _clock(settings)
+    day = _import_day(args.date, clock)
     db = _db(args)
     bar = None
     if args.progress or (sys.stderr.isatty() and _is_large(args.file)):
@@ -177,7 +182,7 @@ def cmd_import_schedule(args) -> int:
             column_map=csv_reader.parse_map(args.map or ""),
             date_format=settings.schedule_date_format,
             datetime_format=settings.schedule_datetime_format,
-            timezone=settings.clinic_timezone,
+            zone=clock.zone,
         )
         report = import_file(db, args.file, day, options, progress=bar or _quiet)
     except ScheduleError as e:
@@ -460,7 +465,6 @@ def add_report_parser(commands, common) -> None:
 
 
 def cmd_report(args) -> int:
-    from staffconsole.clinic_time import clinic_zone
     from staffconsole.report import export as report_export
     from staffconsole.report import figures as report
     from staffconsole.report import queries
@@ -473,8 +477,9 @@ def cmd_report(args) -> int:
     if args.with_names and not args.as_user:
         raise CliError("--with-names needs --as USERNAME: an admin, who gives their password")
     settings = _settings(args)
-    zone = clinic_zone(settings.clinic_timezone)
-    today = clinic_today(settings.clinic_timezone)
+    clock = _clock(settings)
+    now = clock.now()
+    zone, today = clock.zone, clock.zone.day(now)
     try:
         first = report.parse_day(args.first, "--from") if args.first else None
         last = report.parse_day(args.last, "--to") if args.last else None
@@ -482,7 +487,6 @@ def cmd_report(args) -> int:
     except report.BadPeriod as e:
         raise CliError(str(e)) from None
     db = _db(args)
-    now = utcnow()
     if args.csv:
         actor = _operator()
         if args.with_names:

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from staffconsole.api.deps import Db, Now, Staff, StaffWriting, parse_alert_id
+from staffconsole.api.deps import Clock, Db, Now, Staff, StaffWriting, parse_alert_id
 from staffconsole.auth.staff_sessions import StaffSession
 from staffconsole.errors import Conflict, Invalid, NotFound
 from staffconsole.store import arrivals as store_arrivals
@@ -46,9 +46,18 @@ class WalkInBody(BaseModel):
 
 @router.post("/api/v1/console/alerts/{alert_id}/check-in")
 def check_in_walk_in(
-    alert_id: str, body: WalkInBody, request: Request, session: StaffWriting, db: Db, now: Now
+    alert_id: str,
+    body: WalkInBody,
+    request: Request,
+    session: StaffWriting,
+    db: Db,
+    clock: Clock,
+    now: Now,
 ):
-    """A walk-in's alert becomes an arrival at the desk (provider "Walk-in"); resolves it."""
+    """A walk-in's alert becomes an arrival at the desk (provider "Walk-in"); resolves it.
+
+    Its appointment is on the clinic's day, at the clinic's time now.
+    """
     number = parse_alert_id(alert_id)
     try:
         arrival = store_arrivals.check_in_walk_in(
@@ -59,6 +68,7 @@ def check_in_walk_in(
             dob=body.dob,
             by=session.username,
             now=now,
+            zone=clock.zone,
         )
     except NotFound as e:
         raise HTTPException(404, str(e)) from None
@@ -68,7 +78,7 @@ def check_in_walk_in(
         raise HTTPException(422, str(e)) from None
     request.app.state.hub.notify()
     return {
-        "arrival": shape_board_row(arrival, request.app.state.settings.long_wait_min),
+        "arrival": shape_board_row(arrival, request.app.state.settings.long_wait_min, clock.zone),
         "alert": shape_alert(get_alert(db, number)),
     }
 
@@ -80,6 +90,7 @@ def arrival_status(
     request: Request,
     session: StaffWriting,
     db: Db,
+    clock: Clock,
     now: Now,
 ):
     """The lobby board's "Called in" and "Seen" buttons; ends the arrival's long_wait alert."""
@@ -92,4 +103,5 @@ def arrival_status(
     except Conflict as e:
         raise HTTPException(409, str(e)) from None
     request.app.state.hub.notify()
-    return {"arrival": shape_board_row(arrival, request.app.state.settings.long_wait_min)}
+    long_wait = request.app.state.settings.long_wait_min
+    return {"arrival": shape_board_row(arrival, long_wait, clock.zone)}

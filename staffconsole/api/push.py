@@ -14,11 +14,10 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Res
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from sqlite_utils import Database
 
-from staffconsole.api.deps import bearer_token, get_db
+from staffconsole.api.deps import Clock, Now, bearer_token, get_db
 from staffconsole.auth import api_tokens
 from staffconsole.auth.kiosks import kiosk_for_token
-from staffconsole.clinic_time import local_start
-from staffconsole.clock import iso, utcnow
+from staffconsole.clock import iso
 from staffconsole.errors import Conflict, NotFound
 from staffconsole.rules.names import display_name, normalise_dob
 from staffconsole.store import arrivals as store_arrivals
@@ -181,24 +180,24 @@ def put_appointment(
     response: Response,
     token: Token,
     db: Db,
+    clock: Clock,
+    now: Now,
 ) -> dict:
     """Add or replace one appointment by your id; sending the same again changes nothing."""
     if not external_id.strip():
         raise HTTPException(422, "external_id must not be blank")
-    timezone = request.app.state.settings.clinic_timezone
     values = {
         "external_id": external_id.strip(),
         "first_name": body.first_name,
         "last_name": body.last_name,
         "dob": body.dob or "",
-        "start": local_start(datetime.fromisoformat(body.start), timezone),
+        "start": clock.zone.local_start(datetime.fromisoformat(body.start)),
         "provider": body.provider,
         "status": body.status,
         "code": body.code,
     }
     if values["dob"] and values["dob"] > values["start"][:10]:
         raise HTTPException(422, "dob is after the appointment")
-    now = utcnow()
     result = upsert_appointment(db, **values, source="push")
     if result != "unchanged":
         add_audit(
@@ -235,7 +234,9 @@ def get_appointment(external_id: ExternalId, token: Token, db: Db) -> dict:
     response_model=AppointmentResult,
     responses={404: {"description": "no appointment with this id"}},
 )
-def delete_appointment(external_id: ExternalId, request: Request, token: Token, db: Db) -> dict:
+def delete_appointment(
+    external_id: ExternalId, request: Request, token: Token, db: Db, now: Now
+) -> dict:
     """Cancel an appointment. It is kept, cancelled, so its arrival and alerts keep history."""
     external_id = external_id.strip()
     try:
@@ -243,9 +244,7 @@ def delete_appointment(external_id: ExternalId, request: Request, token: Token, 
     except NotFound as e:
         raise HTTPException(404, str(e)) from None
     if result == "changed":
-        add_audit(
-            db, token["name"], "appointment.cancelled", external_id, {"via": "push api"}, utcnow()
-        )
+        add_audit(db, token["name"], "appointment.cancelled", external_id, {"via": "push api"}, now)
         request.app.state.hub.notify()
     return {"result": result, "appointment": _public(appointment_by_external_id(db, external_id))}
 
@@ -309,10 +308,11 @@ def arrival_status(
     request: Request,
     token: Token,
     db: Db,
+    now: Now,
 ) -> dict:
     """The patient was called in or seen: the console's lobby board and long-wait alert follow."""
     try:  # set_status audits the move under the token's name
-        arrival = store_arrivals.set_status(db, arrival_id, body.status, token["name"], utcnow())
+        arrival = store_arrivals.set_status(db, arrival_id, body.status, token["name"], now)
     except NotFound as e:
         raise HTTPException(404, str(e)) from None
     except Conflict as e:

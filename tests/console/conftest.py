@@ -1,7 +1,7 @@
 """Fixtures for the console: the real app in-process on a temp database, a fake clock.
 
 The app runs without its lifespan (no watchdog), so only what a test does shows up
-on the console; the clock and "today" are the test's.
+on the console; the clock (and so "today") is the test's.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from staffconsole.api.deps import get_clock, get_today
 from staffconsole.app import create_app
 from staffconsole.auth.kiosks import add_kiosk, kiosk_for_token
 from staffconsole.auth.users import add_user
+from staffconsole.clock import ClinicClock, ClinicZone
 from staffconsole.config import load_settings
 from staffconsole.rules import alerting
 from staffconsole.store.alerts import open_or_update_alert
@@ -54,16 +54,14 @@ def settings(tmp_path):
             "db_path": str(tmp_path / "seen.db"),
             "clinic_name": "Clinique Saint-Éloi",
             "console_idle_logoff_min": 15,
+            "clinic_timezone": "UTC",  # TODAY at START, whatever the machine's zone
         },
     )
 
 
 @pytest.fixture
 def app(settings, clock):
-    app = create_app(settings)
-    app.dependency_overrides[get_clock] = lambda: clock
-    app.dependency_overrides[get_today] = lambda: TODAY
-    return app
+    return create_app(settings, clock=ClinicClock(ClinicZone(settings.clinic_timezone), clock))
 
 
 @pytest.fixture

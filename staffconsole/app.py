@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from staffconsole import __version__
 from staffconsole.api import console, errors, kiosk, lobby, openapi, push, report, validation
 from staffconsole.api.body_limit import BodyLimit
+from staffconsole.clock import ClinicClock, ClinicZone
 from staffconsole.config import Settings, load_settings
 from staffconsole.rules.lookup_limits import LookupLimiter
 from staffconsole.store.schema import ensure_schema, open_db
@@ -21,8 +22,14 @@ from staffconsole.watch import live, watchdog
 from staffconsole.web import WEB_DIR
 
 
-def create_app(settings: Settings | None = None, *, staff: bool = True) -> FastAPI:
-    """The ASGI app. staff=False leaves out the console (for tests of the core alone)."""
+def create_app(
+    settings: Settings | None = None, *, staff: bool = True, clock: ClinicClock | None = None
+) -> FastAPI:
+    """The ASGI app. staff=False leaves out the console (for tests of the core alone).
+
+    clock: the one clock of routers and watchdog; by default the real time in the
+    clinic's zone (tests pass one with a fake source of instants).
+    """
     settings = settings or load_settings()
     db = open_db(settings.db_path)
     try:
@@ -46,7 +53,8 @@ def create_app(settings: Settings | None = None, *, staff: bool = True) -> FastA
 
     app = FastAPI(title="Seen staff console", version=__version__, lifespan=lifespan)
     app.state.settings = settings
-    app.state.hub = live.Hub()
+    app.state.clock = clock or ClinicClock(ClinicZone(settings.clinic_timezone))
+    app.state.hub = live.Hub(app.state.clock)
     app.state.lookup_limiter = LookupLimiter(
         settings.lookup_rate_max, settings.lookup_rate_window_s
     )

@@ -19,8 +19,7 @@ from staffconsole import __version__
 from staffconsole.auth import api_tokens
 from staffconsole.auth.kiosks import add_kiosk, revoke_kiosk
 from staffconsole.auth.users import ROLES, new_user, save_user
-from staffconsole.clinic_time import clinic_today, clinic_zone
-from staffconsole.clock import utcnow
+from staffconsole.clock import ClinicClock, ClinicZone, utcnow
 from staffconsole.config import load_settings
 from staffconsole.errors import StoreError
 from staffconsole.progress import ProgressBar
@@ -54,6 +53,11 @@ def _actor() -> str:
         return cli_actor(getpass.getuser())
     except (KeyError, OSError):
         return cli_actor(None)
+
+
+def _clock(settings) -> ClinicClock:
+    """The clinic's clock, as the server builds it from the same settings."""
+    return ClinicClock(ClinicZone(settings.clinic_timezone))
 
 
 def _db(args):
@@ -162,9 +166,9 @@ def cmd_user_add(args) -> int:
     return 0
 
 
-def _import_day(text: str | None, settings) -> date:
+def _import_day(text: str | None, clock: ClinicClock) -> date:
     if text is None:
-        return clinic_today(settings.clinic_timezone)
+        return clock.today()
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -175,7 +179,8 @@ def cmd_import_schedule(args) -> int:
     settings = _settings(
         args, schedule_date_format=args.date_format, schedule_datetime_format=args.datetime_format
     )
-    day = _import_day(args.date, settings)
+    clock = _clock(settings)
+    day = _import_day(args.date, clock)
     db = _db(args)
     bar = None
     if args.progress or (sys.stderr.isatty() and _is_large(args.file)):
@@ -185,7 +190,7 @@ def cmd_import_schedule(args) -> int:
             column_map=csv_reader.parse_map(args.map or ""),
             date_format=settings.schedule_date_format,
             datetime_format=settings.schedule_datetime_format,
-            timezone=settings.clinic_timezone,
+            zone=clock.zone,
         )
         text = read_text(args.file)
         target = os.path.basename(args.file)
@@ -465,13 +470,13 @@ def cmd_report(args) -> int:
     if args.with_names and not args.as_user:
         raise CliError("--with-names needs --as USERNAME: an admin, who gives their password")
     settings = _settings(args)
-    zone = clinic_zone(settings.clinic_timezone)
-    today = clinic_today(settings.clinic_timezone)
+    clock = _clock(settings)
+    now = clock.now()
+    zone, today = clock.zone, clock.zone.day(now)
     first = report.parse_day(args.first, "--from") if args.first else None
     last = report.parse_day(args.last, "--to") if args.last else None
     period = report.Period(first or last or today, last or first or today, zone)
     db = _db(args)
-    now = utcnow()
     if args.csv:
         actor = _actor()
         if args.with_names:

@@ -167,8 +167,8 @@ SETTINGS: tuple[Setting, ...] = (
         "clinic_timezone",
         str,
         "",
-        "IANA time zone of the clinic (e.g. Europe/Paris) for FHIR times and the default "
-        "import day; empty: the server's own",
+        "IANA time zone of the clinic (e.g. Europe/Paris): its today and every local time "
+        "(look-ups, console, waits, imports); empty: the server's own",
         check=_timezone,
     ),
     Setting(

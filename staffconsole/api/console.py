@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
@@ -24,7 +24,6 @@ from staffconsole.api.deps import (
     Now,
     Staff,
     StaffWriting,
-    Today,
     idle_min,
     parse_alert_id,
     staff_session,
@@ -37,6 +36,7 @@ from staffconsole.auth.staff_sessions import (
     SessionIdle,
     StaffSession,
 )
+from staffconsole.clock import ClinicZone
 from staffconsole.rules import alerting
 from staffconsole.store import schema
 from staffconsole.store.alerts import acknowledge_alert, resolve_alert
@@ -148,13 +148,15 @@ def console_page(request: Request, db: Db, now: Now) -> Response:
 # -- JSON API -------------------------------------------------------------------
 
 
-def _snapshot(request: Request, db, now: datetime, today: date, username: str, seq: int) -> dict:
+def _snapshot(
+    request: Request, db, now: datetime, zone: ClinicZone, username: str, seq: int
+) -> dict:
     hub = request.app.state.hub
     return build_snapshot(
         db,
         seq=seq,
         now=now,
-        today=today,
+        zone=zone,
         clinic_name=request.app.state.settings.clinic_name,
         username=username,
         console_live=hub.console_live(),
@@ -175,8 +177,8 @@ def session_info(request: Request, db: Db, now: Now):
 
 
 @router.get("/api/v1/console/snapshot")
-def snapshot(request: Request, session: Staff, db: Db, now: Now, today: Today):
-    return _snapshot(request, db, now, today, session.username, request.app.state.hub.seq)
+def snapshot(request: Request, session: Staff, db: Db, clock: Clock, now: Now):
+    return _snapshot(request, db, now, clock.zone, session.username, request.app.state.hub.seq)
 
 
 def _act(
@@ -245,7 +247,7 @@ def sse(event: str, data, event_id: int | None = None) -> str:
 
 
 @router.get("/api/v1/console/stream")
-async def stream(request: Request, clock: Clock, today: Today):
+async def stream(request: Request, clock: Clock):
     """Server-sent events: a snapshot now and after every change; pings keep it warm.
 
     Streaming does not count as activity, so an unattended page still signs out;
@@ -264,12 +266,16 @@ async def stream(request: Request, clock: Clock, today: Today):
             db.close()
 
     def check(db):
-        return staff_session(request, db, clock(), touch=False)
+        return staff_session(request, db, clock.now(), touch=False)
 
     session = await run_in_threadpool(with_db, check)  # NotSignedIn: 401 (api/errors.py)
 
-    def snapshot_at(seq: int) -> dict:
-        return with_db(lambda db: _snapshot(request, db, clock(), today, session.username, seq))
+    def snapshot_at(
+        seq: int,
+    ) -> dict:  # the clock's day at each snapshot: pages stay open overnight
+        return with_db(
+            lambda db: _snapshot(request, db, clock.now(), clock.zone, session.username, seq)
+        )
 
     async def events():
         hub.listener_joined()

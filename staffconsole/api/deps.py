@@ -6,7 +6,7 @@ other or from the app.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated
 
@@ -17,7 +17,7 @@ from sqlite_utils import Database
 from staffconsole.auth import staff_sessions
 from staffconsole.auth.kiosks import kiosk_for_token
 from staffconsole.auth.staff_sessions import COOKIE, NotSignedIn, SessionIdle, StaffSession
-from staffconsole.clock import local_today, utcnow
+from staffconsole.clock import ClinicClock
 from staffconsole.store.schema import open_db
 
 
@@ -34,26 +34,34 @@ def get_db(request: Request) -> Iterator[Database]:
         db.close()
 
 
-# -- the clock (tests override get_clock and get_today) -------------------------
+# -- the clock: the app's one ClinicClock (tests build the app with a fake one) ---------
 
 
-def get_clock() -> Callable[[], datetime]:
-    return utcnow
+def get_clock(request: Request) -> ClinicClock:
+    return request.app.state.clock
 
 
-Clock = Annotated[Callable[[], datetime], Depends(get_clock)]
+Clock = Annotated[ClinicClock, Depends(get_clock)]
 
 
 def get_now(clock: Clock) -> datetime:
-    return clock()
-
-
-def get_today() -> date:
-    return local_today()
+    return clock.now()
 
 
 Now = Annotated[datetime, Depends(get_now)]
+
+
+# FastAPI reads get_now once per request, so Now, Today and LocalNow agree.
+def get_today(clock: Clock, now: Now) -> date:
+    return clock.zone.day(now)
+
+
+def get_local_now(clock: Clock, now: Now) -> datetime:
+    return clock.zone.local(now)
+
+
 Today = Annotated[date, Depends(get_today)]
+LocalNow = Annotated[datetime, Depends(get_local_now)]  # aware, the clinic's offset
 Db = Annotated[Database, Depends(get_db)]
 
 

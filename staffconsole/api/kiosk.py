@@ -15,8 +15,8 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_
 from sqlite_utils import Database
 
 from staffconsole.api import faults
-from staffconsole.api.deps import get_db, kiosk_from_request
-from staffconsole.clock import iso, local_today, utcnow
+from staffconsole.api.deps import LocalNow, Now, Today, get_db, kiosk_from_request
+from staffconsole.clock import iso
 from staffconsole.rules import lookup_limits
 from staffconsole.rules.alerting import HANDOFF_REASONS
 from staffconsole.store import alerts as store_alerts
@@ -206,36 +206,37 @@ def lookup(
     request: Request,
     kiosk: Kiosk,
     db: Db,
-    local_now: Annotated[datetime, Depends(lookup_limits.local_now)],
+    now: Now,
+    today: Today,
+    local_now: LocalNow,
 ) -> dict:
     """Today's booked appointments for a last name and date of birth, or for a code."""
-    _check_rate(request, kiosk, db)
+    _check_rate(request, kiosk, db, now)
     if body.code is not None:
-        store_sessions.touch_session(db, kiosk, body.session, utcnow(), entered={"code": body.code})
-        matches = store_appointments.lookup_code(db, body.code, local_today())
+        store_sessions.touch_session(db, kiosk, body.session, now, entered={"code": body.code})
+        matches = store_appointments.lookup_code(db, body.code, today)
     else:
         store_sessions.touch_session(
             db,
             kiosk,
             body.session,
-            utcnow(),
+            now,
             entered={"last_name": body.last_name, "dob": body.dob},
         )
-        matches = store_appointments.lookup(db, body.last_name, body.dob, local_today())
+        matches = store_appointments.lookup(db, body.last_name, body.dob, today)
     late = request.app.state.settings.lookup_late_hours
-    today = local_today().isoformat()
     return {
         "matches": [
             m
             for m in matches
-            if lookup_limits.within_window(f"{today}T{m['time']}", local_now, late)
+            if lookup_limits.within_window(f"{today.isoformat()}T{m['time']}", local_now, late)
         ]
     }
 
 
-def _check_rate(request: Request, kiosk: dict, db: Database) -> None:
+def _check_rate(request: Request, kiosk: dict, db: Database, now: datetime) -> None:
     """429 (and one lookup_rate alert) when this kiosk is over its look-up limit."""
-    settings, now = request.app.state.settings, utcnow()
+    settings = request.app.state.settings
     limiter = request.app.state.lookup_limiter
     if limiter.allow(kiosk["id"], now):
         return
@@ -260,10 +261,12 @@ def _check_rate(request: Request, kiosk: dict, db: Database) -> None:
         409: {"description": "the appointment was cancelled"},
     },
 )
-def checkin(body: CheckinIn, request: Request, kiosk: Kiosk, db: Db) -> dict:
+def checkin(
+    body: CheckinIn, request: Request, kiosk: Kiosk, db: Db, now: Now, today: Today
+) -> dict:
     """Record the arrival; answers only after it is committed. Repeats return the same."""
     arrival = store_appointments.checkin(  # NotFound 404, Conflict 409 (api/errors.py)
-        db, kiosk, body.session, body.appointment, utcnow(), local_today()
+        db, kiosk, body.session, body.appointment, now, today
     )
     faults.exit_after_commit("checkin")  # test-only, off by default (staffconsole/api/faults.py)
     request.app.state.hub.notify()
@@ -271,19 +274,18 @@ def checkin(body: CheckinIn, request: Request, kiosk: Kiosk, db: Db) -> dict:
 
 
 @router.post("/events", response_model=EventsOut)
-def events(body: EventsIn, request: Request, kiosk: Kiosk, db: Db) -> dict:
+def events(body: EventsIn, request: Request, kiosk: Kiosk, db: Db, now: Now) -> dict:
     """A batch of session events, each applied once (by id) in the order given."""
     batch = [event.model_dump() for event in body.events]
-    accepted, duplicate = store_sessions.record_events(db, kiosk, batch, utcnow())
+    accepted, duplicate = store_sessions.record_events(db, kiosk, batch, now)
     if accepted:
         request.app.state.hub.notify()
     return {"accepted": accepted, "duplicate": duplicate}
 
 
 @router.post("/heartbeat", response_model=HeartbeatOut)
-def heartbeat(body: HeartbeatIn, request: Request, kiosk: Kiosk, db: Db) -> dict:
+def heartbeat(body: HeartbeatIn, request: Request, kiosk: Kiosk, db: Db, now: Now) -> dict:
     """The kiosk is alive; its printer's state. Answers whether a console is watching."""
-    now = utcnow()
     changed = store_sessions.heartbeat(
         db,
         kiosk,

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from staffconsole.api.deps import Db, Now, Staff, StaffWriting, parse_alert_id
+from staffconsole.api.deps import Clock, Db, Now, Staff, StaffWriting, parse_alert_id
 from staffconsole.auth.staff_sessions import StaffSession
 from staffconsole.store import arrivals as store_arrivals
 from staffconsole.store.alerts import get_alert
@@ -45,9 +45,18 @@ class WalkInBody(BaseModel):
 
 @router.post("/api/v1/console/alerts/{alert_id}/check-in")
 def check_in_walk_in(
-    alert_id: str, body: WalkInBody, request: Request, session: StaffWriting, db: Db, now: Now
+    alert_id: str,
+    body: WalkInBody,
+    request: Request,
+    session: StaffWriting,
+    db: Db,
+    clock: Clock,
+    now: Now,
 ):
-    """A walk-in's alert becomes an arrival at the desk (provider "Walk-in"); resolves it."""
+    """A walk-in's alert becomes an arrival at the desk (provider "Walk-in"); resolves it.
+
+    Its appointment is on the clinic's day, at the clinic's time now.
+    """
     number = parse_alert_id(alert_id)
     arrival = store_arrivals.check_in_walk_in(
         db,
@@ -57,10 +66,11 @@ def check_in_walk_in(
         dob=body.dob,
         by=staff_actor(session.username),
         now=now,
+        zone=clock.zone,
     )
     request.app.state.hub.notify()
     return {
-        "arrival": shape_board_row(arrival, request.app.state.settings.long_wait_min),
+        "arrival": shape_board_row(arrival, request.app.state.settings.long_wait_min, clock.zone),
         "alert": shape_alert(get_alert(db, number)),
     }
 
@@ -72,6 +82,7 @@ def arrival_status(
     request: Request,
     session: StaffWriting,
     db: Db,
+    clock: Clock,
     now: Now,
 ):
     """The lobby board's "Called in" and "Seen" buttons; ends the arrival's long_wait alert."""
@@ -80,4 +91,5 @@ def arrival_status(
     by = staff_actor(session.username)
     arrival = store_arrivals.set_status(db, int(arrival_id), status, by, now)
     request.app.state.hub.notify()
-    return {"arrival": shape_board_row(arrival, request.app.state.settings.long_wait_min)}
+    long_wait = request.app.state.settings.long_wait_min
+    return {"arrival": shape_board_row(arrival, long_wait, clock.zone)}

@@ -14,11 +14,10 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Res
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from sqlite_utils import Database
 
-from staffconsole.api.deps import bearer_token, get_db
+from staffconsole.api.deps import Clock, Now, bearer_token, get_db
 from staffconsole.auth import api_tokens
 from staffconsole.auth.kiosks import kiosk_for_token
-from staffconsole.clinic_time import local_start
-from staffconsole.clock import iso, utcnow
+from staffconsole.clock import iso
 from staffconsole.rules.names import display_name, normalise_dob
 from staffconsole.store import arrivals as store_arrivals
 from staffconsole.store import feed
@@ -180,17 +179,18 @@ def put_appointment(
     response: Response,
     token: Token,
     db: Db,
+    clock: Clock,
+    now: Now,
 ) -> dict:
     """Add or replace one appointment by your id; sending the same again changes nothing."""
     if not external_id.strip():
         raise HTTPException(422, "external_id must not be blank")
-    timezone = request.app.state.settings.clinic_timezone
     values = {
         "external_id": external_id.strip(),
         "first_name": body.first_name,
         "last_name": body.last_name,
         "dob": body.dob or "",
-        "start": local_start(datetime.fromisoformat(body.start), timezone),
+        "start": clock.zone.local_start(datetime.fromisoformat(body.start)),
         "provider": body.provider,
         "status": body.status,
         "code": body.code,
@@ -199,7 +199,7 @@ def put_appointment(
         raise HTTPException(422, "dob is after the appointment")
     detail = {"via": "push api", "status": body.status}
     target = values["external_id"]
-    with audited(db, api_actor(token["name"]), "appointment", target, detail, utcnow()) as entry:
+    with audited(db, api_actor(token["name"]), "appointment", target, detail, now) as entry:
         result = upsert_appointment(db, **values, source="push")
         entry.action = f"appointment.{result}"  # added or changed; a repeat writes no row
         if result == "unchanged":
@@ -231,12 +231,14 @@ def get_appointment(external_id: ExternalId, token: Token, db: Db) -> dict:
     response_model=AppointmentResult,
     responses={404: {"description": "no appointment with this id"}},
 )
-def delete_appointment(external_id: ExternalId, request: Request, token: Token, db: Db) -> dict:
+def delete_appointment(
+    external_id: ExternalId, request: Request, token: Token, db: Db, now: Now
+) -> dict:
     """Cancel an appointment. It is kept, cancelled, so its arrival and alerts keep history."""
     external_id = external_id.strip()
     actor = api_actor(token["name"])
     detail = {"via": "push api"}
-    with audited(db, actor, "appointment.cancelled", external_id, detail, utcnow()) as entry:
+    with audited(db, actor, "appointment.cancelled", external_id, detail, now) as entry:
         result = cancel_appointment(db, external_id)  # NotFound: 404 (api/errors.py)
         if result != "changed":
             entry.drop()
@@ -304,10 +306,11 @@ def arrival_status(
     request: Request,
     token: Token,
     db: Db,
+    now: Now,
 ) -> dict:
     """The patient was called in or seen: the console's lobby board and long-wait alert follow."""
     # set_status audits the move as api:<token name>; NotFound 404, Conflict 409.
     by = api_actor(token["name"])
-    arrival = store_arrivals.set_status(db, arrival_id, body.status, by, utcnow())
+    arrival = store_arrivals.set_status(db, arrival_id, body.status, by, now)
     request.app.state.hub.notify()
     return {key: arrival[key] for key in ("id", "status", "called_in_at", "seen_at")}

@@ -13,9 +13,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
-from staffconsole.api.deps import Db, Now, Staff, Today, staff_session, to_sign_in
+from staffconsole.api.deps import Db, Now, Staff, Today, get_clock, staff_session, to_sign_in
 from staffconsole.auth.staff_sessions import NotSignedIn
-from staffconsole.clinic_time import clinic_zone
 from staffconsole.report import export as report_export
 from staffconsole.report import figures as report
 from staffconsole.report import queries, svg
@@ -31,7 +30,7 @@ def choose_period(
     request: Request, today: date, period: str, first: str, last: str
 ) -> report.Period:
     """?from=&to= (either may be left out: one day), else ?period=week, else today."""
-    zone = clinic_zone(request.app.state.settings.clinic_timezone)
+    zone = get_clock(request).zone
     if first or last:
         start = report.parse_day(first or last, "from")
         end = report.parse_day(last or first, "to")

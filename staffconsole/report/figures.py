@@ -11,9 +11,9 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta
 
-from staffconsole.clock import parse
+from staffconsole.clock import ClinicZone, parse
 from staffconsole.report.queries import ReportRows
 from staffconsole.rules import alerting
 from staffconsole.rules.labels import (
@@ -71,11 +71,11 @@ class BadPeriod(ValueError):
 
 @dataclass(frozen=True)
 class Period:
-    """Clinic-local days `first` to `last`, both included; zone None is the server's own."""
+    """Clinic-local days `first` to `last`, both included, in the clinic's zone."""
 
     first: date
     last: date
-    zone: tzinfo | None = None
+    zone: ClinicZone
 
     def __post_init__(self) -> None:
         if self.last < self.first:
@@ -83,22 +83,19 @@ class Period:
         if (self.last - self.first).days >= MAX_DAYS:
             raise BadPeriod(f"a report covers at most {MAX_DAYS} days")
 
-    def _midnight(self, day: date) -> datetime:
-        if self.zone is None:
-            return datetime.combine(day, time()).astimezone()
-        return datetime.combine(day, time(), tzinfo=self.zone)
-
     @property
     def start(self) -> datetime:
-        return self._midnight(self.first)
+        """The clinic's midnight before `first` (in the clinic's local time)."""
+        return self.zone.local(self.zone.midnight(self.first))
 
     @property
     def end(self) -> datetime:
         """The first instant after the period (midnight after `last`)."""
-        return self._midnight(self.last + timedelta(days=1))
+        return self.zone.local(self.zone.midnight(self.last + timedelta(days=1)))
 
     def local(self, moment: datetime) -> datetime:
-        return moment.astimezone(self.zone)
+        """An instant in the clinic's local time."""
+        return self.zone.local(moment)
 
     @property
     def label(self) -> str:
@@ -114,11 +111,11 @@ def parse_day(text: str, what: str) -> date:
         raise BadPeriod(f"{what} {text[:40]!r} is not a date like 2026-11-22") from None
 
 
-def today_period(today: date, zone: tzinfo | None = None) -> Period:
+def today_period(today: date, zone: ClinicZone) -> Period:
     return Period(today, today, zone)
 
 
-def week_period(today: date, zone: tzinfo | None = None) -> Period:
+def week_period(today: date, zone: ClinicZone) -> Period:
     """This week so far: Monday to today."""
     return Period(today - timedelta(days=today.weekday()), today, zone)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 
-from staffconsole.clock import iso, parse
+from staffconsole.clock import ClinicZone, iso, parse
 
 HANDOFF_REASONS = (
     "no_match",
@@ -317,22 +317,22 @@ def printer_alert(kiosk: Mapping, now: datetime) -> dict | None:
     }
 
 
-def _appointment_utc(start: str) -> datetime:
-    # Appointment times are clinic-local naive text; astimezone() reads them as local.
-    moment = datetime.fromisoformat(start)
-    return moment.astimezone() if moment.tzinfo is None else moment
+def wait_starts(arrival: Mapping, zone: ClinicZone) -> datetime:
+    """A wait counts from the later of arrival and appointment time (early is not waiting).
+
+    Appointment starts are the clinic's wall times: `zone` says which instant they are.
+    """
+    start = zone.instant(datetime.fromisoformat(arrival["start"]))
+    return max(parse(arrival["arrived_at"]), start)
 
 
-def wait_starts(arrival: Mapping) -> datetime:
-    """A wait counts from the later of arrival and appointment time (early is not waiting)."""
-    return max(parse(arrival["arrived_at"]), _appointment_utc(arrival["start"]))
-
-
-def long_wait_alert(arrival: Mapping, now: datetime, long_wait_min: float) -> dict | None:
+def long_wait_alert(
+    arrival: Mapping, now: datetime, long_wait_min: float, zone: ClinicZone
+) -> dict | None:
     """The alert for a patient still waiting long_wait_min past wait_starts, or None."""
     if arrival.get("status", "waiting") != "waiting":
         return None
-    if now - wait_starts(arrival) < timedelta(minutes=long_wait_min):
+    if now - wait_starts(arrival, zone) < timedelta(minutes=long_wait_min):
         return None
     return {
         "kind": "long_wait",
@@ -358,11 +358,15 @@ def median(values: list[float]) -> float:
 
 
 def lobby_busy_alert(
-    arrivals: Iterable[Mapping], now: datetime, max_waiting: int, max_median_min: float
+    arrivals: Iterable[Mapping],
+    now: datetime,
+    max_waiting: int,
+    max_median_min: float,
+    zone: ClinicZone,
 ) -> dict | None:
     """The alert for a crowded lobby (more than max_waiting, or a long median wait), or None."""
     waits = [
-        max(0.0, (now - wait_starts(a)).total_seconds() / 60)
+        max(0.0, (now - wait_starts(a, zone)).total_seconds() / 60)
         for a in arrivals
         if a.get("status", "waiting") == "waiting"
     ]

@@ -73,11 +73,6 @@ def lookup_rate_alert(kiosk: dict, now: datetime, max_lookups: int, window_s: fl
     }
 
 
-def local_now() -> datetime:
-    """The clinic-local time now, on the same clock as clock.local_today (tests override it)."""
-    return datetime.now()
-
-
 def within_window(start: str, local_now: datetime, late_hours: float) -> bool:
     """May a look-up at clinic-local `local_now` find an appointment starting at `start`?
 

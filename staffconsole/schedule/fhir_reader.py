@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from staffconsole.clinic_time import local_start
+from staffconsole.clock import ClinicZone
 from staffconsole.rules.names import split_display
 from staffconsole.schedule.model import Booking, Parsed, ScheduleError
 
@@ -66,7 +66,7 @@ def _index(entries: list) -> dict[str, dict]:
     return found
 
 
-def read_bundle(document, source: str, timezone: str = "") -> tuple[int, Iterator[Parsed]]:
+def read_bundle(document, source: str, zone: ClinicZone) -> tuple[int, Iterator[Parsed]]:
     """Check the document is a Bundle (or one Appointment), then yield one Parsed per entry."""
     if not isinstance(document, dict):
         raise ScheduleError(f"{source}: JSON is not a FHIR resource (expected an object)")
@@ -82,10 +82,10 @@ def read_bundle(document, source: str, timezone: str = "") -> tuple[int, Iterato
             f"{source}: a FHIR {kind or 'resource without resourceType'} is not "
             "a schedule; expected a Bundle of Appointment resources"
         )
-    return len(entries), _entries(entries, _index(entries), timezone)
+    return len(entries), _entries(entries, _index(entries), zone)
 
 
-def _entries(entries: list, index: dict, timezone: str) -> Iterator[Parsed]:
+def _entries(entries: list, index: dict, zone: ClinicZone) -> Iterator[Parsed]:
     for number, entry in enumerate(entries, 1):
         where = f"entry {number}"
         resource = entry.get("resource") if isinstance(entry, dict) else None
@@ -103,10 +103,10 @@ def _entries(entries: list, index: dict, timezone: str) -> Iterator[Parsed]:
         elif kind != "Appointment":
             yield Parsed(where, warning=f"{kind} is not used by Seen; ignored")
         else:
-            yield _appointment(where, resource, index, timezone)
+            yield _appointment(where, resource, index, zone)
 
 
-def _appointment(where: str, resource: dict, index: dict, timezone: str) -> Parsed:
+def _appointment(where: str, resource: dict, index: dict, zone: ClinicZone) -> Parsed:
     external_id, code = _ids(resource)
     if external_id is None:
         return Parsed(where, reason="Appointment has neither an id nor an identifier")
@@ -122,7 +122,7 @@ def _appointment(where: str, resource: dict, index: dict, timezone: str) -> Pars
             external_id=external_id,
         )
     try:
-        start = _start(resource.get("start"), timezone)
+        start = _start(resource.get("start"), zone)
         patient, warning = _patient(resource, index)
         provider = _provider(resource, index)
     except Malformed as e:
@@ -178,7 +178,7 @@ def _ids(resource: dict) -> tuple[str | None, str | None]:
     return code, code
 
 
-def _start(value, timezone: str) -> str:
+def _start(value, zone: ClinicZone) -> str:
     if value is None:
         raise Malformed("Appointment has no start")
     if not isinstance(value, str):
@@ -189,7 +189,7 @@ def _start(value, timezone: str) -> str:
         raise Malformed("start is not a FHIR instant like 2013-12-10T09:00:00Z") from None
     if len(value) <= 10:
         raise Malformed("start is a date without a time")
-    return local_start(moment, timezone)
+    return zone.local_start(moment)
 
 
 def _actors(resource: dict) -> list[dict]:

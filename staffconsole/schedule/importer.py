@@ -167,7 +167,7 @@ def import_text(
                 f"{source} looks like JSON but is not valid JSON "
                 f"(line {e.lineno}, column {e.colno}: {e.msg})"
             ) from None
-        total, items = fhir_reader.read_bundle(document, source, options.timezone)
+        total, items = fhir_reader.read_bundle(document, source, options.zone)
         return apply(db, items, day, total, progress, kind="fhir")
     total, items = csv_reader.read_csv(text, source, options)
     return apply(db, items, day, total, progress, kind="csv")

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from staffconsole.clock import ClinicZone
+
 Where = int | str  # a CSV line number, or a FHIR place such as "entry 3 (Appointment/x)"
 
 
@@ -50,4 +52,4 @@ class Options:
     column_map: dict[str, str] = field(default_factory=dict)
     date_format: str = "%Y-%m-%d"
     datetime_format: str = "%Y-%m-%dT%H:%M"
-    timezone: str = ""
+    zone: ClinicZone = field(default_factory=ClinicZone)  # the clock's; default: the server's

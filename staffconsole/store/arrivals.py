@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
 
-from staffconsole.clock import iso
+from staffconsole.clock import ClinicZone, iso
 from staffconsole.errors import Conflict, Invalid, NotFound
 from staffconsole.rules import alerting
 from staffconsole.rules.names import display_name
@@ -127,11 +127,13 @@ def check_in_walk_in(
     dob: str | None,
     by: str,
     now: datetime,
+    zone: ClinicZone,
 ) -> dict:
     """Turn a walk_in alert into an arrival at the desk and resolve the alert; audited.
 
-    The walk-in gets an appointment today at the time they were checked in, with
-    the provider "Walk-in"; the alert is resolved as checked_in_at_desk.
+    The walk-in gets an appointment on the clinic's today at the clinic's time they
+    were checked in, with the provider "Walk-in"; the alert is resolved as
+    checked_in_at_desk.
     """
     first_name = _clean_name(first_name, "first name")
     last_name = _clean_name(last_name, "last name")
@@ -141,7 +143,7 @@ def check_in_walk_in(
             date.fromisoformat(dob)
         except ValueError:
             raise Invalid("the date of birth must be a real date (YYYY-MM-DD)") from None
-    local = now.astimezone()
+    local = zone.local(now)
     start = local.strftime("%Y-%m-%dT%H:%M")
     first, after = _day_range(local.date())
     target = f"alert:{alert_id}"

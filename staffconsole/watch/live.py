@@ -12,14 +12,15 @@ import threading
 import time
 from datetime import datetime
 
-from staffconsole.clock import utcnow
+from staffconsole.clock import ClinicClock
 from staffconsole.rules.alerting import console_watched
 
 
 class Hub:
     """Sequence counter that async console streams can wait on; notify() is thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: ClinicClock) -> None:
+        self._clock = clock  # the app's: presence times compare with the watchdog's now
         self._seq = 0
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -41,7 +42,7 @@ class Hub:
         self._loop = loop
         self._changed = asyncio.Event()
         if self._started_at is None:
-            self._started_at = utcnow()
+            self._started_at = self._clock.now()
 
     def notify(self) -> int:
         """Record a committed change and wake every stream; safe from any thread."""
@@ -89,7 +90,7 @@ class Hub:
             self._listeners -= 1
             self._last_listener_at = time.monotonic()
             if self._listeners == 0:
-                self._left_at = now or utcnow()
+                self._left_at = now or self._clock.now()
 
     def console_live(self) -> bool:
         return self._listeners > 0

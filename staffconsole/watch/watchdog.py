@@ -1,4 +1,4 @@
-"""The periodic task that applies the alert rules; the only place here that reads the clock.
+"""The periodic task that applies the alert rules at the app's clock.
 
 The server does not trust a kiosk to report its own failure: a session that goes
 quiet without an outcome, a kiosk that stops its heartbeats, a printer fault, a
@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from staffconsole.auth.kiosks import list_kiosks
-from staffconsole.clock import utcnow
+from staffconsole.clock import ClinicClock
 from staffconsole.rules import alerting, escalation
 from staffconsole.rules.labels import KIND_LABELS
 from staffconsole.store import alerts as store_alerts
@@ -71,18 +71,21 @@ def _state_rule(db: Database, cause: str, fields: dict | None, now: datetime) ->
 
 def run_rules(
     db: Database,
-    now: datetime,
+    clock: ClinicClock,
     settings,
     presence: tuple | None = None,
     escalated: list | None = None,
 ) -> int:
-    """One pass of every rule at `now`; returns how many alerts it raised, changed or cleared.
+    """One pass of every rule at the clock's now; returns how many alerts it raised, changed
+    or cleared. Long waits and the lobby are the clinic's day's (the clock's zone).
 
     presence: (console pages open, since when none is) from the hub; None skips the
     no_console rule. Alerts escalated in this pass are appended to `escalated`.
     """
     changed = 0
-    today = now.astimezone().date()  # the clinic's day (server local time)
+    now = clock.now()
+    zone = clock.zone
+    today = zone.day(now)
     with write(db):
         waiting = sessions_awaiting_outcome(db)
         for session in alerting.due_unresponsive(waiting, now, settings.session_deadline_s):
@@ -113,12 +116,14 @@ def run_rules(
             # Raised once: after a person resolves it, the same wait is not raised again.
             if store_alerts.any_for_cause(db, cause):
                 continue
-            changed += _raise(db, alerting.long_wait_alert(arrival, now, settings.long_wait_min))
+            changed += _raise(
+                db, alerting.long_wait_alert(arrival, now, settings.long_wait_min, zone)
+            )
         changed += _state_rule(
             db,
             alerting.LOBBY_CAUSE,
             alerting.lobby_busy_alert(
-                board, now, settings.lobby_busy_waiting, settings.lobby_busy_median_min
+                board, now, settings.lobby_busy_waiting, settings.lobby_busy_median_min, zone
             ),
             now,
         )
@@ -161,11 +166,11 @@ def notify_escalated(escalated: list, settings) -> int:
     return sent
 
 
-def _tick(settings, hub) -> int:
+def _tick(settings, hub, clock: ClinicClock) -> int:
     escalated: list = []
     db = open_db(settings.db_path)
     try:
-        changed = run_rules(db, utcnow(), settings, hub.presence() if hub else None, escalated)
+        changed = run_rules(db, clock, settings, hub.presence() if hub else None, escalated)
     finally:
         db.close()
     # After the commit, and outside the write lock: a slow webhook must not hold kiosks up.
@@ -180,7 +185,7 @@ async def watch(app) -> None:
     while True:
         await asyncio.sleep(settings.watchdog_interval_s)
         try:
-            changed = await asyncio.to_thread(_tick, settings, hub)
+            changed = await asyncio.to_thread(_tick, settings, hub, app.state.clock)
         # Keep watching: one failed pass (a locked database) is no reason to stop for good.
         except Exception as e:  # noqa: BLE001
             log.error("watchdog pass failed: %s: %s", type(e).__name__, e)

@@ -6,10 +6,10 @@ receptionist reads, so they live in one place.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime
 
 from staffconsole.auth.kiosks import list_kiosks
-from staffconsole.clock import iso
+from staffconsole.clock import ClinicZone, iso
 from staffconsole.rules import alerting
 from staffconsole.rules.escalation import is_escalated
 from staffconsole.rules.labels import (
@@ -89,14 +89,14 @@ def shape_kiosk(kiosk: dict, now: datetime, settings) -> dict:
     }
 
 
-def shape_board_row(arrival: dict, long_wait_min: float) -> dict:
+def shape_board_row(arrival: dict, long_wait_min: float, zone: ClinicZone) -> dict:
     return {
         "id": arrival["id"],
         "display_name": arrival["display_name"],
         "time": arrival["time"],
         "provider": arrival["provider"],
         "arrived_at": arrival["arrived_at"],
-        "wait_from": iso(alerting.wait_starts(arrival)),
+        "wait_from": iso(alerting.wait_starts(arrival, zone)),
         "long_wait_min": long_wait_min,
         "ticket": arrival["ticket"],
         "status": arrival["status"],
@@ -110,20 +110,20 @@ def build_snapshot(
     *,
     seq: int,
     now: datetime,
-    today: date,
+    zone: ClinicZone,
     clinic_name: str,
     username: str,
     console_live: bool,
     settings,
 ) -> dict:
-    """The whole page state: open and acknowledged alerts, today's arrivals."""
+    """The whole page state: open and acknowledged alerts, the clinic's today's arrivals."""
     # The store orders both lists: open before acknowledged, most urgent first, then
     # longest waiting; arrivals first come, first listed.
     open_alerts = [shape_alert(a) for a in list_alerts(db, include_resolved=False)]
-    arrivals = [
-        shape_board_row(a, settings.long_wait_min) for a in store_arrivals.list_board(db, today)
-    ]
-    midnight = datetime.combine(today, time()).astimezone()  # the clinic's day starts
+    today = zone.day(now)
+    board = store_arrivals.list_board(db, today)
+    arrivals = [shape_board_row(a, settings.long_wait_min, zone) for a in board]
+    midnight = zone.midnight(today)
     history = [shape_history(a) for a in store_alerts.resolved_since(db, midnight)]
     kiosks = [shape_kiosk(k, now, settings) for k in list_kiosks(db) if not k["revoked_at"]]
     return {

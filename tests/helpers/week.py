@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from staffconsole.auth import kiosks as auth_kiosks
 from staffconsole.auth import users as auth_users
+from staffconsole.clock import ClinicZone
 from staffconsole.rules import alerting
 from staffconsole.store import alerts as store_alerts
 from staffconsole.store import appointments as store_appointments
@@ -22,9 +23,12 @@ from staffconsole.store import sessions as store_sessions
 
 ZONE_NAME = "Europe/Paris"
 ZONE = ZoneInfo(ZONE_NAME)
+CLINIC_ZONE = ClinicZone(ZONE_NAME)
 FIRST = date(2026, 11, 16)  # a Monday
 LAST = date(2026, 11, 22)
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # the morning after: the week is over
+# The console's clock: late on the last day (its "today"), after everything seeded.
+EVENING = datetime.combine(LAST, time(23, 30), tzinfo=ZONE).astimezone(UTC)
 KIOSKS = ("Lobby kiosk", "Côté jardin – kiosk 2")
 STAFF = "ana"
 PASSWORD = "not used here"  # the receptionist's
@@ -183,7 +187,7 @@ class Seeder:
         # A long wait: the rule raises its alert; some are then called in, some never.
         later = arrived + timedelta(hours=2)
         board = store_arrivals.get_arrival(self.db, arrival["id"])
-        fields = alerting.long_wait_alert(board, later, 15)
+        fields = alerting.long_wait_alert(board, later, 15, CLINIC_ZONE)
         assert fields is not None
         store_alerts.open_or_update_alert(self.db, fields)
         alert = store_alerts.unresolved_for_cause(self.db, fields["cause"])

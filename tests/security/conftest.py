@@ -1,27 +1,23 @@
 """Fixtures for the security matrix: the whole app in-process, one credential of each kind.
 
-The clock the console reads is the test's (idle logoff, lockout); the kiosk API keeps
-the real clock, so appointments are booked for the real today.
+The app's clock is the test's (idle logoff, lockout, look-ups): 15:00 on the real
+today in the clinic's zone, so appointments are booked for TODAY.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from fastapi.testclient import TestClient
 from helpers.seed import book_today
-from security.helpers import PASSWORD, FakeClock
+from security.helpers import CLINIC_ZONE, PASSWORD, START, TODAY, FakeClock
 
-from staffconsole.api.deps import get_clock
 from staffconsole.app import create_app
 from staffconsole.auth import api_tokens
 from staffconsole.auth.kiosks import add_kiosk, revoke_kiosk
 from staffconsole.auth.users import add_user
+from staffconsole.clock import ClinicClock, ClinicZone
 from staffconsole.config import load_settings
 from staffconsole.store.schema import open_db
-
-START = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -37,14 +33,19 @@ def overrides():
 
 @pytest.fixture
 def settings(tmp_path, overrides):
-    return load_settings(environ={}, overrides={"db_path": str(tmp_path / "seen.db"), **overrides})
+    return load_settings(
+        environ={},
+        overrides={
+            "db_path": str(tmp_path / "seen.db"),
+            "clinic_timezone": CLINIC_ZONE,
+            **overrides,
+        },
+    )
 
 
 @pytest.fixture
 def app(settings, clock):
-    app = create_app(settings)
-    app.dependency_overrides[get_clock] = lambda: clock
-    return app
+    return create_app(settings, clock=ClinicClock(ClinicZone(settings.clinic_timezone), clock))
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def client(app):
 @pytest.fixture
 def booked(db):
     """The synthetic patients, booked today: {last_name: appointment id}."""
-    return book_today(db)
+    return book_today(db, TODAY)
 
 
 @pytest.fixture

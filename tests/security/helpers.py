@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from fastapi.testclient import TestClient
 
 PASSWORD = "correct horse battery staple"
+CLINIC_ZONE = "UTC"  # the clinic's, whatever the machine's zone
+TODAY = datetime.now(UTC).date()  # the real day, so booked look like real data
+START = datetime.combine(TODAY, time(15), tzinfo=UTC)  # the clinic's 15:00 today
 
 
 class FakeClock:

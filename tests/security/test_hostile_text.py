@@ -6,11 +6,10 @@ that what was stored reads back exactly.
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import quote
 
 import pytest
-from security.helpers import bearer, sign_in
+from security.helpers import TODAY, bearer, sign_in
 
 from staffconsole.auth.kiosks import kiosk_for_token
 from staffconsole.rules import alerting
@@ -101,7 +100,7 @@ def test_kiosk_api_text_fields(client, creds, booked, db):
 
 def test_push_api_text_fields(client, creds, db):
     auth = bearer(creds["push"])
-    today = date.today().isoformat()
+    today = TODAY.isoformat()
     for i, text in enumerate(HOSTILE):
         body = {
             "first_name": text,

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from helpers.seed import book
-from security.helpers import bearer
+from security.helpers import START, TODAY, bearer
 
 from staffconsole.rules import lookup_limits
-
-TODAY = date.today()
 
 
 def test_within_window_rule():
@@ -27,8 +25,9 @@ def overrides():
 
 
 @pytest.fixture
-def lobby(app, db, creds):
+def lobby(clock, db, creds):
     """Okafor booked yesterday, today 10:30, today 16:00 and tomorrow; the clinic's time 15:00."""
+    assert clock() == START and START.hour == 15  # the clinic is on UTC here
     day = TODAY.isoformat()
     for external_id, start in [
         ("y", f"{TODAY - timedelta(days=1)}T16:00"),
@@ -38,9 +37,6 @@ def lobby(app, db, creds):
     ]:
         book(db, external_id, "Maria", "Okafor", "1980-02-04", start, "Dr. Lee")
     book(db, "c", "Maria", "Okafor", "1980-02-04", f"{day}T14:00", "Dr. Lee", status="cancelled")
-    app.dependency_overrides[lookup_limits.local_now] = lambda: datetime.combine(
-        TODAY, datetime.min.time()
-    ).replace(hour=15)
 
 
 def times(client, creds, body):

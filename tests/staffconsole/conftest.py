@@ -1,7 +1,7 @@
 """Fixtures for the staffconsole tests: a store database, and the console app with a fake clock.
 
 The console app runs in-process without its lifespan (no watchdog), so only what a test
-does shows up on the console; the clock and "today" are the test's. Folders that need
+does shows up on the console; the clock (and so "today") is the test's. Folders that need
 another app (api/core/, report/) override `settings`, `app` and `client` in their conftest.
 """
 
@@ -16,10 +16,10 @@ import pytest
 from fastapi.testclient import TestClient
 from helpers.seed import NOW
 
-from staffconsole.api.deps import get_clock, get_today
 from staffconsole.app import create_app
 from staffconsole.auth.kiosks import add_kiosk, kiosk_for_token
 from staffconsole.auth.users import add_user
+from staffconsole.clock import ClinicClock, ClinicZone
 from staffconsole.config import load_settings
 from staffconsole.rules import alerting
 from staffconsole.store.alerts import open_or_update_alert
@@ -70,16 +70,14 @@ def settings(tmp_path):
             "db_path": str(tmp_path / "seen.db"),
             "clinic_name": "Clinique Saint-Éloi",
             "console_idle_logoff_min": 15,
+            "clinic_timezone": "UTC",  # TODAY at START, whatever the machine's zone
         },
     )
 
 
 @pytest.fixture
 def app(settings, clock):
-    app = create_app(settings)
-    app.dependency_overrides[get_clock] = lambda: clock
-    app.dependency_overrides[get_today] = lambda: TODAY
-    return app
+    return create_app(settings, clock=ClinicClock(ClinicZone(settings.clinic_timezone), clock))
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ def test_called_in_then_seen_is_shown_audited_and_ends_the_long_wait(post, clien
     assert row["status"] == "waiting" and row["wait_from"] == iso(clock())  # came late
     arrival = list_arrivals(db, clock().date())[0]
     fields = alerting.long_wait_alert(
-        {**arrival, "kiosk_id": None}, clock() + timedelta(minutes=20), 15
+        {**arrival, "kiosk_id": None}, clock() + timedelta(minutes=20), 15, app.state.clock.zone
     )
     wait, _ = open_or_update_alert(db, fields)
 

@@ -31,15 +31,14 @@ def test_sign_in_sets_a_strict_http_only_cookie_and_stores_only_its_hash(client,
 def test_cookie_is_secure_when_the_setting_says_so(tmp_path, clock):
     from fastapi.testclient import TestClient
 
-    from staffconsole.api.deps import get_clock
     from staffconsole.app import create_app
+    from staffconsole.clock import ClinicClock
     from staffconsole.store.schema import open_db
 
     settings = load_settings(
         environ={}, overrides={"db_path": str(tmp_path / "s.db"), "cookie_secure": True}
     )
-    app = create_app(settings)
-    app.dependency_overrides[get_clock] = lambda: clock
+    app = create_app(settings, clock=ClinicClock(instants=clock))
     db = open_db(settings.db_path)
     add_user(db, "bo", PASSWORD, "receptionist", clock())
     db.close()

@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 from staffconsole.auth.kiosks import add_kiosk
 from staffconsole.auth.staff_sessions import COOKIE
 from staffconsole.auth.users import add_user
-from staffconsole.clock import utcnow
 
 PASSWORD = "correct horse battery staple"
 
@@ -75,6 +74,6 @@ def test_heartbeat_says_whether_a_console_is_watching(
     assert live() is True
     # ...and not once it has passed.
     hub = app.state.hub
-    assert hub.console_watched(utcnow() + timedelta(seconds=61), 60) is False
+    assert hub.console_watched(clock() + timedelta(seconds=61), 60) is False
     listeners, absent_since = hub.presence()
     assert listeners == 0 and absent_since is not None

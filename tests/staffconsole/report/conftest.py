@@ -47,14 +47,13 @@ def admin(week):
 
 @pytest.fixture
 def client(week, settings):
-    """The app in-process over the seeded week; its clock is the morning after the week."""
+    """The app in-process over the seeded week; its clock is late on the week's last day."""
     from fastapi.testclient import TestClient
-    from helpers.week import LAST, NOW
+    from helpers.week import EVENING, LAST
 
-    from staffconsole.api.deps import get_clock, get_today
     from staffconsole.app import create_app
+    from staffconsole.clock import ClinicClock, ClinicZone
 
-    app = create_app(settings)
-    app.dependency_overrides[get_clock] = lambda: lambda: NOW
-    app.dependency_overrides[get_today] = lambda: LAST
-    return TestClient(app, follow_redirects=False)
+    clock = ClinicClock(ClinicZone(settings.clinic_timezone), lambda: EVENING)
+    assert clock.today() == LAST
+    return TestClient(create_app(settings, clock=clock), follow_redirects=False)

@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from helpers.week import FIRST, LAST, NOW, ZONE
+from helpers.week import CLINIC_ZONE, FIRST, LAST, NOW, ZONE
 
 from staffconsole.report import figures as report
 from staffconsole.report import queries
@@ -16,7 +16,7 @@ from staffconsole.rules.labels import KIND_LABELS, OUTCOME_LABELS
 
 
 def figures_for(db, first=FIRST, last=LAST):
-    period = report.Period(first, last, ZONE)
+    period = report.Period(first, last, CLINIC_ZONE)
     return report.build(queries.load(db, period.start, period.end), period, NOW)
 
 
@@ -120,7 +120,7 @@ def test_long_waits_and_printer_faults(week):
     assert p["total"] == len(ledger.printer)
     assert counts(p["by_state"]) == Counter(state for state, *_ in ledger.printer)
     assert counts(p["by_kiosk"]) == Counter(kiosk for _, kiosk, *_ in ledger.printer)
-    week_end = report.Period(FIRST, LAST, ZONE).end
+    week_end = report.Period(FIRST, LAST, CLINIC_ZONE).end
     assert p["minutes"] == round(
         sum(minutes(start, end or week_end) for *_, start, end in ledger.printer), 1
     )
@@ -155,13 +155,13 @@ def test_percentile_is_nearest_rank():
 
 
 def test_periods_are_clinic_days():
-    period = report.week_period(date(2026, 11, 19), ZONE)  # a Thursday
+    period = report.week_period(date(2026, 11, 19), CLINIC_ZONE)  # a Thursday
     assert (period.first, period.last) == (date(2026, 11, 16), date(2026, 11, 19))
     assert period.start.isoformat() == "2026-11-16T00:00:00+01:00"
     assert period.end.isoformat() == "2026-11-20T00:00:00+01:00"
     with pytest.raises(report.BadPeriod, match="before it starts"):
-        report.Period(date(2026, 11, 2), date(2026, 11, 1))
+        report.Period(date(2026, 11, 2), date(2026, 11, 1), CLINIC_ZONE)
     with pytest.raises(report.BadPeriod, match="at most 366 days"):
-        report.Period(date(2024, 1, 1), date(2026, 1, 1))
+        report.Period(date(2024, 1, 1), date(2026, 1, 1), CLINIC_ZONE)
     with pytest.raises(report.BadPeriod, match="not a date"):
         report.parse_day("22/11/2026", "from")

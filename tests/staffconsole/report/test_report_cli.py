@@ -8,7 +8,7 @@ import io
 import json
 
 import pytest
-from helpers.week import ADMIN_PASSWORD, FIRST, LAST, NAMES, NOTE, PASSWORD, ZONE, ZONE_NAME
+from helpers.week import ADMIN_PASSWORD, CLINIC_ZONE, FIRST, LAST, NAMES, NOTE, PASSWORD, ZONE_NAME
 from support import run_cli
 
 from staffconsole.clock import utcnow
@@ -35,7 +35,7 @@ def without_printer_minutes(figures):
 def test_the_figures_are_the_pages(cli, week):
     db, ledger = week
     shown = json.loads(cli(*WEEK, "--json").stdout)
-    period = report.Period(FIRST, LAST, ZONE)
+    period = report.Period(FIRST, LAST, CLINIC_ZONE)
     wanted = report.build(queries.load(db, period.start, period.end), period, utcnow())
     assert without_printer_minutes(shown) == without_printer_minutes(wanted)
     text = cli(*WEEK).stdout

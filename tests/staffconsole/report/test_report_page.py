@@ -7,7 +7,17 @@ import io
 import re
 import xml.etree.ElementTree as ET
 
-from helpers.week import ADMIN_PASSWORD, FIRST, LAST, NAMES, NOTE, NOW, PASSWORD, ZONE, sign_in
+from helpers.week import (
+    ADMIN_PASSWORD,
+    CLINIC_ZONE,
+    EVENING,
+    FIRST,
+    LAST,
+    NAMES,
+    NOTE,
+    PASSWORD,
+    sign_in,
+)
 
 from staffconsole.report import csv_export, queries
 from staffconsole.report import figures as report
@@ -17,8 +27,8 @@ WEEK = f"from={FIRST.isoformat()}&to={LAST.isoformat()}"
 
 
 def expected(db):
-    period = report.Period(FIRST, LAST, ZONE)
-    return report.build(queries.load(db, period.start, period.end), period, NOW)
+    period = report.Period(FIRST, LAST, CLINIC_ZONE)
+    return report.build(queries.load(db, period.start, period.end), period, EVENING)
 
 
 def test_signed_out_staff_are_sent_to_sign_in(client):

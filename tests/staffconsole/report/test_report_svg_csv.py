@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import date
 
+from staffconsole.clock import ClinicZone
 from staffconsole.report import csv_export, figures
 from staffconsole.report import svg as report_svg
 
@@ -57,7 +58,7 @@ def test_a_row_without_names_has_no_personal_keys():
         "session_started_at": "2026-11-22T08:58:00.000000+00:00",
         "data": {"step": "looking_up", "entered": {"last_name": "X", "dob": "1980-02-04"}},
     }
-    period = figures.Period(date(2026, 11, 22), date(2026, 11, 22), None)
+    period = figures.Period(date(2026, 11, 22), date(2026, 11, 22), ClinicZone("UTC"))
     row = csv_export.handoff_row(alert, period)
     assert set(row) == set(csv_export.COLUMNS)
     assert (row["minutes_to_acknowledge"], row["minutes_to_resolve"]) == ("1.5", "6.0")

@@ -4,10 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from staffconsole.clock import iso
+from staffconsole.clock import ClinicZone, iso
 from staffconsole.rules import alerting
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+ZONE = ClinicZone("UTC")  # the clinic's: appointment starts below are UTC wall times
 SESSION = {"id": "abc", "kiosk_id": 3, "step": "identify"}
 OKAFOR = {"last_name": "Okafor", "dob": "1980-02-04"}
 
@@ -172,8 +173,8 @@ def arrival(arrived, start="2026-11-22T09:00", status="waiting", id=1):
 
 def test_long_wait_counts_from_arrival_when_late():
     a = arrival(T0 + timedelta(minutes=10))  # arrived 10 min after the 09:00 booking
-    assert alerting.long_wait_alert(a, T0 + timedelta(minutes=24), 15) is None
-    fields = alerting.long_wait_alert(a, T0 + timedelta(minutes=25), 15)
+    assert alerting.long_wait_alert(a, T0 + timedelta(minutes=24), 15, ZONE) is None
+    fields = alerting.long_wait_alert(a, T0 + timedelta(minutes=25), 15, ZONE)
     assert fields["cause"] == "arrival:1" and fields["kind"] == "long_wait"
     assert fields["summary"] == (
         "María José O. (booked 09:00 with Dr. N'Diaye) has waited "
@@ -183,34 +184,39 @@ def test_long_wait_counts_from_arrival_when_late():
 
 def test_long_wait_counts_from_the_appointment_when_early():
     a = arrival(T0 - timedelta(minutes=40))  # came 40 min early for 09:00
-    assert alerting.long_wait_alert(a, T0 + timedelta(minutes=14), 15) is None
-    assert alerting.long_wait_alert(a, T0 + timedelta(minutes=15), 15) is not None
-    assert alerting.long_wait_alert(a, T0 + timedelta(minutes=15), 20) is None  # configurable
+    assert alerting.long_wait_alert(a, T0 + timedelta(minutes=14), 15, ZONE) is None
+    assert alerting.long_wait_alert(a, T0 + timedelta(minutes=15), 15, ZONE) is not None
+    assert alerting.long_wait_alert(a, T0 + timedelta(minutes=15), 20, ZONE) is None  # configurable
 
 
 @pytest.mark.parametrize("status", ["called_in", "seen"])
 def test_called_in_or_seen_is_no_long_wait(status):
-    assert alerting.long_wait_alert(arrival(T0, status=status), T0 + timedelta(hours=2), 15) is None
+    assert (
+        alerting.long_wait_alert(arrival(T0, status=status), T0 + timedelta(hours=2), 15, ZONE)
+        is None
+    )
 
 
 def test_lobby_busy_by_count():
     crowd = [arrival(T0, id=i) for i in range(4)]
     now = T0 + timedelta(minutes=1)
-    assert alerting.lobby_busy_alert(crowd, now, max_waiting=4, max_median_min=30) is None
-    fields = alerting.lobby_busy_alert(crowd + [arrival(T0, id=9)], now, 4, 30)
+    assert (
+        alerting.lobby_busy_alert(crowd, now, max_waiting=4, max_median_min=30, zone=ZONE) is None
+    )
+    fields = alerting.lobby_busy_alert(crowd + [arrival(T0, id=9)], now, 4, 30, ZONE)
     assert fields["summary"] == "The lobby is busy: 5 patients are waiting, median wait 1 min"
     assert fields["cause"] == "lobby"
     called = crowd + [arrival(T0, id=9, status="called_in")]
-    assert alerting.lobby_busy_alert(called, now, 4, 30) is None
+    assert alerting.lobby_busy_alert(called, now, 4, 30, ZONE) is None
 
 
 def test_lobby_busy_by_median_wait():
     two = [arrival(T0, id=1), arrival(T0 + timedelta(minutes=20), id=2)]
     # waits 40 and 20 min: median 30
-    assert alerting.lobby_busy_alert(two, T0 + timedelta(minutes=40), 10, 30) is None
-    fields = alerting.lobby_busy_alert(two, T0 + timedelta(minutes=41), 10, 30)
+    assert alerting.lobby_busy_alert(two, T0 + timedelta(minutes=40), 10, 30, ZONE) is None
+    fields = alerting.lobby_busy_alert(two, T0 + timedelta(minutes=41), 10, 30, ZONE)
     assert fields["data"] == {"waiting": 2, "median_min": 31}
-    assert alerting.lobby_busy_alert([], T0, 0, 0) is None
+    assert alerting.lobby_busy_alert([], T0, 0, 0, ZONE) is None
 
 
 def test_no_console_after_the_grace_while_kiosks_are_online():

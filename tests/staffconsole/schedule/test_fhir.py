@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import DATA
 
+from staffconsole.clock import ClinicZone
 from staffconsole.schedule import fhir_reader
 from staffconsole.schedule.importer import apply, import_file, import_text
 from staffconsole.schedule.model import Options, ScheduleError
@@ -16,7 +17,7 @@ from staffconsole.store.appointments import lookup
 from staffconsole.store.schema import ensure_schema, open_db
 
 SPEC = DATA / "fhir" / "spec-examples-bundle.json"
-MELBOURNE = Options(timezone="Australia/Melbourne")  # the examples' patient is in Vic
+MELBOURNE = Options(zone=ClinicZone("Australia/Melbourne"))  # the examples' patient is in Vic
 
 
 def spec_bundle() -> dict:
@@ -57,13 +58,13 @@ def test_spec_examples_map_patient_provider_time_and_status(fresh_db):
 
 
 def test_spec_examples_every_day_and_two_practitioners(fresh_db):
-    report = import_file(fresh_db, SPEC, None, Options(timezone="UTC"))
+    report = import_file(fresh_db, SPEC, None, Options(zone=ClinicZone("UTC")))
     assert (report.added, report.rejected) == (2, [])
     two_docs = appointments(fresh_db)[0]
     assert (two_docs["external_id"], two_docs["start"]) == ("2docs", "2013-12-09T09:00")
     # "Phone Call" is an actor without a reference: not a practitioner.
     assert two_docs["provider"] == "Dr Adam Careful, Luigi Maas"
-    again = import_file(fresh_db, SPEC, None, Options(timezone="UTC"))
+    again = import_file(fresh_db, SPEC, None, Options(zone=ClinicZone("UTC")))
     assert (again.added, again.changed, again.unchanged) == (0, 0, 2)
 
 
@@ -194,7 +195,7 @@ def test_unusable_documents_raise(fresh_db, text, words):
 def test_a_single_appointment_resource_is_accepted(fresh_db):
     appointment = spec_bundle()["entry"][0]["resource"]
     report = import_text(
-        fresh_db, json.dumps(appointment), date(2013, 12, 10), Options(timezone="UTC")
+        fresh_db, json.dumps(appointment), date(2013, 12, 10), Options(zone=ClinicZone("UTC"))
     )
     assert report.added == 1
     assert "Patient/example is not in the bundle" in report.problems()[0]
@@ -226,7 +227,7 @@ def test_any_shape_of_appointment_is_read_or_reported_never_a_crash(changes, act
         if isinstance(actor, dict):
             actor.update(actor_changes)
     try:
-        total, items = fhir_reader.read_bundle(bundle, "fuzz.json", "UTC")
+        total, items = fhir_reader.read_bundle(bundle, "fuzz.json", ClinicZone("UTC"))
     except ScheduleError:
         return
     parsed = list(items)

@@ -6,7 +6,7 @@ from helpers.seed import NOW
 from support import wait_for
 
 from staffconsole.auth.kiosks import add_kiosk
-from staffconsole.clock import iso
+from staffconsole.clock import ClinicClock, ClinicZone, iso
 from staffconsole.config import load_settings
 from staffconsole.store.alerts import acknowledge_alert, get_alert, list_alerts, resolve_alert
 from staffconsole.store.appointments import checkin, get_appointment
@@ -18,6 +18,12 @@ from staffconsole.watch.watchdog import run_rules
 SETTINGS = load_settings(
     environ={}, overrides={"resound_s": 10**6, "escalate_after_s": 10**6, "ack_timeout_s": 10**6}
 )
+ZONE = ClinicZone("UTC")  # the clinic's; whatever the zone of the machine running the tests
+
+
+def at(moment: datetime) -> ClinicClock:
+    """The clinic's clock stopped at `moment`."""
+    return ClinicClock(ZONE, lambda: moment)
 
 
 def test_silent_session_gets_one_alert(fresh_db, kiosk):
@@ -29,19 +35,19 @@ def test_silent_session_gets_one_alert(fresh_db, kiosk):
         step="confirm",
         entered={"last_name": "Okafor", "dob": "1980-02-04"},
     )
-    assert run_rules(fresh_db, NOW + timedelta(seconds=119), SETTINGS) == 0
-    assert run_rules(fresh_db, NOW + timedelta(seconds=121), SETTINGS) == 1
+    assert run_rules(fresh_db, at(NOW + timedelta(seconds=119)), SETTINGS) == 0
+    assert run_rules(fresh_db, at(NOW + timedelta(seconds=121)), SETTINGS) == 1
     [alert] = list_alerts(fresh_db)
     assert alert["kind"] == "unresponsive_session" and alert["kiosk"] == "Lobby kiosk 1"
     assert "confirm screen" in alert["summary"] and "Okafor" in alert["summary"]
     # Later passes do not repeat it.
-    assert run_rules(fresh_db, NOW + timedelta(seconds=300), SETTINGS) == 0
+    assert run_rules(fresh_db, at(NOW + timedelta(seconds=300)), SETTINGS) == 0
     assert len(list_alerts(fresh_db, include_resolved=True)) == 1
 
 
 def test_late_handoff_updates_the_watchdogs_alert(fresh_db, kiosk):
     touch_session(fresh_db, kiosk, "s1", NOW)
-    run_rules(fresh_db, NOW + timedelta(seconds=121), SETTINGS)
+    run_rules(fresh_db, at(NOW + timedelta(seconds=121)), SETTINGS)
     later = NOW + timedelta(seconds=200)
     record_events(
         fresh_db,
@@ -59,7 +65,7 @@ def test_late_handoff_updates_the_watchdogs_alert(fresh_db, kiosk):
     )
     [alert] = list_alerts(fresh_db)
     assert alert["kind"] == "timed_out" and alert["updated_at"] == iso(later)
-    assert run_rules(fresh_db, later + timedelta(hours=1), SETTINGS) == 0
+    assert run_rules(fresh_db, at(later + timedelta(hours=1)), SETTINGS) == 0
 
 
 def test_checked_in_and_handed_off_sessions_are_left_alone(fresh_db, kiosk):
@@ -81,16 +87,16 @@ def test_checked_in_and_handed_off_sessions_are_left_alone(fresh_db, kiosk):
         ],
         NOW,
     )
-    assert run_rules(fresh_db, NOW + timedelta(hours=1), SETTINGS) == 0
+    assert run_rules(fresh_db, at(NOW + timedelta(hours=1)), SETTINGS) == 0
     assert [a["kind"] for a in list_alerts(fresh_db)] == ["help"]
 
 
 def test_resolved_alert_is_not_raised_again(fresh_db, kiosk):
     touch_session(fresh_db, kiosk, "s1", NOW)
-    run_rules(fresh_db, NOW + timedelta(seconds=121), SETTINGS)
+    run_rules(fresh_db, at(NOW + timedelta(seconds=121)), SETTINGS)
     alert = list_alerts(fresh_db)[0]
     resolve_alert(fresh_db, alert["id"], "ana", "patient_left", None, NOW + timedelta(seconds=150))
-    assert run_rules(fresh_db, NOW + timedelta(hours=2), SETTINGS) == 0
+    assert run_rules(fresh_db, at(NOW + timedelta(hours=2)), SETTINGS) == 0
     assert list_alerts(fresh_db) == []
 
 
@@ -150,12 +156,12 @@ def open_kinds(db):
 
 def test_kiosk_offline_is_raised_once_and_clears_itself(fresh_db, kiosk):
     beat(fresh_db, kiosk, NOW)
-    assert run_rules(fresh_db, NOW + timedelta(seconds=30), SETTINGS) == 0
-    assert run_rules(fresh_db, NOW + timedelta(seconds=31), SETTINGS) == 1
+    assert run_rules(fresh_db, at(NOW + timedelta(seconds=30)), SETTINGS) == 0
+    assert run_rules(fresh_db, at(NOW + timedelta(seconds=31)), SETTINGS) == 1
     assert open_kinds(fresh_db) == ["kiosk_offline"]
-    assert run_rules(fresh_db, NOW + timedelta(seconds=60), SETTINGS) == 0  # not piled up
+    assert run_rules(fresh_db, at(NOW + timedelta(seconds=60)), SETTINGS) == 0  # not piled up
     beat(fresh_db, kiosk, NOW + timedelta(seconds=90))
-    assert run_rules(fresh_db, NOW + timedelta(seconds=91), SETTINGS) == 1
+    assert run_rules(fresh_db, at(NOW + timedelta(seconds=91)), SETTINGS) == 1
     assert list_alerts(fresh_db) == []
     [done] = list_alerts(fresh_db, include_resolved=True)
     assert (done["outcome"], done["resolved_by"]) == ("cleared", "Seen")
@@ -164,17 +170,17 @@ def test_kiosk_offline_is_raised_once_and_clears_itself(fresh_db, kiosk):
 
 def test_printer_fault_updates_one_alert_and_clears_itself_when_ok(fresh_db, kiosk):
     beat(fresh_db, kiosk, NOW, "paper_near_end", "roll low")
-    run_rules(fresh_db, NOW, SETTINGS)
+    run_rules(fresh_db, at(NOW), SETTINGS)
     [near] = list_alerts(fresh_db)
     assert (
         near["summary"] == "The receipt printer at Lobby kiosk 1 is nearly out of paper (roll low)"
     )
     beat(fresh_db, kiosk, NOW + timedelta(seconds=10), "paper_out")
-    run_rules(fresh_db, NOW + timedelta(seconds=10), SETTINGS)
+    run_rules(fresh_db, at(NOW + timedelta(seconds=10)), SETTINGS)
     [out] = list_alerts(fresh_db)
     assert out["id"] == near["id"] and "is out of paper" in out["summary"]
     beat(fresh_db, kiosk, NOW + timedelta(seconds=20), "ok")
-    run_rules(fresh_db, NOW + timedelta(seconds=20), SETTINGS)
+    run_rules(fresh_db, at(NOW + timedelta(seconds=20)), SETTINGS)
     assert list_alerts(fresh_db) == []
     assert "printer at Lobby kiosk 1 reported OK again" in get_alert(fresh_db, out["id"])["note"]
 
@@ -184,14 +190,14 @@ def test_long_wait_is_raised_once_and_called_in_resolves_it(fresh_db, kiosk):
 
     from staffconsole.store import arrivals as store_arrivals
 
-    today = NOW.astimezone().date()
+    today = ZONE.day(NOW)
     ids = book_today(fresh_db, today)
     booked = get_appointment(fresh_db, ids["Okafor"])["start"]  # 10:30 local
-    start = datetime.fromisoformat(booked).astimezone()
+    start = ZONE.instant(datetime.fromisoformat(booked))
     arrival = checkin(fresh_db, kiosk, "s1", ids["Okafor"], start - timedelta(minutes=5), today)
     # The rules under test only: a kiosk that has never beaten is not offline.
-    assert run_rules(fresh_db, start + timedelta(minutes=14, seconds=59), SETTINGS) == 0
-    assert run_rules(fresh_db, start + timedelta(minutes=15), SETTINGS) == 1
+    assert run_rules(fresh_db, at(start + timedelta(minutes=14, seconds=59)), SETTINGS) == 0
+    assert run_rules(fresh_db, at(start + timedelta(minutes=15)), SETTINGS) == 1
     [wait] = list_alerts(fresh_db)
     assert wait["kind"] == "long_wait" and "Maria O." in wait["summary"]
     assert "Okafor" not in wait["summary"]  # display name only
@@ -202,7 +208,7 @@ def test_long_wait_is_raised_once_and_called_in_resolves_it(fresh_db, kiosk):
     assert list_alerts(fresh_db) == []
     done = get_alert(fresh_db, wait["id"])
     assert (done["outcome"], done["resolved_by"]) == ("called_in", "ana")
-    assert run_rules(fresh_db, start + timedelta(hours=3), SETTINGS) == 0
+    assert run_rules(fresh_db, at(start + timedelta(hours=3)), SETTINGS) == 0
     assert list_audit(fresh_db)[0]["action"] == "arrival.called_in"
 
 
@@ -220,17 +226,17 @@ def test_lobby_busy_comes_and_goes(fresh_db, kiosk, tmp_path):
             "escalate_after_s": 10**6,
         },
     )
-    today = NOW.astimezone().date()
+    today = ZONE.day(NOW)
     ids = book_today(fresh_db, today)
     arrivals = [
         checkin(fresh_db, kiosk, f"s{i}", ids[name], NOW, today)
         for i, name in enumerate(["Okafor", "Kowalski", "Te Rangi"])
     ]
-    run_rules(fresh_db, NOW, busy)
+    run_rules(fresh_db, at(NOW), busy)
     [alert] = list_alerts(fresh_db)
     assert alert["kind"] == "lobby_busy" and "3 patients are waiting" in alert["summary"]
     store_arrivals.set_status(fresh_db, arrivals[0]["id"], "seen", "ana", NOW)
-    run_rules(fresh_db, NOW, busy)
+    run_rules(fresh_db, at(NOW), busy)
     assert list_alerts(fresh_db) == []
     assert (
         get_alert(fresh_db, alert["id"])["note"] == "Cleared by itself: the lobby is no longer busy"
@@ -240,11 +246,11 @@ def test_lobby_busy_comes_and_goes(fresh_db, kiosk, tmp_path):
 def test_no_console_while_a_kiosk_is_online(fresh_db, kiosk):
     beat(fresh_db, kiosk, NOW)
     started = NOW - timedelta(seconds=59)
-    assert run_rules(fresh_db, NOW, SETTINGS, presence=(0, started)) == 0
-    assert run_rules(fresh_db, NOW + timedelta(seconds=1), SETTINGS, presence=(0, started)) == 1
+    assert run_rules(fresh_db, at(NOW), SETTINGS, presence=(0, started)) == 0
+    assert run_rules(fresh_db, at(NOW + timedelta(seconds=1)), SETTINGS, presence=(0, started)) == 1
     assert open_kinds(fresh_db) == ["no_console"]
     # A person resolves it, not the console coming back.
-    assert run_rules(fresh_db, NOW + timedelta(seconds=5), SETTINGS, presence=(1, None)) == 0
+    assert run_rules(fresh_db, at(NOW + timedelta(seconds=5)), SETTINGS, presence=(1, None)) == 0
     assert open_kinds(fresh_db) == ["no_console"]
 
 
@@ -269,15 +275,15 @@ def test_escalation_ladder_over_passes(fresh_db, kiosk):
     escalated: list = []
     [alert] = list_alerts(fresh_db)
     for second in range(0, 181, 30):
-        run_rules(fresh_db, NOW + timedelta(seconds=second), quick, escalated=escalated)
+        run_rules(fresh_db, at(NOW + timedelta(seconds=second)), quick, escalated=escalated)
     alert = get_alert(fresh_db, alert["id"])
     assert alert["sounded_at"] == iso(NOW + timedelta(seconds=180))
     assert alert["escalated_at"] == iso(NOW + timedelta(seconds=180))
     assert [a["id"] for a in escalated] == [alert["id"]]
     acknowledge_alert(fresh_db, alert["id"], "ana", NOW + timedelta(seconds=200))
-    run_rules(fresh_db, NOW + timedelta(seconds=799), quick)
+    run_rules(fresh_db, at(NOW + timedelta(seconds=799)), quick)
     assert get_alert(fresh_db, alert["id"])["status"] == "acknowledged"
-    run_rules(fresh_db, NOW + timedelta(seconds=800), quick)
+    run_rules(fresh_db, at(NOW + timedelta(seconds=800)), quick)
     back = get_alert(fresh_db, alert["id"])
     assert back["status"] == "open" and back["returned_at"] == iso(NOW + timedelta(seconds=800))
 
@@ -330,7 +336,7 @@ def test_escalation_is_posted_to_the_webhook(fresh_db, kiosk):
             NOW,
         )
         escalated: list = []
-        run_rules(fresh_db, NOW + timedelta(minutes=3), settings, escalated=escalated)
+        run_rules(fresh_db, at(NOW + timedelta(minutes=3)), settings, escalated=escalated)
         assert notify_escalated(escalated, settings) == 1
         [(kind, body)] = received
         assert kind == "application/json"
@@ -351,18 +357,18 @@ def test_escalation_is_posted_to_the_webhook(fresh_db, kiosk):
 
 def test_a_fault_a_person_resolved_is_not_raised_again_until_it_clears(fresh_db, kiosk):
     beat(fresh_db, kiosk, NOW, "paper_near_end")
-    run_rules(fresh_db, NOW, SETTINGS)
+    run_rules(fresh_db, at(NOW), SETTINGS)
     [first] = list_alerts(fresh_db)
     resolve_alert(fresh_db, first["id"], "ana", "other", "new roll ordered", NOW)
-    assert run_rules(fresh_db, NOW + timedelta(seconds=5), SETTINGS) == 0
+    assert run_rules(fresh_db, at(NOW + timedelta(seconds=5)), SETTINGS) == 0
     assert list_alerts(fresh_db) == []
     beat(fresh_db, kiosk, NOW + timedelta(seconds=10), "paper_out")  # worse: a new alert
-    run_rules(fresh_db, NOW + timedelta(seconds=10), SETTINGS)
+    run_rules(fresh_db, at(NOW + timedelta(seconds=10)), SETTINGS)
     [worse] = list_alerts(fresh_db)
     resolve_alert(fresh_db, worse["id"], "ana", "other", None, NOW + timedelta(seconds=11))
     beat(fresh_db, kiosk, NOW + timedelta(seconds=20), "ok")
-    run_rules(fresh_db, NOW + timedelta(seconds=20), SETTINGS)
+    run_rules(fresh_db, at(NOW + timedelta(seconds=20)), SETTINGS)
     beat(fresh_db, kiosk, NOW + timedelta(seconds=30), "paper_out")  # the next day's roll
-    run_rules(fresh_db, NOW + timedelta(seconds=30), SETTINGS)
+    run_rules(fresh_db, at(NOW + timedelta(seconds=30)), SETTINGS)
     [again] = list_alerts(fresh_db)
     assert again["id"] not in (first["id"], worse["id"]) and "out of paper" in again["summary"]

@@ -67,6 +67,8 @@ def _db(args):
 
 
 def cmd_serve(args) -> int:
+    # The web stack and the certificate code load only for the commands that use them:
+    # they take most of a second to import on a Pi, and `kiosk add` needs neither.
     import uvicorn
 
     from staffconsole.app import create_app
@@ -125,8 +127,9 @@ def cmd_tls_init(args) -> int:
 
 def cmd_kiosk_add(args) -> int:
     db = _db(args)
-    with audited(db, _actor(), "kiosk.add", " ".join(args.name.split()), None, utcnow()):
-        token = add_kiosk(db, args.name, utcnow())
+    now = utcnow()  # one instant for the change and its audit row
+    with audited(db, _actor(), "kiosk.add", " ".join(args.name.split()), None, now):
+        token = add_kiosk(db, args.name, now)
     print(
         f"Kiosk {' '.join(args.name.split())!r} added. Put this token in the kiosk's "
         "config file (token = ...)."
@@ -138,8 +141,9 @@ def cmd_kiosk_add(args) -> int:
 
 def cmd_kiosk_revoke(args) -> int:
     db = _db(args)
-    with audited(db, _actor(), "kiosk.revoke", None, None, utcnow()) as entry:
-        kiosk = revoke_kiosk(db, args.name, utcnow())
+    now = utcnow()  # one instant for the change and its audit row
+    with audited(db, _actor(), "kiosk.revoke", None, None, now) as entry:
+        kiosk = revoke_kiosk(db, args.name, now)
         entry.target = kiosk["name"]
     print(f"Kiosk {kiosk['name']!r} revoked: its token no longer works.")
     return 0
@@ -160,8 +164,9 @@ def cmd_user_add(args) -> int:
     if not password:
         raise CliError("the password is empty; nothing was changed")
     login = new_user(args.username, password, args.role)
-    with audited(db, _actor(), "user.add", login.username, {"role": login.role}, utcnow()):
-        user = save_user(db, login, utcnow())
+    now = utcnow()  # one instant for the change and its audit row
+    with audited(db, _actor(), "user.add", login.username, {"role": login.role}, now):
+        user = save_user(db, login, now)
     print(f"User {user['username']!r} added ({user['role']}).")
     return 0
 
@@ -232,8 +237,9 @@ def _quiet(done: int, total: int) -> None:
 def cmd_apitoken_add(args) -> int:
     db = _db(args)
     target, detail = " ".join(args.name.split()), {"scope": "push"}
-    with audited(db, _actor(), "apitoken.add", target, detail, utcnow()):
-        token = api_tokens.add_token(db, args.name, "push", utcnow())
+    now = utcnow()  # one instant for the change and its audit row
+    with audited(db, _actor(), "apitoken.add", target, detail, now):
+        token = api_tokens.add_token(db, args.name, "push", now)
     print(
         f"API token {' '.join(args.name.split())!r} added (scope push). Give it to the "
         "practice system as 'Authorization: Bearer <token>'."
@@ -245,8 +251,9 @@ def cmd_apitoken_add(args) -> int:
 
 def cmd_apitoken_revoke(args) -> int:
     db = _db(args)
-    with audited(db, _actor(), "apitoken.revoke", None, None, utcnow()) as entry:
-        found = api_tokens.revoke_token(db, args.name, utcnow())
+    now = utcnow()  # one instant for the change and its audit row
+    with audited(db, _actor(), "apitoken.revoke", None, None, now) as entry:
+        found = api_tokens.revoke_token(db, args.name, now)
         entry.target = found["name"]
     print(f"API token {found['name']!r} revoked: it no longer works.")
     return 0

@@ -75,3 +75,38 @@ def test_the_declared_layers_hold():
     )
     assert done.returncode == 0, done.stdout[-3000:]
     assert "0 broken" in done.stdout
+
+
+def test_the_architecture_page_names_every_package_and_module():
+    text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    server = REPO / "staffconsole"
+    missing = []
+    for path in sorted(server.rglob("*.py")):
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        relative = path.relative_to(server)
+        if len(relative.parts) == 1:
+            named = f"`{path.name}`" in text
+        else:
+            named = f"`{relative.parts[0]}/`" in text and (
+                f"`{path.stem}`" in text or f"`{path.name}`" in text
+            )
+        if not named:
+            missing.append(str(relative))
+    assert missing == [], f"docs/architecture.md does not place: {missing}"
+
+
+def test_the_architecture_page_lists_the_layers_in_the_declared_order():
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    contract = next(c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers")
+    text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = text.split("### The server, layer by layer", 1)[1].split("\n### ", 1)[0]
+    positions = []
+    for layer in contract["layers"]:
+        first = layer.split("|")[0].strip().removeprefix("staffconsole.")
+        mark = f"| `{first}/`" if (REPO / "staffconsole" / first).is_dir() else f"`{first}.py`"
+        assert mark in table, f"layer {first} is not in the table"
+        positions.append(table.index(mark))
+    assert positions == sorted(positions), "the table's rows are not in the declared order"

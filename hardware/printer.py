@@ -31,11 +31,6 @@ from typing import NamedTuple
 
 import serial
 
-# fmt: off
-STATES = (
-    "ok", "paper_near_end", "paper_out", "cover_open", "offline", "error", "disconnected", "none",
-)
-# fmt: on
 FLOW_CONTROLS = ("xonxoff", "rtscts", "none")
 
 DLE_EOT = b"\x10\x04"
@@ -68,7 +63,7 @@ class PrinterConfigError(PrinterError):
 
 
 class PrinterStatus(NamedTuple):
-    """One of STATES plus a short human-readable detail (never patient data)."""
+    """A state of seen.vocabulary.PRINTER_STATES and a short detail (never patient data)."""
 
     state: str
     detail: str

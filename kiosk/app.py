@@ -21,7 +21,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kiosk import i18n, sdnotify
 from kiosk.client import KioskClient
 from kiosk.controller import Controller
-from kiosk.flow import WELCOME, Flow
+from kiosk.flow import Flow
 from kiosk.heartbeat import Heartbeat
 from kiosk.outbox import Outbox, Sender
 from kiosk.printing import ReceiptPrinter, open_configured_printer
@@ -29,6 +29,7 @@ from kiosk.scanner import ScanBuffer
 from kiosk.screens import SCREENS
 from kiosk.widgets.keyboard import LetterKeyboard
 from kiosk.widgets.keypad import DigitKeypad
+from seen.vocabulary import WELCOME
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent

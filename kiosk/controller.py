@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from kiosk import flow as f
 from kiosk.client import ClientError
+from seen import vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,9 @@ class Controller:
 
     def scanned(self, code: str) -> None:
         """A code from the scanner; at welcome it starts a session of its own."""
-        self.handle(f.Scanned(code, self.new_id() if self.flow.state == f.WELCOME else None))
+        self.handle(
+            f.Scanned(code, self.new_id() if self.flow.state == vocabulary.WELCOME else None)
+        )
 
     def walk_in_details(self, first_name: str, last_name: str, phone: str = "") -> None:
         self.handle(f.WalkInDetails(first_name, last_name, phone))
@@ -116,7 +119,7 @@ class Controller:
 
     def help(self) -> None:
         # From welcome there is no session yet: help starts one, so the alert has an id.
-        self.handle(f.Help(self.new_id() if self.flow.state == f.WELCOME else None))
+        self.handle(f.Help(self.new_id() if self.flow.state == vocabulary.WELCOME else None))
 
     def report_problem(self) -> None:
         self.handle(f.ReportProblem())
@@ -212,11 +215,11 @@ class Controller:
         state, c = self.flow.state, self.config
         if state in f.WATCHED:
             self._arm(c.inactivity_prompt_s, f.Idle())
-        elif state == f.STILL_THERE:
+        elif state == vocabulary.STILL_THERE:
             self._arm(c.countdown_s, f.CountdownExpired())
-        elif state == f.DONE:
+        elif state == vocabulary.DONE:
             self._arm(c.done_return_s, f.Finish())
-        elif state == f.HANDOFF:
+        elif state == vocabulary.HANDOFF:
             self._arm(c.handoff_return_s, f.Finish())
         else:
             self._disarm()

@@ -18,11 +18,10 @@ from kiosk.client import ClientError, KioskClient, NotAuthorised, Untrusted
 from kiosk.controller import utcnow_iso
 from kiosk.heartbeat import printer_status
 from kiosk.outbox import Outbox, OutboxError
-from kiosk.printing import PRINTABLE, open_configured_printer
+from kiosk.printing import open_configured_printer
 from seen.settings import ConfigError
+from seen.vocabulary import PRINTER_STATES, printable
 
-PRINTER_OK = ("ok", "none")
-PRINTER_WARN = ("paper_near_end",)
 CLOCK_WARN_S, CLOCK_FAIL_S = 10, 120  # receipts print kiosk time; the server keeps its own
 DISK_WARN_MB, DISK_FAIL_MB = 500, 50
 
@@ -111,10 +110,10 @@ def _printer(config, test_slip: bool) -> tuple[str, str, Check]:
         printer = open_configured_printer(config)
         state, detail = printer_status(printer)
         slip = ""
-        if test_slip and state in PRINTABLE:
+        if test_slip and printable(state):
             printer.print_bytes(test_slip_bytes(config, datetime.now().astimezone()))
             state, detail = printer_status(printer)  # the slip may have emptied the roll
-            slip = "; test slip sent" if state in PRINTABLE else "; test slip may be incomplete"
+            slip = "; test slip sent" if printable(state) else "; test slip may be incomplete"
         elif test_slip and state != "none":
             slip = "; no test slip: the printer cannot print now"
     except Exception as e:  # noqa: BLE001 - a bad printer setting is a FAIL line, not a crash
@@ -125,9 +124,12 @@ def _printer(config, test_slip: bool) -> tuple[str, str, Check]:
     if "exclusively lock" in detail:
         detail = "in use by another program (is seen-kiosk running? stop it first)"
     words = f"{config.printer}: {state}" + (f" ({detail})" if detail else "") + slip
-    if state in PRINTER_OK and "incomplete" not in slip:
+    known = PRINTER_STATES.get(state)
+    if known is None or "incomplete" in slip:
+        return state, detail, _fail("printer", words)
+    if not known.needs_attention:
         return state, detail, _pass("printer", words)
-    if state in PRINTER_WARN and "incomplete" not in slip:
+    if known.prints:  # paper nearly out: it works, but deserves a look
         return state, detail, Check("WARN", "printer", words)
     return state, detail, _fail("printer", words)
 

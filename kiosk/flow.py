@@ -16,35 +16,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# -- screens (states) ---------------------------------------------------------
-
-WELCOME = "welcome"
-IDENTIFY_NAME = "identify_name"
-IDENTIFY_DOB = "identify_dob"
-IDENTIFY_CODE = "identify_code"
-WALK_IN = "walk_in"
-LOOKING_UP = "looking_up"
-CHOOSE = "choose"
-CONFIRM = "confirm"
-CHECKING_IN = "checking_in"
-DONE = "done"
-HANDOFF = "handoff"
-STILL_THERE = "still_there"
-
-STATES = (
-    WELCOME,
-    IDENTIFY_NAME,
-    IDENTIFY_DOB,
-    LOOKING_UP,
+from seen.vocabulary import (
+    CHECKING_IN,
     CHOOSE,
     CONFIRM,
-    CHECKING_IN,
     DONE,
     HANDOFF,
-    STILL_THERE,
     IDENTIFY_CODE,
+    IDENTIFY_DOB,
+    IDENTIFY_NAME,
+    LOOKING_UP,
+    SCREENS,
+    SESSION_CHECKED_IN,
+    SESSION_ENDED,
+    SESSION_HANDED_OFF,
+    SESSION_STARTED,
+    SESSION_STEP,
+    STILL_THERE,
     WALK_IN,
+    WELCOME,
 )
+
+# -- states: every screen (seen.vocabulary declares their names) -----------------
+
+STATES = tuple(SCREENS)
 # Screens where the patient is expected to act, so silence there means they may have left.
 WATCHED = (IDENTIFY_NAME, IDENTIFY_DOB, CHOOSE, CONFIRM, IDENTIFY_CODE, WALK_IN)
 # Where a code read by the scanner is taken (it types like a keyboard, ending in Enter).
@@ -53,16 +48,6 @@ LANGUAGES = ("en", "es")
 # What a hand-off may tell the desk the patient typed (data.entered), in this order.
 ENTERED_FIELDS = ("first_name", "last_name", "dob", "code", "phone")
 
-HANDOFF_REASONS = (
-    "no_match",
-    "not_me",
-    "help",
-    "timed_out",
-    "offline",
-    "checkin_unconfirmed",
-    "reported_problem",
-    "walk_in",
-)
 FAILURE_KINDS = ("offline", "unconfirmed", "rejected")
 
 # -- inputs ---------------------------------------------------------------------
@@ -391,14 +376,12 @@ class Flow:
     def _go(self, state: str) -> None:
         self.state = state
         if state != WELCOME:
-            self._emit("session.step", step=state)
+            self._emit(SESSION_STEP, step=state)
         self._effects.append(Show(state))
 
     def _hand_off(self, reason: str, step: str | None = None) -> None:
         self.reason = reason
-        self._emit(
-            "session.handed_off", reason=reason, step=step or self.state, entered=self.entered
-        )
+        self._emit(SESSION_HANDED_OFF, reason=reason, step=step or self.state, entered=self.entered)
         self._go(HANDOFF)
 
     def _refresh(self) -> None:
@@ -423,7 +406,7 @@ class Flow:
         self._forget()
         self.session = session
         self._present(language if language in LANGUAGES else "en", False)
-        self._emit("session.started")
+        self._emit(SESSION_STARTED)
 
     def _start(self, event: Start) -> None:
         self._begin(event.session, event.language)
@@ -539,7 +522,7 @@ class Flow:
     def _checkin_ok(self, event: CheckinOk) -> None:
         self.arrival = dict(event.arrival)
         self._emit(
-            "session.checked_in",
+            SESSION_CHECKED_IN,
             appointment=self.arrival.get("appointment"),
             arrival=self.arrival.get("id"),
         )
@@ -574,7 +557,7 @@ class Flow:
         self._hand_off("timed_out", step=self.covered)
 
     def _finish(self, event: Finish) -> None:
-        self._emit("session.ended")
+        self._emit(SESSION_ENDED)
         self._forget()
         self._present("en", False)
         self._go(WELCOME)

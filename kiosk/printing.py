@@ -19,11 +19,9 @@ from hardware.escpos import encode
 from hardware.printer import PrinterError, open_printer
 from kiosk import i18n
 from kiosk.receipt import build_receipt
+from seen.vocabulary import printable
 
 log = logging.getLogger(__name__)
-# States in which a slip comes out whole; anything else and we do not send it, because a
-# printer that stores the job prints it later, for whoever stands there then.
-PRINTABLE = ("ok", "paper_near_end")
 
 
 def local_now() -> datetime:
@@ -131,7 +129,9 @@ class ReceiptPrinter:
     def _print(self, arrival: dict, language: str = "en") -> PrintResult:
         ticket = arrival.get("ticket")
         before = _status(self.printer)
-        if before is not None and before[0] not in PRINTABLE:
+        # A slip sent in any other state is not sent: a printer that stores the job would
+        # print it later, for whoever stands there then.
+        if before is not None and not printable(before[0]):
             return PrintResult(ticket, False, *before)
         try:
             words = i18n.load(language).gettext  # its own catalogue: not the screen's
@@ -144,7 +144,7 @@ class ReceiptPrinter:
             return PrintResult(ticket, False, "error", type(e).__name__)
         # Paper can run out or the cover open in the middle of a slip.
         after = _status(self.printer)
-        if after is not None and after[0] not in PRINTABLE:
+        if after is not None and not printable(after[0]):
             return PrintResult(ticket, False, after[0], "slip may be incomplete: " + after[1])
         state, detail = after or before or ("ok", "sent")
         return PrintResult(ticket, True, state, detail)

@@ -12,19 +12,20 @@ from kiosk.screens.looking_up import LookingUpScreen
 from kiosk.screens.still_there import StillThereScreen
 from kiosk.screens.walk_in import WalkInScreen
 from kiosk.screens.welcome import WelcomeScreen
+from seen import vocabulary
 
 # Screen name (the flow's state) -> class; each NAME.kv sits beside NAME.py.
 SCREENS = {
-    "welcome": WelcomeScreen,
-    "identify_name": IdentifyNameScreen,
-    "identify_dob": IdentifyDobScreen,
-    "looking_up": LookingUpScreen,
-    "choose": ChooseScreen,
-    "confirm": ConfirmScreen,
-    "checking_in": CheckingInScreen,
-    "done": DoneScreen,
-    "handoff": HandoffScreen,
-    "still_there": StillThereScreen,
-    "identify_code": IdentifyCodeScreen,
-    "walk_in": WalkInScreen,
+    vocabulary.WELCOME: WelcomeScreen,
+    vocabulary.IDENTIFY_NAME: IdentifyNameScreen,
+    vocabulary.IDENTIFY_DOB: IdentifyDobScreen,
+    vocabulary.LOOKING_UP: LookingUpScreen,
+    vocabulary.CHOOSE: ChooseScreen,
+    vocabulary.CONFIRM: ConfirmScreen,
+    vocabulary.CHECKING_IN: CheckingInScreen,
+    vocabulary.DONE: DoneScreen,
+    vocabulary.HANDOFF: HandoffScreen,
+    vocabulary.STILL_THERE: StillThereScreen,
+    vocabulary.IDENTIFY_CODE: IdentifyCodeScreen,
+    vocabulary.WALK_IN: WalkInScreen,
 }

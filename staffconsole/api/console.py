@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from seen.vocabulary import STAFF_OUTCOMES
 from staffconsole.api.deps import (
     Clock,
     Db,
@@ -37,7 +38,6 @@ from staffconsole.auth.staff_sessions import (
     StaffSession,
 )
 from staffconsole.clock import ClinicZone
-from staffconsole.rules import alerting
 from staffconsole.store import schema
 from staffconsole.store.alerts import acknowledge_alert, resolve_alert
 from staffconsole.store.audit import audited, staff_actor
@@ -200,7 +200,7 @@ def _act(
 
 class ResolveBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    outcome: Literal[alerting.OUTCOMES]  # type: ignore[valid-type]
+    outcome: Literal[STAFF_OUTCOMES]  # type: ignore[valid-type]
     note: str = Field("", max_length=MAX_NOTE)
 
 

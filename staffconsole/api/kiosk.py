@@ -14,32 +14,21 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 from sqlite_utils import Database
 
+from seen.vocabulary import (
+    EVENT_TYPES,
+    HANDOFF_REASONS,
+    PRINTER_STATES,
+    SESSION_HANDED_OFF,
+    SESSION_STEP,
+)
 from staffconsole.api import faults
 from staffconsole.api.deps import LocalNow, Now, Today, get_db, kiosk_from_request
 from staffconsole.clock import iso
 from staffconsole.rules import lookup_limits
-from staffconsole.rules.alerting import HANDOFF_REASONS
 from staffconsole.store import alerts as store_alerts
 from staffconsole.store import appointments as store_appointments
 from staffconsole.store import sessions as store_sessions
 
-EVENT_TYPES = (
-    "session.started",
-    "session.step",
-    "session.handed_off",
-    "session.checked_in",
-    "session.ended",
-)
-PRINTER_STATES = (
-    "ok",
-    "paper_near_end",
-    "paper_out",
-    "cover_open",
-    "offline",
-    "error",
-    "disconnected",
-    "none",
-)
 MAX_DATA_CHARS = 4000
 
 
@@ -153,9 +142,9 @@ class Event(BaseModel):
             raise ValueError("data must not hold NaN or Infinity (not JSON)") from None
         if size > MAX_DATA_CHARS:
             raise ValueError(f"data is larger than {MAX_DATA_CHARS} characters")
-        if self.type == "session.handed_off":
+        if self.type == SESSION_HANDED_OFF:
             _check_handoff(self.data)
-        elif self.type == "session.step":
+        elif self.type == SESSION_STEP:
             step = self.data.get("step")
             if not (isinstance(step, str) and 0 < len(step) <= 64):
                 raise ValueError("data.step must be a screen name of 1 to 64 characters")
@@ -172,7 +161,7 @@ class EventsOut(BaseModel):
 
 
 class Printer(BaseModel):
-    state: Literal[PRINTER_STATES]  # type: ignore[valid-type]
+    state: Literal[tuple(PRINTER_STATES)]  # type: ignore[valid-type]
     detail: Annotated[str, StringConstraints(max_length=200)] = ""
 
 

@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterable, Mapping
 
+from seen.vocabulary import kind_label
 from staffconsole.clock import parse
 from staffconsole.report import figures
 
@@ -54,7 +55,7 @@ def handoff_row(alert: Mapping, period: figures.Period, with_names: bool = False
     row = {
         "alert": alert["id"],
         "reason": alert["kind"],
-        "reason_label": figures.reason_label(alert["kind"]),
+        "reason_label": kind_label(alert["kind"]),
         "step": data.get("step") or "",
         "kiosk": alert.get("kiosk") or "",
         "session_started_at": _when(alert.get("session_started_at"), period),

@@ -13,56 +13,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from seen import vocabulary
+from seen.vocabulary import HANDOFF_KINDS, SELF_CLEARING, kind_label, printer_label, screen_label
 from staffconsole.clock import ClinicZone, parse
 from staffconsole.report.queries import ReportRows
 from staffconsole.rules import alerting
-from staffconsole.rules.labels import (
-    KIND_LABELS,
-    OUTCOME_LABELS,
-    PRINTER_LABELS,
-    SYSTEM_OUTCOME_LABELS,
-)
 
 MAX_DAYS = 366
 TOP_CAUSES = 5
-
-# A hand-off: a patient's session that ended with a person (the kiosk's reasons, and
-# the server's own alert for a session that went quiet).
-HANDOFF_KINDS = alerting.HANDOFF_REASONS + ("unresponsive_session",)
-
-# Outcomes that name a cause; a hand-off resolved with one counts under it, not its reason.
-CAUSE_OUTCOMES = ("no_appointment", "name_differs", "dob_differs", "wrong_day", "kiosk_fault")
-
-ADVICE = {
-    "no_appointment": "Patients came without a booking the kiosk could see: check that "
-    "same-day and phone bookings reach Seen before the patient does.",
-    "name_differs": "The name on file is not the one patients type: check spelling, accents, "
-    "hyphens and preferred or married names at registration.",
-    "dob_differs": "Dates of birth on file differ from what patients type: check them at the "
-    "visit, and that the import reads day and month the right way round.",
-    "wrong_day": "Patients came on the wrong day: check what reminder letters and texts say "
-    "about the date and time.",
-    "kiosk_fault": "The kiosk itself failed: run kiosk doctor on it and tell clinic IT "
-    "which step failed.",
-    "no_match": "No appointment matched what was typed: resolve these with the real cause "
-    "(no appointment, name or date of birth differs) so it shows here.",
-    "not_me": "The kiosk offered someone else's appointment: look for patients sharing a name "
-    "and date of birth, and print the appointment code on letters.",
-    "help": "Look at the step they reached (below): that screen needs plainer words.",
-    "timed_out": "The step reached (below) shows which screen is too slow or confusing.",
-    "offline": "The kiosk lost the server: check its network cable or Wi-Fi and the server.",
-    "checkin_unconfirmed": "The server did not confirm check-ins in time: tell clinic IT.",
-    "reported_problem": 'Patients pressed "this isn\'t right" after checking in: read the '
-    "notes on these alerts.",
-    "walk_in": "People came without a booking: if there are many, say on the door and the "
-    "phone line how to book.",
-    "unresponsive_session": "Kiosks went quiet mid check-in (crash, power or network): check "
-    "the kiosk's power and logs.",
-    "printer": "Receipt printer faults: keep a spare roll by each kiosk and check the paper "
-    "every morning.",
-}
-
-STEP_LABELS = {**alerting.SCREENS, "identify_code": "appointment code", "walk_in": "walk-in"}
 
 
 class BadPeriod(ValueError):
@@ -161,31 +119,32 @@ def _counted(counter: Counter, labels: Mapping[str, str] | None = None) -> list[
 # -- the figures --------------------------------------------------------------------
 
 
-def reason_label(reason: str) -> str:
-    return KIND_LABELS.get(reason, reason.replace("_", " ").capitalize())
-
-
 def outcome_label(outcome: str | None) -> str:
-    if not outcome:
-        return "Not resolved yet"
-    return OUTCOME_LABELS.get(outcome) or SYSTEM_OUTCOME_LABELS.get(
-        outcome, outcome.replace("_", " ")
-    )
-
-
-def step_label(step: str | None) -> str:
-    return STEP_LABELS.get(step, step.replace("_", " ")) if step else "unknown"
+    return vocabulary.outcome_label(outcome) if outcome else "Not resolved yet"
 
 
 def cause_of(alert: Mapping) -> str:
-    """What a hand-off counts under: the cause staff named when resolving, else its reason."""
-    return alert["outcome"] if alert.get("outcome") in CAUSE_OUTCOMES else alert["kind"]
+    """What a hand-off counts under: the cause staff named when resolving, else its kind."""
+    kind = vocabulary.ALERT_KINDS.get(alert["kind"])
+    outcome = alert.get("outcome")
+    if kind and outcome in vocabulary.CAUSE_OUTCOMES and outcome in kind.outcomes:
+        return outcome
+    return alert["kind"]
 
 
 def cause_label(key: str) -> str:
-    if key in CAUSE_OUTCOMES:
-        return OUTCOME_LABELS[key]
-    return reason_label(key)
+    """A cause outcome's words, or the alert kind's."""
+    if key in vocabulary.CAUSE_OUTCOMES:
+        return vocabulary.OUTCOMES[key].label
+    return kind_label(key)
+
+
+def advice(key: str) -> str:
+    """What the report suggests for a cause: a cause outcome's advice, or the kind's."""
+    if key in vocabulary.CAUSE_OUTCOMES:
+        return vocabulary.OUTCOMES[key].advice
+    kind = vocabulary.ALERT_KINDS.get(key)
+    return kind.advice if kind else ""
 
 
 def handoffs(rows: ReportRows) -> list[dict]:
@@ -227,11 +186,11 @@ def _causes(handed: list[dict], printer_faults: int) -> list[dict]:
     if printer_faults:
         counter["printer"] = printer_faults
     ranked = _counted(counter, {key: cause_label(key) for key in counter})
-    return [{**item, "advice": ADVICE.get(item["key"], "")} for item in ranked[:TOP_CAUSES]]
+    return [{**item, "advice": advice(item["key"])} for item in ranked[:TOP_CAUSES]]
 
 
 def _response(rows: ReportRows) -> dict:
-    needs_person = [a for a in rows.alerts if a["kind"] not in alerting.SELF_CLEARING]
+    needs_person = [a for a in rows.alerts if a["kind"] not in SELF_CLEARING]
     ack = [
         m
         for a in needs_person
@@ -273,7 +232,8 @@ def _printer(rows: ReportRows, period: Period, now: datetime) -> dict:
     return {
         "total": len(faults),
         "by_state": _counted(
-            Counter(a["data"].get("state") or "unknown" for a in faults), PRINTER_LABELS
+            Counter(a["data"].get("state") or "unknown" for a in faults),
+            {k: printer_label(k) for k in {a["data"].get("state") or "unknown" for a in faults}},
         ),
         "by_kiosk": _counted(Counter(a["kiosk"] or "unknown kiosk" for a in faults)),
         "minutes": round(minutes, 1),
@@ -295,11 +255,11 @@ def build(rows: ReportRows, period: Period, now: datetime) -> dict:
         "handoffs": {
             "total": len(handed),
             "by_reason": _counted(
-                Counter(a["kind"] for a in handed), {k: reason_label(k) for k in HANDOFF_KINDS}
+                Counter(a["kind"] for a in handed), {k: kind_label(k) for k in HANDOFF_KINDS}
             ),
             "by_step": _counted(
                 Counter(a["data"].get("step") or "unknown" for a in handed),
-                {k: step_label(k) for k in {a["data"].get("step") or "unknown" for a in handed}},
+                {k: screen_label(k) for k in {a["data"].get("step") or "unknown" for a in handed}},
             ),
             "by_kiosk": _counted(Counter(a["kiosk"] or "unknown kiosk" for a in handed)),
             "by_hour": _hours(handed, period),

@@ -11,61 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 
+from seen.vocabulary import ALERT_KINDS, HANDOFF_REASONS, PRINTER_STATES, screen_label
 from staffconsole.clock import ClinicZone, iso, parse
-
-HANDOFF_REASONS = (
-    "no_match",
-    "not_me",
-    "help",
-    "timed_out",
-    "offline",
-    "checkin_unconfirmed",
-    "reported_problem",
-    "walk_in",
-)
-KINDS = HANDOFF_REASONS + (
-    "unresponsive_session",
-    "long_wait",
-    "lobby_busy",
-    "kiosk_offline",
-    "printer",
-    "no_console",
-    "lookup_rate",
-)
-
-# Higher is more urgent; the console orders open alerts by it. Someone who may
-# believe they are checked in but are not (unconfirmed, reported problem) comes first.
-SEVERITY = {
-    "checkin_unconfirmed": 90,
-    "reported_problem": 85,
-    "help": 80,
-    "no_console": 75,
-    "unresponsive_session": 70,
-    "offline": 65,
-    "kiosk_offline": 60,
-    "not_me": 55,
-    "no_match": 50,
-    "long_wait": 45,
-    "timed_out": 40,
-    "walk_in": 35,
-    "printer": 30,
-    "lobby_busy": 25,
-    "lookup_rate": 20,
-}
-
-OUTCOMES = (
-    "checked_in_at_desk",
-    "redirected",
-    "patient_left",
-    "false_alarm",
-    "other",
-    # Causes (issue 9): what made the patient need a person, for the report.
-    "no_appointment",
-    "name_differs",
-    "dob_differs",
-    "wrong_day",
-    "kiosk_fault",
-)
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -104,25 +51,10 @@ def describe_entered(entered: Mapping[str, str] | None, with_first_name: bool = 
     return ", ".join(parts)
 
 
-# The kiosk's screen names, as a receptionist would say them.
-SCREENS = {
-    "welcome": "welcome",
-    "identify_name": "name",
-    "identify_dob": "date of birth",
-    "looking_up": "searching",
-    "choose": "choose appointment",
-    "confirm": "confirm",
-    "checking_in": "checking in",
-    "done": "done",
-    "handoff": "see the desk",
-    "still_there": "are you still there",
-}
-
-
 def _screen(step: str | None) -> str:
     if not step:
         return "an unknown screen"
-    return f"the {SCREENS.get(step, step.replace('_', ' '))} screen"
+    return f"the {screen_label(step)} screen"
 
 
 def handoff_summary(
@@ -176,7 +108,7 @@ def handoff_alert(
     return {
         "kind": reason,
         "cause": session_cause(session["id"]),
-        "severity": SEVERITY[reason],
+        "severity": ALERT_KINDS[reason].severity,
         "summary": handoff_summary(reason, kiosk_name, step, entered),
         "data": {"reason": reason, "step": step, "entered": dict(entered or {})},
         "kiosk_id": session.get("kiosk_id"),
@@ -217,7 +149,7 @@ def unresponsive_alert(session: Mapping, kiosk_name: str, now: datetime, deadlin
     return {
         "kind": "unresponsive_session",
         "cause": session_cause(session["id"]),
-        "severity": SEVERITY["unresponsive_session"],
+        "severity": ALERT_KINDS["unresponsive_session"].severity,
         "summary": (
             f"A check-in at {kiosk_name} went silent on {_screen(session.get('step'))}"
             f"{typed}; nothing heard for {silent_s} s"
@@ -235,20 +167,6 @@ def unresponsive_alert(session: Mapping, kiosk_name: str, now: datetime, deadlin
 
 
 # -- lobby, kiosks and the console: alerts about the state of things -------------
-
-# Kinds that end on their own when the fault goes away (and say so in the history);
-# every other kind, patient alerts first of all, is ended only by a person.
-SELF_CLEARING = ("kiosk_offline", "printer", "lobby_busy")
-CLEARED = "cleared"  # the outcome a self-clearing alert gets; not offered to staff
-
-PRINTER_PROBLEMS = {
-    "paper_near_end": "is nearly out of paper",
-    "paper_out": "is out of paper",
-    "cover_open": "has its cover open",
-    "offline": "is offline",
-    "error": "reports an error",
-    "disconnected": "is disconnected",
-}
 
 LOBBY_CAUSE = "lobby"
 CONSOLE_CAUSE = "console"
@@ -286,7 +204,7 @@ def kiosk_offline_alert(
     return {
         "kind": "kiosk_offline",
         "cause": kiosk_offline_cause(kiosk["id"]),
-        "severity": SEVERITY["kiosk_offline"],
+        "severity": ALERT_KINDS["kiosk_offline"].severity,
         "summary": (
             f"{kiosk['name']} is offline: no heartbeat for {missed} periods. "
             "Patients there cannot check in; check its power and network"
@@ -299,16 +217,17 @@ def kiosk_offline_alert(
 
 def printer_alert(kiosk: Mapping, now: datetime) -> dict | None:
     """The alert for a kiosk's printer fault (from its last heartbeat), or None when fine."""
-    state = kiosk.get("printer_state")
-    if state not in PRINTER_PROBLEMS:
+    known = PRINTER_STATES.get(kiosk.get("printer_state"))
+    if known is None or not known.needs_attention:
         return None
+    state = known.name
     detail = (kiosk.get("printer_detail") or "").strip()
     return {
         "kind": "printer",
         "cause": printer_cause(kiosk["id"]),
-        "severity": SEVERITY["printer"],
+        "severity": ALERT_KINDS["printer"].severity,
         "summary": (
-            f"The receipt printer at {kiosk['name']} {PRINTER_PROBLEMS[state]}"
+            f"The receipt printer at {kiosk['name']} {known.problem}"
             + (f" ({detail})" if detail else "")
         ),
         "data": {"state": state, "detail": detail},
@@ -337,7 +256,7 @@ def long_wait_alert(
     return {
         "kind": "long_wait",
         "cause": arrival_cause(arrival["id"]),
-        "severity": SEVERITY["long_wait"],
+        "severity": ALERT_KINDS["long_wait"].severity,
         "summary": (
             f"{arrival['display_name']} (booked {arrival['time']} with "
             f"{arrival['provider']}) has waited more than {long_wait_min:g} min "
@@ -379,7 +298,7 @@ def lobby_busy_alert(
     return {
         "kind": "lobby_busy",
         "cause": LOBBY_CAUSE,
-        "severity": SEVERITY["lobby_busy"],
+        "severity": ALERT_KINDS["lobby_busy"].severity,
         "summary": (
             f"The lobby is busy: {len(waits)} {people} waiting, median wait {int(middle)} min"
         ),
@@ -414,7 +333,7 @@ def no_console_alert(
     return {
         "kind": "no_console",
         "cause": CONSOLE_CAUSE,
-        "severity": SEVERITY["no_console"],
+        "severity": ALERT_KINDS["no_console"].severity,
         "summary": (
             f"No console page was open for more than {grace_s:g} s while kiosks were "
             "running; the kiosks sent patients with any problem to the front desk"

@@ -15,8 +15,9 @@ import threading
 from collections import deque
 from datetime import datetime, timedelta
 
+from seen.vocabulary import ALERT_KINDS
 from staffconsole.clock import iso
-from staffconsole.rules.alerting import SEVERITY, lookup_rate_cause
+from staffconsole.rules.alerting import lookup_rate_cause
 
 
 class LookupLimiter:
@@ -61,7 +62,7 @@ def lookup_rate_alert(kiosk: dict, now: datetime, max_lookups: int, window_s: fl
     return {
         "kind": "lookup_rate",
         "cause": lookup_rate_cause(kiosk["id"]),
-        "severity": SEVERITY["lookup_rate"],
+        "severity": ALERT_KINDS["lookup_rate"].severity,
         "summary": (
             f"{kiosk['name']} asked for more than {max_lookups} look-ups in "
             f"{window_s / 60:g} min; further look-ups are refused for now. Check who "

@@ -12,9 +12,10 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from seen.vocabulary import CLEARED, SELF_CLEARING, STAFF_OUTCOMES
 from staffconsole.clock import iso
 from staffconsole.errors import Conflict, Invalid, NotFound
-from staffconsole.rules.alerting import CLEARED, OUTCOMES, SELF_CLEARING, cleared_note
+from staffconsole.rules.alerting import cleared_note
 from staffconsole.store.schema import dumps, first_row, loads, write
 
 MAX_NOTE = 2000
@@ -115,8 +116,8 @@ def resolve_alert(
     db: Database, alert_id: int, by: str, outcome: str, note: str | None, now: datetime
 ) -> dict:
     """End an alert with an outcome (and an optional note); only a person does this."""
-    if outcome not in OUTCOMES:
-        raise Invalid(f"outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
+    if outcome not in STAFF_OUTCOMES:
+        raise Invalid(f"outcome must be one of {', '.join(STAFF_OUTCOMES)}, not {outcome!r}")
     note = (note or "").strip() or None
     if note and len(note) > MAX_NOTE:
         raise Invalid(f"the note is longer than {MAX_NOTE} characters")

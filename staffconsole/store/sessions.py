@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from seen.vocabulary import SESSION_CHECKED_IN, SESSION_HANDED_OFF, SESSION_STEP
 from staffconsole.clock import iso
 from staffconsole.rules import alerting
 from staffconsole.store.alerts import open_or_update_alert
@@ -58,10 +59,10 @@ def _apply(db: Database, kiosk: Mapping, event: Mapping, now: datetime) -> None:
     """The side effects of one new event on its session (and alerts)."""
     data = event.get("data") or {}
     kind = event["type"]
-    step = data.get("step") if kind in ("session.step", "session.handed_off") else None
-    entered = data.get("entered") if kind == "session.handed_off" else None
+    step = data.get("step") if kind in (SESSION_STEP, SESSION_HANDED_OFF) else None
+    entered = data.get("entered") if kind == SESSION_HANDED_OFF else None
     session = touch_session(db, kiosk, event["session"], now, step=step, entered=entered)
-    if kind == "session.handed_off":
+    if kind == SESSION_HANDED_OFF:
         # A hand-off after a check-in ("this isn't right") keeps the arrival's outcome.
         db.execute(
             "UPDATE sessions SET outcome = 'handed_off', outcome_at = ? "
@@ -72,7 +73,7 @@ def _apply(db: Database, kiosk: Mapping, event: Mapping, now: datetime) -> None:
             data["reason"], session, kiosk["name"], session["entered"], now
         )
         open_or_update_alert(db, fields)
-    elif kind == "session.checked_in":
+    elif kind == SESSION_CHECKED_IN:
         # The arrival itself was committed by the checkin call; this only confirms it.
         db.execute(
             "UPDATE sessions SET outcome = 'checked_in', outcome_at = ? "

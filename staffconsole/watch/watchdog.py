@@ -15,10 +15,10 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from seen.vocabulary import kind_label
 from staffconsole.auth.kiosks import list_kiosks
 from staffconsole.clock import ClinicClock
 from staffconsole.rules import alerting, escalation
-from staffconsole.rules.labels import KIND_LABELS
 from staffconsole.store import alerts as store_alerts
 from staffconsole.store import arrivals
 from staffconsole.store.alerts import list_alerts, open_or_update_alert
@@ -158,7 +158,7 @@ def notify_escalated(escalated: list, settings) -> int:
     for alert in escalated:
         body = webhook.payload(
             alert,
-            KIND_LABELS.get(alert["kind"], alert["kind"]),
+            kind_label(alert["kind"]),
             settings.clinic_name,
             settings.escalate_after_s,
         )

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from seen.vocabulary import (
+    ALERT_STATUSES,
+    PRINTER_STATES,
+    STAFF_OUTCOMES,
+    kind_label,
+    outcome_label,
+    printer_label,
+)
 from staffconsole.auth.kiosks import list_kiosks
 from staffconsole.clock import ClinicZone, iso
 from staffconsole.rules import alerting
 from staffconsole.rules.escalation import is_escalated
-from staffconsole.rules.labels import (
-    KIND_LABELS,
-    OUTCOME_LABELS,
-    PRINTER_LABELS,
-    STATUS_LABELS,
-    SYSTEM_OUTCOME_LABELS,
-)
 from staffconsole.store import alerts as store_alerts
 from staffconsole.store import arrivals as store_arrivals
 from staffconsole.store.alerts import list_alerts
@@ -38,9 +39,9 @@ def shape_alert(alert: dict) -> dict:
     return {
         "id": alert["id"],
         "kind": kind,
-        "kind_label": KIND_LABELS.get(kind, kind.replace("_", " ").capitalize()),
+        "kind_label": kind_label(kind),
         "status": alert["status"],
-        "status_label": STATUS_LABELS.get(alert["status"], alert["status"]),
+        "status_label": ALERT_STATUSES.get(alert["status"], alert["status"]),
         "severity": alert["severity"],
         "summary": alert["summary"],
         "kiosk": alert.get("kiosk"),
@@ -61,15 +62,14 @@ def shape_history(alert: dict) -> dict:
     outcome = alert.get("outcome") or ""
     return {
         "id": alert["id"],
-        "kind_label": KIND_LABELS.get(alert["kind"], alert["kind"]),
+        "kind_label": kind_label(alert["kind"]),
         "summary": alert["summary"],
         "kiosk": alert.get("kiosk"),
         "opened_at": alert["created_at"],
         "resolved_at": alert["resolved_at"],
         "resolved_by": alert["resolved_by"],
         "outcome": outcome,
-        "outcome_label": OUTCOME_LABELS.get(outcome)
-        or SYSTEM_OUTCOME_LABELS.get(outcome, outcome.replace("_", " ")),
+        "outcome_label": outcome_label(outcome),
         "note": alert.get("note") or "",
     }
 
@@ -84,8 +84,8 @@ def shape_kiosk(kiosk: dict, now: datetime, settings) -> dict:
         ),
         "last_seen_at": kiosk.get("last_seen_at"),
         "printer_state": state,
-        "printer_label": PRINTER_LABELS.get(state, state),
-        "printer_ok": state in ("ok", "none"),
+        "printer_label": printer_label(state),
+        "printer_ok": state in PRINTER_STATES and not PRINTER_STATES[state].needs_attention,
     }
 
 
@@ -137,7 +137,7 @@ def build_snapshot(
             "clinic_name": clinic_name,
             "user": username,
             "live": console_live,
-            "outcomes": [{"value": k, "label": v} for k, v in OUTCOME_LABELS.items()],
+            "outcomes": [{"value": k, "label": outcome_label(k)} for k in STAFF_OUTCOMES],
             "resound_s": settings.resound_s,
         },
     }

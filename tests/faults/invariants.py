@@ -22,7 +22,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SELF_CLEARING = ("kiosk_offline", "printer", "lobby_busy")
+from seen.vocabulary import CLEARED, SELF_CLEARING
+
 SYSTEM = "Seen"
 
 
@@ -176,7 +177,7 @@ def check(db_path: Path, kiosks: list[KioskRecords], staff: set[str] = frozenset
             found.alerts_by_kind[kind] += 1
             if status != "resolved":
                 continue
-            by_system = by == SYSTEM and kind in SELF_CLEARING and outcome_ == "cleared"
+            by_system = by == SYSTEM and kind in SELF_CLEARING and outcome_ == CLEARED
             if not (by_system or by in staff):
                 found.wrongly_closed.append(f"alert {alert_id} ({kind}) resolved by {by!r}")
     finally:

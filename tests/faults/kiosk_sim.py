@@ -44,6 +44,7 @@ from kiosk.controller import Controller
 from kiosk.heartbeat import Heartbeat
 from kiosk.outbox import Outbox, Sender
 from kiosk.printing import ReceiptPrinter
+from seen import vocabulary
 
 DEFAULTS = KioskConfig()  # the declared settings' defaults
 
@@ -166,12 +167,12 @@ class SimKiosk:
         session = self.flow.session
         again = (session, screen) == self._last_shown  # a refresh (new words), not a new step
         self._last_shown = (session, screen)
-        if screen != f.WELCOME and self.patient and self.patient.session is None:
+        if screen != vocabulary.WELCOME and self.patient and self.patient.session is None:
             self.patient.session = session
             self.journal.write(t="start", session=session, script=self.patient.script)
         if again:
             return  # the patient already knows what to do here
-        if screen == f.DONE and self.flow.arrival:
+        if screen == vocabulary.DONE and self.flow.arrival:
             arrival = self.flow.arrival
             self.confirmed.append((session, arrival["appointment"], arrival["id"]))
             self.journal.write(
@@ -181,9 +182,9 @@ class SimKiosk:
                 arrival=arrival["id"],
                 ticket=arrival.get("ticket"),
             )
-        elif screen == f.HANDOFF:
+        elif screen == vocabulary.HANDOFF:
             self.journal.write(t="handoff", session=session, reason=self.flow.reason)
-        if screen == f.WELCOME:
+        if screen == vocabulary.WELCOME:
             self.patient = None
             self._next_patient()
             return
@@ -211,7 +212,7 @@ class SimKiosk:
         patient = Patient(self.ctl, person, pick_script(self.rand), self.rand)
 
         def arrive():
-            if self.flow.state != f.WELCOME or self.quiescing:
+            if self.flow.state != vocabulary.WELCOME or self.quiescing:
                 return
             self.patient = patient
             patient.begin()()
@@ -303,7 +304,7 @@ class SimKiosk:
         self.sender.start()
         self.heartbeat.start()
         threading.Thread(target=self.loop.run, name="ui", daemon=True).start()
-        self.loop.call_soon(lambda: self.show(f.WELCOME))
+        self.loop.call_soon(lambda: self.show(vocabulary.WELCOME))
         for line in sys.stdin:
             if not self.command(line):
                 break
@@ -314,7 +315,7 @@ class SimKiosk:
         self.quiescing = True
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and (
-            self.flow.state != f.WELCOME or self.outbox.unsent_count()
+            self.flow.state != vocabulary.WELCOME or self.outbox.unsent_count()
         ):
             time.sleep(0.1)
         self.loop.stopped = True

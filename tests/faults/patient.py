@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass
 
 from kiosk import flow as f
+from seen import vocabulary
 
 # Script -> weight. Every hand-off reason the flow knows is reached by some script.
 SCRIPTS = {
@@ -27,7 +28,7 @@ SCRIPTS = {
     "abandon": 11,  # walks away on a random screen: timed out
 }
 # Screens each script may stop at (abandon) or ask for help on (help).
-_PATH = (f.IDENTIFY_NAME, f.IDENTIFY_DOB, f.CONFIRM)
+_PATH = (vocabulary.IDENTIFY_NAME, vocabulary.IDENTIFY_DOB, vocabulary.CONFIRM)
 
 
 @dataclass
@@ -68,7 +69,7 @@ class Patient:
 
     def act(self, screen: str, state: f.Flow):
         p, ctl = self.person, self.ctl
-        if screen == f.STILL_THERE:
+        if screen == vocabulary.STILL_THERE:
             if self.script == "still_here" and not self.answered_still_there:
                 self.answered_still_there = True
                 return ctl.still_here
@@ -78,30 +79,30 @@ class Patient:
                 return ctl.help
             if self.script == "abandon" or not self.answered_still_there:
                 return None
-        if screen == f.IDENTIFY_NAME:
+        if screen == vocabulary.IDENTIFY_NAME:
             if self.script == "walk_in":
                 return ctl.walk_in
             if self.script == "code":
                 return ctl.use_code
             return lambda: (ctl.typed("last_name", p.last_name[:3]), ctl.enter_name(p.last_name))
-        if screen == f.IDENTIFY_DOB:
+        if screen == vocabulary.IDENTIFY_DOB:
             dob = p.dob
             if self.script == "no_match":
                 dob = f"{int(dob[:4]) - 1}{dob[4:]}" if dob[5:] != "02-29" else "1900-01-01"
             return lambda: ctl.enter_dob(dob)
-        if screen == f.IDENTIFY_CODE:
+        if screen == vocabulary.IDENTIFY_CODE:
             return lambda: ctl.enter_code(p.code)
-        if screen == f.WALK_IN:
+        if screen == vocabulary.WALK_IN:
             return lambda: ctl.walk_in_details(p.first_name, p.last_name, "0123 456 789")
-        if screen == f.CHOOSE:
+        if screen == vocabulary.CHOOSE:
             mine = [m["appointment"] for m in state.matches]
             return lambda: ctl.choose(p.appointment if p.appointment in mine else mine[0])
-        if screen == f.CONFIRM:
+        if screen == vocabulary.CONFIRM:
             return ctl.confirm_no if self.script == "not_me" else ctl.confirm_yes
-        if screen == f.DONE:
+        if screen == vocabulary.DONE:
             if self.script == "report_problem":
                 return ctl.report_problem
             return ctl.finish if self.rand.random() < 0.5 else None  # or the timer ends it
-        if screen == f.HANDOFF:
+        if screen == vocabulary.HANDOFF:
             return ctl.finish if self.rand.random() < 0.3 else None
         return None  # looking up, checking in: the patient waits

@@ -10,8 +10,9 @@ import os
 import pytest
 
 from hardware.escpos import Line, encode
-from hardware.printer import STATES, SerialPrinter
+from hardware.printer import SerialPrinter
 from hardware.simulator import SimulatedPrinter
+from seen.vocabulary import PRINTER_STATES
 
 PORTS = ["simulator"] + (["real"] if os.environ.get("SEEN_TEST_PRINTER") else [])
 
@@ -44,7 +45,7 @@ def test_a_ready_printer_reads_ok_and_prints_a_slip(opened):
     )
     printer.print_bytes(slip)
     after = printer.status()  # asked after the slip: the answer follows the printed bytes
-    assert after.state in STATES and after.state in ("ok", "paper_near_end"), after
+    assert after.state in PRINTER_STATES and after.state in ("ok", "paper_near_end"), after
     if sim is not None:
         assert slip in sim.received  # between the status queries
         assert sim.text() == "Seen port test\nZoë O'Brien-Núñez\n\n" and sim.qr_codes == [

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from seen.vocabulary import STAFF_OUTCOMES
 from staffconsole.auth import kiosks as auth_kiosks
 from staffconsole.auth import users as auth_users
 from staffconsole.clock import ClinicZone
@@ -128,7 +129,7 @@ class Seeder:
             store_alerts.acknowledge_alert(self.db, record["id"], STAFF, ack)
         if roll < 0.7:
             resolved = (ack or created) + timedelta(seconds=self.rng.randint(60, 900))
-            outcome = self.rng.choice(alerting.OUTCOMES)
+            outcome = self.rng.choice(STAFF_OUTCOMES)
             store_alerts.resolve_alert(
                 self.db, record["id"], STAFF, outcome, NOTE if outcome == "other" else "", resolved
             )

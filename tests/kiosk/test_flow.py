@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk import flow as f
+from seen import vocabulary
 
 MARIA = {"appointment": 7, "display_name": "María José O.", "time": "10:30", "provider": "Dr. Lee"}
 MARIO = {"appointment": 8, "display_name": "Mario O.", "time": "11:00", "provider": "Dr. Ng"}
@@ -31,31 +32,31 @@ def at_state(state: str) -> f.Flow:
     """A flow driven by the happy path up to `state`."""
     flow = f.Flow()
     path = {
-        f.IDENTIFY_NAME: [f.Start("s1")],
-        f.IDENTIFY_DOB: [f.Start("s1"), f.EnterName("O'Brien-Okafor")],
-        f.IDENTIFY_CODE: [f.Start("s1"), f.UseCode()],
-        f.WALK_IN: [f.Start("s1"), f.WalkIn()],
-        f.LOOKING_UP: [f.Start("s1"), f.EnterName("Okafor"), f.EnterDob("1980-04-02")],
-        f.CHOOSE: [
+        vocabulary.IDENTIFY_NAME: [f.Start("s1")],
+        vocabulary.IDENTIFY_DOB: [f.Start("s1"), f.EnterName("O'Brien-Okafor")],
+        vocabulary.IDENTIFY_CODE: [f.Start("s1"), f.UseCode()],
+        vocabulary.WALK_IN: [f.Start("s1"), f.WalkIn()],
+        vocabulary.LOOKING_UP: [f.Start("s1"), f.EnterName("Okafor"), f.EnterDob("1980-04-02")],
+        vocabulary.CHOOSE: [
             f.Start("s1"),
             f.EnterName("Okafor"),
             f.EnterDob("1980-04-02"),
             f.LookupOk((MARIA, MARIO), "s1"),
         ],
-        f.CONFIRM: [
+        vocabulary.CONFIRM: [
             f.Start("s1"),
             f.EnterName("Okafor"),
             f.EnterDob("1980-04-02"),
             f.LookupOk((MARIA,), "s1"),
         ],
-        f.CHECKING_IN: [
+        vocabulary.CHECKING_IN: [
             f.Start("s1"),
             f.EnterName("Okafor"),
             f.EnterDob("1980-04-02"),
             f.LookupOk((MARIA,), "s1"),
             f.ConfirmYes(),
         ],
-        f.DONE: [
+        vocabulary.DONE: [
             f.Start("s1"),
             f.EnterName("Okafor"),
             f.EnterDob("1980-04-02"),
@@ -81,7 +82,7 @@ def test_happy_path_emits_every_step_and_prints():
     effects = flow.handle(f.LookupOk((MARIA,), "s1"))
     assert shown(effects) == ["confirm"] and flow.chosen == MARIA
     effects = flow.handle(f.ConfirmYes())
-    assert f.Checkin("s1", 7) in effects and flow.state == f.CHECKING_IN
+    assert f.Checkin("s1", 7) in effects and flow.state == vocabulary.CHECKING_IN
     effects = flow.handle(f.CheckinOk(ARRIVAL, "s1"))
     assert f.PrintReceipt(ARRIVAL) in effects
     assert emitted(effects, "session.checked_in")[0].data == {"appointment": 7, "arrival": 3}
@@ -91,24 +92,24 @@ def test_happy_path_emits_every_step_and_prints():
 
 
 def test_several_matches_go_through_choose():
-    flow = at_state(f.CHOOSE)
+    flow = at_state(vocabulary.CHOOSE)
     assert flow.handle(f.Choose(999)) == []  # not one of the matches
     effects = flow.handle(f.Choose(8))
     assert shown(effects) == ["confirm"] and flow.chosen == MARIO
 
 
 HANDOFFS = [
-    (f.LOOKING_UP, f.LookupOk((), "s1"), "no_match"),
-    (f.LOOKING_UP, f.LookupFailed("offline", "s1"), "offline"),
-    (f.LOOKING_UP, f.LookupFailed("unconfirmed", "s1"), "offline"),
-    (f.LOOKING_UP, f.LookupFailed("rejected", "s1"), "no_match"),
-    (f.CONFIRM, f.ConfirmNo(), "not_me"),
-    (f.CHOOSE, f.ConfirmNo(), "not_me"),
-    (f.CHECKING_IN, f.CheckinFailed("offline", "s1"), "offline"),
-    (f.CHECKING_IN, f.CheckinFailed("unconfirmed", "s1"), "checkin_unconfirmed"),
-    (f.CHECKING_IN, f.CheckinFailed("rejected", "s1"), "checkin_unconfirmed"),
-    (f.DONE, f.ReportProblem(), "reported_problem"),
-    (f.WALK_IN, f.WalkInDetails("Ann", "Lee"), "walk_in"),
+    (vocabulary.LOOKING_UP, f.LookupOk((), "s1"), "no_match"),
+    (vocabulary.LOOKING_UP, f.LookupFailed("offline", "s1"), "offline"),
+    (vocabulary.LOOKING_UP, f.LookupFailed("unconfirmed", "s1"), "offline"),
+    (vocabulary.LOOKING_UP, f.LookupFailed("rejected", "s1"), "no_match"),
+    (vocabulary.CONFIRM, f.ConfirmNo(), "not_me"),
+    (vocabulary.CHOOSE, f.ConfirmNo(), "not_me"),
+    (vocabulary.CHECKING_IN, f.CheckinFailed("offline", "s1"), "offline"),
+    (vocabulary.CHECKING_IN, f.CheckinFailed("unconfirmed", "s1"), "checkin_unconfirmed"),
+    (vocabulary.CHECKING_IN, f.CheckinFailed("rejected", "s1"), "checkin_unconfirmed"),
+    (vocabulary.DONE, f.ReportProblem(), "reported_problem"),
+    (vocabulary.WALK_IN, f.WalkInDetails("Ann", "Lee"), "walk_in"),
 ]
 
 
@@ -124,10 +125,10 @@ def test_each_handoff_reason(state, event, reason):
 
 
 def test_handoff_carries_what_was_entered():
-    flow = at_state(f.LOOKING_UP)
+    flow = at_state(vocabulary.LOOKING_UP)
     (handoff,) = emitted(flow.handle(f.LookupOk((), "s1")), "session.handed_off")
     assert handoff.data["entered"] == {"last_name": "Okafor", "dob": "1980-04-02"}
-    flow = at_state(f.IDENTIFY_NAME)
+    flow = at_state(vocabulary.IDENTIFY_NAME)
     (handoff,) = emitted(flow.handle(f.Help()), "session.handed_off")
     assert handoff.data["entered"] == {}
 
@@ -135,22 +136,22 @@ def test_handoff_carries_what_was_entered():
 @pytest.mark.parametrize(
     "state",
     [
-        f.IDENTIFY_NAME,
-        f.IDENTIFY_DOB,
-        f.LOOKING_UP,
-        f.CHOOSE,
-        f.CONFIRM,
-        f.CHECKING_IN,
-        f.DONE,
-        f.IDENTIFY_CODE,
-        f.WALK_IN,
+        vocabulary.IDENTIFY_NAME,
+        vocabulary.IDENTIFY_DOB,
+        vocabulary.LOOKING_UP,
+        vocabulary.CHOOSE,
+        vocabulary.CONFIRM,
+        vocabulary.CHECKING_IN,
+        vocabulary.DONE,
+        vocabulary.IDENTIFY_CODE,
+        vocabulary.WALK_IN,
     ],
 )
 def test_help_from_every_screen(state):
     flow = at_state(state)
     (handoff,) = emitted(flow.handle(f.Help()), "session.handed_off")
     assert handoff.data["reason"] == "help" and handoff.data["step"] == state
-    assert flow.state == f.HANDOFF
+    assert flow.state == vocabulary.HANDOFF
 
 
 def test_help_from_welcome_starts_a_session_for_the_alert():
@@ -167,22 +168,22 @@ def test_help_from_welcome_starts_a_session_for_the_alert():
 
 
 def test_help_from_still_there_names_the_covered_screen():
-    flow = at_state(f.CONFIRM)
+    flow = at_state(vocabulary.CONFIRM)
     flow.handle(f.Idle())
     (handoff,) = emitted(flow.handle(f.Help()), "session.handed_off")
     assert handoff.data["step"] == "confirm"
 
 
 def test_inactivity_prompt_then_still_here_returns_to_the_same_screen():
-    flow = at_state(f.IDENTIFY_DOB)
+    flow = at_state(vocabulary.IDENTIFY_DOB)
     effects = flow.handle(f.Idle())
-    assert shown(effects) == ["still_there"] and flow.covered == f.IDENTIFY_DOB
+    assert shown(effects) == ["still_there"] and flow.covered == vocabulary.IDENTIFY_DOB
     effects = flow.handle(f.StillHere())
     assert shown(effects) == ["identify_dob"] and flow.last_name == "O'Brien-Okafor"
 
 
 def test_countdown_expired_hands_off_timed_out():
-    flow = at_state(f.CONFIRM)
+    flow = at_state(vocabulary.CONFIRM)
     flow.handle(f.Idle())
     (handoff,) = emitted(flow.handle(f.CountdownExpired()), "session.handed_off")
     assert handoff.data == {
@@ -192,9 +193,11 @@ def test_countdown_expired_hands_off_timed_out():
     }
 
 
-@pytest.mark.parametrize("state", [f.WELCOME, f.LOOKING_UP, f.CHECKING_IN, f.DONE])
+@pytest.mark.parametrize(
+    "state", [vocabulary.WELCOME, vocabulary.LOOKING_UP, vocabulary.CHECKING_IN, vocabulary.DONE]
+)
 def test_idle_is_ignored_where_the_patient_is_not_asked_anything(state):
-    flow = at_state(state) if state != f.WELCOME else f.Flow()
+    flow = at_state(state) if state != vocabulary.WELCOME else f.Flow()
     assert flow.handle(f.Idle()) == [] and flow.state == state
 
 
@@ -211,42 +214,46 @@ def test_never_checked_in_without_checkin_ok():
             f.CheckinFailed("unconfirmed", "s1"),
         ]:
             flow = f.Flow(
-                state=state, session="s1", chosen=MARIA, matches=(MARIA,), covered=f.CONFIRM
+                state=state,
+                session="s1",
+                chosen=MARIA,
+                matches=(MARIA,),
+                covered=vocabulary.CONFIRM,
             )
             flow.handle(event)
-            assert flow.state != f.DONE or state == f.DONE
+            assert flow.state != vocabulary.DONE or state == vocabulary.DONE
 
 
 def test_a_late_answer_for_an_old_session_is_ignored():
-    flow = at_state(f.LOOKING_UP)
+    flow = at_state(vocabulary.LOOKING_UP)
     assert flow.handle(f.LookupOk((MARIA,), "older-session")) == []
-    flow = at_state(f.CHECKING_IN)
+    flow = at_state(vocabulary.CHECKING_IN)
     assert flow.handle(f.CheckinOk(ARRIVAL, "older-session")) == []
-    assert flow.state == f.CHECKING_IN
+    assert flow.state == vocabulary.CHECKING_IN
 
 
 def test_a_late_answer_after_help_is_ignored():
-    flow = at_state(f.CHECKING_IN)
+    flow = at_state(vocabulary.CHECKING_IN)
     flow.handle(f.Help())
     assert flow.handle(f.CheckinOk(ARRIVAL, "s1")) == []
-    assert flow.state == f.HANDOFF
+    assert flow.state == vocabulary.HANDOFF
 
 
 def test_back_from_date_keeps_the_name():
-    flow = at_state(f.IDENTIFY_DOB)
+    flow = at_state(vocabulary.IDENTIFY_DOB)
     assert shown(flow.handle(f.Back())) == ["identify_name"]
     assert flow.last_name == "O'Brien-Okafor"
 
 
 def test_empty_name_does_not_advance():
-    flow = at_state(f.IDENTIFY_NAME)
-    assert flow.handle(f.EnterName("   ")) == [] and flow.state == f.IDENTIFY_NAME
+    flow = at_state(vocabulary.IDENTIFY_NAME)
+    assert flow.handle(f.EnterName("   ")) == [] and flow.state == vocabulary.IDENTIFY_NAME
 
 
-@pytest.mark.parametrize("state", [f.DONE, f.HANDOFF])
+@pytest.mark.parametrize("state", [vocabulary.DONE, vocabulary.HANDOFF])
 def test_finish_forgets_the_patient(state):
-    flow = at_state(f.DONE)
-    if state == f.HANDOFF:
+    flow = at_state(vocabulary.DONE)
+    if state == vocabulary.HANDOFF:
         flow.handle(f.ReportProblem())
     effects = flow.handle(f.Finish())
     assert [e.type for e in emitted(effects)] == ["session.ended"]
@@ -266,23 +273,23 @@ def test_finish_forgets_the_patient(state):
 
 
 def test_each_session_uses_the_id_it_was_given():
-    flow = at_state(f.DONE)
+    flow = at_state(vocabulary.DONE)
     flow.handle(f.Finish())
     effects = flow.handle(f.Start("s2"))
     assert {e.session for e in emitted(effects)} == {"s2"}
 
 
 def test_every_state_is_reachable_from_the_table():
-    targets = {f.WELCOME} | {state for (state, _event) in f.TRANSITIONS}
+    targets = {vocabulary.WELCOME} | {state for (state, _event) in f.TRANSITIONS}
     assert targets == set(f.STATES)
 
 
 def test_half_typed_entries_reach_the_handoff():
-    flow = at_state(f.IDENTIFY_NAME)
+    flow = at_state(vocabulary.IDENTIFY_NAME)
     assert flow.handle(f.Typed("last_name", "Oka")) == []  # nothing shown, nothing sent
     (handoff,) = emitted(flow.handle(f.Help()), "session.handed_off")
     assert handoff.data["entered"] == {"last_name": "Oka"}
-    flow = at_state(f.IDENTIFY_DOB)
+    flow = at_state(vocabulary.IDENTIFY_DOB)
     flow.handle(f.Typed("dob", "04 / 0D / YYYY"))
     flow.handle(f.Idle())
     (handoff,) = emitted(flow.handle(f.CountdownExpired()), "session.handed_off")
@@ -290,7 +297,7 @@ def test_half_typed_entries_reach_the_handoff():
 
 
 def test_typing_is_ignored_off_the_entry_screens():
-    flow = at_state(f.CONFIRM)
+    flow = at_state(vocabulary.CONFIRM)
     flow.handle(f.Typed("last_name", "Other"))
     assert flow.last_name == "Okafor"
 
@@ -434,7 +441,7 @@ def test_every_path(name):
 
 
 def test_code_lookup_and_what_a_code_hand_off_tells_the_desk():
-    flow = at_state(f.IDENTIFY_CODE)
+    flow = at_state(vocabulary.IDENTIFY_CODE)
     assert flow.handle(f.EnterCode("   ")) == []
     effects = flow.handle(f.EnterCode(" qx7 42 "))
     assert f.Lookup("s1", "", "", code="qx742") in effects
@@ -447,19 +454,19 @@ def test_code_lookup_and_what_a_code_hand_off_tells_the_desk():
 
 
 def test_a_scan_is_ignored_where_nothing_is_asked():
-    for state in (f.CONFIRM, f.CHECKING_IN, f.DONE):
+    for state in (vocabulary.CONFIRM, vocabulary.CHECKING_IN, vocabulary.DONE):
         flow = at_state(state)
         assert flow.handle(f.Scanned("QX7-42")) == [] and flow.state == state
     assert f.Flow().handle(f.Scanned("QX7-42")) == []  # welcome needs a session id
 
 
 def test_walk_in_needs_a_name_and_sends_all_three_fields():
-    flow = at_state(f.WALK_IN)
+    flow = at_state(vocabulary.WALK_IN)
     assert flow.handle(f.WalkInDetails(" ", "")) == []
     flow.handle(f.Typed("first_name", "Se"))
     (handoff,) = emitted(flow.handle(f.Help()), "session.handed_off")
     assert handoff.data["entered"] == {"first_name": "Se"}  # help: only what was typed
-    flow = at_state(f.WALK_IN)
+    flow = at_state(vocabulary.WALK_IN)
     (handoff,) = emitted(flow.handle(f.WalkInDetails("Seán", "O'Brien-Ruiz")), "session.handed_off")
     assert handoff.data == {
         "reason": "walk_in",
@@ -469,7 +476,7 @@ def test_walk_in_needs_a_name_and_sends_all_three_fields():
 
 
 def test_walk_in_back_returns_to_the_name_screen():
-    flow = at_state(f.WALK_IN)
+    flow = at_state(vocabulary.WALK_IN)
     assert shown(flow.handle(f.Back())) == ["identify_name"]
 
 
@@ -492,7 +499,7 @@ def test_language_and_large_text_switch_in_session_and_reset_after():
 
 
 def test_console_status_redraws_only_a_hand_off():
-    flow = at_state(f.CONFIRM)
+    flow = at_state(vocabulary.CONFIRM)
     assert flow.handle(f.ConsoleStatus(False)) == [] and not flow.console_live
     flow.handle(f.ConfirmNo())
     assert flow.handle(f.ConsoleStatus(True)) == [f.Show("handoff")]
@@ -501,7 +508,7 @@ def test_console_status_redraws_only_a_hand_off():
 
 
 def test_receipt_failure_is_shown_on_done_and_forgotten_after():
-    flow = at_state(f.DONE)
+    flow = at_state(vocabulary.DONE)
     assert flow.handle(f.ReceiptFailed("old")) == []
     assert flow.handle(f.ReceiptFailed("s1")) == [f.Show("done")] and flow.receipt_failed
     flow.handle(f.Finish())

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from kiosk import flow as f
+from seen import vocabulary
 
 MATCHES = [
     {"appointment": n, "display_name": f"Pat {n}.", "time": "10:30", "provider": "Dr. Lee"}
@@ -41,7 +42,7 @@ class KioskFlow(RuleBasedStateMachine):
         self.ids = (f"s{n}" for n in itertools.count())
         self.outcomes: dict[str, set[str]] = {}  # session -> outcomes emitted
         self.last_event = None
-        self.last_state = f.WELCOME
+        self.last_state = vocabulary.WELCOME
         self.effects: list = []
 
     def feed(self, event) -> None:
@@ -62,7 +63,7 @@ class KioskFlow(RuleBasedStateMachine):
             previous = self.outcomes.get(session_before, set())
             assert (
                 previous & {"session.checked_in", "session.handed_off", "session.ended"}
-                or self.last_state == f.WELCOME
+                or self.last_state == vocabulary.WELCOME
             ), "a session was dropped for a new one"
 
     def session_or_stale(self, stale: bool) -> str | None:
@@ -140,21 +141,21 @@ class KioskFlow(RuleBasedStateMachine):
     def natural_next(self, n: int):
         session = self.flow.session
         return {
-            f.WELCOME: f.Start(next(self.ids)),
-            f.IDENTIFY_NAME: f.EnterName("Okafor"),
-            f.IDENTIFY_DOB: f.EnterDob("1980-02-04"),
-            f.IDENTIFY_CODE: f.EnterCode("K7"),
-            f.LOOKING_UP: f.LookupOk(tuple(MATCHES[:n]), session),
-            f.CHOOSE: f.Choose(8),
-            f.CONFIRM: f.ConfirmYes(),
-            f.CHECKING_IN: [
+            vocabulary.WELCOME: f.Start(next(self.ids)),
+            vocabulary.IDENTIFY_NAME: f.EnterName("Okafor"),
+            vocabulary.IDENTIFY_DOB: f.EnterDob("1980-02-04"),
+            vocabulary.IDENTIFY_CODE: f.EnterCode("K7"),
+            vocabulary.LOOKING_UP: f.LookupOk(tuple(MATCHES[:n]), session),
+            vocabulary.CHOOSE: f.Choose(8),
+            vocabulary.CONFIRM: f.ConfirmYes(),
+            vocabulary.CHECKING_IN: [
                 f.CheckinOk(ARRIVAL, session),
                 f.CheckinFailed(f.FAILURE_KINDS[n % 3], session),
             ][n % 2],
-            f.DONE: f.Finish(),
-            f.HANDOFF: f.Finish(),
-            f.STILL_THERE: f.StillHere(),
-            f.WALK_IN: f.WalkInDetails("Ann", "Lee"),
+            vocabulary.DONE: f.Finish(),
+            vocabulary.HANDOFF: f.Finish(),
+            vocabulary.STILL_THERE: f.StillHere(),
+            vocabulary.WALK_IN: f.WalkInDetails("Ann", "Lee"),
         }[self.flow.state]
 
     @rule(n=st.integers(0, 3))
@@ -191,29 +192,29 @@ class KioskFlow(RuleBasedStateMachine):
 
     @invariant()
     def checked_in_only_after_the_servers_ok(self):
-        done_now = f.Show(f.DONE) in self.effects and self.last_state != f.DONE
+        done_now = f.Show(vocabulary.DONE) in self.effects and self.last_state != vocabulary.DONE
         printed = any(isinstance(e, f.PrintReceipt) for e in self.effects)
         confirmed = [
             e for e in self.effects if isinstance(e, f.Emit) and e.type == "session.checked_in"
         ]
         if done_now or printed or confirmed:
             assert isinstance(self.last_event, f.CheckinOk), self.last_event
-            assert self.last_state == f.CHECKING_IN
+            assert self.last_state == vocabulary.CHECKING_IN
             assert self.last_event.session in (None, self.flow.session)
 
     @invariant()
     def help_is_one_tap_away(self):
-        if self.flow.state == f.HANDOFF:
-            assert self.flow.reason in f.HANDOFF_REASONS  # a person is already coming
+        if self.flow.state == vocabulary.HANDOFF:
+            assert self.flow.reason in vocabulary.HANDOFF_REASONS  # a person is already coming
             return
         trial = copy.deepcopy(self.flow)
         effects = trial.handle(f.Help("help-session"))
-        assert trial.state == f.HANDOFF and trial.reason == "help", self.flow.state
+        assert trial.state == vocabulary.HANDOFF and trial.reason == "help", self.flow.state
         assert any(isinstance(e, f.Emit) and e.type == "session.handed_off" for e in effects)
 
     @invariant()
     def welcome_forgets_the_patient(self):
-        if self.flow.state == f.WELCOME:
+        if self.flow.state == vocabulary.WELCOME:
             assert self.flow.session is None
             assert not (
                 self.flow.last_name
@@ -226,7 +227,7 @@ class KioskFlow(RuleBasedStateMachine):
 
     @invariant()
     def a_session_outside_welcome_has_started(self):
-        if self.flow.state != f.WELCOME:
+        if self.flow.state != vocabulary.WELCOME:
             assert "session.started" in self.outcomes.get(self.flow.session, set())
 
 

@@ -20,6 +20,7 @@ from kiosk.client import KioskClient
 from kiosk.config import load_config
 from kiosk.controller import Controller
 from kiosk.outbox import Outbox, Sender
+from seen import vocabulary
 from staffconsole.store.schema import open_db
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -106,7 +107,7 @@ def test_no_names_or_dates_of_birth_in_any_log(tmp_path, caplog):
             controller.start()
             controller.enter_name(PATIENTS[4][1])
             controller.enter_dob(PATIENTS[4][2])
-            if controller.flow.state == f.CONFIRM:
+            if controller.flow.state == vocabulary.CONFIRM:
                 controller.confirm_no()
             reasons.append(controller.flow.reason)
             controller.finish()

@@ -8,6 +8,7 @@ import pytest
 from security.helpers import bearer
 
 from kiosk import flow as f
+from seen import vocabulary
 from staffconsole.auth.kiosks import add_kiosk
 from staffconsole.config import load_settings
 from staffconsole.rules.lookup_limits import LookupLimiter
@@ -100,7 +101,7 @@ def test_the_kiosk_hands_a_refused_lookup_to_a_person_as_no_match():
     (handoff,) = [e for e in effects if isinstance(e, f.Emit) and e.type == "session.handed_off"]
     assert handoff.data["reason"] == "no_match"
     assert handoff.data["entered"]["last_name"] == "Okafor"
-    assert flow.state == f.HANDOFF
+    assert flow.state == vocabulary.HANDOFF
 
 
 def test_the_clients_errors_map_to_the_patients_path():

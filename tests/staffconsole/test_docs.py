@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from support import REPO
 
+from seen.vocabulary import ALERT_KINDS, OUTCOMES, STAFF_OUTCOMES
 from staffconsole.config import settings_table_markdown
-from staffconsole.rules.labels import KIND_LABELS, OUTCOME_LABELS
 
 DOC = REPO / "docs" / "console.md"
 CONSOLE_SETTINGS = (
@@ -26,7 +26,8 @@ CONSOLE_SETTINGS = (
 
 def test_every_alert_title_and_outcome_is_explained():
     text = DOC.read_text(encoding="utf-8")
-    for label in [*KIND_LABELS.values(), *OUTCOME_LABELS.values()]:
+    kinds = [kind.label for kind in ALERT_KINDS.values()]
+    for label in [*kinds, *(OUTCOMES[name].label for name in STAFF_OUTCOMES)]:
         assert label in text, f"docs/console.md does not mention {label!r}"
 
 

@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 from helpers.week import CLINIC_ZONE, FIRST, LAST, NOW, ZONE
 
+from seen.vocabulary import ALERT_KINDS, CAUSE_OUTCOMES, OUTCOMES
 from staffconsole.report import figures as report
 from staffconsole.report import queries
-from staffconsole.rules.labels import KIND_LABELS, OUTCOME_LABELS
 
 
 def figures_for(db, first=FIRST, last=LAST):
@@ -61,7 +61,7 @@ def test_hand_offs_by_reason_step_kiosk_and_hour(week):
     assert [i["count"] for i in h["by_reason"]] == sorted(
         (i["count"] for i in h["by_reason"]), reverse=True
     )
-    assert {i["label"] for i in h["by_reason"]} <= set(KIND_LABELS.values())
+    assert {i["label"] for i in h["by_reason"]} <= {kind.label for kind in ALERT_KINDS.values()}
 
 
 def test_outcomes_and_top_causes(week):
@@ -71,12 +71,13 @@ def test_outcomes_and_top_causes(week):
     assert counts(figures["handoffs"]["by_outcome"]) == outcomes
     # A cause is what staff named when resolving, else the kiosk's reason; printer faults too.
     named = {"no_appointment", "name_differs", "dob_differs", "wrong_day", "kiosk_fault"}
+    assert set(CAUSE_OUTCOMES) == named
     causes = Counter(
         r["outcome"] if r["outcome"] in named else r["reason"] for r in ledger.handoffs
     )
     causes["printer"] = len(ledger.printer)
     expected = sorted(
-        causes.items(), key=lambda kv: (-kv[1], OUTCOME_LABELS.get(kv[0]) or KIND_LABELS[kv[0]])
+        causes.items(), key=lambda kv: (-kv[1], (OUTCOMES.get(kv[0]) or ALERT_KINDS[kv[0]]).label)
     )
     top = figures["causes"]
     assert [(c["key"], c["count"]) for c in top] == expected[:5]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from support import REPO
 
+from seen.vocabulary import CAUSE_OUTCOMES, HANDOFF_KINDS
 from staffconsole.cli import build_parser
 from staffconsole.report import figures
 
@@ -15,7 +16,7 @@ def test_the_guide_has_a_report_section_with_its_screenshot():
     text = GUIDE.read_text(encoding="utf-8")
     assert "## Report" in text and "(img/report.png)" in text
     assert (REPO / "docs" / "img" / "report.png").stat().st_size > 30_000
-    for outcome in figures.CAUSE_OUTCOMES:
+    for outcome in CAUSE_OUTCOMES:
         assert figures.cause_label(outcome) in text
 
 
@@ -30,7 +31,5 @@ def test_every_cli_option_is_documented():
 
 
 def test_every_cause_has_advice():
-    from staffconsole.report.figures import HANDOFF_KINDS
-
-    for key in (*figures.CAUSE_OUTCOMES, *HANDOFF_KINDS, "printer"):
-        assert figures.ADVICE[key].endswith("."), key
+    for key in (*CAUSE_OUTCOMES, *HANDOFF_KINDS, "printer"):
+        assert figures.advice(key).endswith("."), key

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from seen.vocabulary import ALERT_KINDS, HANDOFF_REASONS, PRINTER_STATES, SELF_CLEARING
 from staffconsole.clock import ClinicZone, iso
 from staffconsole.rules import alerting
 
@@ -42,7 +43,7 @@ def test_help_summary_names_the_screen():
     assert fields["summary"] == "Someone at Lobby kiosk 1 asked for help on the confirm screen"
 
 
-@pytest.mark.parametrize("reason", alerting.HANDOFF_REASONS)
+@pytest.mark.parametrize("reason", HANDOFF_REASONS)
 def test_every_reason_has_a_plain_summary(reason):
     with_data = alerting.handoff_alert(reason, SESSION, "Side door", OKAFOR, T0)["summary"]
     without = alerting.handoff_alert(reason, SESSION, "Side door", None, T0)["summary"]
@@ -56,11 +57,10 @@ def test_unknown_reason_is_refused():
         alerting.handoff_alert("bored", SESSION, "Lobby kiosk 1", {}, T0)
 
 
-def test_severity_is_defined_for_every_kind_and_puts_unconfirmed_first():
-    assert set(alerting.SEVERITY) == set(alerting.KINDS)
-    ranked = sorted(alerting.KINDS, key=alerting.SEVERITY.get, reverse=True)
-    assert ranked[0] == "checkin_unconfirmed"
-    assert alerting.SEVERITY["help"] > alerting.SEVERITY["timed_out"]
+def test_severity_puts_unconfirmed_first():
+    ranked = sorted(ALERT_KINDS.values(), key=lambda kind: kind.severity, reverse=True)
+    assert ranked[0].name == "checkin_unconfirmed"
+    assert ALERT_KINDS["help"].severity > ALERT_KINDS["timed_out"].severity
 
 
 def test_describe_entered_handles_every_field_and_odd_dates():
@@ -146,8 +146,9 @@ def test_a_kiosk_never_heard_from_is_not_offline():
     assert alerting.kiosk_online(never, T0, 10, 3) is False
 
 
-@pytest.mark.parametrize("state, words", list(alerting.PRINTER_PROBLEMS.items()))
-def test_every_printer_fault_is_an_alert_in_plain_words(state, words):
+@pytest.mark.parametrize("state", [s.name for s in PRINTER_STATES.values() if s.needs_attention])
+def test_every_printer_fault_is_an_alert_in_plain_words(state):
+    words = PRINTER_STATES[state].problem
     fields = alerting.printer_alert({**KIOSK, "printer_state": state, "printer_detail": "roll"}, T0)
     assert fields["summary"] == f"The receipt printer at Lobby kiosk 1 {words} (roll)"
     assert fields["cause"] == "kiosk:7:printer" and fields["data"]["state"] == state
@@ -237,10 +238,10 @@ def test_console_watched_is_what_kiosks_are_told():
 
 
 def test_self_clearing_kinds_say_so():
-    assert set(alerting.SELF_CLEARING) <= set(alerting.KINDS)
+    assert set(SELF_CLEARING) == {"kiosk_offline", "printer", "lobby_busy"}
     assert (
         alerting.cleared_note("printer", "Side door")
         == "Cleared by itself: the printer at Side door reported OK again"
     )
     assert "heartbeats again" in alerting.cleared_note("kiosk_offline", "Side door")
-    assert not set(alerting.SELF_CLEARING) & set(alerting.HANDOFF_REASONS + ("long_wait",))
+    assert not set(SELF_CLEARING) & set(HANDOFF_REASONS + ("long_wait",))

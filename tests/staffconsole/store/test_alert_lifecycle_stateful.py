@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from seen.vocabulary import HANDOFF_REASONS, SELF_CLEARING, STAFF_OUTCOMES
 from staffconsole.auth.kiosks import add_kiosk, kiosk_for_token
 from staffconsole.clock import parse
 from staffconsole.errors import Conflict
@@ -73,7 +74,7 @@ class AlertLifeCycle(RuleBasedStateMachine):
 
     # -- faults and patients raise alerts ------------------------------------------------
 
-    @rule(session=st.sampled_from(SESSIONS), reason=st.sampled_from(alerting.HANDOFF_REASONS))
+    @rule(session=st.sampled_from(SESSIONS), reason=st.sampled_from(HANDOFF_REASONS))
     def hand_off(self, session, reason):
         fields = alerting.handoff_alert(
             reason,
@@ -133,7 +134,7 @@ class AlertLifeCycle(RuleBasedStateMachine):
     @rule(
         data=st.data(),
         who=st.sampled_from(PEOPLE),
-        outcome=st.sampled_from(alerting.OUTCOMES),
+        outcome=st.sampled_from(STAFF_OUTCOMES),
         note=st.text(max_size=30),
     )
     def resolve(self, data, who, outcome, note):
@@ -188,10 +189,10 @@ class AlertLifeCycle(RuleBasedStateMachine):
         for alert in self.all_alerts():
             if alert["status"] != "resolved":
                 continue
-            if alert["kind"] in alerting.SELF_CLEARING:
+            if alert["kind"] in SELF_CLEARING:
                 assert alert["resolved_by"] in (*PEOPLE, store_alerts.SYSTEM)
             else:
-                assert alert["resolved_by"] in PEOPLE and alert["outcome"] in alerting.OUTCOMES
+                assert alert["resolved_by"] in PEOPLE and alert["outcome"] in STAFF_OUTCOMES
             assert alert["resolved_at"] and alert["acknowledged_by"]
 
     @invariant()

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from helpers.seed import book_and_arrive
 
+from seen.vocabulary import STAFF_OUTCOMES
 from staffconsole.clock import iso
-from staffconsole.rules import alerting
-from staffconsole.rules.labels import KIND_LABELS, OUTCOME_LABELS
-
-
-def test_every_kind_and_outcome_has_plain_words():
-    assert set(KIND_LABELS) == set(alerting.KINDS)
-    assert set(OUTCOME_LABELS) == set(alerting.OUTCOMES)
 
 
 def test_snapshot_lists_unresolved_alerts_open_first(client, signed_in, raise_handoff, app):
@@ -40,7 +34,7 @@ def test_snapshot_lists_unresolved_alerts_open_first(client, signed_in, raise_ha
     assert snap["console"]["clinic_name"] == "Clinique Saint-Éloi"
     assert snap["console"]["user"] == "ana"
     assert snap["console"]["live"] is False  # no page is streaming
-    assert [o["value"] for o in snap["console"]["outcomes"]] == list(alerting.OUTCOMES)
+    assert [o["value"] for o in snap["console"]["outcomes"]] == list(STAFF_OUTCOMES)
 
 
 def test_patient_typed_text_comes_through_unchanged(client, signed_in, raise_handoff):

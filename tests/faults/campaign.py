@@ -215,6 +215,10 @@ class KioskProcess:
         self.starts = 0
 
     def start(self, skew: float) -> None:
+        # A kiosk that ended by itself was never reaped: close its pipe before replacing
+        # it, or the garbage collector finds it open later (a ResourceWarning, an error here).
+        if self.process is not None and not self.running:
+            self._reap()
         self.starts += 1
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), str(REPO / "tests")]))
         with open(self.log, "ab") as log:

@@ -1,0 +1,64 @@
+// Small shared helpers for the console page: element lookup, the server's clock,
+// times in words, and POST with the session's CSRF token.
+
+export const $ = (id) => document.getElementById(id);
+export const csrf = document.querySelector('meta[name="csrf-token"]').content;
+export const clinic = document.querySelector('meta[name="clinic-name"]').content;
+
+let clockOffset = 0; // server time minus browser time, from the last snapshot
+
+export function setServerTime(iso) {
+  clockOffset = Date.parse(iso) - Date.now();
+}
+
+export function serverNow() {
+  return Date.now() + clockOffset;
+}
+
+export function minutesSince(iso) {
+  return Math.max(0, Math.floor((serverNow() - Date.parse(iso)) / 60000));
+}
+
+export function duration(mins) {
+  return mins < 60 ? mins + " min" : Math.floor(mins / 60) + " h " + (mins % 60) + " min";
+}
+
+export function ago(iso) {
+  const mins = minutesSince(iso);
+  return mins < 1 ? "just now" : duration(mins) + " ago";
+}
+
+export function clockTime(iso) {
+  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit",
+    hourCycle: "h23" });
+}
+
+// Before the page goes to sign-in, main.js closes the stream (a hook, so that
+// modules below main need not import it).
+const beforeLeave = [];
+export function onLeave(fn) { beforeLeave.push(fn); }
+export function leave(reason) {
+  beforeLeave.forEach((fn) => fn());
+  window.location.assign("/login?reason=" + encodeURIComponent(reason));
+}
+
+export async function post(url, body) {
+  const r = await fetch(url, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+    body: JSON.stringify(body),
+  });
+  if (r.status === 401) leave("expired");
+  return r;
+}
+
+// The reason a failed POST gives, for a short message on the page.
+export async function reasonOf(r) {
+  try {
+    const detail = (await r.json()).detail;
+    return typeof detail === "string" ? detail : JSON.stringify(detail);
+  } catch (e) {
+    return r.statusText;
+  }
+}

@@ -320,6 +320,21 @@ ALERT_KINDS = {
         ),
     )
 }
+
+# Alarm priority, after IEC 60601-1-8's high / medium / low: the console plays a
+# distinct reminder pattern for the highest priority present. High is a patient who
+# may believe they are checked in, or who asked for help; low is housekeeping.
+ALARM_PRIORITIES = ("high", "medium", "low")
+
+
+def alarm_priority(severity: int) -> str:
+    if severity >= 80:
+        return "high"
+    if severity >= 50:
+        return "medium"
+    return "low"
+
+
 HANDOFF_KINDS = tuple(name for name, kind in ALERT_KINDS.items() if kind.handoff)
 SELF_CLEARING = tuple(name for name, kind in ALERT_KINDS.items() if kind.clears_itself)
 

@@ -6,35 +6,13 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-import requests
+from helpers.console_page import hand_off, kiosk_post
 from support import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 PASSWORD = "Sécurité d'abord-42"
 ARTIFACTS = REPO / "test-artifacts"
-
-
-def kiosk_post(server, token, call, body):
-    r = requests.post(
-        f"{server.url}/api/v1/kiosk/{call}",
-        json=body,
-        timeout=5,
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
-def hand_off(server, token, reason, entered):
-    event = {
-        "id": uuid.uuid4().hex,
-        "session": uuid.uuid4().hex,
-        "type": "session.handed_off",
-        "at": datetime.now(UTC).isoformat(),
-        "data": {"reason": reason, "step": "identify", "entered": entered},
-    }
-    assert kiosk_post(server, token, "events", {"events": [event]})["accepted"] == [event["id"]]
 
 
 @pytest.fixture

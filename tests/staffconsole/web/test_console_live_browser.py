@@ -10,12 +10,11 @@ and the page resyncs from a snapshot.
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import UTC, datetime
 from urllib.parse import urlparse
 
 import pytest
-import requests
+from helpers.console_page import PASSWORD, hand_off, sign_in
 from support import start_server
 
 from staffconsole.auth.kiosks import list_kiosks
@@ -25,42 +24,12 @@ from staffconsole.store.schema import open_db
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
-PASSWORD = "Ça-va d'accord 7"
 QUICK = {
     "SEEN_WATCHDOG_INTERVAL_S": "0.2",
     "SEEN_RESOUND_S": "2",
     "SEEN_ESCALATE_AFTER_S": "4",
     "SEEN_ACK_TIMEOUT_S": "4",
 }
-
-
-def hand_off(server, token, reason, entered):
-    event = {
-        "id": uuid.uuid4().hex,
-        "session": uuid.uuid4().hex,
-        "type": "session.handed_off",
-        "at": datetime.now(UTC).isoformat(),
-        "data": {"reason": reason, "step": "identify", "entered": entered},
-    }
-    r = requests.post(
-        f"{server.url}/api/v1/kiosk/events",
-        json={"events": [event]},
-        timeout=5,
-        headers={"Authorization": f"Bearer {token}"},
-    )
-    assert r.status_code == 200, r.text
-
-
-def sign_in(browser, server, width=1366, height=768):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.goto(f"{server.url}/login")
-    page.get_by_label("Username").fill("ana")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{server.url}/console")
-    page.locator("#live.on").wait_for()
-    return context, page
 
 
 @pytest.fixture

@@ -86,9 +86,19 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "console_idle_logoff_min",
-        int,
+        float,
         15,
-        "minutes without activity before a console session is signed out",
+        "minutes without activity on the console page (pointer, keys, scroll) before it "
+        "locks: patient details hidden, alerts still counted and sounded; the same person "
+        "unlocks it with their password or PIN",
+        greater_than=0,
+    ),
+    Setting(
+        "console_session_hours",
+        float,
+        12,
+        "hours after typing the password before only the password (not a PIN) unlocks the "
+        "console; a session untouched this long is signed out",
         greater_than=0,
     ),
     Setting(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Literal
@@ -22,10 +23,10 @@ from seen.vocabulary import STAFF_OUTCOMES
 from staffconsole.api.deps import (
     Clock,
     Db,
+    LockScreen,
     Now,
     Staff,
     StaffWriting,
-    idle_min,
     parse_alert_id,
     staff_session,
     to_sign_in,
@@ -34,24 +35,25 @@ from staffconsole.auth import staff_sessions
 from staffconsole.auth.staff_sessions import (
     COOKIE,
     NotSignedIn,
-    SessionIdle,
     StaffSession,
 )
-from staffconsole.clock import ClinicZone
+from staffconsole.clock import ClinicZone, iso
 from staffconsole.store import schema
 from staffconsole.store.alerts import acknowledge_alert, resolve_alert
 from staffconsole.store.audit import audited, staff_actor
 from staffconsole.web import templates
-from staffconsole.web.snapshot import build_snapshot, shape_alert
+from staffconsole.web.live_view import LiveView, Sent, locked_view
+from staffconsole.web.snapshot import build_section, build_snapshot, console_info, shape_alert
 
-KEEPALIVE_S = 15.0
-DISCONNECT_POLL_S = 2.5  # how soon a closed page stops counting as a watching console
+# A heartbeat every few seconds lets the page say "Not live" within 10 s of a frozen
+# server (it waits about three heartbeats); each one also re-checks the session.
+KEEPALIVE_S = 3.0
+DISCONNECT_POLL_S = 1.0  # how soon a closed page stops counting as a watching console
 MAX_NOTE = 500
 
 router = APIRouter()
 
 LOGIN_REASONS = {
-    "idle": "You were signed out because the console was idle. Sign in again.",
     "expired": "Your session has ended. Sign in again.",
     "signed_out": "You have signed out.",
 }
@@ -117,7 +119,8 @@ def _secure(request: Request) -> bool:
 
 
 @router.post("/logout", include_in_schema=False)
-def logout(request: Request, session: StaffWriting, db: Db, now: Now) -> Response:
+def logout(request: Request, session: LockScreen, db: Db, now: Now) -> Response:
+    # LockScreen: "Sign in as someone else" on a locked page signs this session out.
     staff_sessions.sign_out(db, session, now)
     response = RedirectResponse("/login?reason=signed_out", status_code=303)
     response.delete_cookie(
@@ -129,7 +132,7 @@ def logout(request: Request, session: StaffWriting, db: Db, now: Now) -> Respons
 @router.get("/console", include_in_schema=False)
 def console_page(request: Request, db: Db, now: Now) -> Response:
     try:
-        session = staff_session(request, db, now, touch=True)
+        session = staff_session(request, db, now, touch=True, allow_locked=True)
     except NotSignedIn as e:
         return to_sign_in(e)
     response = templates.TemplateResponse(
@@ -166,14 +169,62 @@ def _snapshot(
 
 @router.get("/api/v1/console/session")
 def session_info(request: Request, db: Db, now: Now):
-    """Who is signed in; does not count as activity (the page asks after a stream error)."""
-    session = staff_session(request, db, now, touch=False)
+    """Who is signed in and whether the page is locked; does not count as activity."""
+    session = staff_session(request, db, now, touch=False, allow_locked=True)
     return {
         "user": session.username,
         "role": session.role,
         "last_active_at": session.last_active_at,
-        "idle_logoff_min": idle_min(request),
+        "locked": session.locked,
+        "idle_lock_s": request.app.state.settings.console_idle_logoff_min * 60,
     }
+
+
+@router.post("/api/v1/console/activity")
+def activity(request: Request, session: StaffWriting):
+    """The page saw a person (pointer, keys, scroll, the tab shown): keeps it unlocked.
+
+    The page sends this at most every few seconds; the session check itself records it.
+    """
+    return {
+        "last_active_at": session.last_active_at,
+        "idle_lock_s": request.app.state.settings.console_idle_logoff_min * 60,
+    }
+
+
+@router.post("/api/v1/console/lock")
+def lock(request: Request, session: LockScreen, db: Db, now: Now):
+    """Lock now (the page's own idle timer ran out, or the person pressed Lock)."""
+    staff_sessions.lock(db, session, now)
+    request.app.state.hub.notify("alerts")  # wakes this page's stream to send `locked`
+    return {"locked": True}
+
+
+class UnlockBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    secret: str = Field(min_length=1, max_length=1000)  # the password or the PIN
+
+
+@router.post("/api/v1/console/unlock")
+def unlock(body: UnlockBody, session: LockScreen, db: Db, now: Now):
+    """Unlock with the password, or the user's PIN; 403 with a reason when wrong."""
+    if not session.locked:
+        return {"unlocked": True, "by": None}
+    by = staff_sessions.unlock(db, session, body.secret, now)
+    return {"unlocked": True, "by": by}
+
+
+class PinBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    password: str = Field(min_length=1, max_length=1000)
+    pin: str = Field(min_length=1, max_length=20)
+
+
+@router.post("/api/v1/console/pin")
+def set_pin(body: PinBody, session: StaffWriting, db: Db, now: Now):
+    """Set the signed-in user's lock-screen PIN (the password proves who it is)."""
+    staff_sessions.set_pin(db, session, body.password, body.pin, now)
+    return {"pin": True}
 
 
 @router.get("/api/v1/console/snapshot")
@@ -194,7 +245,8 @@ def _act(
     actor = staff_actor(session.username)
     with audited(db, actor, f"alert.{action}", f"alert:{alert_id}", detail, now):
         alert = change()
-    request.app.state.hub.notify()  # after the commit, so streams read the new state
+    # After the commit, so streams read the new state.
+    request.app.state.hub.notify("alerts", "history")
     return {"alert": shape_alert(alert)}
 
 
@@ -246,17 +298,40 @@ def sse(event: str, data, event_id: int | None = None) -> str:
     return f"{head}event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
+def live_view(request: Request, clock) -> LiveView:
+    """The process's shared view of the console's sections (made on first use)."""
+    state = request.app.state
+    view = getattr(state, "live_view", None)
+    if view is None:
+        settings = state.settings
+
+        def build(name: str) -> list[dict]:
+            db = schema.open_db(settings.db_path)
+            try:
+                return build_section(db, name, now=clock.now(), zone=clock.zone, settings=settings)
+            finally:
+                db.close()
+
+        # The clinic's day is the key: pages stay open overnight.
+        view = state.live_view = LiveView(state.hub, build, lambda: clock.zone.day(clock.now()))
+    return view
+
+
 @router.get("/api/v1/console/stream")
 async def stream(request: Request, clock: Clock):
-    """Server-sent events: a snapshot now and after every change; pings keep it warm.
+    """Server-sent events: the page's state on connect, then only what changed.
 
-    Streaming does not count as activity, so an unattended page still signs out;
-    the stream then says `signed_out` and ends.
+    Events: `snapshot` (everything, on connect and after unlocking), `patch` (per
+    section, items upserted and ids removed), `locked` (the lock screen's view: kinds
+    and urgency of open alerts only), `ping` (a heartbeat every KEEPALIVE_S), and
+    `signed_out` (the session ended; the stream ends). Streaming is not activity: an
+    unattended page locks, and a locked page still counts as a watching console.
     """
     settings = request.app.state.settings
     hub = request.app.state.hub
     if not hub.is_bound():
         hub.bind(asyncio.get_running_loop())
+    view = live_view(request, clock)
 
     def with_db(work):
         db = schema.open_db(settings.db_path)
@@ -266,44 +341,95 @@ async def stream(request: Request, clock: Clock):
             db.close()
 
     def check(db):
-        return staff_session(request, db, clock.now(), touch=False)
+        return staff_session(request, db, clock.now(), touch=False, allow_locked=True)
 
     session = await run_in_threadpool(with_db, check)  # NotSignedIn: 401 (api/errors.py)
 
-    def snapshot_at(
-        seq: int,
-    ) -> dict:  # the clock's day at each snapshot: pages stay open overnight
-        return with_db(
-            lambda db: _snapshot(request, db, clock.now(), clock.zone, session.username, seq)
-        )
+    def snapshot(sent: Sent, seq: int) -> dict:
+        sections = view.sections()
+        sent.patch(sections)  # records what the page now has
+        return {
+            "seq": seq,
+            "generated_at": iso(clock.now()),
+            **{name: section.items for name, section in sections.items()},
+            "console": console_info(
+                settings.clinic_name, session.username, hub.console_live(), settings
+            ),
+        }
+
+    def locked(sent: Sent, seq: int, reason: str, force: bool) -> dict | None:
+        patch = sent.locked_patch(view.sections())
+        if patch is None and not force:
+            return None
+        alerts = patch["alerts"] if patch else locked_view(view.sections()["alerts"].items)
+        return {
+            "seq": seq,
+            "generated_at": iso(clock.now()),
+            "alerts": alerts,
+            "user": session.username,
+            "reason": reason,
+        }
+
+    def changes(sent: Sent, seq: int) -> dict | None:
+        patch = sent.patch(view.sections())
+        if patch is None:
+            return None
+        return {"seq": seq, "generated_at": iso(clock.now()), **patch}
 
     async def events():
         hub.listener_joined()
         try:
             seq = hub.seq  # read before building: a change during the build sends again
-            yield sse("snapshot", await run_in_threadpool(snapshot_at, seq), seq)
-            quiet = 0.0
+            sent = Sent()
+            is_locked = session.locked
+            if is_locked:
+                first = await run_in_threadpool(locked, sent, seq, session.lock_reason, True)
+                yield sse("locked", first, seq)
+            else:
+                yield sse("snapshot", await run_in_threadpool(snapshot, sent, seq), seq)
+            last_sent = time.monotonic()
             while True:
                 new = await hub.wait(seq, DISCONNECT_POLL_S)
                 if await request.is_disconnected():
                     break
-                quiet = 0.0 if new > seq else quiet + DISCONNECT_POLL_S
-                if new == seq and quiet < KEEPALIVE_S:
+                # A busy clinic's changes may send nothing to this page: the heartbeat
+                # counts from the last event sent, not from the last change.
+                due = time.monotonic() - last_sent >= KEEPALIVE_S
+                if new == seq and not due:
                     continue
-                # Re-check the session at each change or ping: idle logoff applies here too.
+                # Re-check the session at each change or heartbeat: it may have locked.
                 try:
-                    await run_in_threadpool(with_db, check)
+                    now_session = await run_in_threadpool(with_db, check)
                 except NotSignedIn as e:
-                    yield sse("signed_out", {"reason": str(e), "idle": isinstance(e, SessionIdle)})
+                    yield sse("signed_out", {"reason": str(e)})
                     break
-                if new > seq:
-                    seq = new
-                    yield sse("snapshot", await run_in_threadpool(snapshot_at, seq), seq)
+                seq = new
+                reason = now_session.lock_reason
+                if now_session.locked != is_locked:
+                    is_locked = now_session.locked
+                    sent = Sent()  # locking forgets what the page had; unlocking resends all
+                    if is_locked:
+                        body = await run_in_threadpool(locked, sent, seq, reason, True)
+                        yield sse("locked", body, seq)
+                    else:
+                        yield sse("snapshot", await run_in_threadpool(snapshot, sent, seq), seq)
+                    last_sent = time.monotonic()
+                    continue
+                if is_locked:
+                    body = await run_in_threadpool(locked, sent, seq, reason, False)
+                    event = "locked"
                 else:
-                    quiet = 0.0
+                    body = await run_in_threadpool(changes, sent, seq)
+                    event = "patch"
+                if body is not None:
+                    yield sse(event, body, seq)
+                elif due:
                     # The comment keeps proxies from closing the stream; the ping lets the
                     # page notice a stalled stream, which comments cannot do.
                     yield f": keep-alive\n\nevent: ping\ndata: {seq}\n\n"
+                else:
+                    continue
+                last_sent = time.monotonic()
         finally:
             hub.listener_left()
 

@@ -16,7 +16,13 @@ from sqlite_utils import Database
 
 from staffconsole.auth import staff_sessions
 from staffconsole.auth.kiosks import kiosk_for_token
-from staffconsole.auth.staff_sessions import COOKIE, NotSignedIn, SessionIdle, StaffSession
+from staffconsole.auth.staff_sessions import (
+    COOKIE,
+    NotSignedIn,
+    SessionLocked,
+    SessionPolicy,
+    StaffSession,
+)
 from staffconsole.clock import ClinicClock
 from staffconsole.store.schema import open_db
 
@@ -65,20 +71,32 @@ LocalNow = Annotated[datetime, Depends(get_local_now)]  # aware, the clinic's of
 Db = Annotated[Database, Depends(get_db)]
 
 
-def idle_min(request: Request) -> float:
-    return request.app.state.settings.console_idle_logoff_min
+def session_policy(request: Request) -> SessionPolicy:
+    settings = request.app.state.settings
+    return SessionPolicy(settings.console_idle_logoff_min, settings.console_session_hours)
 
 
-def staff_session(request: Request, db, now: datetime, touch: bool) -> StaffSession:
+def staff_session(
+    request: Request, db, now: datetime, touch: bool, allow_locked: bool = False
+) -> StaffSession:
     return staff_sessions.session_from_token(
-        db, request.cookies.get(COOKIE), now, idle_min(request), touch=touch
+        db,
+        request.cookies.get(COOKIE),
+        now,
+        session_policy(request),
+        touch=touch,
+        allow_locked=allow_locked,
     )
 
 
 def to_sign_in(error: NotSignedIn) -> RedirectResponse:
-    """Where a page (not the JSON API, which answers 401) sends someone not signed in."""
-    reason = "?reason=idle" if isinstance(error, SessionIdle) else ""
-    return RedirectResponse(f"/login{reason}", status_code=303)
+    """Where a page (not the JSON API, which answers 401) sends someone not signed in.
+
+    A locked session goes to the console, whose lock screen unlocks it in place.
+    """
+    if isinstance(error, SessionLocked):
+        return RedirectResponse("/console", status_code=303)
+    return RedirectResponse("/login", status_code=303)
 
 
 def api_session(request: Request, db: Db, now: Now) -> StaffSession:
@@ -94,7 +112,15 @@ def api_session_csrf(
     return session
 
 
+def lock_screen_session(request: Request, db: Db, now: Now) -> StaffSession:
+    """The session for the lock screen's own calls: locked or not, CSRF checked, no touch."""
+    session = staff_session(request, db, now, touch=False, allow_locked=True)
+    staff_sessions.check_csrf(session, request.headers.get("x-csrf-token"))
+    return session
+
+
 Staff = Annotated[StaffSession, Depends(api_session)]
+LockScreen = Annotated[StaffSession, Depends(lock_screen_session)]
 StaffWriting = Annotated[StaffSession, Depends(api_session_csrf)]
 
 

@@ -12,7 +12,7 @@ import sqlite3
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from staffconsole.auth.staff_sessions import AuthError, NotSignedIn
+from staffconsole.auth.staff_sessions import AuthError, BadPin, NotSignedIn, SessionLocked
 from staffconsole.errors import Conflict, Invalid, NotFound
 from staffconsole.report.figures import BadPeriod
 from staffconsole.store.schema import DatabaseError
@@ -20,13 +20,16 @@ from staffconsole.store.schema import DatabaseError
 log = logging.getLogger("staffconsole")
 
 # The nearest class in an exception's MRO decides, so NotSignedIn (an AuthError) answers
-# 401 while other AuthErrors (a wrong CSRF token) answer 403.
+# 401 while other AuthErrors (a wrong CSRF token) answer 403; a locked console's page
+# gets 423, which tells it to show its lock screen rather than the sign-in page.
 STATUS: dict[type[Exception], int] = {
     NotFound: 404,
     Conflict: 409,
     Invalid: 422,
     BadPeriod: 400,
+    SessionLocked: 423,
     NotSignedIn: 401,
+    BadPin: 422,
     AuthError: 403,
 }
 

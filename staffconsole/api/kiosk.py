@@ -234,7 +234,7 @@ def _check_rate(request: Request, kiosk: dict, db: Database, now: datetime) -> N
     )
     _, created = store_alerts.open_or_update_alert(db, fields)
     if created:
-        request.app.state.hub.notify()
+        request.app.state.hub.notify("alerts")
     raise HTTPException(
         429,
         lookup_limits.refusal(settings.lookup_rate_max, settings.lookup_rate_window_s),
@@ -258,7 +258,7 @@ def checkin(
         db, kiosk, body.session, body.appointment, now, today
     )
     faults.exit_after_commit("checkin")  # test-only, off by default (staffconsole/api/faults.py)
-    request.app.state.hub.notify()
+    request.app.state.hub.notify("arrivals", "alerts")
     return {"arrival": arrival}
 
 
@@ -268,7 +268,9 @@ def events(body: EventsIn, request: Request, kiosk: Kiosk, db: Db, now: Now) -> 
     batch = [event.model_dump() for event in body.events]
     accepted, duplicate = store_sessions.record_events(db, kiosk, batch, now)
     if accepted:
-        request.app.state.hub.notify()
+        # Most events are steps no page shows: only the alerts are rebuilt, and a stream
+        # sends nothing when they did not change.
+        request.app.state.hub.notify("alerts")
     return {"accepted": accepted, "duplicate": duplicate}
 
 
@@ -285,6 +287,6 @@ def heartbeat(body: HeartbeatIn, request: Request, kiosk: Kiosk, db: Db, now: No
     )
     hub = request.app.state.hub
     if changed:
-        hub.notify()
+        hub.notify("kiosks", "alerts")
     live = hub.console_watched(now, request.app.state.settings.console_absent_s)
     return {"server_time": iso(now), "console_live": live}

@@ -68,7 +68,7 @@ def check_in_walk_in(
         now=now,
         zone=clock.zone,
     )
-    request.app.state.hub.notify()
+    request.app.state.hub.notify("arrivals", "alerts", "history")
     return {
         "arrival": shape_board_row(arrival, request.app.state.settings.long_wait_min, clock.zone),
         "alert": shape_alert(get_alert(db, number)),
@@ -90,6 +90,6 @@ def arrival_status(
         raise HTTPException(404, f"No arrival with id {arrival_id[:40]!r}.")
     by = staff_actor(session.username)
     arrival = store_arrivals.set_status(db, int(arrival_id), status, by, now)
-    request.app.state.hub.notify()
+    request.app.state.hub.notify("arrivals", "alerts", "history")
     long_wait = request.app.state.settings.long_wait_min
     return {"arrival": shape_board_row(arrival, long_wait, clock.zone)}

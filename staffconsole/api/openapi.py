@@ -29,7 +29,8 @@ def _extra_answers(method: str, path: str, operation: dict) -> dict[str, dict]:
         extra["400"] = _error("Content-Length is not a number")
         extra["413"] = _error("request body over the server's max_body_bytes")
     if path.startswith(("/api/v1/console/", "/console/")):
-        extra["401"] = _error("not signed in, or signed out after being idle")
+        extra["401"] = _error("not signed in, or the session has ended")
+        extra["423"] = _error("the console is locked (idle): unlock it with password or PIN")
         if operation.get("parameters"):
             extra["400"] = _error("a query parameter is not usable (e.g. a bad date)")
         extra["403"] = _error("missing or wrong X-CSRF-Token, or an admin-only call")

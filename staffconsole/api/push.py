@@ -205,7 +205,7 @@ def put_appointment(
         if result == "unchanged":
             entry.drop()
     if result != "unchanged":
-        request.app.state.hub.notify()
+        request.app.state.hub.notify("arrivals", "alerts")
     response.status_code = 201 if result == "added" else 200
     return {
         "result": result,
@@ -243,7 +243,7 @@ def delete_appointment(
         if result != "changed":
             entry.drop()
     if result == "changed":
-        request.app.state.hub.notify()
+        request.app.state.hub.notify("arrivals", "alerts")
     return {"result": result, "appointment": _public(appointment_by_external_id(db, external_id))}
 
 
@@ -312,5 +312,5 @@ def arrival_status(
     # set_status audits the move as api:<token name>; NotFound 404, Conflict 409.
     by = api_actor(token["name"])
     arrival = store_arrivals.set_status(db, arrival_id, body.status, by, now)
-    request.app.state.hub.notify()
+    request.app.state.hub.notify("arrivals", "alerts", "history")
     return {key: arrival[key] for key in ("id", "status", "called_in_at", "seen_at")}

@@ -1,9 +1,15 @@
-"""Staff sign-in: argon2 passwords, session cookies, idle logoff, lockout and CSRF.
+"""Staff sign-in: argon2 passwords, session cookies, the idle lock, lockout and CSRF.
 
 Only the sha256 of a session token is stored, so a copy of the database does
 not let anyone act as a receptionist. Functions take `now` (an aware UTC
-datetime) instead of reading the clock, so idle logoff and lockout are tested
+datetime) instead of reading the clock, so the idle lock and lockout are tested
 without waiting.
+
+An idle session is *locked*, not deleted (HIPAA's automatic logoff without a blind
+desk): the page hides patient details but keeps counting, sounding and watching, and
+the same person unlocks it with their password or PIN. A session unlocked with a
+password lasts `max_hours` before only the password unlocks it again; one left locked
+and untouched that long is signed out.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from itertools import pairwise
 
 from staffconsole.auth import passwords
 from staffconsole.auth.users import user_by_name
@@ -48,8 +55,30 @@ class NotSignedIn(AuthError):
     """No valid session cookie on the request."""
 
 
-class SessionIdle(NotSignedIn):
-    """The session existed but was idle longer than the logoff limit."""
+class SessionLocked(NotSignedIn):
+    """The session is locked (idle, or past its lifetime); unlock it on the page to act."""
+
+
+class UnlockRefused(AuthError):
+    """The password or PIN typed on the lock screen does not match."""
+
+
+class BadPin(AuthError):
+    """A PIN that is not 4 to 8 digits, or too easy to guess."""
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    idle_min: float  # no activity this long locks the page
+    max_hours: float  # since the password was last typed: after it, only the password unlocks
+
+    @property
+    def idle(self) -> timedelta:
+        return timedelta(minutes=self.idle_min)
+
+    @property
+    def lifetime(self) -> timedelta:
+        return timedelta(hours=self.max_hours)
 
 
 class CsrfRejected(AuthError):
@@ -64,6 +93,12 @@ class StaffSession:
     role: str
     csrf_token: str
     last_active_at: str
+    locked: bool = False
+    lock_reason: str = ""  # "idle" or "lifetime" while locked
+
+
+LOCK_REASONS = ("idle", "lifetime")
+UNLOCK_FAILURES = 5  # wrong tries on one lock screen before the session is signed out
 
 
 # -- pure helpers -----------------------------------------------------------
@@ -82,8 +117,27 @@ def attempt_key(username: str) -> str:
     return username.strip().casefold()[:MAX_USERNAME]
 
 
-def is_idle(last_active_at: str, now: datetime, idle_min: float) -> bool:
-    return now - parse(last_active_at) > timedelta(minutes=idle_min)
+def lock_reason(
+    last_active_at: str, authenticated_at: str, now: datetime, policy: SessionPolicy
+) -> str:
+    """Why an unlocked session should lock now ("idle", "lifetime"), or "" if it should not."""
+    if now - parse(authenticated_at) > policy.lifetime:
+        return "lifetime"
+    if now - parse(last_active_at) > policy.idle:
+        return "idle"
+    return ""
+
+
+def check_pin(pin: str, username: str) -> None:
+    """Raise BadPin unless pin is 4-8 digits and not one digit repeated or a run."""
+    if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 8):
+        raise BadPin("A PIN is 4 to 8 digits.")
+    digits = [int(c) for c in pin]
+    steps = {b - a for a, b in pairwise(digits)}
+    if len(set(digits)) == 1 or steps in ({1}, {-1}):
+        raise BadPin("That PIN is too easy to guess (one digit repeated, or a run like 1234).")
+    if pin in username:
+        raise BadPin("The PIN must not be part of your username.")
 
 
 def lockout_until(attempts: list[tuple[str, bool]], now: datetime) -> datetime | None:
@@ -176,43 +230,147 @@ def sign_in(db, username: str, password: str, now: datetime) -> tuple[str, Staff
     actor = staff_actor(session.username)
     with audited(db, actor, "login.ok", session.username, None, now):
         db.execute(
-            "insert into staff_sessions (id, user_id, created_at, last_active_at, csrf_token)"
-            " values (?, ?, ?, ?, ?)",
-            [session.id, session.user_id, stamp, stamp, session.csrf_token],
+            "insert into staff_sessions"
+            " (id, user_id, created_at, authenticated_at, last_active_at, csrf_token)"
+            " values (?, ?, ?, ?, ?, ?)",
+            [session.id, session.user_id, stamp, stamp, stamp, session.csrf_token],
         )
     return token, session
 
 
+_SESSION_ROW = (
+    "select s.id, s.user_id, u.username, u.role, s.csrf_token, s.last_active_at, u.disabled,"
+    " s.locked_at, s.lock_reason, coalesce(s.authenticated_at, s.created_at)"
+    " from staff_sessions s join staff_users u on u.id = s.user_id where s.id = ?"
+)
+
+
 def session_from_token(
-    db, token: str | None, now: datetime, idle_min: float, touch: bool = True
+    db,
+    token: str | None,
+    now: datetime,
+    policy: SessionPolicy,
+    touch: bool = True,
+    allow_locked: bool = False,
 ) -> StaffSession:
-    """The live session for a cookie token; touch=True counts the request as activity."""
+    """The session for a cookie token, locking it when idle; touch=True counts activity.
+
+    A locked session raises SessionLocked unless allow_locked (the page, its stream and
+    the lock screen's calls may see it; nothing that shows or changes patient data may).
+    """
     if not token:
         raise NotSignedIn("Not signed in.")
-    row = db.execute(
-        "select s.id, s.user_id, u.username, u.role, s.csrf_token, s.last_active_at, u.disabled"
-        " from staff_sessions s join staff_users u on u.id = s.user_id where s.id = ?",
-        [token_hash(token)],
-    ).fetchone()
+    row = db.execute(_SESSION_ROW, [token_hash(token)]).fetchone()
     if row is None:
         raise NotSignedIn("Not signed in.")
-    sid, user_id, username, role, csrf, last_active, disabled = row
+    sid, user_id, username, role, csrf, last_active, disabled, locked_at, reason, auth_at = row
     if disabled:
         with write(db):
             db.execute("delete from staff_sessions where id = ?", [sid])
         raise NotSignedIn("Not signed in.")
-    if is_idle(last_active, now, idle_min):
-        detail = {"idle_min": idle_min}
-        with audited(db, staff_actor(username), "logout.idle", username, detail, now):
+    if now - parse(last_active) > policy.lifetime:
+        detail = {"max_hours": policy.max_hours}
+        with audited(db, staff_actor(username), "logout.expired", username, detail, now):
             db.execute("delete from staff_sessions where id = ?", [sid])
-        raise SessionIdle(f"Signed out after {idle_min:g} minutes without activity.")
+        raise NotSignedIn("Your session has ended. Sign in again.")
+    if not locked_at:
+        reason = lock_reason(last_active, auth_at, now, policy)
+        if reason:
+            locked_at = iso(now)
+            detail = {"reason": reason, "idle_min": policy.idle_min}
+            with audited(db, staff_actor(username), "console.locked", username, detail, now):
+                db.execute(
+                    "update staff_sessions set locked_at = ?, lock_reason = ? where id = ?",
+                    [locked_at, reason, sid],
+                )
+    session = StaffSession(
+        sid, user_id, username, role, csrf, last_active, bool(locked_at), reason or ""
+    )
+    if session.locked:
+        if not allow_locked:
+            raise SessionLocked("The console is locked. Unlock it to go on.")
+        return session
     if touch:
         last_active = iso(now)
         with write(db):
             db.execute(
                 "update staff_sessions set last_active_at = ? where id = ?", [last_active, sid]
             )
-    return StaffSession(sid, user_id, username, role, csrf, last_active)
+        session = StaffSession(sid, user_id, username, role, csrf, last_active)
+    return session
+
+
+def lock(db, session: StaffSession, now: datetime) -> None:
+    """Lock at the page's request (the person pressed "Lock", or its own idle timer ran out)."""
+    if session.locked:
+        return
+    actor = staff_actor(session.username)
+    with audited(db, actor, "console.locked", session.username, {"reason": "asked"}, now):
+        db.execute(
+            "update staff_sessions set locked_at = ?, lock_reason = 'idle'"
+            " where id = ? and locked_at is null",
+            [iso(now), session.id],
+        )
+
+
+def unlock(db, session: StaffSession, secret: str, now: datetime) -> str:
+    """Unlock with the session user's password, or their PIN unless the lifetime ran out.
+
+    Returns "password" or "pin". A wrong secret raises UnlockRefused; the fifth wrong one
+    on the same lock signs the session out (NotSignedIn).
+    """
+    user = user_by_name(db, session.username)
+    by = ""
+    if user is not None and not user["disabled"]:
+        if passwords.verify(user["password_hash"], secret):
+            by = "password"
+        elif session.lock_reason != "lifetime" and user.get("pin_hash"):
+            by = "pin" if passwords.verify(user["pin_hash"], secret) else ""
+    actor = staff_actor(session.username)
+    if not by:
+        with audited(db, actor, "console.unlock_failed", session.username, None, now):
+            db.execute(
+                "update staff_sessions set unlock_failures = unlock_failures + 1 where id = ?",
+                [session.id],
+            )
+            failures = db.execute(
+                "select unlock_failures from staff_sessions where id = ?", [session.id]
+            ).fetchone()
+            if failures is None or failures[0] >= UNLOCK_FAILURES:
+                db.execute("delete from staff_sessions where id = ?", [session.id])
+        if failures is None or failures[0] >= UNLOCK_FAILURES:
+            raise NotSignedIn(f"Signed out after {UNLOCK_FAILURES} wrong tries. Sign in again.")
+        if session.lock_reason == "lifetime":
+            raise UnlockRefused(
+                "That is not your password. After a long day only the password unlocks."
+            )
+        raise UnlockRefused("That password or PIN does not match. Try again.")
+    stamp = iso(now)
+    with audited(db, actor, "console.unlocked", session.username, {"by": by}, now):
+        db.execute(
+            "update staff_sessions set locked_at = null, lock_reason = null, unlock_failures = 0,"
+            " last_active_at = ? where id = ?",
+            [stamp, session.id],
+        )
+        if by == "password":
+            db.execute(
+                "update staff_sessions set authenticated_at = ? where id = ?", [stamp, session.id]
+            )
+    return by
+
+
+def set_pin(db, session: StaffSession, password: str, pin: str, now: datetime) -> None:
+    """Give the signed-in user a PIN for the lock screen; the password proves it is them."""
+    user = user_by_name(db, session.username)
+    if user is None or not passwords.verify(user["password_hash"], password):
+        raise UnlockRefused("That is not your password.")
+    check_pin(pin, session.username)
+    actor = staff_actor(session.username)
+    with audited(db, actor, "user.pin_set", session.username, None, now):
+        db.execute(
+            "update staff_users set pin_hash = ? where id = ?",
+            [passwords.hash_password(pin), session.user_id],
+        )
 
 
 def sign_out(db, session: StaffSession, now: datetime) -> None:

@@ -251,7 +251,8 @@ def long_wait_alert(
     """The alert for a patient still waiting long_wait_min past wait_starts, or None."""
     if arrival.get("status", "waiting") != "waiting":
         return None
-    if now - wait_starts(arrival, zone) < timedelta(minutes=long_wait_min):
+    since = wait_starts(arrival, zone)
+    if now - since < timedelta(minutes=long_wait_min):
         return None
     return {
         "kind": "long_wait",
@@ -262,7 +263,8 @@ def long_wait_alert(
             f"{arrival['provider']}) has waited more than {long_wait_min:g} min "
             "and has not been called in"
         ),
-        "data": {"arrival": arrival["id"], "long_wait_min": long_wait_min},
+        # wait_from lets the console say how long the patient has waited, not "just now".
+        "data": {"arrival": arrival["id"], "long_wait_min": long_wait_min, "wait_from": iso(since)},
         "kiosk_id": arrival.get("kiosk_id"),
         "at": iso(now),
     }

@@ -21,12 +21,11 @@ from staffconsole.store.schema import dumps, first_row, loads, write
 MAX_NOTE = 2000
 
 _SELECT = "SELECT a.*, k.name AS kiosk FROM alerts a LEFT JOIN kiosks k ON k.id = a.kiosk_id"
-# Open first, then acknowledged, then resolved; most urgent, then oldest, within each.
-# Escalated ones first among the open (set in this open spell: not older than returned_at).
+# Unacknowledged first, then acknowledged, then resolved; most urgent, then oldest, within
+# each. Escalation and return are badges and sound, never a jump over a newer, more
+# urgent alert (with 200 escalated alerts open, a new "check-in not confirmed" is first).
 _ORDER = (
     " ORDER BY CASE a.status WHEN 'open' THEN 0 WHEN 'acknowledged' THEN 1 ELSE 2 END,"
-    " (a.status = 'open' AND a.escalated_at IS NOT NULL"
-    " AND a.escalated_at >= coalesce(a.returned_at, a.created_at)) DESC,"
     " a.severity DESC, a.created_at, a.id"
 )
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 10_000
 _WRITERS = threading.RLock()  # one write transaction at a time per process
 
@@ -170,8 +170,18 @@ SCHEDULE_V2 = [
     "INSERT INTO arrival_changes (arrival_id) SELECT id FROM arrivals ORDER BY id",
 ]
 
+# Version 3: the console locks instead of signing out (issue 13): when and why a session
+# locked, wrong tries on its lock screen, when its password was last typed; a user's PIN.
+LOCK_V3 = [
+    "ALTER TABLE staff_sessions ADD COLUMN locked_at TEXT",
+    "ALTER TABLE staff_sessions ADD COLUMN lock_reason TEXT",
+    "ALTER TABLE staff_sessions ADD COLUMN unlock_failures INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE staff_sessions ADD COLUMN authenticated_at TEXT",
+    "ALTER TABLE staff_users ADD COLUMN pin_hash TEXT",
+]
+
 # MIGRATIONS[n] takes a database at version n-1 to version n.
-MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1, 2: TABLES_V2 + SCHEDULE_V2}
+MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1, 2: TABLES_V2 + SCHEDULE_V2, 3: LOCK_V3}
 
 
 def open_db(path: str | Path) -> Database:

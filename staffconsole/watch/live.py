@@ -1,8 +1,9 @@
 """Change notifications for the live console: a sequence number and waiters.
 
-Writers (kiosk API, watchdog, staff actions) call `hub.notify()` after their
-commit; each console stream waits for the sequence to move and then sends a
-fresh snapshot, so a slow or reconnecting page never misses a change.
+Writers (kiosk API, watchdog, staff actions) call `hub.notify(*sections)` after their
+commit, naming what may have changed (all sections when they do not say); each console
+stream waits for the sequence to move, then sends what changed, so a slow or
+reconnecting page never misses a change and a kiosk step rebuilds only the alerts.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from datetime import datetime
 from staffconsole.clock import ClinicClock
 from staffconsole.rules.alerting import console_watched
 
+# What a console page shows, as parts a change can touch.
+SECTIONS = ("alerts", "arrivals", "kiosks", "history")
+
 
 class Hub:
     """Sequence counter that async console streams can wait on; notify() is thread-safe."""
@@ -22,6 +26,7 @@ class Hub:
     def __init__(self, clock: ClinicClock) -> None:
         self._clock = clock  # the app's: presence times compare with the watchdog's now
         self._seq = 0
+        self._changed_at = dict.fromkeys(SECTIONS, 0)  # section -> seq of its last change
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._changed: asyncio.Event | None = None
@@ -44,11 +49,17 @@ class Hub:
         if self._started_at is None:
             self._started_at = self._clock.now()
 
-    def notify(self) -> int:
+    def changed_at(self, section: str) -> int:
+        """The seq of the last change that named this section."""
+        return self._changed_at[section]
+
+    def notify(self, *sections: str) -> int:
         """Record a committed change and wake every stream; safe from any thread."""
         with self._lock:
             self._seq += 1
             seq = self._seq
+            for section in sections or SECTIONS:
+                self._changed_at[section] = seq
         loop, changed = self._loop, self._changed
         if loop is not None and changed is not None and not loop.is_closed():
             try:

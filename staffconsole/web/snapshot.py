@@ -6,7 +6,7 @@ receptionist reads, so they live in one place.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from seen.vocabulary import (
     ALERT_STATUSES,
@@ -18,7 +18,7 @@ from seen.vocabulary import (
     printer_label,
 )
 from staffconsole.auth.kiosks import list_kiosks
-from staffconsole.clock import ClinicZone, iso
+from staffconsole.clock import ClinicZone, iso, parse
 from staffconsole.rules import alerting
 from staffconsole.rules.escalation import is_escalated
 from staffconsole.store import alerts as store_alerts
@@ -32,6 +32,17 @@ def _walk_in_details(alert: dict) -> dict | None:
         return None
     entered = (alert.get("data") or {}).get("entered") or {}
     return {key: entered.get(key) or "" for key in ("first_name", "last_name", "dob", "phone")}
+
+
+def _waiting_since(alert: dict) -> str | None:
+    """For a long_wait alert, when the patient's wait began (older alerts: estimated)."""
+    if alert["kind"] != "long_wait":
+        return None
+    data = alert.get("data") or {}
+    if data.get("wait_from"):
+        return data["wait_from"]
+    minutes = float(data.get("long_wait_min") or 0)
+    return iso(parse(alert["created_at"]) - timedelta(minutes=minutes))
 
 
 def shape_alert(alert: dict) -> dict:
@@ -56,6 +67,7 @@ def shape_alert(alert: dict) -> dict:
         "escalated": is_escalated(alert),
         "sounded_at": alert.get("sounded_at"),
         "walk_in": _walk_in_details(alert),
+        "waiting_since": _waiting_since(alert),
     }
 
 
@@ -107,6 +119,34 @@ def shape_board_row(arrival: dict, long_wait_min: float, zone: ClinicZone) -> di
     }
 
 
+def build_section(db, name: str, *, now: datetime, zone: ClinicZone, settings) -> list[dict]:
+    """One part of the page (see watch.live.SECTIONS), each item with an `id`."""
+    if name == "alerts":
+        # Unacknowledged first, then the most urgent, then the longest open (store order).
+        return [shape_alert(a) for a in list_alerts(db, include_resolved=False)]
+    if name == "arrivals":
+        board = store_arrivals.list_board(db, zone.day(now))
+        return [shape_board_row(a, settings.long_wait_min, zone) for a in board]
+    if name == "history":
+        midnight = zone.midnight(zone.day(now))
+        return [shape_history(a) for a in store_alerts.resolved_since(db, midnight)]
+    if name == "kiosks":
+        return [shape_kiosk(k, now, settings) for k in list_kiosks(db) if not k["revoked_at"]]
+    raise ValueError(f"no console section {name!r}")
+
+
+def console_info(clinic_name: str, username: str, console_live: bool, settings) -> dict:
+    """What the page needs to know about itself: names, the outcomes offered, timings."""
+    return {
+        "clinic_name": clinic_name,
+        "user": username,
+        "live": console_live,
+        "outcomes": [{"value": k, "label": outcome_label(k)} for k in STAFF_OUTCOMES],
+        "resound_s": settings.resound_s,
+        "idle_lock_s": settings.console_idle_logoff_min * 60,
+    }
+
+
 def build_snapshot(
     db,
     *,
@@ -118,28 +158,14 @@ def build_snapshot(
     console_live: bool,
     settings,
 ) -> dict:
-    """The whole page state: open and acknowledged alerts, the clinic's today's arrivals."""
-    # The store orders both lists: open before acknowledged, most urgent first, then
-    # longest waiting; arrivals first come, first listed.
-    open_alerts = [shape_alert(a) for a in list_alerts(db, include_resolved=False)]
-    today = zone.day(now)
-    board = store_arrivals.list_board(db, today)
-    arrivals = [shape_board_row(a, settings.long_wait_min, zone) for a in board]
-    midnight = zone.midnight(today)
-    history = [shape_history(a) for a in store_alerts.resolved_since(db, midnight)]
-    kiosks = [shape_kiosk(k, now, settings) for k in list_kiosks(db) if not k["revoked_at"]]
+    """The whole page state: unresolved alerts, today's arrivals and history, kiosks."""
+    parts = {
+        name: build_section(db, name, now=now, zone=zone, settings=settings)
+        for name in ("alerts", "arrivals", "kiosks", "history")
+    }
     return {
         "seq": seq,
         "generated_at": iso(now),
-        "alerts": open_alerts,
-        "arrivals": arrivals,
-        "kiosks": kiosks,
-        "history": history,
-        "console": {
-            "clinic_name": clinic_name,
-            "user": username,
-            "live": console_live,
-            "outcomes": [{"value": k, "label": outcome_label(k)} for k in STAFF_OUTCOMES],
-            "resound_s": settings.resound_s,
-        },
+        **parts,
+        "console": console_info(clinic_name, username, console_live, settings),
     }

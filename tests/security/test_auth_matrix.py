@@ -181,7 +181,7 @@ def test_unknown_and_known_users_get_the_same_refusal(client, creds):
 
 
 @pytest.mark.parametrize("idle_min", [16, 60])
-def test_an_idle_console_is_signed_out(client, creds, clock, idle_min, db):
+def test_an_idle_console_is_locked(client, creds, clock, idle_min, db):
     sign_in(client)
     clock.advance(minutes=14)
     assert client.get("/api/v1/console/snapshot").status_code == 200  # activity
@@ -189,6 +189,8 @@ def test_an_idle_console_is_signed_out(client, creds, clock, idle_min, db):
     assert client.get("/api/v1/console/snapshot").status_code == 200
     clock.advance(minutes=idle_min)
     r = client.get("/api/v1/console/snapshot")
-    assert list_audit(db)[0]["action"] == "logout.idle"
-    assert r.status_code == 401 and "without activity" in r.json()["detail"]
-    assert client.get("/console").headers["location"].startswith("/login")
+    assert list_audit(db)[0]["action"] == "console.locked"
+    assert r.status_code == 423 and "locked" in r.json()["detail"]
+    # No patient list for a locked session, whatever it asks for.
+    for path in ("/api/v1/console/snapshot", "/api/v1/console/arrivals"):
+        assert client.get(path).status_code in (404, 405, 423)

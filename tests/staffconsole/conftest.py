@@ -209,7 +209,7 @@ class StreamClient:
             else:
                 key, _, value = line.partition(": ")
                 event[key] = value
-        if "data" in event and event.get("event") in ("snapshot", "signed_out"):
+        if "data" in event and event.get("event") in ("snapshot", "patch", "locked", "signed_out"):
             event["json"] = json.loads(event["data"])
         return event
 

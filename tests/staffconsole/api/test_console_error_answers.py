@@ -82,24 +82,18 @@ def test_not_signed_in_is_401_on_the_api(client, path):
     assert "401" in documented(client, "get", path)
 
 
-def test_idle_is_401_on_the_api_and_a_redirect_on_the_pages(client, signed_in, clock):
+def test_idle_is_423_on_the_api_and_the_lock_screen_on_the_pages(client, signed_in, clock):
     clock.advance(minutes=16)
     r = client.get("/api/v1/console/snapshot")
     assert (r.status_code, r.json()) == (
-        401,
-        {"detail": "Signed out after 15 minutes without activity."},
+        423,
+        {"detail": "The console is locked. Unlock it to go on."},
     )
-    # The idle session is gone now: the pages send to the plain sign-in form.
-    for page in ("/console", "/console/report"):
-        gone = client.get(page)
-        assert (gone.status_code, gone.headers["location"]) == (303, "/login")
-
-
-@pytest.mark.parametrize("page", ["/console", "/console/report"])
-def test_an_idle_page_redirects_with_the_reason(client, signed_in, clock, page):
-    clock.advance(minutes=16)
-    r = client.get(page)
-    assert (r.status_code, r.headers["location"]) == (303, "/login?reason=idle")
+    assert "423" in documented(client, "get", "/api/v1/console/snapshot")
+    # Locked, not signed out: the console page is its own lock screen; others send there.
+    assert client.get("/console").status_code == 200
+    report = client.get("/console/report")
+    assert (report.status_code, report.headers["location"]) == (303, "/console")
 
 
 def test_a_missing_or_wrong_csrf_token_is_403(post, client, raise_handoff):

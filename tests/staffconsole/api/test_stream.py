@@ -1,4 +1,4 @@
-"""The live stream: a snapshot on connect and after every change, pings, idle logoff."""
+"""The live stream: a snapshot on connect, small patches after, heartbeats, the lock."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def test_stream_needs_sign_in(app, stream_client):
     run(scenario())
 
 
-def test_snapshot_on_connect_and_after_each_change(
+def test_snapshot_on_connect_then_patches_of_what_changed(
     app, client, signed_in, raise_handoff, stream_client
 ):
     hub = app.state.hub
@@ -45,8 +45,11 @@ def test_snapshot_on_connect_and_after_each_change(
 
         alert = raise_handoff("help")
         second = await s.next_event()
-        assert second["event"] == "snapshot" and int(second["id"]) > int(first["id"])
-        assert [a["id"] for a in second["json"]["alerts"]] == [alert["id"]]
+        assert second["event"] == "patch" and int(second["id"]) > int(first["id"])
+        # Only the sections that changed (raise_handoff adds a kiosk), only the new items.
+        assert set(second["json"]) == {"seq", "generated_at", "alerts", "kiosks"}
+        assert [a["id"] for a in second["json"]["alerts"]["upsert"]] == [alert["id"]]
+        assert second["json"]["alerts"]["remove"] == []
 
         # A change made by another request (another thread and loop) wakes the stream too.
         r = client.post(
@@ -54,10 +57,49 @@ def test_snapshot_on_connect_and_after_each_change(
         )
         assert r.status_code == 200
         third = await s.next_event()
-        assert third["json"]["alerts"][0]["status"] == "acknowledged"
+        assert third["event"] == "patch"
+        assert third["json"]["alerts"]["upsert"][0]["status"] == "acknowledged"
+
+        r = client.post(
+            f"/api/v1/console/alerts/{alert['id']}/resolve",
+            json={"outcome": "redirected"},
+            headers={"X-CSRF-Token": signed_in},
+        )
+        fourth = await s.next_event()
+        assert fourth["json"]["alerts"] == {"upsert": [], "remove": [alert["id"]]}
+        assert [h["id"] for h in fourth["json"]["history"]["upsert"]] == [alert["id"]]
 
         await s.close()
         assert not hub.console_live()
+
+    run(scenario())
+
+
+def test_a_change_no_page_shows_sends_nothing_and_builds_once(
+    app, client, signed_in, stream_client, monkeypatch
+):
+    monkeypatch.setattr(api_console, "KEEPALIVE_S", 0.5)
+    monkeypatch.setattr(api_console, "DISCONNECT_POLL_S", 0.1)
+    hub = app.state.hub
+
+    async def scenario():
+        pages = [stream_client(app, STREAM, {COOKIE: client.cookies[COOKIE]}) for _ in range(3)]
+        for page in pages:
+            await page.start()
+            assert (await page.next_event())["event"] == "snapshot"
+        view = app.state.live_view
+        before = view.builds
+        for _ in range(5):
+            hub.notify("alerts")  # e.g. kiosk steps: events that open no alert
+        for page in pages:
+            event = await page.next_event()
+            while event.get("comments") == ["keep-alive"] and "event" not in event:
+                event = await page.next_event()
+            assert event["event"] == "ping"
+        # The alerts were rebuilt for all three pages together, not once per page and event.
+        assert 1 <= view.builds - before <= 5 + 3  # kiosks are refreshed by time, too
+        for page in pages:
+            await page.close()
 
     run(scenario())
 
@@ -79,22 +121,61 @@ def test_quiet_stream_sends_keep_alive_and_ping(app, client, signed_in, stream_c
     run(scenario())
 
 
-def test_streaming_is_not_activity(app, client, signed_in, stream_client, raise_handoff, clock):
+def test_an_idle_page_locks_keeps_watching_and_unlocks_to_a_snapshot(
+    app, client, signed_in, stream_client, raise_handoff, clock, password
+):
+    hub = app.state.hub
+
     async def scenario():
         s = stream_client(app, STREAM, {COOKIE: client.cookies[COOKIE]})
         await s.start()
         assert (await s.next_event())["event"] == "snapshot"
         clock.advance(minutes=10)
         raise_handoff()
-        assert (await s.next_event())["event"] == "snapshot"
+        assert (await s.next_event())["event"] == "patch"  # streaming is not activity
         clock.advance(minutes=5, seconds=1)
+        raise_handoff("no_match", entered={"last_name": "Wałęsa"})
+        locked = await s.next_event()
+        assert locked["event"] == "locked"
+        body = locked["json"]
+        assert body["reason"] == "idle" and body["user"] == "ana"
+        assert len(body["alerts"]) == 2
+        # The lock screen knows kinds and urgency, never what a patient typed.
+        assert "Wałęsa" not in locked["data"] and "summary" not in body["alerts"][0]
+        assert {a["kind"] for a in body["alerts"]} == {"help", "no_match"}
+        assert hub.console_live()  # a locked page is still a watching console
+
+        raise_handoff("walk_in")
+        during = await s.next_event()
+        assert during["event"] == "locked" and len(during["json"]["alerts"]) == 3
+
+        r = client.post(
+            "/api/v1/console/unlock", json={"secret": password}, headers={"X-CSRF-Token": signed_in}
+        )
+        assert r.status_code == 200
+        hub.notify("alerts")
+        after = await s.next_event()
+        assert after["event"] == "snapshot" and len(after["json"]["alerts"]) == 3
+        assert any("Wałęsa" in a["summary"] for a in after["json"]["alerts"])
+        await s.close()
+
+    run(scenario())
+
+
+def test_a_session_ended_elsewhere_ends_the_stream(
+    app, client, signed_in, stream_client, raise_handoff, db
+):
+    async def scenario():
+        s = stream_client(app, STREAM, {COOKIE: client.cookies[COOKIE]})
+        await s.start()
+        assert (await s.next_event())["event"] == "snapshot"
+        db.execute("delete from staff_sessions")
+        db.conn.commit()
         raise_handoff()
         ended = await s.next_event()
-        assert ended["event"] == "signed_out"
-        assert "without activity" in ended["json"]["reason"] and ended["json"]["idle"] is True
+        assert ended["event"] == "signed_out" and ended["json"]["reason"] == "Not signed in."
         assert await s.next_event() == {}  # the stream closed
         assert not app.state.hub.console_live()
         await s.close()
 
     run(scenario())
-    assert client.get("/api/v1/console/snapshot").status_code == 401

@@ -165,7 +165,7 @@ def test_keyboard_reaches_the_actions(console, live_server):
     hand_off(live_server, token, "walk_in", {})
     page.locator("li.alert", has_text="Walk-in").wait_for(timeout=10_000)
     focused = []
-    for _ in range(6):
+    for _ in range(8):
         page.keyboard.press("Tab")
         focused.append(page.evaluate("document.activeElement.textContent.trim()"))
     assert "Sign out" in focused and "Acknowledge" in focused and "Resolve" in focused

@@ -100,6 +100,9 @@ export function update(alerts) {
 export function setLive(live) { // eslint-disable-line no-unused-vars
 }
 
+export function configure(consoleInfo) { // eslint-disable-line no-unused-vars
+}
+
 // A desktop notification when the page is not in front: the kind and the kiosk only,
 // never what a patient typed (notifications show on locked screens).
 function notify(alert) {

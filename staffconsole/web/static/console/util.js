@@ -42,6 +42,10 @@ export function leave(reason) {
   window.location.assign("/login?reason=" + encodeURIComponent(reason));
 }
 
+// A 423 says the session locked (idle) before the page knew: main.js shows the lock.
+const whenLocked = [];
+export function onLocked(fn) { whenLocked.push(fn); }
+
 export async function post(url, body) {
   const r = await fetch(url, {
     method: "POST",
@@ -50,7 +54,17 @@ export async function post(url, body) {
     body: JSON.stringify(body),
   });
   if (r.status === 401) leave("expired");
+  if (r.status === 423) whenLocked.forEach((fn) => fn());
   return r;
+}
+
+// One polite live region for the page: screen readers hear each message once.
+export function announce(text) {
+  const region = document.getElementById("announce");
+  if (!region || !text) return;
+  region.textContent = "";
+  // A new text node in a later frame is announced even when the words repeat.
+  requestAnimationFrame(() => { region.textContent = text; });
 }
 
 // The reason a failed POST gives, for a short message on the page.

@@ -10,10 +10,12 @@ from staffconsole.app import create_app
 from staffconsole.auth import api_tokens
 from staffconsole.auth.staff_sessions import (
     BadCredentials,
+    BadPin,
     CsrfRejected,
     LockedOut,
     NotSignedIn,
-    SessionIdle,
+    SessionLocked,
+    UnlockRefused,
 )
 from staffconsole.errors import Conflict, Invalid, NotFound
 from staffconsole.report.figures import BadPeriod
@@ -31,7 +33,9 @@ KIOSK = "/api/v1/kiosk"
         (Invalid("the first name must be 1 to 100 characters"), 422),
         (BadPeriod("a report covers at most 92 days"), 400),
         (NotSignedIn("Not signed in."), 401),
-        (SessionIdle("Signed out after 15 minutes without activity."), 401),
+        (SessionLocked("The console is locked. Unlock it to go on."), 423),
+        (UnlockRefused("That password or PIN does not match. Try again."), 403),
+        (BadPin("A PIN is 4 to 8 digits."), 422),
         (CsrfRejected("Missing X-CSRF-Token header; reload the console page and try again."), 403),
         (BadCredentials("That username and password do not match."), 403),
         (LockedOut("Sign-in is paused for this username."), 403),

@@ -85,6 +85,7 @@ function render(snap) {
   renderHistory(snap.history || []);
   const waiting = snap.alerts.filter((a) => a.status === "open").length;
   document.title = (waiting ? "(" + waiting + ") " : "") + "Seen — " + clinic;
+  sound.configure(snap.console);
   sound.update(snap.alerts);
 }
 

@@ -274,3 +274,22 @@ def test_sound_stays_on_across_sign_out_and_sign_in(server, browser):
         assert page.locator("#sound-state").text_content() == "Sound on"
     finally:
         context.close()
+
+
+def test_the_schedule_keeps_time_on_the_audio_clock_when_timers_are_held_back(server, browser):
+    """Chromium runs timers of a tab hidden for 5 minutes once a minute; the page's
+    schedule also ticks from the audio thread. Here the page's setInterval never fires."""
+    context, page = sign_in(browser, server)
+    try:
+        page.add_init_script("window.setInterval = () => 0;")
+        page.reload()
+        page.locator("#live.on").wait_for()
+        turn_on(page)
+        page.get_by_role("button", name="Pause sound 2 min").click()
+        page.evaluate("seenSound.pausedUntil = Date.now() + 1500")
+        page.wait_for_function(
+            "document.getElementById('sound-state').textContent === 'Sound on'", timeout=5_000
+        )
+        assert page.locator("#sound-announce").text_content() == "Sound resumed"
+    finally:
+        context.close()

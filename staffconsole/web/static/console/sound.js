@@ -85,9 +85,34 @@ function startAudio() {
     if (!Ctx) return;
     Sound.ctx = new Ctx();
     ctxSince = Date.now();
-    Sound.ctx.onstatechange = showSound;
+    Sound.ctx.onstatechange = () => {
+      showSound();
+      if (audible()) audioTick();
+    };
   }
   Sound.ctx.resume().then(showSound, () => {});
+}
+
+// A second clock from the audio thread: Chromium slows timers in a tab hidden for
+// 5 minutes to one a minute, which would stretch 30 s reminders; a silent source's
+// `ended` event is not a timer. setInterval stays for a context that never runs.
+let audioTicking = false;
+function audioTick() {
+  if (audioTicking || !audible()) return;
+  audioTicking = true;
+  const ctx = Sound.ctx;
+  const src = ctx.createConstantSource();
+  const mute = ctx.createGain();
+  mute.gain.value = 0;
+  src.connect(mute).connect(ctx.destination);
+  src.onended = () => {
+    src.disconnect();
+    audioTicking = false;
+    tick();
+    audioTick();
+  };
+  src.start();
+  src.stop(ctx.currentTime + 1);
 }
 
 function play(tones) {

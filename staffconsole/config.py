@@ -133,7 +133,7 @@ SETTINGS: tuple[Setting, ...] = (
         "resound_s",
         int,
         60,
-        "seconds between repeated sounds for an alert nobody has acknowledged",
+        "how often the console page reminds while alerts are unacknowledged (at least 30 s)",
         greater_than=0,
     ),
     Setting(

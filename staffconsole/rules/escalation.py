@@ -1,9 +1,10 @@
 """The escalation ladder for alerts, as a pure function of (alert, now, timings).
 
-As in nurse-call practice: an unacknowledged alert sounds again every resound_s,
-is escalated (marked on every console, sent to the webhook) after
-escalate_after_s, and an acknowledged alert nobody resolves becomes new again
-after ack_timeout_s, with its ladder starting over.
+As in nurse-call practice: an unacknowledged alert is escalated (marked on every
+console, sent to the webhook) after escalate_after_s, and an acknowledged alert
+nobody resolves becomes new again after ack_timeout_s, with its ladder starting
+over. Reminder sounds are the console page's (one schedule per page, sound.js), not
+a step here: a step per alert per minute would push a snapshot to every console.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from datetime import datetime, timedelta
 
 from staffconsole.clock import parse
 
-RESOUND = "resound"
 ESCALATE = "escalate"
 RETURN = "return"
 
@@ -23,13 +23,12 @@ RETURN = "return"
 class Timings:
     """The ladder's steps in seconds; their defaults are the settings' (staffconsole.config)."""
 
-    resound_s: float
     escalate_after_s: float
     ack_timeout_s: float
 
     @classmethod
     def from_settings(cls, settings) -> Timings:
-        return cls(settings.resound_s, settings.escalate_after_s, settings.ack_timeout_s)
+        return cls(settings.escalate_after_s, settings.ack_timeout_s)
 
 
 def open_since(alert: Mapping) -> datetime:
@@ -53,8 +52,4 @@ def next_step(alert: Mapping, now: datetime, timings: Timings) -> str | None:
     since = open_since(alert)
     if not is_escalated(alert) and now - since >= timedelta(seconds=timings.escalate_after_s):
         return ESCALATE
-    sounded = alert.get("sounded_at")
-    last_sound = max(parse(sounded), since) if sounded else since
-    if now - last_sound >= timedelta(seconds=timings.resound_s):
-        return RESOUND
     return None

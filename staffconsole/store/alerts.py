@@ -173,12 +173,7 @@ def apply_step(db: Database, alert_id: int, step: str, now: datetime) -> dict:
     """Record an escalation-ladder step (see escalation.py) on an alert."""
     stamp = iso(now)
     with write(db):
-        if step == "resound":
-            db.execute(
-                "UPDATE alerts SET sounded_at = ? WHERE id = ? AND status = 'open'",
-                [stamp, alert_id],
-            )
-        elif step == "escalate":
+        if step == "escalate":
             db.execute(
                 "UPDATE alerts SET escalated_at = ?, sounded_at = ? "
                 "WHERE id = ? AND status = 'open'",

@@ -36,7 +36,7 @@ from staffconsole.store.alerts import (
 from staffconsole.store.schema import ensure_schema, open_db
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
-TIMINGS = escalation.Timings(resound_s=60, escalate_after_s=180, ack_timeout_s=600)
+TIMINGS = escalation.Timings(escalate_after_s=180, ack_timeout_s=600)
 SESSIONS = ("s1", "s2", "s3")
 PEOPLE = ("ana", "ben")
 ALLOWED = {

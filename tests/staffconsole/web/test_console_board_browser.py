@@ -238,3 +238,53 @@ def test_board_reflows_at_320_px(busy_without_alerts, browser):
         assert button_box["x"] + button_box["width"] <= 320
     finally:
         context.close()
+
+
+def test_render_board_takes_the_list_in_any_order(busy, browser):
+    """main.js's side of the contract: the full list, in no particular order, maybe the
+    same objects patched in place. One evaluate, so no snapshot can come in between."""
+    server, lobby = busy
+    context, page = sign_in(browser, server)
+    try:
+        waiting = sorted(lobby.having("waiting"), key=lambda p: (p.wait_from, p.arrived))
+        page.locator("#board-waiting tr").first.wait_for()
+        result = page.evaluate(
+            """async () => {
+                const board = await import('/static/console/board.js');
+                const snap = await (await fetch('/api/v1/console/snapshot')).json();
+                const names = () => [...document.querySelectorAll('#board-waiting .name')]
+                    .map((el) => el.textContent);
+                const before = names();
+                const rows = [...document.querySelectorAll('#board-waiting tr')];
+                const list = snap.arrivals.reverse();
+                board.renderBoard(list);
+                const reversed = names();
+                const kept = [...document.querySelectorAll('#board-waiting tr')]
+                    .every((tr, i) => tr === rows[i]);
+                const id = Number(rows[0].dataset.arrivalId);
+                const top = list.find((a) => a.id === id);
+                top.status = 'called_in';
+                top.called_in_at = snap.generated_at;
+                board.renderBoard(list);
+                const after = names();
+                const count = document.getElementById('arrival-count').textContent;
+                const moved = document.querySelector('#board-done tr');
+                const buttons = () => [...moved.querySelectorAll('button')]
+                    .map((b) => b.getAttribute('aria-label'));
+                const calledButtons = buttons();
+                // Patched again in place: seen now, so no buttons are left on the row.
+                top.status = 'seen';
+                top.seen_at = snap.generated_at;
+                board.renderBoard(list);
+                return {before, reversed, kept, after, count, calledButtons,
+                        seenButtons: buttons(), moved: moved.querySelector('.name').textContent};
+            }"""
+        )
+        assert result["before"] == [p.name for p in waiting]
+        assert result["reversed"] == result["before"] and result["kept"]
+        assert result["after"] == result["before"][1:]
+        assert result["count"] == "29" and result["moved"] == waiting[0].name
+        assert result["calledButtons"] == [f"Seen: {waiting[0].name}"]
+        assert result["seenButtons"] == []
+    finally:
+        context.close()

@@ -190,7 +190,7 @@ export function renderBoard(arrivals) {
     const json = JSON.stringify(a);
     if (entry.json !== json) {
       fillRow(entry.tr, a, entry.arrival);
-      entry.arrival = a;
+      entry.arrival = { ...a }; // a copy: main.js may patch its own objects in place
       entry.json = json;
     }
   }

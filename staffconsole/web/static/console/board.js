@@ -141,9 +141,12 @@ function place(body, list) {
     const tr = rows.get(a.id).tr;
     if (tr === cursor) {
       cursor = cursor.nextElementSibling;
-    } else if (tr.isConnected && body.moveBefore) {
+      continue;
+    }
+    try {
+      if (!tr.isConnected || !body.moveBefore) throw new Error("no state-keeping move");
       body.moveBefore(tr, cursor);
-    } else {
+    } catch (e) {
       body.insertBefore(tr, cursor);
     }
   }

@@ -221,6 +221,8 @@ def test_board_reflows_at_320_px(busy_without_alerts, browser):
         page.locator("#board-fold").click()
         page.locator("#board-done tr").first.wait_for()
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        # Nor does the board scroll sideways inside its own frame: its rows reflow.
+        assert page.locator(".board-frame").evaluate("(f) => f.scrollWidth <= f.clientWidth")
         # Stacked: the ticket and the name side by side, the values below, each labelled.
         row = page.locator("#board-waiting tr").first
         assert page.locator("#alerts li").count() == 0

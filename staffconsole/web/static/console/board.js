@@ -16,9 +16,9 @@ const CELLS = [
 ];
 const WAIT_CELL = 3;
 const ACTIONS_CELL = 4;
-// A word this long cannot fit a column: let it break anywhere (names otherwise wrap
-// at word boundaries only).
-const LONG_WORD = 22;
+// A word longer than this would not fit the name column on half a 1366 px screen: it
+// may break anywhere (names otherwise wrap at word boundaries only).
+const LONG_WORD = 18;
 
 const rows = new Map(); // arrival id -> { tr, arrival, json }
 

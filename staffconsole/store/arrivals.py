@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from staffconsole.clock import ClinicZone, iso
 from staffconsole.errors import Conflict, Invalid, NotFound
 from staffconsole.rules import alerting
+from staffconsole.rules.board import board_order
 from staffconsole.rules.names import display_name
 from staffconsole.store.alerts import close_alert, get_alert, unresolved_for_cause
 from staffconsole.store.appointments import upsert_appointment
@@ -25,6 +26,7 @@ STATUSES = ("waiting", "called_in", "seen")
 MOVES = {"waiting": ("called_in", "seen"), "called_in": ("seen",), "seen": ()}
 WALK_IN_PROVIDER = "Walk-in"
 MAX_NAME = 100
+SERVER_ZONE = ClinicZone()  # an empty clinic_timezone: the server's own
 
 _BOARD = """
 SELECT r.id, r.appointment_id, r.kiosk_id, r.arrived_at, r.ticket, r.status,
@@ -66,13 +68,16 @@ def get_arrival(db: Database, arrival_id: int) -> dict:
     return _board_row(found)
 
 
-def list_board(db: Database, today: date) -> list[dict]:
-    """Today's arrivals with their status and who moved them, first arrived first."""
+def list_board(db: Database, today: date, zone: ClinicZone = SERVER_ZONE) -> list[dict]:
+    """Today's arrivals with their status and who moved them, in board order.
+
+    Waiting first, longest wait on top; then called in or seen, most recent first
+    (`rules.board`). A wait starts at the booked time, a clinic wall time: pass the
+    clinic's `zone` (the default is the server's own).
+    """
     first, after = _day_range(today)
-    rows = db.query(
-        _BOARD + " WHERE a.start >= ? AND a.start < ? ORDER BY r.arrived_at, r.id", [first, after]
-    )
-    return [_board_row(found) for found in rows]
+    rows = db.query(_BOARD + " WHERE a.start >= ? AND a.start < ?", [first, after])
+    return board_order((_board_row(found) for found in rows), zone)
 
 
 def set_status(db: Database, arrival_id: int, status: str, by: str, now: datetime) -> dict:

@@ -125,15 +125,28 @@ def test_screenshot_with_alerts_and_arrivals(console, live_server, tmp_path):
     walk_in.get_by_label("Date of birth (optional)").fill("2001-12-24")
     walk_in.get_by_role("button", name="Check in", exact=True).click()
     walk_in.wait_for(state="detached", timeout=10_000)
-    rows = page.locator("#arrivals tbody tr")
-    rows.nth(2).wait_for(timeout=10_000)
-    assert rows.nth(0).locator("td").nth(0).text_content() == "María José O."
-    assert rows.nth(1).locator("td").nth(2).text_content() == "Dr. N'Diaye"
-    assert rows.nth(2).locator("td").nth(2).text_content() == "Walk-in"
+    waiting = page.locator("#board-waiting tr")
+    waiting.nth(2).wait_for(timeout=10_000)
+    maria, sean, walk_in = (
+        waiting.filter(has_text=name) for name in ("María José O.", "Seán O.", "Aroha T.")
+    )
+    assert [row.locator("td.ticket").text_content() for row in (maria, sean, walk_in)] == [
+        "1",
+        "2",
+        "3",
+    ]
+    assert sean.locator(".provider").text_content() == "Dr. N'Diaye"
+    assert walk_in.locator(".provider").text_content() == "Walk-in"
+    assert page.locator("#arrivals-heading").text_content() == "Waiting 3"
     page.get_by_role("button", name="Called in: Seán O.").click()
-    rows.nth(1).locator("td.wait", has_text="Called in").wait_for()
+    page.locator("#arrivals-heading", has_text="Waiting 2").wait_for()
+    fold = page.get_by_role("button", name="Called in 1 · Seen 0")
+    fold.click()
+    page.locator("#board-done tr", has_text="Seán O.").locator(
+        "td.wait", has_text="Called in"
+    ).wait_for()
     # Late for 00:30, so the wait counts from arrival: just arrived, a calm colour.
-    assert rows.nth(0).locator("td.wait").get_attribute("class") == "wait ok"
+    assert maria.locator("td.wait").get_attribute("class") == "wait ok"
 
     hand_off(live_server, token, "no_match", {"last_name": "Smyth", "dob": "1990-03-01"})
     hand_off(live_server, token, "help", {})

@@ -22,8 +22,8 @@ NOT_ADMIN = "Only an admin may read the API description; sign in with an admin a
 
 
 def _admin(request: Request, db, now) -> StaffSession:
-    """The signed-in admin (NotSignedIn: 401; another role: 403); does not count as activity."""
-    session = staff_session(request, db, now, touch=False)
+    """The signed-in admin (NotSignedIn: 401; another role: 403); counts as activity."""
+    session = staff_session(request, db, now, touch=True)
     if session.role != "admin":
         raise HTTPException(403, NOT_ADMIN)
     return session

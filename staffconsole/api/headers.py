@@ -22,7 +22,9 @@ HSTS = "max-age=63072000"
 ALWAYS = [
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    # Not no-referrer: under it Chromium sends "Origin: null" on our own form posts,
+    # which the sign-in's origin check must refuse. same-origin leaks nothing outside.
+    (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),  # for browsers older than frame-ancestors
 ]
 

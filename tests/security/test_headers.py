@@ -22,7 +22,7 @@ def assert_secured(r, https: bool = False) -> None:
     assert "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
     assert "script-src 'self'" in csp and "style-src 'self'" in csp
     assert r.headers["x-content-type-options"] == "nosniff"
-    assert r.headers["referrer-policy"] == "no-referrer"
+    assert r.headers["referrer-policy"] == "same-origin"
     assert r.headers["x-frame-options"] == "DENY"
     if https:
         assert r.headers["strict-transport-security"].startswith("max-age=")

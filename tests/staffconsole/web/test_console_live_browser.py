@@ -70,11 +70,13 @@ def test_alert_sounds_escalates_returns_and_is_resolved(quick_server, browser):
         card = page.locator("li.alert", has_text="Patient asked for help")
         card.wait_for(timeout=10_000)
         assert card.locator(".status").text_content() == "New"
-        page.wait_for_function("seenSound.requested >= 1 && seenSound.played >= 1")
+        # A function, not an expression: the page's CSP refuses the eval Playwright
+        # polls an expression with.
+        page.wait_for_function("() => seenSound.requested >= 1 && seenSound.played >= 1")
 
         # Left alone: it sounds again (the server marks each repeat), then escalates.
         before = sounds(page)["requested"]
-        page.wait_for_function(f"seenSound.requested > {before}", timeout=10_000)
+        page.wait_for_function(f"() => seenSound.requested > {before}", timeout=10_000)
         card.locator(".status", has_text="Escalated").wait_for(timeout=10_000)
         assert "escalated" in card.get_attribute("class")
         notes = page.evaluate("window.__notes")
@@ -88,7 +90,7 @@ def test_alert_sounds_escalates_returns_and_is_resolved(quick_server, browser):
         page.get_by_role("button", name="Pause sound 2 min").click()
         assert "Sound paused" in page.locator("#sound-state").text_content()
         paused = sounds(page)
-        page.wait_for_function(f"seenSound.requested > {paused['requested']}", timeout=10_000)
+        page.wait_for_function(f"() => seenSound.requested > {paused['requested']}", timeout=10_000)
         assert sounds(page)["played"] == paused["played"]
         assert card.is_visible()
 

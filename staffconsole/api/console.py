@@ -141,6 +141,12 @@ def login(
 ) -> Response:
     shown = username.strip()[: staff_sessions.MAX_USERNAME]
     if not _same_origin(request):
+        # Recorded: another site trying to sign someone in is worth an admin's look.
+        sent = request.headers.get("origin") or request.headers.get("referer") or ""
+        detail = {"origin": sent[:200]}
+        actor = staff_actor(shown or "unknown")
+        with audited(db, actor, "login.foreign_origin", shown, detail, now):
+            pass
         return _login_page(request, FOREIGN_ORIGIN, shown, 403)
     if not username.strip() or not password:
         return _login_page(request, "Enter your username and password.", shown, 400)

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from security.helpers import PASSWORD
 
 from staffconsole.auth.staff_sessions import COOKIE
+from staffconsole.store.audit import list_audit
 
 FORM = {"username": "ana", "password": PASSWORD}
 
@@ -75,9 +76,16 @@ def test_https_origins(app, creds):
     assert post(plain2, origin="https://clinic.example:9443").status_code == 403
 
 
-def test_the_refusal_is_checked_before_the_password(client, creds):
+def test_the_refusal_is_checked_before_the_password_and_audited(client, creds, db):
     # A foreign page cannot even probe credentials: same answer, wrong password or right.
     wrong = client.post(
         "/login", data={"username": "ana", "password": "nope"}, headers={"origin": "null"}
     )
     assert wrong.status_code == 403
+    post(client, origin="https://evil.example/")
+    rows = [(e["actor"], e["action"], e["detail"]) for e in list_audit(db)]
+    assert rows[:2] == [
+        ("ana", "login.foreign_origin", {"origin": "https://evil.example/"}),
+        ("ana", "login.foreign_origin", {"origin": "null"}),
+    ]
+    assert not [r for r in rows if r[1] == "login.failed"]  # nor counts toward a lockout

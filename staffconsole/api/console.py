@@ -108,6 +108,18 @@ def _origin_of(url: str) -> tuple[str, str, int] | None:
     return scheme, host, port or _DEFAULT_PORTS[scheme]
 
 
+def _sent_from(request: Request) -> str | None:
+    return request.headers.get("origin") or request.headers.get("referer")
+
+
+def _refuse_foreign(request: Request, db, now: datetime, shown: str) -> Response:
+    # Recorded: another site trying to sign someone in is worth an admin's look.
+    detail = {"origin": (_sent_from(request) or "")[:200]}
+    with audited(db, staff_actor(shown or "unknown"), "login.foreign_origin", shown, detail, now):
+        pass  # nothing else changes: the row is the record
+    return _login_page(request, FOREIGN_ORIGIN, shown, 403)
+
+
 def _same_origin(request: Request) -> bool:
     """Was the sign-in form posted from this server's own pages? (login CSRF)
 
@@ -118,7 +130,7 @@ def _same_origin(request: Request) -> bool:
     the Host header, which a reverse proxy passes on. An https Origin for an http
     request on the same host is accepted: a proxy that terminates TLS without saying so.
     """
-    sent = request.headers.get("origin") or request.headers.get("referer")
+    sent = _sent_from(request)
     if sent is None:
         return True
     claimed = _origin_of(sent)
@@ -141,13 +153,7 @@ def login(
 ) -> Response:
     shown = username.strip()[: staff_sessions.MAX_USERNAME]
     if not _same_origin(request):
-        # Recorded: another site trying to sign someone in is worth an admin's look.
-        sent = request.headers.get("origin") or request.headers.get("referer") or ""
-        detail = {"origin": sent[:200]}
-        actor = staff_actor(shown or "unknown")
-        with audited(db, actor, "login.foreign_origin", shown, detail, now):
-            pass
-        return _login_page(request, FOREIGN_ORIGIN, shown, 403)
+        return _refuse_foreign(request, db, now, shown)
     if not username.strip() or not password:
         return _login_page(request, "Enter your username and password.", shown, 400)
     try:

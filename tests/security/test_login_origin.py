@@ -89,3 +89,27 @@ def test_the_refusal_is_checked_before_the_password_and_audited(client, creds, d
         ("ana", "login.foreign_origin", {"origin": "null"}),
     ]
     assert not [r for r in rows if r[1] == "login.failed"]  # nor counts toward a lockout
+
+
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://[",
+        "http://testserver:99999",
+        "http://testserver:-1",
+        "file:///etc",
+        "//testserver",
+        "http://",
+        "http://testserver@evil.example",
+        "x" * 5000,
+    ],
+)
+def test_malformed_origins_are_refused_plainly_never_500(client, creds, origin):
+    r = post(client, origin=origin)
+    assert r.status_code == 403, r.text
+    assert "sent from another web page" in r.text
+
+
+def test_ipv6_hosts_compare_as_origins(app, creds):
+    v6 = TestClient(app, base_url="http://[::1]:8400", follow_redirects=False)
+    assert post(v6, origin="http://[::1]:8400").status_code == 303

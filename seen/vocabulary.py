@@ -111,6 +111,12 @@ PRINTER_STATES = {
 }
 
 
+# Not a state a kiosk reports: what the console says while it cannot hear the kiosk
+# (offline, or never connected), rather than trusting the last report.
+PRINTER_UNKNOWN = "unknown"
+PRINTER_UNKNOWN_LABEL = "Printer state unknown"
+
+
 def printable(state: str) -> bool:
     """True when a slip sent now comes out whole (an unknown state is not trusted)."""
     known = PRINTER_STATES.get(state)
@@ -362,5 +368,7 @@ def screen_label(step: str) -> str:
 
 
 def printer_label(state: str) -> str:
+    if state == PRINTER_UNKNOWN:
+        return PRINTER_UNKNOWN_LABEL
     known = PRINTER_STATES.get(state)
     return known.label if known else state

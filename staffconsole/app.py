@@ -12,8 +12,19 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from staffconsole import __version__
-from staffconsole.api import console, errors, kiosk, lobby, openapi, push, report, validation
+from staffconsole.api import (
+    api_docs,
+    console,
+    errors,
+    kiosk,
+    lobby,
+    openapi,
+    push,
+    report,
+    validation,
+)
 from staffconsole.api.body_limit import BodyLimit
+from staffconsole.api.headers import SecurityHeaders
 from staffconsole.clock import ClinicClock, ClinicZone
 from staffconsole.config import Settings, load_settings
 from staffconsole.rules.lookup_limits import LookupLimiter
@@ -40,6 +51,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.hub.bind(asyncio.get_running_loop())
+        # Kiosks get a grace from here before "offline": heartbeats sent while the
+        # server was down were lost (rules/alerting.restart_grace).
+        app.state.started_at = app.state.clock.now()
         # One connection held open while serving: closing the last connection to a WAL
         # database checkpoints and deletes the WAL, which made every request pay for it
         # (docs/performance.md, capacity).
@@ -51,14 +65,24 @@ def create_app(
             await watchdog.stop(task)
             anchor.close()
 
-    app = FastAPI(title="Seen staff console", version=__version__, lifespan=lifespan)
+    # No default /docs, /redoc or /openapi.json: api_docs serves them to admins, CDN-free.
+    app = FastAPI(
+        title="Seen staff console",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.settings = settings
     app.state.clock = clock or ClinicClock(ClinicZone(settings.clinic_timezone))
     app.state.hub = live.Hub(app.state.clock)
+    app.state.started_at = None  # set when serving starts (the lifespan)
     app.state.lookup_limiter = LookupLimiter(
         settings.lookup_rate_max, settings.lookup_rate_window_s
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # added last: outermost, so even a 413 carries them
     validation.install(app)
     errors.install(app)
     openapi.install(app)
@@ -73,5 +97,6 @@ def create_app(
         app.include_router(console.router)
         app.include_router(lobby.router)
         app.include_router(report.router)
+        app.include_router(api_docs.router)
         app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     return app

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
@@ -89,6 +90,61 @@ def login_form(request: Request, reason: str = "") -> Response:
     return _login_page(request, LOGIN_REASONS.get(reason, ""))
 
 
+FOREIGN_ORIGIN = (
+    "This sign-in was sent from another web page, so it was refused. "
+    "Open the console's own address and sign in there."
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin_of(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an origin or URL; None when it names no web origin ("null")."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    if scheme not in _DEFAULT_PORTS or not host:
+        return None
+    return scheme, host, port or _DEFAULT_PORTS[scheme]
+
+
+def _sent_from(request: Request) -> str | None:
+    return request.headers.get("origin") or request.headers.get("referer")
+
+
+def _refuse_foreign(request: Request, db, now: datetime, shown: str) -> Response:
+    # Recorded: another site trying to sign someone in is worth an admin's look.
+    detail = {"origin": (_sent_from(request) or "")[:200]}
+    with audited(db, staff_actor(shown or "unknown"), "login.foreign_origin", shown, detail, now):
+        pass  # nothing else changes: the row is the record
+    return _login_page(request, FOREIGN_ORIGIN, shown, 403)
+
+
+def _same_origin(request: Request) -> bool:
+    """Was the sign-in form posted from this server's own pages? (login CSRF)
+
+    Origin decides; without it the Referer; with neither, yes: browsers send Origin on
+    every form POST, so only non-browser clients (scripts, monitoring) send none, and
+    they cannot be tricked into posting by another site. The expected origin is the
+    scheme uvicorn saw (it applies X-Forwarded-Proto only from proxies it trusts) with
+    the Host header, which a reverse proxy passes on. An https Origin for an http
+    request on the same host is accepted: a proxy that terminates TLS without saying so.
+    """
+    sent = _sent_from(request)
+    if sent is None:
+        return True
+    claimed = _origin_of(sent)
+    expected = _origin_of(f"{request.url.scheme}://{request.headers.get('host', '')}")
+    if claimed is None or expected is None:
+        return False
+    if claimed == expected:
+        return True
+    scheme, host, port = expected
+    return scheme == "http" and claimed[:2] == ("https", host) and claimed[2] in (443, port)
+
+
 @router.post("/login", include_in_schema=False)
 def login(
     request: Request,
@@ -98,6 +154,8 @@ def login(
     password: Annotated[str, Form()] = "",
 ) -> Response:
     shown = username.strip()[: staff_sessions.MAX_USERNAME]
+    if not _same_origin(request):
+        return _refuse_foreign(request, db, now, shown)
     if not username.strip() or not password:
         return _login_page(request, "Enter your username and password.", shown, 400)
     try:

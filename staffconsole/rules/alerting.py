@@ -192,14 +192,35 @@ def kiosk_online(kiosk: Mapping, now: datetime, heartbeat_s: float, missed: int)
     return now - parse(seen) <= timedelta(seconds=heartbeat_s * missed)
 
 
+def restart_grace(
+    started_at: datetime | None, now: datetime, heartbeat_s: float, missed: int
+) -> bool:
+    """True while this server has run for less than the offline threshold.
+
+    Heartbeats sent while the server was down were lost, so until a kiosk has had the
+    same `missed` periods to be heard from as it would have had anyway, its silence may
+    be the server's own and says nothing about the kiosk. started_at None: no grace.
+    """
+    if started_at is None:
+        return False
+    return now - started_at < timedelta(seconds=heartbeat_s * missed)
+
+
 def kiosk_offline_alert(
-    kiosk: Mapping, now: datetime, heartbeat_s: float, missed: int
+    kiosk: Mapping,
+    now: datetime,
+    heartbeat_s: float,
+    missed: int,
+    started_at: datetime | None = None,
 ) -> dict | None:
     """The alert for a kiosk that stopped its heartbeats, or None while it is fine.
 
-    A kiosk that never sent one (just added, not installed yet) is not offline.
+    A kiosk that never sent one (just added, not installed yet) is not offline, nor is
+    one during the restart grace after the server (started at started_at) came up.
     """
     if not kiosk.get("last_seen_at") or kiosk_online(kiosk, now, heartbeat_s, missed):
+        return None
+    if restart_grace(started_at, now, heartbeat_s, missed):
         return None
     return {
         "kind": "kiosk_offline",

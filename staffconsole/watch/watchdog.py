@@ -75,12 +75,15 @@ def run_rules(
     settings,
     presence: tuple | None = None,
     escalated: list | None = None,
+    started_at: datetime | None = None,
 ) -> int:
     """One pass of every rule at the clock's now; returns how many alerts it raised, changed
     or cleared. Long waits and the lobby are the clinic's day's (the clock's zone).
 
     presence: (console pages open, since when none is) from the hub; None skips the
     no_console rule. Alerts escalated in this pass are appended to `escalated`.
+    started_at: when this server process started; no kiosk is called offline until the
+    offline threshold has passed since then (None: no such grace).
     """
     changed = 0
     now = clock.now()
@@ -104,10 +107,13 @@ def run_rules(
                 changed += _state_rule(db, printer_cause, None, now)
                 continue
             beat, missed = settings.heartbeat_interval_s, settings.heartbeats_missed_offline
-            online += alerting.kiosk_online(kiosk, now, beat, missed)
-            changed += _state_rule(
-                db, offline_cause, alerting.kiosk_offline_alert(kiosk, now, beat, missed), now
-            )
+            is_online = alerting.kiosk_online(kiosk, now, beat, missed)
+            online += is_online
+            # During the restart grace a silent kiosk is neither raised nor cleared: an
+            # alert from before the restart stays until the kiosk is heard from again.
+            if is_online or not alerting.restart_grace(started_at, now, beat, missed):
+                fields = alerting.kiosk_offline_alert(kiosk, now, beat, missed, started_at)
+                changed += _state_rule(db, offline_cause, fields, now)
             changed += _state_rule(db, printer_cause, alerting.printer_alert(kiosk, now), now)
 
         board = arrivals.list_board(db, today)
@@ -166,11 +172,12 @@ def notify_escalated(escalated: list, settings) -> int:
     return sent
 
 
-def _tick(settings, hub, clock: ClinicClock) -> int:
+def _tick(settings, hub, clock: ClinicClock, started_at: datetime | None = None) -> int:
     escalated: list = []
     db = open_db(settings.db_path)
     try:
-        changed = run_rules(db, clock, settings, hub.presence() if hub else None, escalated)
+        presence = hub.presence() if hub else None
+        changed = run_rules(db, clock, settings, presence, escalated, started_at)
     finally:
         db.close()
     # After the commit, and outside the write lock: a slow webhook must not hold kiosks up.
@@ -185,7 +192,9 @@ async def watch(app) -> None:
     while True:
         await asyncio.sleep(settings.watchdog_interval_s)
         try:
-            changed = await asyncio.to_thread(_tick, settings, hub, app.state.clock)
+            changed = await asyncio.to_thread(
+                _tick, settings, hub, app.state.clock, app.state.started_at
+            )
         # Keep watching: one failed pass (a locked database) is no reason to stop for good.
         except Exception as e:  # noqa: BLE001
             log.error("watchdog pass failed: %s: %s", type(e).__name__, e)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from seen.vocabulary import (
     ALERT_STATUSES,
     PRINTER_STATES,
+    PRINTER_UNKNOWN,
     STAFF_OUTCOMES,
     alarm_priority,
     kind_label,
@@ -89,17 +90,27 @@ def shape_history(alert: dict) -> dict:
 
 
 def shape_kiosk(kiosk: dict, now: datetime, settings) -> dict:
-    state = kiosk.get("printer_state") or "none"
+    """A kiosk for the strip. The printer state comes with the heartbeat, so while the
+    kiosk is not heard from (offline, never connected) it is unknown: printer_ok None,
+    not the "Printer OK" of a report that may be long out of date."""
+    online = alerting.kiosk_online(
+        kiosk, now, settings.heartbeat_interval_s, settings.heartbeats_missed_offline
+    )
+    reported = kiosk.get("printer_state") or "none"
+    state = reported if online else PRINTER_UNKNOWN
     return {
         "id": kiosk["id"],
         "name": kiosk["name"],
-        "online": alerting.kiosk_online(
-            kiosk, now, settings.heartbeat_interval_s, settings.heartbeats_missed_offline
-        ),
+        "online": online,
         "last_seen_at": kiosk.get("last_seen_at"),
         "printer_state": state,
+        "printer_reported": reported,  # the last heartbeat's, however old
         "printer_label": printer_label(state),
-        "printer_ok": state in PRINTER_STATES and not PRINTER_STATES[state].needs_attention,
+        "printer_ok": (
+            None
+            if state == PRINTER_UNKNOWN
+            else state in PRINTER_STATES and not PRINTER_STATES[state].needs_attention
+        ),
     }
 
 

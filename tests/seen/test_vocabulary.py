@@ -232,7 +232,7 @@ def test_the_kiosk_api_accepts_exactly_the_printer_states(kiosk_api):
         assert client.post(url, headers=auth, json=heartbeat(state)).status_code == 200, state
     for state in ("jammed", "OK", "paper-out", ""):
         assert client.post(url, headers=auth, json=heartbeat(state)).status_code == 422, state
-    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    schemas = client.app.openapi()["components"]["schemas"]
     assert set(schemas["Printer"]["properties"]["state"]["enum"]) == set(PRINTER_STATES)
     assert set(schemas["Event"]["properties"]["type"]["enum"]) == set(EVENT_TYPES)
 

@@ -17,7 +17,7 @@ def post(client, signed_in):
 
 
 def documented(client, method: str, path: str) -> set[str]:
-    return set(client.get("/openapi.json").json()["paths"][path][method]["responses"])
+    return set(client.app.openapi()["paths"][path][method]["responses"])
 
 
 ACK = "/api/v1/console/alerts/{alert_id}/acknowledge"

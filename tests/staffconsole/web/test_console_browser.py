@@ -61,12 +61,14 @@ def test_hand_off_appears_live_and_is_handled(console, live_server):
     assert "O'Brien-Núñez <b>x</b>" in card.locator(".summary").text_content()  # text, not HTML
     assert card.locator(".kiosk").text_content() == "Front door"
     assert card.locator(".status").text_content() == "New"
-    page.wait_for_function("document.title.startsWith('(1) ')")
+    # A function, not an expression: the page's CSP refuses the eval Playwright
+    # polls an expression with.
+    page.wait_for_function("() => document.title.startsWith('(1) ')")
 
     card.get_by_role("button", name="Acknowledge").click()
     card.locator(".status", has_text="Seen").wait_for()
     assert "seen by ana" in card.locator(".meta").text_content()
-    page.wait_for_function("!document.title.startsWith('(')")
+    page.wait_for_function("() => !document.title.startsWith('(')")
 
     card.get_by_role("button", name="Resolve").click()
     assert card.get_by_role("button", name="Acknowledge").is_hidden()

@@ -128,13 +128,13 @@ def test_an_active_receptionist_stays_in_an_idle_one_is_locked_not_signed_out(lo
         requested = page.evaluate("seenSound.requested")
         hand_off(server, token, "no_match", {"first_name": "Siobhán", "last_name": "Ní Bhriain"})
         page.wait_for_function(
-            "document.getElementById('lock-summary').textContent.startsWith('2 alerts')",
+            "() => document.getElementById('lock-summary').textContent.startsWith('2 alerts')",
             timeout=10_000,
         )
         assert "Kiosk could not find the appointment" in page.locator("#lock-kinds").text_content()
-        page.wait_for_function(f"seenSound.requested > {requested}", timeout=5_000)
+        page.wait_for_function(f"() => seenSound.requested > {requested}", timeout=5_000)
         page.wait_for_function(
-            "document.getElementById('announce').textContent.includes('New while locked')"
+            "() => document.getElementById('announce').textContent.includes('New while locked')"
         )
         assert "Ní Bhriain" not in page.content()
 
@@ -142,7 +142,7 @@ def test_an_active_receptionist_stays_in_an_idle_one_is_locked_not_signed_out(lo
         page.locator("#unlock-secret").fill("not my password")
         page.get_by_role("button", name="Unlock").click()
         page.wait_for_function(
-            "document.getElementById('unlock-error').textContent.includes('does not match')"
+            "() => document.getElementById('unlock-error').textContent.includes('does not match')"
         )
         page.locator("#unlock-secret").fill(PASSWORD)
         page.get_by_role("button", name="Unlock").click()
@@ -178,16 +178,16 @@ def test_a_new_urgent_alert_is_first_with_200_escalated_ones_open(server, browse
     escalated_alerts(server, "Front door", 200)
     context, page = sign_in(browser, server)
     try:
-        page.wait_for_function("document.querySelectorAll('li.alert').length === 200")
+        page.wait_for_function("() => document.querySelectorAll('li.alert').length === 200")
         hand_off(server, token, "help", {"first_name": "Amara", "last_name": "Okafor"})
-        page.wait_for_function("document.querySelectorAll('li.alert').length === 201")
+        page.wait_for_function("() => document.querySelectorAll('li.alert').length === 201")
         first = page.locator("li.alert").first
         assert "Patient asked for help" in first.locator(".kind").text_content()
         assert first.is_visible() and first.bounding_box()["y"] < 768
         # Escalated is a badge on each old card, not a jump over the new one.
         assert page.locator("li.alert.escalated").count() == 200
         page.wait_for_function(
-            "document.getElementById('announce').textContent.includes('Patient asked for help')"
+            "() => document.getElementById('announce').textContent.includes('Patient asked for help')"
         )
     finally:
         context.close()
@@ -199,7 +199,7 @@ def test_acknowledging_leaves_the_card_under_the_pointer(server, browser):
         hand_off(server, token, "no_match", {"last_name": f"Nguyễn {i}"})
     context, page = sign_in(browser, server)
     try:
-        page.wait_for_function("document.querySelectorAll('li.alert.open').length === 12")
+        page.wait_for_function("() => document.querySelectorAll('li.alert.open').length === 12")
         card = page.locator("li.alert").nth(3)
         card_id = card.get_attribute("data-alert-id")
         ack = card.get_by_role("button", name="Acknowledge")
@@ -210,7 +210,7 @@ def test_acknowledging_leaves_the_card_under_the_pointer(server, browser):
         page.mouse.down()
         page.mouse.up()
         page.wait_for_function(
-            f"document.querySelector('li.alert[data-alert-id=\"{card_id}\"]')"
+            f"() => document.querySelector('li.alert[data-alert-id=\"{card_id}\"]')"
             ".classList.contains('acknowledged')",
             timeout=10_000,
         )
@@ -229,7 +229,7 @@ def test_acknowledging_leaves_the_card_under_the_pointer(server, browser):
         page.mouse.move(5, 5)
         page.locator("h2#arrivals-heading").click()
         page.wait_for_function(
-            f"[...document.querySelectorAll('li.alert')].pop().dataset.alertId === '{card_id}'"
+            f"() => [...document.querySelectorAll('li.alert')].pop().dataset.alertId === '{card_id}'"
         )
     finally:
         context.close()
@@ -241,7 +241,7 @@ def test_resolving_needs_an_outcome_and_moves_the_keyboard_on(server, browser):
         hand_off(server, token, "help", {"last_name": name})
     context, page = sign_in(browser, server)
     try:
-        page.wait_for_function("document.querySelectorAll('li.alert').length === 3")
+        page.wait_for_function("() => document.querySelectorAll('li.alert').length === 3")
         card = page.locator("li.alert").first
         card_id = card.get_attribute("data-alert-id")
         card.get_by_role("button", name="Resolve").click()
@@ -253,9 +253,10 @@ def test_resolving_needs_an_outcome_and_moves_the_keyboard_on(server, browser):
         card.locator("input[name=outcome]").nth(1).check()
         card.get_by_role("button", name="Resolve alert").click()
         page.wait_for_function(
-            f"!document.querySelector('li.alert[data-alert-id=\"{card_id}\"]')", timeout=10_000
+            f"() => !document.querySelector('li.alert[data-alert-id=\"{card_id}\"]')",
+            timeout=10_000,
         )
-        page.wait_for_function("document.activeElement.closest('li.alert') !== null")
+        page.wait_for_function("() => document.activeElement.closest('li.alert') !== null")
         assert page.evaluate("document.activeElement.tagName") == "BUTTON"
     finally:
         context.close()
@@ -285,12 +286,14 @@ def test_a_frozen_server_is_not_live_within_10_s_and_errors_clear_when_back(
         page.locator("li.alert").first.get_by_role("button", name="Acknowledge").click()
         error = page.locator("li.alert .error").first
         page.wait_for_function(
-            "document.querySelector('li.alert .error').textContent.includes('Could not reach')"
+            "() => document.querySelector('li.alert .error').textContent.includes('Could not reach')"
         )
         again = start_server(tmp_path, server.db, port=urlparse(server.url).port)
         try:
             page.locator("#not-live").wait_for(state="hidden", timeout=20_000)
-            page.wait_for_function("document.querySelector('li.alert .error').textContent === ''")
+            page.wait_for_function(
+                "() => document.querySelector('li.alert .error').textContent === ''"
+            )
             assert error.text_content() == ""
         finally:
             again.stop()

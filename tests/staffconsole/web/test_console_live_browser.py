@@ -69,13 +69,15 @@ def test_alert_sounds_escalates_returns_and_is_resolved(quick_server, browser):
         card = page.locator("li.alert", has_text="Patient asked for help")
         card.wait_for(timeout=10_000)
         assert card.locator(".status").text_content() == "New"
-        page.wait_for_function("seenSound.requested >= 1 && seenSound.played >= 1")
+        # A function, not an expression: the page's CSP refuses the eval Playwright
+        # polls an expression with.
+        page.wait_for_function("() => seenSound.requested >= 1 && seenSound.played >= 1")
 
         # Left alone: it escalates, and the escalation sounds at once (sound.js's
         # reminders are 30 s or more apart; test_console_sound_browser.py has those).
         before = sounds(page)["requested"]
         card.locator(".status", has_text="Escalated").wait_for(timeout=10_000)
-        page.wait_for_function(f"seenSound.requested > {before}", timeout=2_000)
+        page.wait_for_function(f"() => seenSound.requested > {before}", timeout=2_000)
         assert page.evaluate("seenSound.log.at(-1).pattern") == "new"
         assert "escalated" in card.get_attribute("class")
         notes = page.evaluate("window.__notes")
@@ -96,7 +98,7 @@ def test_alert_sounds_escalates_returns_and_is_resolved(quick_server, browser):
         # Acknowledged but not resolved: back as new after the (4 s) timeout.
         card.locator(".status", has_text="Back — not resolved").wait_for(timeout=10_000)
         assert "seen by ana but not resolved" in card.locator(".meta").text_content()
-        page.wait_for_function(f"seenSound.requested > {paused['requested']}", timeout=2_000)
+        page.wait_for_function(f"() => seenSound.requested > {paused['requested']}", timeout=2_000)
         assert sounds(page)["played"] == paused["played"]
         assert card.is_visible()
 

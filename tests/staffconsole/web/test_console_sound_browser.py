@@ -94,7 +94,7 @@ def open_console(browser, server):
 
 def turn_on(page) -> None:
     page.get_by_role("button", name="Turn on sound").click()
-    page.wait_for_function("seenSound.ctx && seenSound.ctx.state === 'running'")
+    page.wait_for_function("() => seenSound.ctx && seenSound.ctx.state === 'running'")
 
 
 def test_one_schedule_for_thirty_alerts_in_the_highest_priority_pattern(server, browser):
@@ -109,7 +109,7 @@ def test_one_schedule_for_thirty_alerts_in_the_highest_priority_pattern(server, 
         assert (first["pattern"], first["priority"], first["played"]) == ("new", "low", False)
 
         # Only low alerts: the reminder, 30 s on, is the low pattern (two soft tones).
-        page.wait_for_function("seenSound.log.length >= 2", timeout=REMIND_MS + 5_000)
+        page.wait_for_function("() => seenSound.log.length >= 2", timeout=REMIND_MS + 5_000)
         reminder = log(page)[1]
         assert (reminder["pattern"], reminder["priority"], reminder["played"]) == (
             "reminder",
@@ -122,7 +122,7 @@ def test_one_schedule_for_thirty_alerts_in_the_highest_priority_pattern(server, 
         time.sleep(5)
         posted = page.evaluate("Date.now()")
         hand_off(server, token, "help", {})
-        page.wait_for_function("seenSound.log.length >= 3", timeout=2_000)
+        page.wait_for_function("() => seenSound.log.length >= 3", timeout=2_000)
         new = log(page)[2]
         assert (new["pattern"], new["priority"], new["played"]) == ("new", "high", True)
         assert new["at"] - posted <= 2_000
@@ -130,7 +130,7 @@ def test_one_schedule_for_thirty_alerts_in_the_highest_priority_pattern(server, 
         assert page.locator("li.alert").count() == 31
 
         # The new chime restarted the reminder clock; the next reminder is high too.
-        page.wait_for_function("seenSound.log.length >= 4", timeout=REMIND_MS + 5_000)
+        page.wait_for_function("() => seenSound.log.length >= 4", timeout=REMIND_MS + 5_000)
         watched = log(page)
         assert watched[-1]["at"] - first["at"] >= 65_000
         assert (watched[3]["pattern"], watched[3]["priority"]) == ("reminder", "high")
@@ -173,14 +173,14 @@ def test_pause_silences_audio_only_and_the_countdown_is_not_announced(server, br
         played = page.evaluate("seenSound.played")
         hand_off(server, token, "help", {})
         page.locator("li.alert", has_text="Patient asked for help").wait_for(timeout=5_000)
-        page.wait_for_function("seenSound.log.length >= 1", timeout=2_000)
+        page.wait_for_function("() => seenSound.log.length >= 1", timeout=2_000)
         [muted] = log(page)
         assert (muted["pattern"], muted["priority"], muted["played"]) == ("new", "high", False)
         assert page.evaluate("seenSound.played") == played
         assert page.locator("#alert-count").text_content() == "1"
         # The countdown ticks on screen...
         page.wait_for_function(
-            "!/2:00|1:59|1:58/.test(document.getElementById('sound-state').textContent)",
+            "() => !/2:00|1:59|1:58/.test(document.getElementById('sound-state').textContent)",
             timeout=5_000,
         )
         # ...and a second press resumes at once, with one reminder of what was missed.
@@ -198,7 +198,7 @@ def test_pause_silences_audio_only_and_the_countdown_is_not_announced(server, br
         page.get_by_role("button", name="Pause sound 2 min").click()
         page.evaluate("seenSound.pausedUntil = Date.now() + 1500")
         page.wait_for_function(
-            "document.getElementById('sound-state').textContent === 'Sound on'", timeout=5_000
+            "() => document.getElementById('sound-state').textContent === 'Sound on'", timeout=5_000
         )
         assert page.evaluate("__announced") == [
             "Sound paused for 2 minutes",
@@ -219,14 +219,14 @@ def test_losing_the_server_sounds_until_it_is_back(tmp_path, browser):
         turn_on(page)
         stopped = page.evaluate("Date.now()")
         server.stop()
-        page.wait_for_function("seenSound.log.length >= 1", timeout=10_000)
+        page.wait_for_function("() => seenSound.log.length >= 1", timeout=10_000)
         [lost] = log(page)
         assert (lost["pattern"], lost["priority"], lost["played"]) == ("lost", None, True)
         assert lost["at"] - stopped <= 10_000
         # Its own pattern: falling glides, unlike any alert's pulses.
         assert tones(page, lost) == [["sine", True], ["sine", True]]
 
-        page.wait_for_function("seenSound.log.length >= 2", timeout=REMIND_MS + 5_000)
+        page.wait_for_function("() => seenSound.log.length >= 2", timeout=REMIND_MS + 5_000)
         reminder = log(page)[1]
         assert reminder["pattern"] == "lost" and reminder["at"] - lost["at"] >= REMIND_MS
 
@@ -253,11 +253,11 @@ def test_sound_stays_on_across_sign_out_and_sign_in(server, browser):
         sign_in(browser, server, context=context)
         page = context.pages[-1]
         # The sign-in click carries over: sound is on without pressing anything.
-        page.wait_for_function("seenSound.ctx && seenSound.ctx.state === 'running'")
+        page.wait_for_function("() => seenSound.ctx && seenSound.ctx.state === 'running'")
         assert page.locator("#sound-state").text_content() == "Sound on"
         assert page.get_by_role("button", name="Turn on sound").is_hidden()
         hand_off(server, token, "help", {})
-        page.wait_for_function("seenSound.log.length >= 1", timeout=5_000)
+        page.wait_for_function("() => seenSound.log.length >= 1", timeout=5_000)
         assert log(page)[0]["played"] is True
 
         # Opened without a click (a bookmark, a restart): the browser keeps it suspended
@@ -269,7 +269,7 @@ def test_sound_stays_on_across_sign_out_and_sign_in(server, browser):
         assert page.locator("#sound-state").text_content() == "Sound is off"
         assert "Click anywhere" in page.locator("#sound-announce").text_content()
         page.locator("#arrivals-heading").click()
-        page.wait_for_function("seenSound.ctx.state === 'running'", timeout=5_000)
+        page.wait_for_function("() => seenSound.ctx.state === 'running'", timeout=5_000)
         assert prompt.is_hidden()
         assert page.locator("#sound-state").text_content() == "Sound on"
     finally:
@@ -288,7 +288,7 @@ def test_the_schedule_keeps_time_on_the_audio_clock_when_timers_are_held_back(se
         page.get_by_role("button", name="Pause sound 2 min").click()
         page.evaluate("seenSound.pausedUntil = Date.now() + 1500")
         page.wait_for_function(
-            "document.getElementById('sound-state').textContent === 'Sound on'", timeout=5_000
+            "() => document.getElementById('sound-state').textContent === 'Sound on'", timeout=5_000
         )
         assert page.locator("#sound-announce").text_content() == "Sound resumed"
     finally:

@@ -4,8 +4,10 @@ import { $, clockTime } from "./util.js";
 export function renderKiosks(kiosks) {
   const items = kiosks.map((k) => {
     const li = document.createElement("li");
-    li.className = "kiosk-item " + (k.online ? "online" : "offline") +
-      (k.printer_ok ? "" : " printer-fault");
+    // printer_ok is null while the kiosk is not heard from: unknown, not a fault.
+    const printerClass = k.printer_ok === null ? " printer-unknown"
+      : k.printer_ok ? "" : " printer-fault";
+    li.className = "kiosk-item " + (k.online ? "online" : "offline") + printerClass;
     const name = document.createElement("strong");
     name.textContent = k.name;
     const state = document.createElement("span");

@@ -65,7 +65,7 @@ def test_a_database_error_is_503_with_a_plain_reason(settings):
 
 
 def documented(client, method: str, path: str) -> set[str]:
-    return set(client.get("/openapi.json").json()["paths"][path][method]["responses"])
+    return set(client.app.openapi()["paths"][path][method]["responses"])
 
 
 def test_checkin_not_today_is_404_and_cancelled_is_409(client, app_db, auth):

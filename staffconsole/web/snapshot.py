@@ -136,7 +136,7 @@ def build_section(db, name: str, *, now: datetime, zone: ClinicZone, settings) -
         # Unacknowledged first, then the most urgent, then the longest open (store order).
         return [shape_alert(a) for a in list_alerts(db, include_resolved=False)]
     if name == "arrivals":
-        board = store_arrivals.list_board(db, zone.day(now))
+        board = store_arrivals.list_board(db, zone.day(now), zone)
         return [shape_board_row(a, settings.long_wait_min, zone) for a in board]
     if name == "history":
         midnight = zone.midnight(zone.day(now))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from staffconsole.auth.kiosks import add_kiosk, kiosk_for_token
 from staffconsole.clock import ClinicZone
@@ -127,3 +127,9 @@ def seed_lobby(path, zone: ClinicZone, now: datetime, *, waiting, seen, called_i
         return lobby
     finally:
         db.close()
+
+
+def clinic_at_midday() -> str:
+    """A fixed-offset zone where it is now 13:00–14:00, so the whole morning is today."""
+    offset = 13 - datetime.now(UTC).hour
+    return f"Etc/GMT{-offset:+d}"  # Etc/GMT-2 is two hours ahead of UTC

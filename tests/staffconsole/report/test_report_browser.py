@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from helpers.accessibility import violations
 from helpers.week import ADMIN_PASSWORD, FIRST, LAST, NAMES, ZONE_NAME
 from support import REPO, start_server
 
@@ -53,6 +54,7 @@ def test_an_admin_reads_prints_and_downloads_the_week(server, browser, week):
             for r in {h["reason"] for h in ledger.handoffs}
         )
         assert page.locator("#causes li").count() == 5
+        assert violations(page) == []  # axe-core: WCAG 2.2 A/AA and best practices
         page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
         assert (ARTIFACTS / "report.png").stat().st_size > 30_000
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 from helpers.console_page import PASSWORD, sign_in
-from helpers.lobby import LONG_WORDS, ONE_LONG_WORD, seed_lobby
+from helpers.lobby import LONG_WORDS, ONE_LONG_WORD, clinic_at_midday, seed_lobby
 from support import start_server
 
 from staffconsole.clock import ClinicZone
@@ -40,12 +40,6 @@ WORD_LINES = """(cell) => {
   }
   return out;
 }"""
-
-
-def clinic_at_midday() -> str:
-    """A fixed-offset zone where it is now 13:00–14:00, so the whole morning is today."""
-    offset = 13 - datetime.now(UTC).hour
-    return f"Etc/GMT{-offset:+d}"  # Etc/GMT-2 is two hours ahead of UTC
 
 
 def start_busy(tmp_path, env=None):

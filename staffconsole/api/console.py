@@ -411,7 +411,12 @@ async def stream(request: Request, clock: Clock):
             "generated_at": iso(clock.now()),
             **{name: section.items for name, section in sections.items()},
             "console": console_info(
-                settings.clinic_name, session.username, hub.console_live(), settings
+                settings.clinic_name,
+                session.username,
+                hub.console_live(),
+                settings,
+                clock.zone,
+                clock.now(),
             ),
         }
 

@@ -146,9 +146,18 @@ def build_section(db, name: str, *, now: datetime, zone: ClinicZone, settings) -
     raise ValueError(f"no console section {name!r}")
 
 
-def console_info(clinic_name: str, username: str, console_live: bool, settings) -> dict:
-    """What the page needs to know about itself: names, the outcomes offered, timings."""
+def console_info(
+    clinic_name: str, username: str, console_live: bool, settings, zone: ClinicZone, now: datetime
+) -> dict:
+    """What the page needs to know about itself: names, the outcomes offered, timings.
+
+    Times show in the clinic's zone whatever the browser's: its IANA name when set,
+    else the server zone's offset now (the browser cannot name the server's zone).
+    """
+    offset = zone.local(now).utcoffset()
     return {
+        "timezone": zone.name,
+        "utc_offset_min": int(offset.total_seconds() // 60) if offset is not None else 0,
         "clinic_name": clinic_name,
         "user": username,
         "live": console_live,
@@ -178,5 +187,5 @@ def build_snapshot(
         "seq": seq,
         "generated_at": iso(now),
         **parts,
-        "console": console_info(clinic_name, username, console_live, settings),
+        "console": console_info(clinic_name, username, console_live, settings, zone, now),
     }

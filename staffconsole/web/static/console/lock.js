@@ -87,6 +87,7 @@ function enterLock() {
   clearTimeout(trailing);
   $("console-main").hidden = true;
   $("lock").hidden = false;
+  document.body.classList.add("locked"); // the header's Report, PIN and Lock step aside
 }
 
 // The server says the session is locked (or was, when the page loaded).
@@ -131,6 +132,7 @@ export function hide() {
   lastReported = Date.now();
   $("lock").hidden = true;
   $("console-main").hidden = false;
+  document.body.classList.remove("locked");
   $("unlock-error").textContent = "";
 }
 

@@ -5,7 +5,7 @@
 // The stream sends `snapshot` (everything) on connect and after unlocking, `patch`
 // (per section: items upserted, ids removed) after each change, `locked` (kinds and
 // urgency only) while locked, and `ping` every few seconds.
-import { $, clinic, leave, onLeave, onLocked, post, setServerTime } from "./util.js";
+import { $, clinic, leave, onLeave, onLocked, post, setClinicZone, setServerTime } from "./util.js";
 import { clearErrors, forgetAlerts, renderAlerts, setOutcomes, tickAlerts } from "./alerts.js";
 import { renderBoard, tickBoard } from "./board.js";
 import { renderHistory, renderKiosks } from "./panels.js";
@@ -104,6 +104,7 @@ function checkSignedIn() {
 function applySnapshot(snap) {
   setServerTime(snap.generated_at);
   setOutcomes(snap.console.outcomes);
+  setClinicZone(snap.console);
   sound.configure(snap.console);
   lock.configure(snap.console);
   SECTIONS.forEach((name) => {

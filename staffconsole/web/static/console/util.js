@@ -28,9 +28,25 @@ export function ago(iso) {
   return mins < 1 ? "just now" : duration(mins) + " ago";
 }
 
+// Times show in the clinic's zone, not the browser's (a desk PC may run on UTC).
+let clinicZone = { name: "", offsetMin: null };
+
+export function setClinicZone(consoleInfo) {
+  clinicZone = { name: consoleInfo.timezone || "", offsetMin: consoleInfo.utc_offset_min };
+}
+
 export function clockTime(iso) {
-  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit",
-    hourCycle: "h23" });
+  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  if (clinicZone.name) {
+    try {
+      return new Date(iso).toLocaleTimeString([], { ...options, timeZone: clinicZone.name });
+    } catch (e) { /* a zone this browser does not know: use the offset below */ }
+  }
+  if (clinicZone.offsetMin === null || clinicZone.offsetMin === undefined) {
+    return new Date(iso).toLocaleTimeString([], options);
+  }
+  const shifted = new Date(Date.parse(iso) + clinicZone.offsetMin * 60000);
+  return shifted.toLocaleTimeString([], { ...options, timeZone: "UTC" });
 }
 
 // Before the page goes to sign-in, main.js closes the stream (a hook, so that

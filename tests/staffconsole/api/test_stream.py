@@ -179,3 +179,26 @@ def test_a_session_ended_elsewhere_ends_the_stream(
         await s.close()
 
     run(scenario())
+
+
+def test_one_change_among_200_alerts_is_a_small_patch(
+    app, client, signed_in, raise_handoff, stream_client
+):
+    for i in range(200):
+        raise_handoff("no_match", entered={"last_name": f"Παπαδοπούλου-{i}"})
+
+    async def scenario():
+        s = stream_client(app, STREAM, {COOKIE: client.cookies[COOKIE]})
+        await s.start()
+        first = await s.next_event()
+        assert first["event"] == "snapshot" and len(first["json"]["alerts"]) == 200
+        alert = raise_handoff("help")
+        patch = await s.next_event()
+        assert patch["event"] == "patch"
+        assert [a["id"] for a in patch["json"]["alerts"]["upsert"]] == [alert["id"]]
+        # The whole page is over 100 KB; one new alert (and its new kiosk) is about 1 KB.
+        assert len(first["data"]) > 100_000
+        assert len(patch["data"]) < 3_000
+        await s.close()
+
+    run(scenario())

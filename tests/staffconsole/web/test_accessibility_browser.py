@@ -8,6 +8,7 @@ lock screen and its warning; the PIN dialog; the sign-in page with a message. At
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -92,6 +93,10 @@ def test_the_busy_console_has_no_violations(busy, browser, width, height):
     context, page = busy_console(browser, server, token, width, height)
     try:
         assert page.locator("li.alert.returned.escalated").count() == 1
+        # A long-wait card says how long the patient has waited (50 min), not "just now".
+        assert re.fullmatch(
+            r"waiting 5\d min", card(page, "Long wait").locator(".ago").text_content()
+        )
         assert page.locator("#kiosk-strip").is_visible()
         assert violations(page) == []
         assert fits_width(page)

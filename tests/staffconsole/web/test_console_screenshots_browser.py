@@ -74,7 +74,9 @@ def test_pictures_of_a_busy_morning_the_board_and_the_lock(morning, browser):
     try:
         page.wait_for_function("() => document.querySelectorAll('li.alert').length >= 36")
         page.locator(".kiosk-item.online").wait_for()
-        hand_off(server, token, "checkin_unconfirmed", {"first_name": "Amara", "last_name": "Okafor"})
+        hand_off(
+            server, token, "checkin_unconfirmed", {"first_name": "Amara", "last_name": "Okafor"}
+        )
         first = page.locator("li.alert").first
         page.wait_for_function(
             "() => document.querySelector('li.alert .kind').textContent"

@@ -47,9 +47,9 @@ def test_an_admin_reads_the_document_and_a_page_with_no_cdn(app, client, creds):
     assert loaded and all(url.startswith("/") for url in loaded), loaded
 
 
-def test_an_idle_admin_is_signed_out_here_too(client, creds, clock):
+def test_an_idle_admin_is_locked_out_here_too(client, creds, clock):
     sign_in(client, "root")
-    clock.advance(minutes=16)  # over the 15 min default
+    clock.advance(minutes=16)  # over the 15 min default: the console locked
     r = client.get("/docs")
-    assert r.status_code == 303 and r.headers["location"] == "/login?reason=idle"
-    assert client.get("/openapi.json").status_code == 401
+    assert r.status_code == 303 and r.headers["location"] == "/console"  # its lock screen
+    assert client.get("/openapi.json").status_code == 423

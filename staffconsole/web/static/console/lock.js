@@ -14,7 +14,7 @@ let lastReported = Date.now(); // loading the page counted as activity on the se
 let trailing = null;
 let locked = false;
 let asked = false; // a lock request is on its way
-let known = new Set(); // alert ids the lock screen has shown
+let known = null; // alert ids the lock screen has shown (null: none yet)
 let hooks = { restart: () => {}, clear: () => {} };
 
 export function configure(consoleInfo) {
@@ -81,18 +81,19 @@ async function lockNow() {
 }
 
 function enterLock() {
-  if (!locked) hooks.clear();
+  const entering = !locked;
+  if (entering) hooks.clear();
   locked = true;
   hideWarning();
   clearTimeout(trailing);
   $("console-main").hidden = true;
   $("lock").hidden = false;
   document.body.classList.add("locked"); // the header's Report, PIN and Lock step aside
+  if (entering) $("unlock-secret").focus();
 }
 
 // The server says the session is locked (or was, when the page loaded).
 export function show(body) {
-  const first = !locked;
   enterLock();
   $("lock-user").textContent = body.user;
   $("unlock-hint").textContent = body.reason === "lifetime"
@@ -100,7 +101,8 @@ export function show(body) {
     : "Locked after a while without activity. Type your password or PIN.";
   $("unlock-label").textContent = body.reason === "lifetime" ? "Password" : "Password or PIN";
   const open = body.alerts.filter((a) => a.status === "open");
-  const fresh = body.alerts.filter((a) => !known.has(a.id) && !first);
+  // Only what came while locked is news; the first count is what was already there.
+  const fresh = known ? body.alerts.filter((a) => !known.has(a.id)) : [];
   known = new Set(body.alerts.map((a) => a.id));
   const n = body.alerts.length;
   $("lock-summary").textContent = n === 0 ? "Nobody is waiting for help."
@@ -121,14 +123,13 @@ export function show(body) {
   if (fresh.length) {
     announce("New while locked: " + fresh.map((a) => a.kind_label).join("; ") + ".");
   }
-  if (first) $("unlock-secret").focus();
 }
 
 // A snapshot came: the session is unlocked (here or in another tab).
 export function hide() {
   if (!locked) return;
   locked = false;
-  known = new Set();
+  known = null;
   lastReported = Date.now();
   $("lock").hidden = true;
   $("console-main").hidden = false;

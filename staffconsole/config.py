@@ -87,7 +87,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "console_idle_logoff_min",
         float,
-        15,
+        15.0,
         "minutes without activity on the console page (pointer, keys, scroll) before it "
         "locks: patient details hidden, alerts still counted and sounded; the same person "
         "unlocks it with their password or PIN",
@@ -96,7 +96,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "console_session_hours",
         float,
-        12,
+        12.0,
         "hours after typing the password before only the password (not a PIN) unlocks the "
         "console; a session untouched this long is signed out",
         greater_than=0,

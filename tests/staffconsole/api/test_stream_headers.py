@@ -32,7 +32,8 @@ def test_the_stream_carries_the_headers_and_each_change_still_arrives(
         assert first["event"] == "snapshot"
         alert = raise_handoff("help")
         second = await s.next_event()  # the stream is not held back until it ends
-        assert [a["id"] for a in second["json"]["alerts"]] == [alert["id"]]
+        assert second["event"] == "patch"
+        assert [a["id"] for a in second["json"]["alerts"]["upsert"]] == [alert["id"]]
         await s.close()
 
     run(scenario())

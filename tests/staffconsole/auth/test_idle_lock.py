@@ -142,3 +142,26 @@ def test_a_session_left_untouched_all_day_is_signed_out(client, signed_in, clock
     assert r.status_code == 401
     assert "logout.expired" in actions(db)
     assert client.get("/console").headers["location"] == "/login"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        None,
+        [],
+        {},
+        {"secret": ""},
+        {"secret": 7},
+        {"secret": "x" * 1001},
+        {"secret": "a", "b": 1},
+        {"secret": "\u0000\ud7ff"},
+    ],
+)
+def test_junk_to_unlock_and_pin_is_a_4xx_with_a_reason(client, signed_in, clock, body, password):
+    clock.advance(minutes=16)
+    for path in ("/api/v1/console/unlock", "/api/v1/console/pin"):
+        r = client.post(path, json=body, headers=csrf(signed_in))
+        assert 400 <= r.status_code < 500 and r.json()["detail"], (path, r.status_code)
+    # None of it counted as a wrong try: the password still unlocks.
+    r = client.post("/api/v1/console/unlock", json={"secret": password}, headers=csrf(signed_in))
+    assert r.status_code == 200

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from staffconsole.clock import iso
 from staffconsole.errors import Conflict, NotFound
-from staffconsole.rules.names import display_name, normalise
+from staffconsole.rules.names import display_name, last_name_match, normalise
 from staffconsole.store.schema import first_row, write
 from staffconsole.store.sessions import touch_session
 
@@ -141,7 +141,7 @@ def cancel_missing(db: Database, today: date, keep: set[str], source: str = "fil
 
 _APPOINTMENT = """
 SELECT a.id, a.external_id, a.start, a.provider, a.status, a.code, a.source,
-       p.first_name, p.last_name, p.dob
+       p.first_name, p.last_name, p.dob, p.norm_last
 FROM appointments a JOIN patients p ON p.id = a.patient_id
 """
 
@@ -162,18 +162,25 @@ def _match(appointment: dict) -> dict:
 def lookup(db: Database, last_name: str, dob: date | str, today: date) -> list[dict]:
     """Today's booked appointments for this last name and date of birth.
 
+    The date of birth must be the same; the name is forgiven as names.last_name_match
+    says (gaps, one swapped pair). Every appointment that matches in any way is listed,
+    so two patients found by a forgiving match both reach the kiosk's "choose" screen.
     Arrived patients still match: checking in again just returns their arrival.
     """
-    key = normalise(last_name)
-    if not key or not str(dob):
+    dob = str(dob)
+    if not normalise(last_name) or not dob:
         return []  # "" is "no date of birth known": such appointments check in by code only
     first, after = _day_range(today)
     rows = db.query(
-        _APPOINTMENT + " WHERE p.norm_last = ? AND p.dob = ? AND a.status = 'booked'"
+        _APPOINTMENT + " WHERE p.dob = ? AND a.status = 'booked'"
         " AND a.start >= ? AND a.start < ? ORDER BY a.start, a.id",
-        [key, str(dob), first, after],
+        [dob, first, after],
     )
-    return [_match(appointment) for appointment in rows]
+    return [
+        _match(appointment)
+        for appointment in rows
+        if last_name_match(last_name, dob, appointment["norm_last"], appointment["dob"])
+    ]
 
 
 def normalise_code(code: str) -> str:

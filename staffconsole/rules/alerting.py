@@ -366,6 +366,15 @@ def no_console_alert(
     }
 
 
+def checked_in_note(ticket: int | None) -> str:
+    """What the history says when an unconfirmed check-in turns out committed after all."""
+    number = f" as number {ticket}" if ticket else ""
+    return (
+        f"Closed by Seen: the kiosk's check-in did reach the server; the patient is on "
+        f"the arrivals list{number} and needs nothing more"
+    )
+
+
 def cleared_note(kind: str, kiosk_name: str | None) -> str:
     """What the history says when a self-clearing alert ends on its own."""
     where = kiosk_name or "the kiosk"

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from staffconsole.clock import iso
 from staffconsole.errors import Conflict, NotFound
 from staffconsole.rules.names import display_name, last_name_match, normalise
+from staffconsole.store.alerts import close_unconfirmed
 from staffconsole.store.schema import first_row, write
 from staffconsole.store.sessions import touch_session
 
@@ -272,6 +273,9 @@ def checkin(
             "coalesce(step, 'checking_in') WHERE id = ? AND outcome IS NOT 'checked_in'",
             [iso(now), session],
         )
+        # A queued check-in that lands after the kiosk gave up on it: the desk's
+        # "not confirmed" card is no longer true.
+        close_unconfirmed(db, session, arrival["ticket"], now)
     return _public(arrival)
 
 

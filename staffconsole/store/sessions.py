@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from seen.vocabulary import SESSION_CHECKED_IN, SESSION_HANDED_OFF, SESSION_STEP
 from staffconsole.clock import iso
 from staffconsole.rules import alerting
-from staffconsole.store.alerts import open_or_update_alert
+from staffconsole.store.alerts import close_unconfirmed, open_or_update_alert
 from staffconsole.store.schema import dumps, first_row, loads, write
 
 
@@ -55,6 +55,11 @@ def touch_session(
         return get_session(db, session_id)
 
 
+def _ticket(db: Database, session_id: str) -> int | None:
+    found = first_row(db, "SELECT ticket FROM arrivals WHERE session_id = ?", [session_id])
+    return found["ticket"] if found else None
+
+
 def _apply(db: Database, kiosk: Mapping, event: Mapping, now: datetime) -> None:
     """The side effects of one new event on its session (and alerts)."""
     data = event.get("data") or {}
@@ -73,6 +78,9 @@ def _apply(db: Database, kiosk: Mapping, event: Mapping, now: datetime) -> None:
             data["reason"], session, kiosk["name"], session["entered"], now
         )
         open_or_update_alert(db, fields)
+        if data["reason"] == "checkin_unconfirmed" and session.get("outcome") == "checked_in":
+            # The check-in was committed before the kiosk's hand-off arrived.
+            close_unconfirmed(db, session["id"], _ticket(db, session["id"]), now)
     elif kind == SESSION_CHECKED_IN:
         # The arrival itself was committed by the checkin call; this only confirms it.
         db.execute(

@@ -7,10 +7,12 @@ provider back.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
 
+from seen.vocabulary import CONFIRM
 from staffconsole.clock import iso
 from staffconsole.errors import Conflict, NotFound
 from staffconsole.rules.names import display_name, last_name_match, normalise
@@ -202,6 +204,40 @@ def lookup_code(db: Database, code: str, today: date) -> list[dict]:
         [key, first, after],
     )
     return [_match(appointment) for appointment in rows]
+
+
+# Hand-offs whose alert names the appointment the patient was shown.
+NAMES_SHOWN = ("not_me", "timed_out")
+
+
+def shown_appointment(db: Database, session: Mapping, data: Mapping, today: date) -> dict | None:
+    """Time and provider of the appointment a hand-off's patient was shown, or None.
+
+    The kiosk may say which (data.appointment); otherwise, on the confirm screen, it was
+    the one match of what the session typed last (the look-up it showed). With several
+    matches and no word from the kiosk nothing is guessed.
+    """
+    if data.get("reason") not in NAMES_SHOWN:
+        return None
+    first, after = _day_range(today)
+    wanted = data.get("appointment")
+    if isinstance(wanted, int) and not isinstance(wanted, bool):
+        found = get_appointment(db, wanted)
+        if found is None or not first <= found["start"] < after:
+            return None
+        return {"time": found["start"][11:16], "provider": found["provider"]}
+    if data.get("step") != CONFIRM:
+        return None
+    entered = session.get("entered") or {}
+    matches = []
+    # A session may have typed a name and a code: only one appointment across both is sure.
+    if entered.get("code"):
+        matches += lookup_code(db, entered["code"], today)
+    if entered.get("last_name") and entered.get("dob"):
+        matches += lookup(db, entered["last_name"], entered["dob"], today)
+    if len({match["appointment"] for match in matches}) != 1:
+        return None
+    return {"time": matches[0]["time"], "provider": matches[0]["provider"]}
 
 
 _ARRIVALS = """

@@ -7,7 +7,7 @@ id: the kiosk's outbox may deliver the same batch twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
 from sqlite_utils import Database
@@ -60,7 +60,14 @@ def _ticket(db: Database, session_id: str) -> int | None:
     return found["ticket"] if found else None
 
 
-def _apply(db: Database, kiosk: Mapping, event: Mapping, now: datetime) -> None:
+# What the kiosk showed a session, for its hand-off alert: (session, event data) ->
+# {"time", "provider"} or None. Given by the caller, which knows the clinic's day.
+ShownFor = Callable[[Mapping, Mapping], Mapping | None]
+
+
+def _apply(
+    db: Database, kiosk: Mapping, event: Mapping, now: datetime, shown_for: ShownFor | None
+) -> None:
     """The side effects of one new event on its session (and alerts)."""
     data = event.get("data") or {}
     kind = event["type"]
@@ -75,7 +82,13 @@ def _apply(db: Database, kiosk: Mapping, event: Mapping, now: datetime) -> None:
             [iso(now), session["id"]],
         )
         fields = alerting.handoff_alert(
-            data["reason"], session, kiosk["name"], session["entered"], now
+            data["reason"],
+            session,
+            kiosk["name"],
+            session["entered"],
+            now,
+            shown=shown_for(session, data) if shown_for else None,
+            attempts=data.get("attempts"),
         )
         open_or_update_alert(db, fields)
         if data["reason"] == "checkin_unconfirmed" and session.get("outcome") == "checked_in":
@@ -91,7 +104,11 @@ def _apply(db: Database, kiosk: Mapping, event: Mapping, now: datetime) -> None:
 
 
 def record_events(
-    db: Database, kiosk: Mapping, events: Iterable[Mapping], now: datetime
+    db: Database,
+    kiosk: Mapping,
+    events: Iterable[Mapping],
+    now: datetime,
+    shown_for: ShownFor | None = None,
 ) -> tuple[list[str], list[str]]:
     """Store a batch in order, applying each new event once: (accepted ids, duplicate ids)."""
     accepted: list[str] = []
@@ -114,7 +131,7 @@ def record_events(
                     dumps(event.get("data") or {}),
                 ],
             )
-            _apply(db, kiosk, event, now)
+            _apply(db, kiosk, event, now, shown_for)
             accepted.append(event["id"])
     return accepted, duplicate
 

@@ -225,7 +225,7 @@ ALERT_KINDS = {
             "reported_problem",
             85,
             "Patient reported a problem",
-            'Patients pressed "this isn\'t right" after checking in: read the notes on '
+            'Patients pressed "Something\'s not right" after checking in: read the notes on '
             "these alerts.",
             handoff=True,
         ),

@@ -12,10 +12,15 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from seen.vocabulary import SESSION_CHECKED_IN, SESSION_HANDED_OFF, SESSION_STEP
+from seen.vocabulary import (
+    CHECKED_IN_AFTER_ALL,
+    SESSION_CHECKED_IN,
+    SESSION_HANDED_OFF,
+    SESSION_STEP,
+)
 from staffconsole.clock import iso
 from staffconsole.rules import alerting
-from staffconsole.store.alerts import close_unconfirmed, open_or_update_alert
+from staffconsole.store.alerts import close_unconfirmed, last_for_cause, open_or_update_alert
 from staffconsole.store.schema import dumps, first_row, loads, write
 
 
@@ -60,6 +65,11 @@ def _ticket(db: Database, session_id: str) -> int | None:
     return found["ticket"] if found else None
 
 
+def _closed_after_all(db: Database, session_id: str) -> bool:
+    last = last_for_cause(db, alerting.session_cause(session_id))
+    return bool(last and last["outcome"] == CHECKED_IN_AFTER_ALL)
+
+
 # What the kiosk showed a session, for its hand-off alert: (session, event data) ->
 # {"time", "provider"} or None. Given by the caller, which knows the clinic's day.
 ShownFor = Callable[[Mapping, Mapping], Mapping | None]
@@ -81,6 +91,9 @@ def _apply(
             "WHERE id = ? AND outcome IS NULL",
             [iso(now), session["id"]],
         )
+        late = data["reason"] == "checkin_unconfirmed" and session.get("outcome") == "checked_in"
+        if late and _closed_after_all(db, session["id"]):
+            return  # a repeat of a hand-off its check-in already answered: no second card
         fields = alerting.handoff_alert(
             data["reason"],
             session,
@@ -91,8 +104,7 @@ def _apply(
             attempts=data.get("attempts"),
         )
         open_or_update_alert(db, fields)
-        if data["reason"] == "checkin_unconfirmed" and session.get("outcome") == "checked_in":
-            # The check-in was committed before the kiosk's hand-off arrived.
+        if late:  # the check-in was committed before the kiosk's hand-off arrived
             close_unconfirmed(db, session["id"], _ticket(db, session["id"]), now)
     elif kind == SESSION_CHECKED_IN:
         # The arrival itself was committed by the checkin call; this only confirms it.

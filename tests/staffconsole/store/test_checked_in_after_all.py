@@ -60,6 +60,14 @@ def test_checkin_first_then_the_late_handoff_is_closed_at_once(fresh_db, kiosk):
     assert get_session(fresh_db, "s1")["outcome"] == "checked_in"
 
 
+def test_a_second_unconfirmed_handoff_adds_no_second_card(fresh_db, kiosk):
+    ids = book_today(fresh_db, TODAY)
+    record_events(fresh_db, kiosk, [handoff("s1")], NOW)
+    checkin(fresh_db, kiosk, "s1", ids["Okafor"], LATER, TODAY)
+    record_events(fresh_db, kiosk, [handoff("s1", event_id="again")], LATER)
+    assert _only_alert(fresh_db)["status"] == "resolved"
+
+
 def test_an_acknowledged_card_is_closed_too(fresh_db, kiosk):
     ids = book_today(fresh_db, TODAY)
     record_events(fresh_db, kiosk, [handoff("s1")], NOW)

@@ -2,9 +2,12 @@
 provider), earlier tries are shown, and junk in either is a 422 with a reason."""
 
 from datetime import date
+from uuid import uuid4
 
 import pytest
 from helpers.seed import book, book_today
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from staffconsole.store.alerts import list_alerts
 
@@ -116,3 +119,29 @@ def test_nulls_in_tries_are_kept_not_refused(client, auth, app_db):
         alert["summary"]
         == "Someone at Lobby kiosk 1 typed 'Okafor', born 4 Feb 1980 and got no match"
     )
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=120),
+    lambda inner: (
+        st.lists(inner, max_size=7) | st.dictionaries(st.text(max_size=12), inner, max_size=7)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(attempts=_JSON, appointment=_JSON)
+def test_any_json_in_tries_or_appointment_is_200_or_422_never_500(
+    client, auth, attempts, appointment
+):
+    body = handoff(
+        "no_match", "identify_dob", session="fz", attempts=attempts, appointment=appointment
+    )
+    body["events"][0]["id"] = f"fz-{uuid4().hex}"
+    r = client.post(f"{API}/events", headers=auth, json=body)
+    assert r.status_code in (200, 422), r.text
+    if r.status_code == 422:
+        assert "data." in r.text or "data is larger" in r.text

@@ -1,9 +1,12 @@
 """Look-up forgives how people type a last name, never the date of birth, and lists every
 patient a forgiving match finds (so the kiosk asks them to choose)."""
 
-from datetime import date
+import itertools
+from datetime import date, timedelta
 
 from helpers.seed import book, book_today
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from staffconsole.store.appointments import lookup
 
@@ -54,3 +57,30 @@ def test_names_from_other_scripts(fresh_db):
     assert _names(lookup(fresh_db, "ΠΑΠΑΔΟΠΟΥΛΟΣ", "1970-07-07", TODAY)) == ["Νίκος Π."]
     assert _names(lookup(fresh_db, "司 马", "1999-09-09", TODAY)) == ["花子 司."]
     assert lookup(fresh_db, "马司", "1999-09-09", TODAY) == []
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzабвгдежзиклмнопαβγδεζηθικλ山田中村林森"
+_COUNTER = itertools.count()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(alphabet=_LETTERS, min_size=4, max_size=30), st.data())
+def test_a_forgiving_match_never_hides_a_second_patient(fresh_db, name, data):
+    # Two patients with the same date of birth whose names are one swap apart: typing
+    # either name offers both, so the patient chooses (never one picked silently).
+    i = data.draw(st.integers(0, len(name) - 2))
+    assume(name[i] != name[i + 1])
+    other = name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+    n = next(_COUNTER)
+    dob = (date(1950, 1, 1) + timedelta(days=n)).isoformat()
+    book(fresh_db, f"p{n}a", "Ana", name.title(), dob, "2026-11-22T09:00", "Dr. Lee")
+    book(fresh_db, f"p{n}b", "Eva", other.upper(), dob, "2026-11-22T09:30", "Dr. Lee")
+    for typed in (name, other, name.upper()):
+        assert sorted(_names(lookup(fresh_db, typed, dob, TODAY))) == [
+            "Ana " + name.title()[0] + ".",
+            "Eva " + other.upper()[0] + ".",
+        ]
+    other_dob = (date(1950, 1, 1) + timedelta(days=n, weeks=-1000)).isoformat()
+    assert lookup(fresh_db, name, other_dob, TODAY) == []

@@ -122,7 +122,11 @@ def _check_handoff(data: dict) -> None:
             "data.appointment must be the id (a whole number) of the appointment shown"
         )
     _check_attempts(data.get("attempts"))
-    entered = data.get("entered", {})
+    _check_entered(data.get("entered", {}))
+
+
+def _check_entered(entered: object) -> None:
+    """data.entered (any event type): what the patient has typed, as text fields."""
     if entered is None:
         return
     if not isinstance(entered, dict):
@@ -176,7 +180,10 @@ class Event(BaseModel):
             raise ValueError(f"data is larger than {MAX_DATA_CHARS} characters")
         if self.type == SESSION_HANDED_OFF:
             _check_handoff(self.data)
-        elif self.type == SESSION_STEP:
+        else:
+            # Any event may carry what was typed so far (so a crash still tells the desk).
+            _check_entered(self.data.get("entered", {}))
+        if self.type == SESSION_STEP:
             step = self.data.get("step")
             if not (isinstance(step, str) and 0 < len(step) <= 64):
                 raise ValueError("data.step must be a screen name of 1 to 64 characters")

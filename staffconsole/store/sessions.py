@@ -82,7 +82,9 @@ def _apply(
     data = event.get("data") or {}
     kind = event["type"]
     step = data.get("step") if kind in (SESSION_STEP, SESSION_HANDED_OFF) else None
-    entered = data.get("entered") if kind == SESSION_HANDED_OFF else None
+    # Any event may bring what the patient typed so far: a kiosk that dies mid-typing
+    # has still told the desk who to look for.
+    entered = data.get("entered") if isinstance(data.get("entered"), dict) else None
     session = touch_session(db, kiosk, event["session"], now, step=step, entered=entered)
     if kind == SESSION_HANDED_OFF:
         # A hand-off after a check-in ("this isn't right") keeps the arrival's outcome.

@@ -142,6 +142,8 @@ class Outcome:
 
 
 CLEARED = "cleared"  # what a self-clearing alert ends with when its fault goes away
+# What a "check-in not confirmed" alert ends with when the check-in turns out committed.
+CHECKED_IN_AFTER_ALL = "checked_in_after_all"
 
 OUTCOMES = {
     outcome.name: outcome
@@ -182,6 +184,7 @@ OUTCOMES = {
             "which step failed.",
         ),
         Outcome(CLEARED, "Cleared by itself", by_staff=False),
+        Outcome(CHECKED_IN_AFTER_ALL, "Checked in after all", by_staff=False),
         Outcome("called_in", "Patient called in", by_staff=False),
         Outcome("seen", "Patient seen", by_staff=False),
     )
@@ -222,7 +225,7 @@ ALERT_KINDS = {
             "reported_problem",
             85,
             "Patient reported a problem",
-            'Patients pressed "this isn\'t right" after checking in: read the notes on '
+            'Patients pressed "Something\'s not right" after checking in: read the notes on '
             "these alerts.",
             handoff=True,
         ),

@@ -114,7 +114,19 @@ def _check_handoff(data: dict) -> None:
     step = data.get("step")
     if step is not None and not (isinstance(step, str) and 0 < len(step) <= 64):
         raise ValueError("data.step must be a screen name of 1 to 64 characters")
-    entered = data.get("entered", {})
+    appointment = data.get("appointment")
+    if appointment is not None and not (
+        type(appointment) is int and 1 <= appointment <= 2**62  # not bool, not "12"
+    ):
+        raise ValueError(
+            "data.appointment must be the id (a whole number) of the appointment shown"
+        )
+    _check_attempts(data.get("attempts"))
+    _check_entered(data.get("entered", {}))
+
+
+def _check_entered(entered: object) -> None:
+    """data.entered (any event type): what the patient has typed, as text fields."""
     if entered is None:
         return
     if not isinstance(entered, dict):
@@ -125,6 +137,30 @@ def _check_handoff(data: dict) -> None:
     for key, value in entered.items():
         if value is not None and not (isinstance(value, str) and len(value) <= 100):
             raise ValueError(f"data.entered.{key} must be text of at most 100 characters")
+
+
+MAX_ATTEMPTS = 5
+# What one try may hold: the kiosk sends last_name, first_name and dob.
+ENTERED_KEYS = ("first_name", "last_name", "dob", "code", "phone")
+
+
+def _check_attempts(attempts: object) -> None:
+    """data.attempts: earlier tries, oldest first, each like data.entered (text fields)."""
+    if attempts is None:
+        return
+    if not isinstance(attempts, list):
+        raise ValueError("data.attempts must be a list of earlier tries")  # noqa: TRY004
+    if len(attempts) > MAX_ATTEMPTS:
+        raise ValueError(f"data.attempts holds at most {MAX_ATTEMPTS} earlier tries")
+    for n, attempt in enumerate(attempts):
+        if not isinstance(attempt, dict):
+            raise ValueError(f"data.attempts[{n}] must be an object")  # noqa: TRY004
+        # Lenient like data.entered: a field this server does not know yet is kept.
+        if len(attempt) > len(ENTERED_KEYS):
+            raise ValueError(f"data.attempts[{n}] has more fields than a try can hold")
+        for key, value in attempt.items():
+            if value is not None and not (isinstance(value, str) and len(value) <= 100):
+                raise ValueError(f"data.attempts[{n}].{key} must be text of at most 100 characters")
 
 
 class Event(BaseModel):
@@ -144,7 +180,10 @@ class Event(BaseModel):
             raise ValueError(f"data is larger than {MAX_DATA_CHARS} characters")
         if self.type == SESSION_HANDED_OFF:
             _check_handoff(self.data)
-        elif self.type == SESSION_STEP:
+        else:
+            # Any event may carry what was typed so far (so a crash still tells the desk).
+            _check_entered(self.data.get("entered", {}))
+        if self.type == SESSION_STEP:
             step = self.data.get("step")
             if not (isinstance(step, str) and 0 < len(step) <= 64):
                 raise ValueError("data.step must be a screen name of 1 to 64 characters")
@@ -263,10 +302,14 @@ def checkin(
 
 
 @router.post("/events", response_model=EventsOut)
-def events(body: EventsIn, request: Request, kiosk: Kiosk, db: Db, now: Now) -> dict:
+def events(body: EventsIn, request: Request, kiosk: Kiosk, db: Db, now: Now, today: Today) -> dict:
     """A batch of session events, each applied once (by id) in the order given."""
     batch = [event.model_dump() for event in body.events]
-    accepted, duplicate = store_sessions.record_events(db, kiosk, batch, now)
+
+    def shown_for(session: dict, data: dict) -> dict | None:
+        return store_appointments.shown_appointment(db, session, data, today)
+
+    accepted, duplicate = store_sessions.record_events(db, kiosk, batch, now, shown_for)
     if accepted:
         # Most events are steps no page shows: only the alerts are rebuilt, and a stream
         # sends nothing when they did not change.

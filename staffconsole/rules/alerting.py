@@ -57,10 +57,61 @@ def _screen(step: str | None) -> str:
     return f"the {screen_label(step)} screen"
 
 
-def handoff_summary(
-    reason: str, kiosk_name: str, step: str | None, entered: Mapping[str, str] | None
+# The kiosk's own words on its done screen (kiosk/screens/done.kv), quoted so the desk
+# knows which button the patient pressed.
+REPORT_PROBLEM_BUTTON = "Something's not right"
+_TIMES = {2: "twice", 3: "three times"}
+
+
+def describe_shown(shown: Mapping | None) -> str:
+    """The appointment the kiosk showed, as the console may say it: "10:30 with Dr. Lee"."""
+    shown = shown or {}
+    time, provider = shown.get("time"), shown.get("provider")
+    if not time:
+        return ""
+    return f"{time} with {provider}" if provider else str(time)
+
+
+def describe_attempts(
+    attempts: Iterable[Mapping] | None, entered: Mapping | None, with_first_name: bool = False
 ) -> str:
-    """One plain sentence for a hand-off alert."""
+    """ "tried twice: 'Obrian', born 30 Nov 1957, then 'O Brien', born 30 Nov 1957"; or "".
+
+    `attempts` are the earlier tries, oldest first; `entered` is the last one.
+    """
+    tries = [describe_entered(a, with_first_name) for a in attempts or ()]
+    tries = [t for t in tries if t]
+    if not tries:
+        return ""
+    last = describe_entered(entered, with_first_name)
+    if last:
+        tries.append(last)
+    count = _TIMES.get(len(tries), f"{len(tries)} times")
+    return f"tried {count}: " + ", then ".join(tries)
+
+
+def handoff_summary(
+    reason: str,
+    kiosk_name: str,
+    step: str | None,
+    entered: Mapping[str, str] | None,
+    *,
+    shown: Mapping | None = None,
+    attempts: Iterable[Mapping] | None = None,
+) -> str:
+    """One plain sentence for a hand-off alert.
+
+    `shown`: the appointment the kiosk had shown (time and provider, never more);
+    `attempts`: earlier tries of the same patient, which the desk may need to find them.
+    """
+    sentence = _handoff_sentence(reason, kiosk_name, step, entered, describe_shown(shown))
+    tried = describe_attempts(attempts, entered, with_first_name=reason == "walk_in")
+    return f"{sentence}; {tried}" if tried else sentence
+
+
+def _handoff_sentence(
+    reason: str, kiosk_name: str, step: str | None, entered: Mapping | None, shown: str
+) -> str:
     who = describe_entered(entered)
     typed = f" after typing {who}" if who else ""
     paren = f" ({who})" if who else ""
@@ -71,15 +122,17 @@ def handoff_summary(
             else f"Someone at {kiosk_name} got no match"
         )
     if reason == "not_me":
+        found = f" ({shown})" if shown else ""
         return (
-            f"Someone at {kiosk_name} said the appointment found for {who} is not theirs"
+            f"Someone at {kiosk_name} said the appointment found for {who}{found} is not theirs"
             if who
-            else f"Someone at {kiosk_name} said the appointment found is not theirs"
+            else f"Someone at {kiosk_name} said the appointment found{found} is not theirs"
         )
     if reason == "help":
         return f"Someone at {kiosk_name} asked for help on {_screen(step)}{typed}"
     if reason == "timed_out":
-        return f"Someone at {kiosk_name} stopped answering on {_screen(step)}{typed}"
+        showing = f"; it was showing the appointment at {shown}" if shown else ""
+        return f"Someone at {kiosk_name} stopped answering on {_screen(step)}{typed}{showing}"
     if reason == "offline":
         return (
             f"{kiosk_name} could not reach the server while someone was checking in"
@@ -91,7 +144,7 @@ def handoff_summary(
             "confirmed; check them in at the desk"
         )
     if reason == "reported_problem":
-        return f'Someone at {kiosk_name} pressed "this isn\'t right" after checking in{paren}'
+        return f'Someone at {kiosk_name} pressed "{REPORT_PROBLEM_BUTTON}" after checking in{paren}'
     if reason == "walk_in":
         walker = describe_entered(entered, with_first_name=True)
         return f"A walk-in at {kiosk_name} asked to be seen" + (f" ({walker})" if walker else "")
@@ -99,18 +152,32 @@ def handoff_summary(
 
 
 def handoff_alert(
-    reason: str, session: Mapping, kiosk_name: str, entered: Mapping[str, str] | None, now: datetime
+    reason: str,
+    session: Mapping,
+    kiosk_name: str,
+    entered: Mapping[str, str] | None,
+    now: datetime,
+    *,
+    shown: Mapping | None = None,
+    attempts: Iterable[Mapping] | None = None,
 ) -> dict:
     """The alert fields for a hand-off from a kiosk session (`session` has id, kiosk_id, step)."""
     if reason not in HANDOFF_REASONS:
         raise ValueError(f"unknown hand-off reason {reason!r}")
     step = session.get("step")
+    data = {"reason": reason, "step": step, "entered": dict(entered or {})}
+    if shown:
+        data["shown"] = {"time": shown.get("time"), "provider": shown.get("provider")}
+    if attempts:
+        data["attempts"] = [dict(attempt) for attempt in attempts]
     return {
         "kind": reason,
         "cause": session_cause(session["id"]),
         "severity": ALERT_KINDS[reason].severity,
-        "summary": handoff_summary(reason, kiosk_name, step, entered),
-        "data": {"reason": reason, "step": step, "entered": dict(entered or {})},
+        "summary": handoff_summary(
+            reason, kiosk_name, step, entered, shown=shown, attempts=attempts
+        ),
+        "data": data,
         "kiosk_id": session.get("kiosk_id"),
         "session_id": session["id"],
         "at": iso(now),
@@ -364,6 +431,15 @@ def no_console_alert(
         "data": {"absent_since": iso(absent_since) if absent_since else None},
         "at": iso(now),
     }
+
+
+def checked_in_note(ticket: int | None) -> str:
+    """What the history says when an unconfirmed check-in turns out committed after all."""
+    number = f" as number {ticket}" if ticket else ""
+    return (
+        f"Closed by Seen: the kiosk's check-in did reach the server; the patient is on "
+        f"the arrivals list{number} and needs nothing more"
+    )
 
 
 def cleared_note(kind: str, kiosk_name: str | None) -> str:

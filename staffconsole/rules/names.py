@@ -47,6 +47,58 @@ def normalise(text: str) -> str:
     return " ".join(folded.split())
 
 
+def compact(text: str) -> str:
+    """The key with no spaces: "O'Brien-Núñez", "O BRIEN NUNEZ" and "OBRIEN-NUNEZ" agree.
+
+    A touchscreen patient types a space, a hyphen or nothing where an apostrophe or a
+    hyphen is; dropping every gap makes all three one key.
+    """
+    return normalise(text).replace(" ", "")
+
+
+# A swap in a name shorter than this leaves too little of it ("Ng"/"Gn", "Le"/"El").
+MIN_SWAP_LENGTH = 4
+
+
+def one_swap(a: str, b: str) -> bool:
+    """True when b is a with exactly one pair of adjacent, different letters swapped."""
+    if len(a) != len(b) or len(a) < MIN_SWAP_LENGTH:
+        return False
+    differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(differ) != 2 or differ[1] != differ[0] + 1:
+        return False
+    i = differ[0]
+    return a[i] == b[i + 1] and a[i + 1] == b[i] and a[i].isalpha() and a[i + 1].isalpha()
+
+
+EXACT = "exact"  # the same key (accents, case, apostrophes as before)
+SPACING = "spacing"  # the same letters, gaps aside
+SWAPPED = "swapped"  # one adjacent pair of letters swapped
+
+
+def last_name_match(typed: str, typed_dob: str, stored: str, stored_dob: str) -> str | None:
+    """How a typed last name and date of birth match a stored one, or None.
+
+    The date of birth must always be the same, exactly: it is what makes a forgiving
+    name safe. The caller lists every patient that matches in any way, so a forgiving
+    match that finds two patients goes to the patient's "choose" screen, never silently
+    to one of them.
+    """
+    if not typed_dob or typed_dob != stored_dob:
+        return None
+    key, other = normalise(typed), normalise(stored)
+    if not key or not other:
+        return None
+    if key == other:
+        return EXACT
+    key, other = key.replace(" ", ""), other.replace(" ", "")
+    if key == other:
+        return SPACING
+    if one_swap(key, other):
+        return SWAPPED
+    return None
+
+
 def display_name(first: str, last: str) -> str:
     """First name and the last name's initial: "María José O."."""
     first = " ".join(first.split())

@@ -12,10 +12,10 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from seen.vocabulary import CLEARED, SELF_CLEARING, STAFF_OUTCOMES
+from seen.vocabulary import CHECKED_IN_AFTER_ALL, CLEARED, SELF_CLEARING, STAFF_OUTCOMES
 from staffconsole.clock import iso
 from staffconsole.errors import Conflict, Invalid, NotFound
-from staffconsole.rules.alerting import cleared_note
+from staffconsole.rules.alerting import checked_in_note, cleared_note, session_cause
 from staffconsole.store.schema import dumps, first_row, loads, write
 
 MAX_NOTE = 2000
@@ -166,6 +166,24 @@ def clear_alert(db: Database, cause: str, now: datetime) -> dict | None:
             raise ValueError(f"{alert['kind']} alerts are resolved by a person")
         return close_alert(
             db, alert["id"], SYSTEM, CLEARED, cleared_note(alert["kind"], alert.get("kiosk")), now
+        )
+
+
+def close_unconfirmed(
+    db: Database, session_id: str, ticket: int | None, now: datetime
+) -> dict | None:
+    """End the session's "check-in not confirmed" alert: its check-in was committed.
+
+    Called by whichever comes second, the check-in or the hand-off, so either order
+    ends the same. Another kind of alert for the session (help, a reported problem)
+    is a person's to end. None when there was nothing to close.
+    """
+    with write(db):
+        alert = unresolved_for_cause(db, session_cause(session_id))
+        if alert is None or alert["kind"] != "checkin_unconfirmed":
+            return None
+        return close_alert(
+            db, alert["id"], SYSTEM, CHECKED_IN_AFTER_ALL, checked_in_note(ticket), now
         )
 
 

@@ -7,13 +7,16 @@ provider back.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
 
+from seen.vocabulary import CONFIRM
 from staffconsole.clock import iso
 from staffconsole.errors import Conflict, NotFound
-from staffconsole.rules.names import display_name, normalise
+from staffconsole.rules.names import display_name, last_name_match, normalise
+from staffconsole.store.alerts import close_unconfirmed
 from staffconsole.store.schema import first_row, write
 from staffconsole.store.sessions import touch_session
 
@@ -141,7 +144,7 @@ def cancel_missing(db: Database, today: date, keep: set[str], source: str = "fil
 
 _APPOINTMENT = """
 SELECT a.id, a.external_id, a.start, a.provider, a.status, a.code, a.source,
-       p.first_name, p.last_name, p.dob
+       p.first_name, p.last_name, p.dob, p.norm_last
 FROM appointments a JOIN patients p ON p.id = a.patient_id
 """
 
@@ -162,18 +165,25 @@ def _match(appointment: dict) -> dict:
 def lookup(db: Database, last_name: str, dob: date | str, today: date) -> list[dict]:
     """Today's booked appointments for this last name and date of birth.
 
+    The date of birth must be the same; the name is forgiven as names.last_name_match
+    says (gaps, one swapped pair). Every appointment that matches in any way is listed,
+    so two patients found by a forgiving match both reach the kiosk's "choose" screen.
     Arrived patients still match: checking in again just returns their arrival.
     """
-    key = normalise(last_name)
-    if not key or not str(dob):
+    dob = str(dob)
+    if not normalise(last_name) or not dob:
         return []  # "" is "no date of birth known": such appointments check in by code only
     first, after = _day_range(today)
     rows = db.query(
-        _APPOINTMENT + " WHERE p.norm_last = ? AND p.dob = ? AND a.status = 'booked'"
+        _APPOINTMENT + " WHERE p.dob = ? AND a.status = 'booked'"
         " AND a.start >= ? AND a.start < ? ORDER BY a.start, a.id",
-        [key, str(dob), first, after],
+        [dob, first, after],
     )
-    return [_match(appointment) for appointment in rows]
+    return [
+        _match(appointment)
+        for appointment in rows
+        if last_name_match(last_name, dob, appointment["norm_last"], appointment["dob"])
+    ]
 
 
 def normalise_code(code: str) -> str:
@@ -194,6 +204,40 @@ def lookup_code(db: Database, code: str, today: date) -> list[dict]:
         [key, first, after],
     )
     return [_match(appointment) for appointment in rows]
+
+
+# Hand-offs whose alert names the appointment the patient was shown.
+NAMES_SHOWN = ("not_me", "timed_out")
+
+
+def shown_appointment(db: Database, session: Mapping, data: Mapping, today: date) -> dict | None:
+    """Time and provider of the appointment a hand-off's patient was shown, or None.
+
+    The kiosk may say which (data.appointment); otherwise, on the confirm screen, it was
+    the one match of what the session typed last (the look-up it showed). With several
+    matches and no word from the kiosk nothing is guessed.
+    """
+    if data.get("reason") not in NAMES_SHOWN:
+        return None
+    first, after = _day_range(today)
+    wanted = data.get("appointment")
+    if isinstance(wanted, int) and not isinstance(wanted, bool):
+        found = get_appointment(db, wanted)
+        if found is None or not first <= found["start"] < after:
+            return None
+        return {"time": found["start"][11:16], "provider": found["provider"]}
+    if data.get("step") != CONFIRM:
+        return None
+    entered = session.get("entered") or {}
+    matches = []
+    # A session may have typed a name and a code: only one appointment across both is sure.
+    if entered.get("code"):
+        matches += lookup_code(db, entered["code"], today)
+    if entered.get("last_name") and entered.get("dob"):
+        matches += lookup(db, entered["last_name"], entered["dob"], today)
+    if len({match["appointment"] for match in matches}) != 1:
+        return None
+    return {"time": matches[0]["time"], "provider": matches[0]["provider"]}
 
 
 _ARRIVALS = """
@@ -265,6 +309,9 @@ def checkin(
             "coalesce(step, 'checking_in') WHERE id = ? AND outcome IS NOT 'checked_in'",
             [iso(now), session],
         )
+        # A queued check-in that lands after the kiosk gave up on it: the desk's
+        # "not confirmed" card is no longer true.
+        close_unconfirmed(db, session, arrival["ticket"], now)
     return _public(arrival)
 
 

@@ -7,15 +7,20 @@ id: the kiosk's outbox may deliver the same batch twice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
 from sqlite_utils import Database
 
-from seen.vocabulary import SESSION_CHECKED_IN, SESSION_HANDED_OFF, SESSION_STEP
+from seen.vocabulary import (
+    CHECKED_IN_AFTER_ALL,
+    SESSION_CHECKED_IN,
+    SESSION_HANDED_OFF,
+    SESSION_STEP,
+)
 from staffconsole.clock import iso
 from staffconsole.rules import alerting
-from staffconsole.store.alerts import open_or_update_alert
+from staffconsole.store.alerts import close_unconfirmed, last_for_cause, open_or_update_alert
 from staffconsole.store.schema import dumps, first_row, loads, write
 
 
@@ -55,12 +60,31 @@ def touch_session(
         return get_session(db, session_id)
 
 
-def _apply(db: Database, kiosk: Mapping, event: Mapping, now: datetime) -> None:
+def _ticket(db: Database, session_id: str) -> int | None:
+    found = first_row(db, "SELECT ticket FROM arrivals WHERE session_id = ?", [session_id])
+    return found["ticket"] if found else None
+
+
+def _closed_after_all(db: Database, session_id: str) -> bool:
+    last = last_for_cause(db, alerting.session_cause(session_id))
+    return bool(last and last["outcome"] == CHECKED_IN_AFTER_ALL)
+
+
+# What the kiosk showed a session, for its hand-off alert: (session, event data) ->
+# {"time", "provider"} or None. Given by the caller, which knows the clinic's day.
+ShownFor = Callable[[Mapping, Mapping], Mapping | None]
+
+
+def _apply(
+    db: Database, kiosk: Mapping, event: Mapping, now: datetime, shown_for: ShownFor | None
+) -> None:
     """The side effects of one new event on its session (and alerts)."""
     data = event.get("data") or {}
     kind = event["type"]
     step = data.get("step") if kind in (SESSION_STEP, SESSION_HANDED_OFF) else None
-    entered = data.get("entered") if kind == SESSION_HANDED_OFF else None
+    # Any event may bring what the patient typed so far: a kiosk that dies mid-typing
+    # has still told the desk who to look for.
+    entered = data.get("entered") if isinstance(data.get("entered"), dict) else None
     session = touch_session(db, kiosk, event["session"], now, step=step, entered=entered)
     if kind == SESSION_HANDED_OFF:
         # A hand-off after a check-in ("this isn't right") keeps the arrival's outcome.
@@ -69,10 +93,21 @@ def _apply(db: Database, kiosk: Mapping, event: Mapping, now: datetime) -> None:
             "WHERE id = ? AND outcome IS NULL",
             [iso(now), session["id"]],
         )
+        late = data["reason"] == "checkin_unconfirmed" and session.get("outcome") == "checked_in"
+        if late and _closed_after_all(db, session["id"]):
+            return  # a repeat of a hand-off its check-in already answered: no second card
         fields = alerting.handoff_alert(
-            data["reason"], session, kiosk["name"], session["entered"], now
+            data["reason"],
+            session,
+            kiosk["name"],
+            session["entered"],
+            now,
+            shown=shown_for(session, data) if shown_for else None,
+            attempts=data.get("attempts"),
         )
         open_or_update_alert(db, fields)
+        if late:  # the check-in was committed before the kiosk's hand-off arrived
+            close_unconfirmed(db, session["id"], _ticket(db, session["id"]), now)
     elif kind == SESSION_CHECKED_IN:
         # The arrival itself was committed by the checkin call; this only confirms it.
         db.execute(
@@ -83,7 +118,11 @@ def _apply(db: Database, kiosk: Mapping, event: Mapping, now: datetime) -> None:
 
 
 def record_events(
-    db: Database, kiosk: Mapping, events: Iterable[Mapping], now: datetime
+    db: Database,
+    kiosk: Mapping,
+    events: Iterable[Mapping],
+    now: datetime,
+    shown_for: ShownFor | None = None,
 ) -> tuple[list[str], list[str]]:
     """Store a batch in order, applying each new event once: (accepted ids, duplicate ids)."""
     accepted: list[str] = []
@@ -106,7 +145,7 @@ def record_events(
                     dumps(event.get("data") or {}),
                 ],
             )
-            _apply(db, kiosk, event, now)
+            _apply(db, kiosk, event, now, shown_for)
             accepted.append(event["id"])
     return accepted, duplicate
 

@@ -11,6 +11,7 @@ Checks (DESIGN.md, "The promise, as invariants every change keeps"):
   false_confirmations  the kiosk showed "checked in" with an arrival the DB lacks
   wrongly_closed       an alert resolved by nobody, or by the system when it is not a
                        fault that clears itself (kiosk offline, printer, lobby busy)
+                       nor a "not confirmed" check-in whose session did check in
   undelivered / held   events still in an outbox after the quiet period
 """
 
@@ -22,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from seen.vocabulary import CLEARED, SELF_CLEARING
+from seen.vocabulary import CHECKED_IN_AFTER_ALL, CLEARED, SELF_CLEARING
 
 SYSTEM = "Seen"
 
@@ -171,13 +172,20 @@ def check(db_path: Path, kiosks: list[KioskRecords], staff: set[str] = frozenset
                     )
             found.undelivered += kiosk.unsent
             found.held += kiosk.held
-        for alert_id, kind, by, outcome_, status in _rows(
-            db, "SELECT id, kind, resolved_by, outcome, status FROM alerts"
+        for alert_id, kind, by, outcome_, status, session_id in _rows(
+            db, "SELECT id, kind, resolved_by, outcome, status, session_id FROM alerts"
         ):
             found.alerts_by_kind[kind] += 1
             if status != "resolved":
                 continue
-            by_system = by == SYSTEM and kind in SELF_CLEARING and outcome_ == CLEARED
+            after_all = (
+                kind == "checkin_unconfirmed"
+                and outcome_ == CHECKED_IN_AFTER_ALL
+                and outcome.get(session_id) == "checked_in"
+            )
+            by_system = by == SYSTEM and (
+                (kind in SELF_CLEARING and outcome_ == CLEARED) or after_all
+            )
             if not (by_system or by in staff):
                 found.wrongly_closed.append(f"alert {alert_id} ({kind}) resolved by {by!r}")
     finally:

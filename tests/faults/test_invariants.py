@@ -92,3 +92,29 @@ def test_each_broken_promise_is_found(tmp_path):
     assert len(found.false_confirmations) == 1 and "s-in" in found.false_confirmations[0]
     assert len(found.wrongly_closed) == 1 and "(help) resolved by 'Seen'" in found.wrongly_closed[0]
     assert not found.ok
+
+
+def test_a_not_confirmed_alert_closed_by_its_own_checkin_is_not_wrongly_closed(tmp_path):
+    path, db, _ = _server(tmp_path)
+    kiosk = {"id": 1, "name": "K1"}
+    late = {
+        "id": "e2",
+        "session": "s-late",
+        "type": "session.handed_off",
+        "at": utcnow().isoformat(),
+        "data": {"reason": "checkin_unconfirmed", "step": "checking_in"},
+    }
+    store_sessions.record_events(db, kiosk, [late], utcnow())
+    store_appointments.checkin(db, kiosk, "s-late", 2, utcnow(), datetime.now().date())
+    # The same outcome on a session that never checked in would be a false close.
+    db.execute(
+        "INSERT INTO alerts (kind, cause, status, severity, created_at, updated_at, summary, "
+        "session_id, resolved_by, outcome) VALUES ('checkin_unconfirmed', 'session:s-help2', "
+        "'resolved', 90, 'x', 'x', 'x', 's-help2', 'Seen', 'checked_in_after_all')"
+    )
+    db.conn.commit()
+    db.close()
+    found = check(path, [_kiosk(tmp_path, ["s-in", "s-help", "s-late"])])
+    assert found.wrongly_closed == ["alert 3 (checkin_unconfirmed) resolved by 'Seen'"], (
+        found.wrongly_closed
+    )

@@ -54,6 +54,18 @@ def test_lookup_forgives_case_accents_and_spaces(client, auth, booked, typed):
     }
 
 
+@pytest.mark.parametrize("typed", ["O BRIEN NUNEZ", "OBRIEN-NUNEZ", "OBREIN NUNEZ"])
+def test_lookup_forgives_gaps_and_one_swap_with_the_same_dob(client, auth, booked, typed):
+    def find(dob):
+        body = {"session": "s1", "last_name": typed, "dob": dob}
+        r = client.post(f"{API}/lookup", headers=auth, json=body)
+        assert r.status_code == 200, r.text
+        return [m["display_name"] for m in r.json()["matches"]]
+
+    assert find("1957-11-30") == ["Zoë O."]
+    assert find("1957-11-29") == []
+
+
 def test_lookup_matches_only_today(client, auth, app_db):
     book(app_db, "y", "Maria", "Okafor", "1980-02-04", "2020-01-01T10:30", "Dr. Lee")
     r = client.post(

@@ -13,10 +13,12 @@ import uuid
 import pytest
 from support import wait_for
 
+from hardware.printer import PrinterStatus
 from kiosk import flow as f
 from kiosk.client import KioskClient
 from kiosk.config import load_config
 from kiosk.controller import Controller
+from kiosk.heartbeat import Heartbeat
 from kiosk.outbox import Outbox, Sender
 
 HELP = "session.handed_off"
@@ -302,3 +304,26 @@ def test_an_existing_readable_file_is_made_private(tmp_path):
     os.chmod(path, 0o644)
     Outbox(path).close()
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+class OkPrinter:
+    def status(self):
+        return PrinterStatus("ok", "")
+
+
+@pytest.mark.e2e
+def test_a_set_aside_event_reaches_the_desk_through_the_heartbeat(tmp_path, live_server):
+    token = live_server.add_kiosk("Lobby kiosk 3")
+    box = Outbox(tmp_path / "o.db")
+    refused = {**event(1, HELP), "data": {"reason": "bored", "entered": {"last_name": "Ivanova"}}}
+    box.put(refused)
+    box.put(event(2))
+    client = KioskClient(live_server.url, token)
+    Sender(box, client).deliver_once()
+    assert [i for i, _ in box.held()] == ["e1"]
+    Heartbeat(client, OkPrinter(), 10, outbox=box).beat()
+    db = sqlite3.connect(live_server.db)
+    rows = db.execute("SELECT summary, status FROM alerts WHERE kind = 'outbox_held'")
+    ((summary, status),) = rows.fetchall()
+    assert summary.startswith("Lobby kiosk 3 could not deliver 1 event") and status == "open"
+    assert "Ivanova" not in summary

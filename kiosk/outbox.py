@@ -107,12 +107,14 @@ class Outbox:
         self._wakeups: list[threading.Event] = []
         self._memory: dict[str, _Kept] = {}  # insertion order is put order
         self._db: sqlite3.Connection | None = None
+        self._open_error = ""
         try:
             self._open()
-        except OutboxError:
+        except OutboxError as e:
             if must_open:
                 raise
-            log.exception("outbox: cannot open the file; keeping events in memory")
+            self._open_error = str(e)
+            log.error("outbox: %s; keeping events in memory", e)
 
     def _open(self) -> None:
         try:
@@ -167,8 +169,11 @@ class Outbox:
             try:
                 self._open()
             except OutboxError as e:
-                log.warning("outbox: still cannot open the file: %s", e)
+                if str(e) != self._open_error:  # said once, not every second
+                    log.warning("outbox: still cannot open the file: %s", e)
+                self._open_error = str(e)
                 return False
+            log.info("outbox: the file opened; writing the events kept in memory")
         try:
             self._db.execute(
                 "INSERT OR IGNORE INTO outbox (id, body, server_errors, not_before, held, "

@@ -117,6 +117,7 @@ class Outbox:
             log.error("outbox: %s; keeping events in memory", e)
 
     def _open(self) -> None:
+        db = None
         try:
             _private(self.path)
             db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -129,11 +130,20 @@ class Outbox:
                     db.execute(f"ALTER TABLE outbox ADD COLUMN {name} {kind}")
             _private(self.path)  # the -wal and -shm now exist
         except (sqlite3.Error, OSError) as e:
+            if db is not None:
+                db.close()
             raise OutboxError(f"outbox {self.path}: {e}") from None
         self._db = db
 
     def close(self) -> None:
         with self._lock:
+            self._flush_memory()
+            if self._memory:  # said by id: the events themselves may hold what was typed
+                log.error(
+                    "outbox: closing with %d event(s) the disk would not take, lost: %s",
+                    len(self._memory),
+                    ", ".join(list(self._memory)[:20]),
+                )
             if self._db is not None:
                 self._db.close()
 

@@ -86,6 +86,15 @@ def test_full_disk_put_keeps_the_event_in_memory_says_not_durable_and_never_rais
     ]
 
 
+def test_closing_with_events_only_in_memory_says_which_by_id(tmp_path, caplog):
+    box = Outbox(tmp_path / "o.db")
+    fill(box)
+    box.put(event(1, HELP, entered=BIG))
+    box.close()
+    assert "1 event(s) the disk would not take, lost: e1" in caplog.text
+    assert "Ñúñez" not in caplog.text
+
+
 def test_full_disk_events_are_delivered_from_memory(tmp_path, fake_console):
     box = Outbox(tmp_path / "o.db")
     fill(box)

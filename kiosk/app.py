@@ -23,10 +23,11 @@ from kiosk.client import KioskClient
 from kiosk.controller import Controller
 from kiosk.flow import Flow
 from kiosk.heartbeat import Heartbeat
-from kiosk.outbox import Outbox, Sender
+from kiosk.outbox import Outbox
 from kiosk.printing import ReceiptPrinter, open_configured_printer
 from kiosk.scanner import ScanBuffer
 from kiosk.screens import SCREENS
+from kiosk.sender import Sender
 from kiosk.widgets.keyboard import LetterKeyboard
 from kiosk.widgets.keypad import DigitKeypad
 from seen.vocabulary import WELCOME

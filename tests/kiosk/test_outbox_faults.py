@@ -19,7 +19,8 @@ from kiosk.client import KioskClient
 from kiosk.config import load_config
 from kiosk.controller import Controller
 from kiosk.heartbeat import Heartbeat
-from kiosk.outbox import Outbox, Sender
+from kiosk.outbox import Outbox
+from kiosk.sender import Sender
 
 HELP = "session.handed_off"
 

@@ -47,7 +47,6 @@ COLUMNS = {
     "sent_at": "REAL",  # wall-clock seconds, for retention
     "held_at": "REAL",
     "server_errors": "INTEGER NOT NULL DEFAULT 0",
-    "not_before": "REAL",  # an event's own backoff after a 5xx
 }
 FILE_MODE = 0o600
 
@@ -62,7 +61,6 @@ class _Kept:
 
     event: dict
     server_errors: int = 0
-    not_before: float = 0.0
     held: str | None = None
     held_at: float | None = None
 
@@ -84,10 +82,18 @@ class Outbox:
     """
 
     def __init__(
-        self, path: str | Path, must_open: bool = True, clock: Callable[[], float] = time.time
+        self,
+        path: str | Path,
+        must_open: bool = True,
+        clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.path = str(path)
-        self.clock = clock
+        self.clock = clock  # wall clock: retention
+        self.monotonic = monotonic  # an event's own backoff, safe from clock jumps
+        # Events waiting out their own backoff after a 5xx: id -> monotonic time. Not kept
+        # on disk: after a restart they are simply tried again.
+        self._not_before: dict[str, float] = {}
         self._lock = threading.Lock()
         self._wakeups: list[threading.Event] = []
         self._memory: dict[str, _Kept] = {}  # insertion order is put order
@@ -171,13 +177,12 @@ class Outbox:
             log.info("outbox: the file opened; writing the events kept in memory")
         try:
             self._db.execute(
-                "INSERT OR IGNORE INTO outbox (id, body, server_errors, not_before, held, "
-                "held_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO outbox (id, body, server_errors, held, held_at) "
+                "VALUES (?, ?, ?, ?, ?)",
                 [
                     kept.event["id"],
                     json.dumps(kept.event),
                     kept.server_errors,
-                    kept.not_before or None,
                     kept.held,
                     kept.held_at,
                 ],
@@ -208,24 +213,26 @@ class Outbox:
     # -- reading and marking -----------------------------------------------------------
 
     def pending(self, limit: int = BATCH) -> list[dict]:
-        """The oldest unsent, not held events whose own backoff has passed (disk first:
-        memory only holds events put after the disk filled)."""
-        now = self.clock()
+        """The oldest unsent, not held events not waiting out their own backoff (disk
+        first: memory only holds events put after the disk refused one)."""
+        now = self.monotonic()
         with self._lock:
-            rows = (
-                self._db.execute(
+            for event_id, due in list(self._not_before.items()):
+                if due <= now:
+                    del self._not_before[event_id]
+            waiting = list(self._not_before)
+            rows = []
+            if self._db is not None:
+                rows = self._db.execute(
                     "SELECT body FROM outbox WHERE sent = 0 AND held IS NULL "
-                    "AND (not_before IS NULL OR not_before <= ?) ORDER BY seq LIMIT ?",
-                    [now, limit],
+                    f"AND id NOT IN ({', '.join('?' * len(waiting))}) ORDER BY seq LIMIT ?",
+                    [*waiting, limit],
                 ).fetchall()
-                if self._db is not None
-                else []
-            )
             events = [json.loads(body) for (body,) in rows]
-            for kept in self._memory.values():
+            for event_id, kept in self._memory.items():
                 if len(events) >= limit:
                     break
-                if kept.held is None and kept.not_before <= now:
+                if kept.held is None and event_id not in self._not_before:
                     events.append(kept.event)
         return events
 
@@ -260,26 +267,22 @@ class Outbox:
                 )
 
     def server_error(self, event_id: str, delay: Callable[[int], float]) -> int:
-        """Count a 5xx answer to this event alone; its own retry waits delay(count).
-        Returns the count so far."""
-        now = self.clock()
+        """Count a 5xx answer to this event alone; it is not offered again for
+        delay(count) seconds. Returns the count so far."""
         with self._lock:
             kept = self._memory.get(event_id)
             if kept is not None:
                 kept.server_errors += 1
-                kept.not_before = now + delay(kept.server_errors)
-                return kept.server_errors
-            if self._db is None:
+                count = kept.server_errors
+            elif self._db is not None:
+                row = self._db.execute(
+                    "SELECT server_errors FROM outbox WHERE id = ?", [event_id]
+                ).fetchone()
+                count = (row[0] if row else 0) + 1
+                self._update("UPDATE outbox SET server_errors = ? WHERE id = ?", [count], event_id)
+            else:
                 return 0
-            row = self._db.execute(
-                "SELECT server_errors FROM outbox WHERE id = ?", [event_id]
-            ).fetchone()
-            count = (row[0] if row else 0) + 1
-            self._update(
-                "UPDATE outbox SET server_errors = ?, not_before = ? WHERE id = ?",
-                [count, now + delay(count)],
-                event_id,
-            )
+            self._not_before[event_id] = self.monotonic() + delay(count)
             return count
 
     def held(self) -> list[tuple[str, str]]:

@@ -225,15 +225,18 @@ def test_five_help_hand_offs_behind_a_poison_event_arrive_and_it_is_set_aside(
 
 def test_a_server_failing_everything_counts_against_the_first_event_only(tmp_path, fake_console):
     fake_console.answers["events"] = (503, {"detail": "Service Unavailable"})
-    box = Outbox(tmp_path / "o.db")
+    ticks = Clock()
+    box = Outbox(tmp_path / "o.db", monotonic=ticks)
     for n in range(3):
         box.put(event(n))
-    sender = Sender(box, KioskClient(fake_console.url, "t"))
+    sender = Sender(box, KioskClient(fake_console.url, "t"), rand=lambda: 1.0)
     assert sender.deliver_once() is False and sender.failures == 1
     counts = dict(box._db.execute("SELECT id, server_errors FROM outbox"))
     assert counts == {"e0": 1, "e1": 0, "e2": 0} and box.held() == []
-    # e0 waits out its own backoff; the others are still tried meanwhile.
+    # e0 waits out its own backoff (0.5 s after one error); the others are tried meanwhile.
     assert [e["id"] for e in box.pending()] == ["e1", "e2"]
+    ticks.now += 0.5
+    assert [e["id"] for e in box.pending()] == ["e0", "e1", "e2"]
 
 
 class Clock:

@@ -25,6 +25,11 @@ BACKOFF_CAP_S = 30.0
 MAX_SERVER_ERRORS = 5  # kiosk/config.py outbox_max_server_errors
 PRUNE_EVERY_S = 600.0
 PROBES = 5  # events tried one by one after a 5xx, looking for the one the server chokes on
+# A gateway's "server not there" answers say nothing about the event: never counted.
+UNAVAILABLE = (502, 503, 504)
+# When every event gets a 5xx, the first counts only if the server accepted events this
+# recently: a lone event it chokes on is still set aside, a server that is down is not.
+HEALTHY_WINDOW_S = 60.0
 
 
 def backoff(
@@ -65,6 +70,7 @@ class Sender:
         self.failures = 0
         self.last_error = ""
         self._pruned_at: float | None = None
+        self._accepted_at: float | None = None  # monotonic time of the last accepted batch
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="outbox-sender", daemon=True)
@@ -121,13 +127,25 @@ class Sender:
             self._isolate(events, e)
             return True
         except ServerError as e:
+            if e.status in UNAVAILABLE:
+                self._failed(str(e))
+                return False
             return self._probe(events, e)
         except (Offline, Unconfirmed, ClientError) as e:
             self._failed(str(e))
             return False
+        self._accepted(answer)
+        return len(events) == self.batch
+
+    def _accepted(self, answer: dict) -> None:
         self.outbox.mark_sent([*answer["accepted"], *answer["duplicate"]])
         self.failures, self.last_error = 0, ""
-        return len(events) == self.batch
+        self._accepted_at = time.monotonic()
+
+    def _healthy(self) -> bool:
+        return self._accepted_at is not None and (
+            time.monotonic() - self._accepted_at < HEALTHY_WINDOW_S
+        )
 
     def _failed(self, reason: str) -> None:
         self.failures += 1
@@ -161,17 +179,22 @@ class Sender:
     def _probe(self, events: list[dict], error: ServerError) -> bool:
         """A 5xx to a batch: try its first events alone to find the one the server chokes
         on. Those answered 5xx before one is accepted count a server error each (the
-        server works, just not for them); if none is accepted, only the first counts, so
-        a server failing everything sets events aside one at a time, not all at once."""
+        server works, just not for them). If none is accepted, only the first counts, and
+        only if the server accepted events in the last HEALTHY_WINDOW_S: a server failing
+        everything for long sets nothing aside."""
         if len(events) == 1:  # already tried alone
-            self._server_error(events[0], error)
+            if self._healthy():
+                self._server_error(events[0], error)
             self._failed(str(error))
             return False
         struck: list[dict] = []
         for event in events[:PROBES]:
             try:
                 answer = self.client.post_events([event])
-            except ServerError:
+            except ServerError as e:
+                if e.status in UNAVAILABLE:
+                    self._failed(str(e))
+                    return False
                 struck.append(event)
                 continue
             except NotAuthorised as e:
@@ -183,12 +206,11 @@ class Sender:
             except ClientError as e:
                 self._failed(str(e))
                 return False
-            self.outbox.mark_sent([*answer["accepted"], *answer["duplicate"]])
+            self._accepted(answer)
             for bad in struck:
                 self._server_error(bad, error)
-            self.failures, self.last_error = 0, ""
             return True
-        if struck:
+        if struck and self._healthy():
             self._server_error(struck[0], error)
         self._failed(str(error))
         return False

@@ -223,20 +223,50 @@ def test_five_help_hand_offs_behind_a_poison_event_arrive_and_it_is_set_aside(
     assert "e0" in caplog.text and "Poisson" not in caplog.text and "Okafor" not in caplog.text
 
 
-def test_a_server_failing_everything_counts_against_the_first_event_only(tmp_path, fake_console):
-    fake_console.answers["events"] = (503, {"detail": "Service Unavailable"})
-    ticks = Clock()
-    box = Outbox(tmp_path / "o.db", monotonic=ticks)
+def test_a_server_failing_everything_sets_nothing_aside(tmp_path, fake_console):
+    fake_console.answers["events"] = (500, {"detail": "Internal Server Error"})
+    box = Outbox(tmp_path / "o.db")
     for n in range(3):
         box.put(event(n))
-    sender = Sender(box, KioskClient(fake_console.url, "t"), rand=lambda: 1.0)
-    assert sender.deliver_once() is False and sender.failures == 1
+    sender = Sender(box, KioskClient(fake_console.url, "t"))
+    for _ in range(10):
+        assert sender.deliver_once() is False
     counts = dict(box._db.execute("SELECT id, server_errors FROM outbox"))
-    assert counts == {"e0": 1, "e1": 0, "e2": 0} and box.held() == []
-    # e0 waits out its own backoff (0.5 s after one error); the others are tried meanwhile.
-    assert [e["id"] for e in box.pending()] == ["e1", "e2"]
+    assert counts == {"e0": 0, "e1": 0, "e2": 0} and box.held() == []
+    assert sender.failures == 10  # backing off, as for any outage
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_a_gateway_saying_the_server_is_not_there_counts_against_no_event(
+    tmp_path, fake_console, status
+):
+    box = Outbox(tmp_path / "o.db")
+    box.put(event(0))
+    sender = Sender(box, KioskClient(fake_console.url, "t"))
+    assert sender.deliver_once() is False  # accepted: the server is known to work
+    box.put(event(1))
+    box.put(event(2))
+    fake_console.answers["events"] = (status, {"detail": "Bad Gateway"})
+    assert sender.deliver_once() is False and sender.failures == 1
+    assert len([r for r in fake_console.requests if r[0] == "events"]) == 2  # no probing
+    assert set(dict(box._db.execute("SELECT id, server_errors FROM outbox")).values()) == {0}
+
+
+def test_once_the_server_worked_a_lone_failing_event_counts_and_waits_its_backoff(
+    tmp_path, fake_console
+):
+    poison_console(fake_console, "e0")
+    ticks = Clock()
+    box = Outbox(tmp_path / "o.db", monotonic=ticks)
+    box.put(event(1))
+    sender = Sender(box, KioskClient(fake_console.url, "t"), rand=lambda: 1.0)
+    sender.deliver_once()  # e1 accepted
+    box.put(event(0))
+    assert sender.deliver_once() is False and sender.failures == 1
+    assert dict(box._db.execute("SELECT id, server_errors FROM outbox"))["e0"] == 1
+    assert box.pending() == []  # waiting out its own backoff (0.5 s after one error)
     ticks.now += 0.5
-    assert [e["id"] for e in box.pending()] == ["e0", "e1", "e2"]
+    assert [e["id"] for e in box.pending()] == ["e0"]
 
 
 class Clock:

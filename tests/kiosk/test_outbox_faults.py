@@ -15,7 +15,7 @@ from support import wait_for
 
 from hardware.printer import PrinterStatus
 from kiosk import flow as f
-from kiosk.client import KioskClient
+from kiosk.client import KioskClient, ServerError, Unconfirmed
 from kiosk.config import load_config
 from kiosk.controller import Controller
 from kiosk.heartbeat import Heartbeat
@@ -370,3 +370,12 @@ def test_a_set_aside_event_reaches_the_desk_through_the_heartbeat(tmp_path, live
     ((summary, status),) = rows.fetchall()
     assert summary.startswith("Lobby kiosk 3 could not deliver 1 event") and status == "open"
     assert "Ivanova" not in summary
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_5xx_is_a_server_error_with_its_status_and_still_unconfirmed(fake_console, status):
+    fake_console.answers["events"] = (status, {"detail": "boom"})
+    with pytest.raises(ServerError) as raised:
+        KioskClient(fake_console.url, "t").post_events([event(1)])
+    assert raised.value.status == status and isinstance(raised.value, Unconfirmed)
+    assert raised.value.kind == "unconfirmed"  # what the screens conclude is unchanged

@@ -57,3 +57,9 @@ def test_bad_outbox_state_is_a_422_with_a_reason(client, auth, outbox, words):
     body = {"at": "2026-11-22T09:00:00+00:00", "app_version": "1", "printer": {"state": "ok"}}
     r = client.post(f"{API}/heartbeat", headers=auth, json={**body, "outbox": outbox})
     assert r.status_code == 422 and words in r.text
+
+
+def test_a_count_without_an_id_still_raises(client, auth, app_db):
+    beat(client, auth, {"held": 2})
+    (alert,) = held_alerts(app_db)
+    assert "2 events" in alert["summary"] and alert["data"] == {"held": 2, "newest_held": None}

@@ -23,10 +23,11 @@ from kiosk.client import KioskClient
 from kiosk.controller import Controller
 from kiosk.flow import Flow
 from kiosk.heartbeat import Heartbeat
-from kiosk.outbox import Outbox, Sender
+from kiosk.outbox import Outbox
 from kiosk.printing import ReceiptPrinter, open_configured_printer
 from kiosk.scanner import ScanBuffer
 from kiosk.screens import SCREENS
+from kiosk.sender import Sender
 from kiosk.widgets.keyboard import LetterKeyboard
 from kiosk.widgets.keypad import DigitKeypad
 from seen.vocabulary import WELCOME
@@ -81,7 +82,8 @@ class KioskApp(App):
         load_kv()
         Window.clearcolor = (1, 1, 1, 1)
         self.client = KioskClient(c.server_url, c.token, ca_file=c.ca_file)
-        self.outbox = Outbox(c.outbox_path)
+        # A full or failing disk must not stop the kiosk: events wait in memory instead.
+        self.outbox = Outbox(c.outbox_path, must_open=False)
         self.printer = open_configured_printer(c)
         # A receipt that did not print reaches the console at once, not at the next beat.
         self.receipts = ReceiptPrinter(
@@ -92,13 +94,19 @@ class KioskApp(App):
             width=c.printer_width,
             on_result=self._receipt_result,
         )
-        self.sender = Sender(self.outbox, self.client)
+        self.sender = Sender(
+            self.outbox,
+            self.client,
+            max_server_errors=c.outbox_max_server_errors,
+            retention_s=c.outbox_retention_h * 3600,
+        )
         timers = KivyTimers()
         self.heartbeat = Heartbeat(
             self.client,
             self.printer,
             c.heartbeat_s,
             on_console=lambda live: timers.call_soon(lambda: self.controller.console_status(live)),
+            outbox=self.outbox,
         )
         self.controller = Controller(
             self.flow,

@@ -3,7 +3,8 @@
 Every failure is one of four named errors, chosen by what the kiosk may
 conclude about its request:
   Offline        it surely did not arrive (no connection was made)
-  Unconfirmed    it may have arrived, the answer is unknown (read timeout, 5xx, garbled)
+  Unconfirmed    it may have arrived, the answer is unknown (read timeout, 5xx, garbled);
+                 ServerError is the 5xx case, with its status
   Rejected       the server answered no (4xx) and said why
   NotAuthorised  the server refused this kiosk's token (401)
 """
@@ -38,6 +39,15 @@ class Unconfirmed(ClientError):
     """The request was sent but no definite answer came back (timeout, 5xx, garbled)."""
 
     kind = "unconfirmed"
+
+
+class ServerError(Unconfirmed):
+    """The server answered 5xx: it may have applied the request, or may fail it every time
+    (the outbox counts these per event and sets a repeat offender aside)."""
+
+    def __init__(self, call: str, status: int) -> None:
+        super().__init__(f"{call}: server answered {status}")
+        self.status = status
 
 
 class Rejected(ClientError):
@@ -152,6 +162,8 @@ class KioskClient:
             raise NotAuthorised(401, _detail(response))
         if 400 <= response.status_code < 500:
             raise Rejected(response.status_code, _detail(response))
+        if response.status_code >= 500:
+            raise ServerError(call, response.status_code)
         if response.status_code != 200:
             raise Unconfirmed(f"{call}: server answered {response.status_code}")
         try:
@@ -200,17 +212,23 @@ class KioskClient:
         return answer
 
     def heartbeat(
-        self, at: str, app_version: str, printer_state: str, printer_detail: str = ""
+        self,
+        at: str,
+        app_version: str,
+        printer_state: str,
+        printer_detail: str = "",
+        outbox: dict | None = None,
     ) -> dict:
-        """Tell the server this kiosk is alive and how its printer is."""
-        return self._post(
-            "heartbeat",
-            {
-                "at": at,
-                "app_version": app_version,
-                "printer": {"state": printer_state, "detail": printer_detail[:200]},
-            },
-        )
+        """Tell the server this kiosk is alive, how its printer is and (outbox: the
+        outbox's held_status) whether events are set aside."""
+        body = {
+            "at": at,
+            "app_version": app_version,
+            "printer": {"state": printer_state, "detail": printer_detail[:200]},
+        }
+        if outbox is not None:
+            body["outbox"] = outbox
+        return self._post("heartbeat", body)
 
     def healthz(self) -> dict:
         """The server's health answer (no token needed)."""

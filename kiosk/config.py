@@ -57,6 +57,24 @@ SETTINGS: tuple[Setting, ...] = (
         check=not_empty,
     ),
     Setting(
+        "outbox_retention_h",
+        int,
+        24,
+        "hours a delivered (or set-aside) event stays in the outbox before it is deleted; "
+        "at most 24: events hold what patients typed",
+        minimum=1,
+        maximum=24,
+    ),
+    Setting(
+        "outbox_max_server_errors",
+        int,
+        5,
+        "server errors (5xx) an event may get alone before it is set aside so the rest "
+        "flow (the desk is told)",
+        minimum=1,
+        maximum=100,
+    ),
+    Setting(
         "printer",
         str,
         "none",

@@ -66,6 +66,7 @@ class Controller:
         self.run = run
         self.present = present
         self._timer = None
+        self.last_put_durable = True  # False after an event the disk would not take
 
     # -- what screens call ---------------------------------------------------------
 
@@ -154,7 +155,9 @@ class Controller:
 
     def _run(self, effect) -> None:
         if isinstance(effect, f.Emit):
-            self.outbox.put(
+            # put never raises (a full disk keeps the event in memory); False means a
+            # power cut now would lose it, so nothing may promise the desk knows.
+            self.last_put_durable = self.outbox.put(
                 {
                     "id": self.new_id(),
                     "session": effect.session,

@@ -1,4 +1,5 @@
-"""Tells the server every few seconds that this kiosk is alive and how its printer is."""
+"""Tells the server every few seconds that this kiosk is alive, how its printer is and
+whether its outbox has set events aside (the server raises those to the desk)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,17 @@ def printer_status(printer) -> tuple[str, str]:
         return "error", f"status unavailable: {type(e).__name__}"
 
 
+def outbox_status(outbox) -> dict | None:
+    """The outbox's held_status, or None (not sent) when there is none or it fails."""
+    if outbox is None:
+        return None
+    try:
+        return outbox.held_status()
+    except Exception as e:  # noqa: BLE001
+        log.warning("heartbeat: outbox status unavailable: %s", type(e).__name__)
+        return None
+
+
 class Heartbeat:
     """A thread posting a heartbeat every interval_s until stopped."""
 
@@ -32,8 +44,10 @@ class Heartbeat:
         interval_s: float,
         now_iso: Callable[[], str] = utcnow_iso,
         on_console: Callable[[bool], None] = lambda _live: None,
+        outbox=None,
     ) -> None:
         self.client = client
+        self.outbox = outbox
         self.on_console = on_console  # told after each beat whether staff are watching
         self.printer = printer
         self.interval_s = interval_s
@@ -61,7 +75,9 @@ class Heartbeat:
     def beat(self) -> dict:
         """Send one heartbeat now; raises the client's errors."""
         state, detail = printer_status(self.printer)
-        return self.client.heartbeat(self.now_iso(), __version__, state, detail)
+        return self.client.heartbeat(
+            self.now_iso(), __version__, state, detail, outbox=outbox_status(self.outbox)
+        )
 
     def _run(self) -> None:
         while not self._stop.is_set():

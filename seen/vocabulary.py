@@ -79,6 +79,7 @@ SERVER_KINDS = (
     "printer",
     "no_console",
     "lookup_rate",
+    "outbox_held",
 )
 
 # -- printer states (from the receipt printer, through the kiosk's heartbeat) ------------
@@ -257,6 +258,14 @@ ALERT_KINDS = {
             "Kiosk could not reach the server",
             "The kiosk lost the server: check its network cable or Wi-Fi and the server.",
             handoff=True,
+        ),
+        AlertKind(
+            "outbox_held",
+            62,
+            "Kiosk could not deliver events",
+            "A kiosk set aside events the server would not take (one may be a patient "
+            "asking for help): run kiosk doctor on it and tell clinic IT, with the "
+            "server's log.",
         ),
         AlertKind(
             "kiosk_offline",

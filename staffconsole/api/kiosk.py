@@ -24,7 +24,7 @@ from seen.vocabulary import (
 from staffconsole.api import faults
 from staffconsole.api.deps import LocalNow, Now, Today, get_db, kiosk_from_request
 from staffconsole.clock import iso
-from staffconsole.rules import lookup_limits
+from staffconsole.rules import alerting, lookup_limits
 from staffconsole.store import alerts as store_alerts
 from staffconsole.store import appointments as store_appointments
 from staffconsole.store import sessions as store_sessions
@@ -204,12 +204,22 @@ class Printer(BaseModel):
     detail: Annotated[str, StringConstraints(max_length=200)] = ""
 
 
+class OutboxState(BaseModel):
+    """Events the kiosk's outbox set aside (the server refused them, or failed them too
+    often) and events only in its memory (its disk is full)."""
+
+    held: Annotated[int, Field(strict=True, ge=0, le=10**9)] = 0
+    newest_held: Id | None = None
+    unsaved: Annotated[int, Field(strict=True, ge=0, le=10**9)] = 0
+
+
 class HeartbeatIn(BaseModel):
     at: Timestamp
     app_version: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)
     ]
     printer: Printer
+    outbox: OutboxState | None = None  # older kiosks send none
 
 
 class HeartbeatOut(BaseModel):
@@ -329,7 +339,20 @@ def heartbeat(body: HeartbeatIn, request: Request, kiosk: Kiosk, db: Db, now: No
         now=now,
     )
     hub = request.app.state.hub
+    if body.outbox is not None and _outbox_rule(db, kiosk, body.outbox, now):
+        changed = True
     if changed:
         hub.notify("kiosks", "alerts")
     live = hub.console_watched(now, request.app.state.settings.console_absent_s)
     return {"server_time": iso(now), "console_live": live}
+
+
+def _outbox_rule(db: Database, kiosk: dict, outbox: OutboxState, now: datetime) -> bool:
+    """Raise (or update) the outbox_held alert the heartbeat calls for; True if it did."""
+    cause = alerting.outbox_cause(kiosk["id"])
+    last = store_alerts.last_for_cause(db, cause)
+    fields = alerting.outbox_held_alert(kiosk, outbox.held, outbox.newest_held, last, now)
+    if fields is None:
+        return False
+    store_alerts.open_or_update_alert(db, fields)
+    return True

@@ -456,3 +456,38 @@ def cleared_note(kind: str, kiosk_name: str | None) -> str:
 
 def lookup_rate_cause(kiosk_id: int) -> str:
     return f"kiosk:{kiosk_id}:lookup_rate"
+
+
+def outbox_cause(kiosk_id: int) -> str:
+    return f"kiosk:{kiosk_id}:outbox"
+
+
+def outbox_held_alert(
+    kiosk: Mapping, held: int, newest_held: str | None, last: Mapping | None, now: datetime
+) -> dict | None:
+    """The alert when a kiosk's heartbeat says it set events aside, or None.
+
+    `last` is the newest alert for this cause, resolved or not. Raised again only for
+    an event set aside after it (a new newest id), so a person's resolve is not undone
+    every heartbeat; an unresolved one is updated when the count changes.
+    """
+    if held <= 0:
+        return None
+    if last is not None:
+        same_event = last["data"].get("newest_held") == newest_held
+        if same_event and (last["status"] == "resolved" or last["data"].get("held") == held):
+            return None
+    events = "event" if held == 1 else "events"
+    return {
+        "kind": "outbox_held",
+        "cause": outbox_cause(kiosk["id"]),
+        "severity": ALERT_KINDS["outbox_held"].severity,
+        "summary": (
+            f"{kiosk['name']} could not deliver {held} {events} to the server (kept on the "
+            "kiosk); a patient there may have asked for help: look in the lobby, then "
+            "check the kiosk"
+        ),
+        "data": {"held": held, "newest_held": newest_held},
+        "kiosk_id": kiosk["id"],
+        "at": iso(now),
+    }

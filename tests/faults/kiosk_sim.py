@@ -42,8 +42,9 @@ from kiosk.client import ClientError, KioskClient
 from kiosk.config import KioskConfig
 from kiosk.controller import Controller
 from kiosk.heartbeat import Heartbeat
-from kiosk.outbox import Outbox, Sender
+from kiosk.outbox import Outbox
 from kiosk.printing import ReceiptPrinter
+from kiosk.sender import Sender
 from seen import vocabulary
 
 DEFAULTS = KioskConfig()  # the declared settings' defaults

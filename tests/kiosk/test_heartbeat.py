@@ -65,3 +65,23 @@ def test_nobody_watching_or_no_server_means_console_not_live(fake_console):
     )
     assert beats(fake_console, Printer()) == [False, False]
     assert beats(None, Printer()) == [False, False]  # nothing listening on the port
+
+
+class HeldOutbox:
+    def __init__(self, answer):
+        self.answer = answer
+
+    def held_status(self):
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+def test_heartbeat_reports_the_outbox_and_survives_its_failure(fake_console):
+    status = {"held": 2, "newest_held": "e9", "unsaved": 1}
+    Heartbeat(KioskClient(fake_console.url, "tok"), Printer(), 1, outbox=HeldOutbox(status)).beat()
+    Heartbeat(
+        KioskClient(fake_console.url, "tok"), Printer(), 1, outbox=HeldOutbox(OSError("disk"))
+    ).beat()  # a failing outbox does not stop the beat; the field is left out
+    calls = [body for call, body, _auth in fake_console.requests if call == "heartbeat"]
+    assert calls[0]["outbox"] == status and "outbox" not in calls[1]

@@ -9,7 +9,8 @@ import pytest
 from support import free_port, wait_for
 
 from kiosk.client import KioskClient
-from kiosk.outbox import BACKOFF_CAP_S, Outbox, Sender, backoff
+from kiosk.outbox import Outbox
+from kiosk.sender import BACKOFF_CAP_S, Sender, backoff
 
 
 def event(n: int, kind: str = "session.step", session: str = "s1") -> dict:

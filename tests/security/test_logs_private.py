@@ -19,7 +19,8 @@ from kiosk import flow as f
 from kiosk.client import KioskClient
 from kiosk.config import load_config
 from kiosk.controller import Controller
-from kiosk.outbox import Outbox, Sender
+from kiosk.outbox import Outbox
+from kiosk.sender import Sender
 from seen import vocabulary
 from staffconsole.store.schema import open_db
 

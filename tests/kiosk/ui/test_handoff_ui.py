@@ -11,7 +11,8 @@ from helpers.kiosk_harness import handoffs, open_alerts, run_scenario, write_con
 from support import start_server, wait_for
 
 from kiosk.client import KioskClient
-from kiosk.outbox import Outbox, Sender
+from kiosk.outbox import Outbox
+from kiosk.sender import Sender
 
 pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 

@@ -15,10 +15,13 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_
 from sqlite_utils import Database
 
 from seen.vocabulary import (
+    ABANDON_REASONS,
     EVENT_TYPES,
     HANDOFF_REASONS,
     PRINTER_STATES,
+    SESSION_ABANDONED,
     SESSION_HANDED_OFF,
+    SESSION_PROGRESS,
     SESSION_STEP,
 )
 from staffconsole.api import faults
@@ -111,6 +114,10 @@ class CheckinOut(BaseModel):
 def _check_handoff(data: dict) -> None:
     if data.get("reason") not in HANDOFF_REASONS:
         raise ValueError(f"data.reason must be one of {', '.join(HANDOFF_REASONS)}")
+    _check_entered(data)
+
+
+def _check_entered(data: dict) -> None:
     step = data.get("step")
     if step is not None and not (isinstance(step, str) and 0 < len(step) <= 64):
         raise ValueError("data.step must be a screen name of 1 to 64 characters")
@@ -144,6 +151,12 @@ class Event(BaseModel):
             raise ValueError(f"data is larger than {MAX_DATA_CHARS} characters")
         if self.type == SESSION_HANDED_OFF:
             _check_handoff(self.data)
+        elif self.type == SESSION_PROGRESS:
+            _check_entered(self.data)
+        elif self.type == SESSION_ABANDONED:
+            if self.data.get("reason") not in ABANDON_REASONS:
+                raise ValueError(f"data.reason must be one of {', '.join(ABANDON_REASONS)}")
+            _check_entered(self.data)
         elif self.type == SESSION_STEP:
             step = self.data.get("step")
             if not (isinstance(step, str) and 0 < len(step) <= 64):

@@ -12,7 +12,13 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from seen.vocabulary import SESSION_CHECKED_IN, SESSION_HANDED_OFF, SESSION_STEP
+from seen.vocabulary import (
+    SESSION_ABANDONED,
+    SESSION_CHECKED_IN,
+    SESSION_HANDED_OFF,
+    SESSION_PROGRESS,
+    SESSION_STEP,
+)
 from staffconsole.clock import iso
 from staffconsole.rules import alerting
 from staffconsole.store.alerts import open_or_update_alert
@@ -59,8 +65,11 @@ def _apply(db: Database, kiosk: Mapping, event: Mapping, now: datetime) -> None:
     """The side effects of one new event on its session (and alerts)."""
     data = event.get("data") or {}
     kind = event["type"]
-    step = data.get("step") if kind in (SESSION_STEP, SESSION_HANDED_OFF) else None
-    entered = data.get("entered") if kind == SESSION_HANDED_OFF else None
+    step = (
+        data.get("step") if kind in (SESSION_STEP, SESSION_HANDED_OFF, SESSION_PROGRESS) else None
+    )
+    # Progress carries what is typed so far, so a deadline alert can name the patient.
+    entered = data.get("entered") if kind in (SESSION_HANDED_OFF, SESSION_PROGRESS) else None
     session = touch_session(db, kiosk, event["session"], now, step=step, entered=entered)
     if kind == SESSION_HANDED_OFF:
         # A hand-off after a check-in ("this isn't right") keeps the arrival's outcome.
@@ -144,15 +153,21 @@ def sessions_awaiting_outcome(db: Database) -> list[dict]:
     # Sessions already covered by an alert newer than their last event are skipped here
     # too, so the per-second scan does not grow with every abandoned session ever.
     rows = list(
-        db.query("""
+        db.query(
+            """
         SELECT * FROM (
             SELECT s.*, k.name AS kiosk_name,
                    (SELECT max(a.updated_at) FROM alerts a
                     WHERE a.cause = 'session:' || s.id) AS alerted_at
             FROM sessions s JOIN kiosks k ON k.id = s.kiosk_id
-            WHERE s.outcome IS NULL)
+            WHERE s.outcome IS NULL
+              -- ended quietly (start over, an untouched first screen): nobody to look for
+              AND NOT EXISTS (SELECT 1 FROM events e
+                              WHERE e.session_id = s.id AND e.type = ?))
         WHERE alerted_at IS NULL OR alerted_at < last_event_at
-        ORDER BY last_event_at""")
+        ORDER BY last_event_at""",
+            [SESSION_ABANDONED],
+        )
     )
     for session in rows:
         session["entered"] = loads(session["entered"])

@@ -35,7 +35,9 @@ def type_into(screen, text: str) -> bool:
     typed = False
     for char in text:
         if accepts(pad, char):
-            pad.press(char)
+            # As the on-screen keys send capitals: the pad writes the name's case itself.
+            upper = char.upper()
+            pad.press(upper if len(upper) == 1 and not hasattr(pad, "max_digits") else char)
             typed = True
     return typed
 

@@ -65,3 +65,33 @@ def test_nobody_watching_or_no_server_means_console_not_live(fake_console):
     )
     assert beats(fake_console, Printer()) == [False, False]
     assert beats(None, Printer()) == [False, False]  # nothing listening on the port
+
+
+def statuses(console, count=2):
+    """(reachable, console_live) as a real heartbeat thread reports them."""
+    seen, enough = [], threading.Event()
+
+    def on_status(reachable, live):
+        seen.append((reachable, live))
+        if len(seen) >= count:
+            enough.set()
+
+    heartbeat = Heartbeat(
+        KioskClient(console.url if console else f"http://127.0.0.1:{free_port()}", "tok"),
+        Printer(),
+        0.05,
+        on_status=on_status,
+    ).start()
+    assert enough.wait(10), "no heartbeats"
+    heartbeat.stop()
+    return seen[:count]
+
+
+def test_the_kiosk_hears_whether_the_server_answers_at_all(fake_console):
+    assert statuses(fake_console) == [(True, True), (True, True)]
+    fake_console.answers["heartbeat"] = (
+        200,
+        {"server_time": "2026-11-22T10:00:00+00:00", "console_live": False},
+    )
+    assert statuses(fake_console) == [(True, False), (True, False)]
+    assert statuses(None) == [(False, False), (False, False)]  # nothing on the port

@@ -215,7 +215,7 @@ def test_a_hung_server_at_yes_sends_the_patient_to_the_desk(
         os.kill(pid, signal.SIGCONT)
 
 
-def test_welcome_says_so_when_the_server_is_down(xvfb_display, printer, tmp_path):
+def test_welcome_says_so_when_the_server_is_down(xvfb_display, printer, shots, tmp_path):
     server = start_server(tmp_path)
     token = server.add_kiosk("lobby")
     config = write_config(
@@ -224,6 +224,7 @@ def test_welcome_says_so_when_the_server_is_down(xvfb_display, printer, tmp_path
     server.stop()
     steps = [
         {"expect_text": "Please check in at the front desk", "timeout": 15},
+        shots("welcome_unreachable"),
         {"tap": "start"},  # still a way to try
         {"wait_screen": "identify_name"},
     ]

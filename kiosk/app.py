@@ -157,7 +157,7 @@ class KioskApp(App):
             if code and len(code) >= MIN_SCAN_LENGTH:
                 keys.restore(self._before_burst)
                 self.controller.scanned(code)
-            else:
+            elif self.controller.accepts_touch():  # as a tap: not just after a change by itself
                 keys.press_next(self.screens.current_screen)  # Enter acts as Next
             return True
         if key == BACKSPACE:

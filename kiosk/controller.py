@@ -255,7 +255,12 @@ class Controller:
     # -- has the desk got the hand-off? -----------------------------------------------------
 
     def _delivered(self, event_id: str) -> bool:
-        """The outbox no longer holds the event as waiting: the server accepted it."""
+        """The server has accepted the event (the outbox no longer holds it as waiting)."""
+        # An outbox that can say so itself (it may keep events in memory, e.g. on a full
+        # disk, where pending() cannot see them) is asked; otherwise its tables are read.
+        ask = getattr(self.outbox, "delivered", None)
+        if callable(ask):
+            return bool(ask(event_id))
         limit = 500
         waiting = self.outbox.pending(limit)
         if len(waiting) >= limit:

@@ -389,3 +389,19 @@ def test_an_unreachable_server_is_told_to_the_flow(tmp_path):
     c, _timers, _box, shown, _clock = make_clocked(tmp_path)
     c.console_status(False, reachable=False)
     assert not c.flow.reachable and shown[-1:] == ["welcome"]
+
+
+def test_an_outbox_that_knows_delivery_is_asked(tmp_path):
+    c, timers, box, _shown, _clock = make_clocked(tmp_path)
+    delivered = set()
+    box.delivered = lambda event_id: event_id in delivered  # e.g. one keeping events in memory
+    c.console_status(True)
+    c.start()
+    c.help()
+    (handoff,) = [e for e in box.pending(100) if e["type"] == "session.handed_off"]
+    box.mark_sent([handoff["id"]])  # its table says sent, but the outbox itself is asked
+    timers.advance(0.3)
+    assert not c.flow.someone_coming
+    delivered.add(handoff["id"])
+    timers.advance(0.3)
+    assert c.flow.someone_coming

@@ -18,7 +18,7 @@ from kivy.metrics import Metrics
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from kiosk import i18n, sdnotify
+from kiosk import i18n, keys, sdnotify
 from kiosk.client import KioskClient
 from kiosk.controller import Controller
 from kiosk.flow import Flow
@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 LARGE_TEXT_SCALE = 1.3
 ENTER_KEYS = (13, 271)  # Return, keypad Enter
+BACKSPACE = 8
+# A scanner types a whole code in well under a second; a person, even quickly, slower.
+SCAN_GAP_S = 0.15
+MIN_SCAN_LENGTH = 4
 
 
 class KivyTimers:
@@ -75,7 +79,9 @@ class KioskApp(App):
         self.flow = Flow()
         self.controller: Controller | None = None
         self.screens: ScreenManager | None = None
-        self.scans = ScanBuffer()
+        self.scans = ScanBuffer(max_gap_s=SCAN_GAP_S)
+        self._last_key = 0.0
+        self._before_burst = None
 
     def build(self):
         c = self.kiosk_config
@@ -105,7 +111,9 @@ class KioskApp(App):
             self.client,
             self.printer,
             c.heartbeat_s,
-            on_console=lambda live: timers.call_soon(lambda: self.controller.console_status(live)),
+            on_status=lambda reachable, live: timers.call_soon(
+                lambda: self.controller.console_status(live, reachable)
+            ),
             outbox=self.outbox,
         )
         self.controller = Controller(
@@ -141,13 +149,27 @@ class KioskApp(App):
         Window.clearcolor = (0, 0, 0, 1) if large_text else (1, 1, 1, 1)
 
     def _typed(self, _window, text: str) -> None:
-        self.scans.feed(text, time.monotonic())
+        # A USB keyboard types into the field on screen, as the on-screen keys do; a burst
+        # that ends in Enter like a scanner's is a code, and the field gets back its text.
+        now = time.monotonic()
+        if now - self._last_key > SCAN_GAP_S:
+            self._before_burst = keys.snapshot(self.screens.current_screen)
+        self._last_key = now
+        self.scans.feed(text, now)
+        if keys.type_into(self.screens.current_screen, text):
+            self.controller.touched()
 
     def _key_down(self, _window, key: int, *_args) -> bool:
         if key in ENTER_KEYS:
             code = self.scans.enter(time.monotonic())
-            if code:
+            if code and len(code) >= MIN_SCAN_LENGTH:
+                keys.restore(self._before_burst)
                 self.controller.scanned(code)
+            elif self.controller.accepts_touch():  # as a tap: not just after a change by itself
+                keys.press_next(self.screens.current_screen)  # Enter acts as Next
+            return True
+        if key == BACKSPACE:
+            keys.delete(self.screens.current_screen)
             return True
         return key == 27  # Escape: swallowed, never "back" or "exit" on a kiosk
 
@@ -174,6 +196,8 @@ class KioskApp(App):
             self.heartbeat.nudge()
 
     def _touched(self, _window, _touch) -> bool:
+        if not self.controller.accepts_touch():
+            return True  # just after the screen changed by itself: meant for the last one
         self.controller.touched()
         return False  # let the touch reach the widgets
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -19,6 +20,20 @@ from kiosk.client import ClientError
 from seen import vocabulary
 
 log = logging.getLogger(__name__)
+
+# A tap this soon after a screen changed by itself (a timer, a server answer) was aimed
+# at the screen before: ignored, so a late tap on "OK" never starts a ghost session.
+TAP_GUARD_S = 1.0
+# What the patient types goes to the server after this much quiet (and on a screen change).
+PROGRESS_QUIET_S = 1.5
+# How often, and for how long, the hand-off screen looks whether the server has its event.
+DELIVERY_POLL_S = 0.25
+DELIVERY_WATCH_S = 30.0
+
+
+def tap_ignored(now: float, changed_at: float | None, guard_s: float = TAP_GUARD_S) -> bool:
+    """True for a tap within guard_s after the screen changed by itself."""
+    return changed_at is not None and 0 <= now - changed_at < guard_s
 
 
 class Timers(Protocol):
@@ -53,6 +68,7 @@ class Controller:
         now_iso: Callable[[], str] = utcnow_iso,
         run: Callable[[Callable[[], None]], None] = in_thread,
         present: Callable[[str, bool], None] = lambda _language, _large: None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.flow = flow
         self.client = client
@@ -65,8 +81,11 @@ class Controller:
         self.now_iso = now_iso
         self.run = run
         self.present = present
+        self.clock = clock
         self._timer = None
         self.last_put_durable = True  # False after an event the disk would not take
+        self._typing_timer = None
+        self._auto_changed_at: float | None = None
 
     # -- what screens call ---------------------------------------------------------
 
@@ -94,8 +113,8 @@ class Controller:
     def toggle_large_text(self) -> None:
         self.handle(f.ToggleLargeText())
 
-    def console_status(self, live: bool) -> None:
-        self.handle(f.ConsoleStatus(bool(live)))
+    def console_status(self, live: bool, reachable: bool = True) -> None:
+        self.handle(f.ConsoleStatus(bool(live), bool(reachable)))
 
     def receipt_failed(self, session: str) -> None:
         self.handle(f.ReceiptFailed(session))
@@ -105,6 +124,22 @@ class Controller:
 
     def typed(self, field: str, text: str) -> None:
         self.handle(f.Typed(field, text))
+        # Debounced: sent once the patient pauses, so a crash mid-typing still names them.
+        if self._typing_timer is not None:
+            self._typing_timer.cancel()
+        self._typing_timer = self.timers.call_later(
+            PROGRESS_QUIET_S, lambda: self.handle(f.SendTyped())
+        )
+
+    def try_again(self) -> None:
+        self.handle(f.TryAgain())
+
+    def start_over(self) -> None:
+        self.handle(f.StartOver())
+
+    def accepts_touch(self) -> bool:
+        """False in the first second after the screen changed by itself."""
+        return not tap_ignored(self.clock(), self._auto_changed_at)
 
     def enter_dob(self, iso_date: str) -> None:
         self.handle(f.EnterDob(iso_date))
@@ -144,28 +179,36 @@ class Controller:
 
     # -- the loop --------------------------------------------------------------------
 
-    def handle(self, event) -> None:
-        """Feed one input to the flow and run its effects (on the UI thread)."""
+    def handle(self, event, automatic: bool = False) -> None:
+        """Feed one input to the flow and run its effects (on the UI thread).
+
+        automatic: the input came from a timer or the server, not the patient's hand.
+        """
         before = self.flow.state
         effects = self.flow.handle(event)
         for effect in effects:
             self._run(effect)
+        if automatic and self.flow.state != before:
+            self._auto_changed_at = self.clock()
         if effects and (self.flow.state != before or isinstance(event, f.Start)):
             self._arm_for_state()
 
     def _run(self, effect) -> None:
         if isinstance(effect, f.Emit):
+            event_id = self.new_id()
             # put never raises (a full disk keeps the event in memory); False means a
             # power cut now would lose it, so nothing may promise the desk knows.
             self.last_put_durable = self.outbox.put(
                 {
-                    "id": self.new_id(),
+                    "id": event_id,
                     "session": effect.session,
                     "type": effect.type,
                     "at": self.now_iso(),
                     "data": effect.data,
                 }
             )
+            if effect.type == vocabulary.SESSION_HANDED_OFF:
+                self._watch_delivery(event_id, effect.session, self.clock() + DELIVERY_WATCH_S)
         elif isinstance(effect, f.Lookup):
             self.run(lambda: self._lookup(effect))
         elif isinstance(effect, f.Checkin):
@@ -198,7 +241,7 @@ class Controller:
         except Exception:
             log.exception("lookup: unexpected error")
             answer = f.LookupFailed("unconfirmed", effect.session)
-        self.timers.call_soon(lambda: self.handle(answer))
+        self.timers.call_soon(lambda: self.handle(answer, automatic=True))
 
     def _checkin(self, effect: f.Checkin) -> None:
         try:
@@ -210,7 +253,39 @@ class Controller:
         except Exception:
             log.exception("checkin: unexpected error")
             answer = f.CheckinFailed("unconfirmed", effect.session)
-        self.timers.call_soon(lambda: self.handle(answer))
+        self.timers.call_soon(lambda: self.handle(answer, automatic=True))
+
+    # -- has the desk got the hand-off? -----------------------------------------------------
+
+    def _delivered(self, event_id: str) -> bool:
+        """The server has accepted the event (the outbox no longer holds it as waiting)."""
+        # An outbox that can say so itself (it may keep events in memory, e.g. on a full
+        # disk, where pending() cannot see them) is asked; otherwise its tables are read.
+        ask = getattr(self.outbox, "delivered", None)
+        if callable(ask):
+            return bool(ask(event_id))
+        limit = 500
+        waiting = self.outbox.pending(limit)
+        if len(waiting) >= limit:
+            return False  # too far behind to tell; "go to the desk" stays
+        held = {held_id for held_id, _reason in self.outbox.held()}
+        return event_id not in held and all(event["id"] != event_id for event in waiting)
+
+    def _watch_delivery(self, event_id: str, session: str, until: float) -> None:
+        # Polled on the UI thread: a local SQLite read, a few times a second, for a while.
+        if self.flow.session != session or self.flow.state != vocabulary.HANDOFF:
+            return  # the patient has moved on: nothing to reword
+        try:
+            delivered = self._delivered(event_id)
+        except Exception:  # noqa: BLE001 - an unreadable outbox means "not known to be sent"
+            log.warning("outbox unreadable while watching a hand-off")
+            delivered = False
+        if delivered:
+            self.handle(f.HandoffDelivered(session))
+        elif self.clock() < until:
+            self.timers.call_later(
+                DELIVERY_POLL_S, lambda: self._watch_delivery(event_id, session, until)
+            )
 
     # -- screen timers -----------------------------------------------------------------
 
@@ -229,7 +304,7 @@ class Controller:
 
     def _arm(self, seconds: float, event) -> None:
         self._disarm()
-        self._timer = self.timers.call_later(seconds, lambda: self.handle(event))
+        self._timer = self.timers.call_later(seconds, lambda: self.handle(event, automatic=True))
 
     def _disarm(self) -> None:
         if self._timer is not None:

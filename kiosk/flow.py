@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from seen.vocabulary import (
+    CHECK_TYPED,
     CHECKING_IN,
     CHOOSE,
     CONFIRM,
@@ -27,9 +28,11 @@ from seen.vocabulary import (
     IDENTIFY_NAME,
     LOOKING_UP,
     SCREENS,
+    SESSION_ABANDONED,
     SESSION_CHECKED_IN,
     SESSION_ENDED,
     SESSION_HANDED_OFF,
+    SESSION_PROGRESS,
     SESSION_STARTED,
     SESSION_STEP,
     STILL_THERE,
@@ -41,12 +44,16 @@ from seen.vocabulary import (
 
 STATES = tuple(SCREENS)
 # Screens where the patient is expected to act, so silence there means they may have left.
-WATCHED = (IDENTIFY_NAME, IDENTIFY_DOB, CHOOSE, CONFIRM, IDENTIFY_CODE, WALK_IN)
+WATCHED = (IDENTIFY_NAME, IDENTIFY_DOB, CHOOSE, CONFIRM, IDENTIFY_CODE, WALK_IN, CHECK_TYPED)
+# Screens where the patient types; each has "Start over".
+TYPING = (IDENTIFY_NAME, IDENTIFY_DOB, IDENTIFY_CODE, WALK_IN)
 # Where a code read by the scanner is taken (it types like a keyboard, ending in Enter).
 SCAN_READY = (IDENTIFY_NAME, IDENTIFY_DOB, IDENTIFY_CODE)
 LANGUAGES = ("en", "es")
 # What a hand-off may tell the desk the patient typed (data.entered), in this order.
 ENTERED_FIELDS = ("first_name", "last_name", "dob", "code", "phone")
+# What an earlier, missed attempt tells the desk (data.attempts, a list of these).
+ATTEMPT_FIELDS = ("first_name", "last_name", "dob")
 
 FAILURE_KINDS = ("offline", "unconfirmed", "rejected")
 
@@ -114,9 +121,32 @@ class ToggleLargeText:
 
 @dataclass(frozen=True)
 class ConsoleStatus:
-    """Whether anyone watches the staff console (from the heartbeat's answer)."""
+    """Whether anyone watches the staff console and the server answers (from heartbeats)."""
 
     live: bool
+    reachable: bool = True  # False: the last heartbeat failed or hung
+
+
+@dataclass(frozen=True)
+class HandoffDelivered:
+    """The server has accepted the session's hand-off event: the desk has the alert."""
+
+    session: str | None = None
+
+
+@dataclass(frozen=True)
+class SendTyped:
+    """The patient paused typing: tell the server what is typed so far (if it changed)."""
+
+
+@dataclass(frozen=True)
+class TryAgain:
+    """From "check what you typed": type the name and date again."""
+
+
+@dataclass(frozen=True)
+class StartOver:
+    """The patient wants to begin again: the session ends quietly, welcome shows."""
 
 
 @dataclass(frozen=True)
@@ -248,7 +278,7 @@ class Present:
     large_text: bool
 
 
-_ANSWERS = (LookupOk, LookupFailed, CheckinOk, CheckinFailed, ReceiptFailed)
+_ANSWERS = (LookupOk, LookupFailed, CheckinOk, CheckinFailed, ReceiptFailed, HandoffDelivered)
 
 # -- the table ------------------------------------------------------------------
 
@@ -264,6 +294,7 @@ _HELP = (
     STILL_THERE,
     IDENTIFY_CODE,
     WALK_IN,
+    CHECK_TYPED,
 )
 # Screens of a session, where language and text size can be changed.
 _IN_SESSION = tuple(state for state in STATES if state != WELCOME)
@@ -300,6 +331,10 @@ TRANSITIONS: dict[tuple[str, type], str] = {
     (DONE, ReportProblem): "_report_problem",
     (DONE, Finish): "_finish",
     (HANDOFF, Finish): "_finish",
+    (HANDOFF, HandoffDelivered): "_handoff_delivered",
+    (CHECK_TYPED, TryAgain): "_try_again",
+    **{(state, StartOver): "_start_over" for state in TYPING},
+    **{(state, SendTyped): "_send_typed" for state in TYPING},
     **{(state, Help): "_help" for state in _HELP},
     **{(state, Idle): "_idle" for state in WATCHED},
     **{(state, Scanned): "_scanned" for state in SCAN_READY},
@@ -330,6 +365,10 @@ class Flow:
     language: str = "en"
     large_text: bool = False
     console_live: bool = True  # kept across sessions: it is about the clinic, not the patient
+    reachable: bool = True  # the server answered the last heartbeat (kept across sessions too)
+    handoff_delivered: bool = False  # the server accepted this session's hand-off
+    attempts: tuple[dict, ...] = ()  # earlier name-and-date attempts that found nothing
+    sent_entered: dict = field(default_factory=dict)  # what the server last heard was typed
     _effects: list[Any] = field(default_factory=list, repr=False)
 
     def handle(self, event: Any) -> list[Any]:
@@ -350,6 +389,15 @@ class Flow:
         """The first name(s) from the arrival's display name ("María José O." -> "María José")."""
         name = (self.arrival or self.chosen or {}).get("display_name", "")
         return name.rsplit(" ", 1)[0] if " " in name else name
+
+    @property
+    def someone_coming(self) -> bool:
+        """True only when the desk surely has the hand-off and someone watches the console."""
+        return self.handoff_delivered and self.console_live and self.reachable
+
+    @property
+    def can_reach_desk(self) -> bool:
+        return self.reachable and self.console_live
 
     @property
     def entered(self) -> dict:
@@ -374,6 +422,8 @@ class Flow:
         self._effects.append(Emit(kind, data, self.session))
 
     def _go(self, state: str) -> None:
+        if state != WELCOME and self.state in TYPING:
+            self._send_typed(None)  # leaving a typing screen: what was typed goes now
         self.state = state
         if state != WELCOME:
             self._emit(SESSION_STEP, step=state)
@@ -381,8 +431,23 @@ class Flow:
 
     def _hand_off(self, reason: str, step: str | None = None) -> None:
         self.reason = reason
-        self._emit(SESSION_HANDED_OFF, reason=reason, step=step or self.state, entered=self.entered)
+        data = {"reason": reason, "step": step or self.state, "entered": self.entered}
+        if self.attempts:
+            data["attempts"] = [dict(attempt) for attempt in self.attempts]
+        self._emit(SESSION_HANDED_OFF, **data)
+        self.sent_entered = self.entered
         self._go(HANDOFF)
+
+    def _attempt(self) -> dict:
+        values = {"first_name": self.first_name_typed, "last_name": self.last_name, "dob": self.dob}
+        return {key: values[key] for key in ATTEMPT_FIELDS if values[key]}
+
+    def _abandon(self, reason: str, step: str | None = None) -> None:
+        """End the session with no alert (nobody to help); the server counts it."""
+        self._emit(SESSION_ABANDONED, reason=reason, step=step or self.state)
+        self._forget()
+        self._present("en", False)
+        self._go(WELCOME)
 
     def _refresh(self) -> None:
         """Show the current screen again (new words or data), without a step event."""
@@ -398,7 +463,9 @@ class Flow:
         self.matches = ()
         self.chosen = self.arrival = None
         self.reason = self.covered = None
-        self.walk_in = self.receipt_failed = False
+        self.walk_in = self.receipt_failed = self.handoff_delivered = False
+        self.attempts = ()
+        self.sent_entered = {}
 
     # -- steps (named in TRANSITIONS) -------------------------------------------------
 
@@ -455,10 +522,28 @@ class Flow:
         self._refresh()
 
     def _console_status(self, event: ConsoleStatus) -> None:
-        if event.live != self.console_live:
-            self.console_live = event.live
-            if self.state == HANDOFF:
+        if (event.live, event.reachable) != (self.console_live, self.reachable):
+            self.console_live, self.reachable = event.live, event.reachable
+            if self.state in (HANDOFF, WELCOME):
                 self._refresh()  # "go to the front desk" instead of "someone is coming"
+
+    def _handoff_delivered(self, event: HandoffDelivered) -> None:
+        self.handoff_delivered = True
+        self._refresh()
+
+    def _send_typed(self, event: SendTyped | None) -> None:
+        # The same fields a hand-off carries, sent only when they changed.
+        entered = self.entered
+        if entered and entered != self.sent_entered:
+            self.sent_entered = entered
+            self._emit(SESSION_PROGRESS, step=self.state, entered=entered)
+
+    def _try_again(self, event: TryAgain) -> None:
+        self.attempts = (*self.attempts, self._attempt())
+        self._go(IDENTIFY_NAME)
+
+    def _start_over(self, event: StartOver) -> None:
+        self._abandon("start_over")
 
     def _receipt_failed(self, event: ReceiptFailed) -> None:
         self.receipt_failed = True
@@ -490,7 +575,9 @@ class Flow:
 
     def _lookup_ok(self, event: LookupOk) -> None:
         self.matches = tuple(event.matches)
-        if not self.matches:
+        if not self.matches and not self.code and not self.attempts:
+            self._go(CHECK_TYPED)  # one miss: let the patient look at what they typed
+        elif not self.matches:
             self._hand_off("no_match")
         elif len(self.matches) == 1:
             self.chosen = self.matches[0]
@@ -554,7 +641,10 @@ class Flow:
         self._go(covered)
 
     def _timed_out(self, event: CountdownExpired) -> None:
-        self._hand_off("timed_out", step=self.covered)
+        if self.covered == IDENTIFY_NAME and not self.entered and not self.attempts:
+            self._abandon("walked_away", step=self.covered)  # nothing to tell the desk
+        else:
+            self._hand_off("timed_out", step=self.covered)
 
     def _finish(self, event: Finish) -> None:
         self._emit(SESSION_ENDED)

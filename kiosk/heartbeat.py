@@ -45,10 +45,13 @@ class Heartbeat:
         now_iso: Callable[[], str] = utcnow_iso,
         on_console: Callable[[bool], None] = lambda _live: None,
         outbox=None,
+        on_status: Callable[[bool, bool], None] | None = None,
     ) -> None:
         self.client = client
         self.outbox = outbox
         self.on_console = on_console  # told after each beat whether staff are watching
+        # Told after each beat (reachable, console_live): a failed or hung beat is unreachable.
+        self.on_status = on_status
         self.printer = printer
         self.interval_s = interval_s
         self.now_iso = now_iso
@@ -85,11 +88,16 @@ class Heartbeat:
                 self.last_answer = self.beat()
                 self.last_error = ""
                 # No answer from the server means nobody sees the kiosk's alerts either.
-                self.on_console(self.last_answer.get("console_live") is True)
+                live = self.last_answer.get("console_live") is True
+                self.on_console(live)
+                if self.on_status is not None:
+                    self.on_status(True, live)
             except ClientError as e:
                 if str(e) != self.last_error:
                     log.warning("heartbeat failed: %s", e)
                 self.last_error = str(e)
                 self.on_console(False)
+                if self.on_status is not None:
+                    self.on_status(False, False)
             self._wake.wait(self.interval_s)
             self._wake.clear()

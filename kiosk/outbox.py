@@ -285,6 +285,21 @@ class Outbox:
             self._not_before[event_id] = self.monotonic() + delay(count)
             return count
 
+    def delivered(self, event_id: str) -> bool:
+        """True only once the server has accepted the event.
+
+        The hand-off screen asks before it says "someone is coming": an event still in
+        memory (full disk), waiting out a backoff, or set aside is not delivered. A row
+        gone from disk was delivered and pruned after the retention period.
+        """
+        with self._lock:
+            if event_id in self._memory:
+                return False
+            if self._db is None:
+                return False
+            row = self._db.execute("SELECT sent FROM outbox WHERE id = ?", [event_id]).fetchone()
+        return row is None or bool(row[0])
+
     def held(self) -> list[tuple[str, str]]:
         """(event id, reason) of the events set aside."""
         with self._lock:

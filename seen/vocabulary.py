@@ -24,6 +24,7 @@ CHECKING_IN = "checking_in"
 DONE = "done"
 HANDOFF = "handoff"
 STILL_THERE = "still_there"
+CHECK_TYPED = "check_typed"  # after a miss: the name and date as typed, to look again
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ SCREENS = {
         Screen(DONE, "done"),
         Screen(HANDOFF, "see the desk"),
         Screen(STILL_THERE, "are you still there"),
+        Screen(CHECK_TYPED, "check what you typed"),
     )
 }
 
@@ -57,7 +59,24 @@ SESSION_STEP = "session.step"  # data.step: a screen name
 SESSION_HANDED_OFF = "session.handed_off"  # data.reason: a hand-off reason
 SESSION_CHECKED_IN = "session.checked_in"
 SESSION_ENDED = "session.ended"
-EVENT_TYPES = (SESSION_STARTED, SESSION_STEP, SESSION_HANDED_OFF, SESSION_CHECKED_IN, SESSION_ENDED)
+# data.step, data.entered: what was typed so far, so a crash mid-typing still names the patient
+SESSION_PROGRESS = "session.progress"
+# data.step, data.reason (ABANDON_REASONS): ended with nobody to help; counted, not alerted
+SESSION_ABANDONED = "session.abandoned"
+EVENT_TYPES = (
+    SESSION_STARTED,
+    SESSION_STEP,
+    SESSION_HANDED_OFF,
+    SESSION_CHECKED_IN,
+    SESSION_ENDED,
+    SESSION_PROGRESS,
+    SESSION_ABANDONED,
+)
+# Why a session ended without an outcome and without an alert.
+ABANDON_REASONS = (
+    "start_over",  # the patient tapped "Start over"
+    "walked_away",  # the first screen timed out with nothing typed (a ghost or a change of mind)
+)
 
 # Why the kiosk handed a patient to a person; each is also an alert kind.
 HANDOFF_REASONS = (

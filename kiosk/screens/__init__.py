@@ -1,5 +1,6 @@
 """One thin screen per module, each with its .kv beside it; handlers call the controller."""
 
+from kiosk.screens.check_typed import CheckTypedScreen
 from kiosk.screens.checking_in import CheckingInScreen
 from kiosk.screens.choose import ChooseScreen
 from kiosk.screens.confirm import ConfirmScreen
@@ -28,4 +29,5 @@ SCREENS = {
     vocabulary.STILL_THERE: StillThereScreen,
     vocabulary.IDENTIFY_CODE: IdentifyCodeScreen,
     vocabulary.WALK_IN: WalkInScreen,
+    vocabulary.CHECK_TYPED: CheckTypedScreen,
 }

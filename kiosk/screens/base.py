@@ -11,5 +11,9 @@ class KioskScreen(Screen):
     def refresh(self, flow, config) -> None:
         """Show the flow's current data (called just before the screen appears)."""
 
+    def pad(self):
+        """The on-screen keyboard or keypad a USB keyboard types into here (None: none)."""
+        return
+
     def clear(self) -> None:
         """Forget anything about the patient (called when the flow returns to welcome)."""

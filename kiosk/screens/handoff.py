@@ -20,10 +20,11 @@ WORDS = {
 }
 
 
-def words(reason: str | None, console_live: bool) -> tuple[str, str]:
-    """(heading, next step) in English; nobody is watching the console: go to the desk."""
+def words(reason: str | None, someone_coming: bool) -> tuple[str, str]:
+    """(heading, next step) in English. "Coming" only when the server has the hand-off and
+    someone watches the console (flow.someone_coming); otherwise: go to the desk."""
     heading, next_step = WORDS.get(reason, WORDS["help"])
-    if not console_live and next_step == COMING:
+    if not someone_coming and next_step == COMING:
         next_step = GO_TO_DESK
     return heading, next_step
 
@@ -33,7 +34,7 @@ class HandoffScreen(KioskScreen):
     next_step = StringProperty("")
 
     def refresh(self, flow, config) -> None:
-        heading, next_step = words(flow.reason, flow.console_live)
+        heading, next_step = words(flow.reason, flow.someone_coming)
         self.heading, self.next_step = _(heading), _(next_step)
 
     def clear(self) -> None:

@@ -5,5 +5,8 @@ class IdentifyCodeScreen(KioskScreen):
     def refresh(self, flow, config) -> None:
         self.ids.keyboard.text = flow.code
 
+    def pad(self):
+        return self.ids.keyboard
+
     def clear(self) -> None:
         self.ids.keyboard.clear()

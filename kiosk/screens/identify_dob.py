@@ -15,6 +15,9 @@ class IdentifyDobScreen(KioskScreen):
         self.order = config.date_order
         self.problem = ""
 
+    def pad(self):
+        return self.ids.keypad
+
     def clear(self) -> None:
         self.ids.keypad.clear()
         self.problem = ""

@@ -6,5 +6,8 @@ class IdentifyNameScreen(KioskScreen):
         # Coming back from the date screen keeps what was typed.
         self.ids.keyboard.text = flow.last_name
 
+    def pad(self):
+        return self.ids.keyboard
+
     def clear(self) -> None:
         self.ids.keyboard.clear()

@@ -41,6 +41,10 @@ class WalkInScreen(KioskScreen):
         else:
             keyboard.text = getattr(self, field)
 
+    def pad(self):
+        keyboard, _keypad_box, keypad = self._pads
+        return keypad if self.field == "phone" else keyboard
+
     def keyed(self, text: str) -> None:
         setattr(self, self.field, text)
         controller = App.get_running_app().controller

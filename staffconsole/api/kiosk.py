@@ -15,9 +15,11 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_
 from sqlite_utils import Database
 
 from seen.vocabulary import (
+    ABANDON_REASONS,
     EVENT_TYPES,
     HANDOFF_REASONS,
     PRINTER_STATES,
+    SESSION_ABANDONED,
     SESSION_HANDED_OFF,
     SESSION_STEP,
 )
@@ -111,6 +113,11 @@ class CheckinOut(BaseModel):
 def _check_handoff(data: dict) -> None:
     if data.get("reason") not in HANDOFF_REASONS:
         raise ValueError(f"data.reason must be one of {', '.join(HANDOFF_REASONS)}")
+    _check_data(data)
+
+
+def _check_data(data: dict) -> None:
+    """What any event may carry: the step, the appointment shown, tries, what was typed."""
     step = data.get("step")
     if step is not None and not (isinstance(step, str) and 0 < len(step) <= 64):
         raise ValueError("data.step must be a screen name of 1 to 64 characters")
@@ -181,8 +188,10 @@ class Event(BaseModel):
         if self.type == SESSION_HANDED_OFF:
             _check_handoff(self.data)
         else:
+            if self.type == SESSION_ABANDONED and self.data.get("reason") not in ABANDON_REASONS:
+                raise ValueError(f"data.reason must be one of {', '.join(ABANDON_REASONS)}")
             # Any event may carry what was typed so far (so a crash still tells the desk).
-            _check_entered(self.data.get("entered", {}))
+            _check_data(self.data)
         if self.type == SESSION_STEP:
             step = self.data.get("step")
             if not (isinstance(step, str) and 0 < len(step) <= 64):

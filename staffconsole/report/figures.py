@@ -153,12 +153,14 @@ def handoffs(rows: ReportRows) -> list[dict]:
 
 def _sessions(rows: ReportRows, handed: list[dict]) -> dict:
     with_person = {a["session_id"] for a in handed if a.get("session_id")}
-    completed = handed_off = unfinished = 0
+    completed = handed_off = unfinished = abandoned = 0
     for session in rows.sessions:
         if session["id"] in with_person or session["outcome"] == "handed_off":
             handed_off += 1
         elif session["outcome"] == "checked_in":
             completed += 1
+        elif session.get("abandoned"):
+            abandoned += 1  # ended quietly: "start over", or a first screen left untouched
         else:
             unfinished += 1
     total = len(rows.sessions)
@@ -167,6 +169,7 @@ def _sessions(rows: ReportRows, handed: list[dict]) -> dict:
         "completed": completed,
         "handed_off": handed_off,
         "unfinished": unfinished,
+        "abandoned": abandoned,
         "completed_pct": round(100 * completed / total) if total else None,
     }
 

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from seen.vocabulary import SESSION_ABANDONED
 from staffconsole.clock import iso
 from staffconsole.store.schema import loads
 
@@ -29,9 +30,11 @@ def sessions_between(db: Database, start: str, end: str) -> list[dict]:
     return list(
         db.query(
             "SELECT s.id, s.kiosk_id, k.name AS kiosk, s.started_at, s.step, s.outcome, "
-            "s.outcome_at FROM sessions s LEFT JOIN kiosks k ON k.id = s.kiosk_id "
+            "s.outcome_at, EXISTS (SELECT 1 FROM events e WHERE e.session_id = s.id "
+            "AND e.type = ?) AS abandoned "
+            "FROM sessions s LEFT JOIN kiosks k ON k.id = s.kiosk_id "
             "WHERE s.started_at >= ? AND s.started_at < ? ORDER BY s.started_at, s.id",
-            [start, end],
+            [SESSION_ABANDONED, start, end],
         )
     )
 

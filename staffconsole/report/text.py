@@ -24,7 +24,8 @@ def render(figures: dict) -> str:
         "",
         (
             f"Kiosk check-ins: {s['total']} started; {s['completed']} completed at the kiosk, "
-            f"{s['handed_off']} handed to a person, {s['unfinished']} without an outcome{pct}"
+            f"{s['handed_off']} handed to a person, {s['abandoned']} started over or left untouched, "
+            f"{s['unfinished']} without an outcome{pct}"
         ),
         f"Hand-offs: {h['total']}",
         "",

@@ -14,8 +14,10 @@ from sqlite_utils import Database
 
 from seen.vocabulary import (
     CHECKED_IN_AFTER_ALL,
+    SESSION_ABANDONED,
     SESSION_CHECKED_IN,
     SESSION_HANDED_OFF,
+    SESSION_PROGRESS,
     SESSION_STEP,
 )
 from staffconsole.clock import iso
@@ -81,9 +83,11 @@ def _apply(
     """The side effects of one new event on its session (and alerts)."""
     data = event.get("data") or {}
     kind = event["type"]
-    step = data.get("step") if kind in (SESSION_STEP, SESSION_HANDED_OFF) else None
-    # Any event may bring what the patient typed so far: a kiosk that dies mid-typing
-    # has still told the desk who to look for.
+    step = (
+        data.get("step") if kind in (SESSION_STEP, SESSION_HANDED_OFF, SESSION_PROGRESS) else None
+    )
+    # Any event may bring what the patient typed so far (progress events exist for it): a
+    # kiosk that dies mid-typing has still told the desk who to look for.
     entered = data.get("entered") if isinstance(data.get("entered"), dict) else None
     session = touch_session(db, kiosk, event["session"], now, step=step, entered=entered)
     if kind == SESSION_HANDED_OFF:
@@ -183,15 +187,21 @@ def sessions_awaiting_outcome(db: Database) -> list[dict]:
     # Sessions already covered by an alert newer than their last event are skipped here
     # too, so the per-second scan does not grow with every abandoned session ever.
     rows = list(
-        db.query("""
+        db.query(
+            """
         SELECT * FROM (
             SELECT s.*, k.name AS kiosk_name,
                    (SELECT max(a.updated_at) FROM alerts a
                     WHERE a.cause = 'session:' || s.id) AS alerted_at
             FROM sessions s JOIN kiosks k ON k.id = s.kiosk_id
-            WHERE s.outcome IS NULL)
+            WHERE s.outcome IS NULL
+              -- ended quietly (start over, an untouched first screen): nobody to look for
+              AND NOT EXISTS (SELECT 1 FROM events e
+                              WHERE e.session_id = s.id AND e.type = ?))
         WHERE alerted_at IS NULL OR alerted_at < last_event_at
-        ORDER BY last_event_at""")
+        ORDER BY last_event_at""",
+            [SESSION_ABANDONED],
+        )
     )
     for session in rows:
         session["entered"] = loads(session["entered"])

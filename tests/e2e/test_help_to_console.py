@@ -60,7 +60,7 @@ def test_help_on_the_kiosk_shows_live_on_the_console(
             {"type": "D'Arcy"},
             {"tap": "help"},
             {"wait_screen": "handoff"},
-            {"expect_text": "Someone from the front desk is coming to you"},
+            {"expect_text": "Someone from the front desk is coming to you", "timeout": 5},
             {"sleep": 1.5},  # the outbox delivers while the app still runs
         ]
         run_scenario(xvfb_display, config, steps, tmp_path)

@@ -4,7 +4,8 @@ Kiosk records: each kiosk's outbox file (every event it ever queued, sent or not
 and its journal (what the patient saw: "done" with the arrival, hand-offs, repeats).
 Checks (DESIGN.md, "The promise, as invariants every change keeps"):
   lost                 a session that left welcome with neither an arrival (outcome
-                       checked_in) nor an alert for it on the server
+                       checked_in) nor an alert for it on the server, nor a quiet end
+                       (session.abandoned: nothing typed, nobody to look for)
   doubled              two arrivals for one appointment, two tickets with one number,
                        two alerts for one session, two unresolved alerts for one cause,
                        or a repeated check-in that answered with another arrival
@@ -120,6 +121,11 @@ def check(db_path: Path, kiosks: list[KioskRecords], staff: set[str] = frozenset
             c for (c,) in _rows(db, "SELECT cause FROM alerts WHERE cause LIKE 'session:%'")
         )
         arrivals = {i: a for i, a in _rows(db, "SELECT id, appointment_id FROM arrivals")}
+        # Ended quietly with nobody to help (start over, an untouched first screen): not lost.
+        quiet = {
+            s
+            for (s,) in _rows(db, "SELECT session_id FROM events WHERE type = 'session.abandoned'")
+        }
         started = set().union(*(k.started for k in kiosks)) | set(outcome)
         found.sessions = len(started)
         for session in sorted(started):
@@ -127,7 +133,7 @@ def check(db_path: Path, kiosks: list[KioskRecords], staff: set[str] = frozenset
             alerted = alert_causes[f"session:{session}"] > 0
             found.checked_in += arrived
             found.alerted += alerted
-            if not (arrived or alerted):
+            if not (arrived or alerted or session in quiet):
                 found.lost.append(session)
         for appointment, n in _rows(
             db,

@@ -90,6 +90,8 @@ class Patient:
             if self.script == "no_match":
                 dob = f"{int(dob[:4]) - 1}{dob[4:]}" if dob[5:] != "02-29" else "1900-01-01"
             return lambda: ctl.enter_dob(dob)
+        if screen == vocabulary.CHECK_TYPED:
+            return ctl.try_again  # looks again (the same typo): the second miss hands off
         if screen == vocabulary.IDENTIFY_CODE:
             return lambda: ctl.enter_code(p.code)
         if screen == vocabulary.WALK_IN:

@@ -3,7 +3,10 @@
     python tests/helpers/kiosk_driver.py CONFIG.toml STEPS.json RESULT.json
 
 Steps (one dict each, run in order, each on its own clock tick):
-  {"tap": "start"}                 a widget on the current screen by kv id, kiosk_id or text
+  {"tap": "start"}                 a widget on the current screen by kv id, kiosk_id or text,
+                                   once the screen takes taps (as a patient who reads first)
+  {"tap": "lang_es", "now": true}  the same at once, even in the second after the screen
+                                   changed by itself (a late tap meant for the last screen)
   {"type": "Núñez"}                taps the letter keyboard's keys (space, - and ' too; an
                                    accented letter through the accents key), one per tick
   {"keypad": "04021980"}           taps the date keypad's digits
@@ -15,6 +18,9 @@ Steps (one dict each, run in order, each on its own clock tick):
   {"sleep": 1.5}
   {"xdotool": ["type", "QX7-42"]}  runs xdotool on the display (real X key events, as a
                                    USB scanner or keyboard makes), pointer over the window
+  {"xdotool_async": [...]}        the same without waiting, so the app sees keys as they come
+                                   (a slow typist: ["type", "--delay", "1200", "Okafor"])
+  {"signal": [PID, "SIGSTOP"]}     sends a signal to a process (a server that hangs)
   {"expect_running": true}         the app has not been asked to stop (after Escape etc.)
   {"check_lockdown": true}         the kiosk Config settings are in force
   {"font_size": ["help", 36, 99]}  a widget's font size in px is within [min, max]
@@ -26,6 +32,8 @@ texts (visible on the final screen); the exit status is 0 only when every step p
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -85,6 +93,7 @@ class Runner:
         self.deadline = time.monotonic() + SCENARIO_TIMEOUT_S
         self.error = None
         self.typed = 0  # characters of the current "type" step already tapped
+        self.background: list[subprocess.Popen] = []  # xdotool_async runs
 
     @property
     def screen(self):
@@ -118,12 +127,22 @@ class Runner:
 
     def do(self, step: dict) -> bool:
         if "tap" in step:
+            if not step.get("now") and not self.app.controller.accepts_touch():
+                if self.waited(step, 5):
+                    raise StepFailed("the screen never started taking taps")
+                return False
             return self.tap(step["tap"])
         elif "type" in step:
             return self.type_one(step["type"])
         elif "xdotool" in step:
             subprocess.run(["xdotool", "mousemove", "640", "400"], check=True, timeout=10)
             subprocess.run(["xdotool", *step["xdotool"]], check=True, timeout=20)
+        elif "xdotool_async" in step:
+            subprocess.run(["xdotool", "mousemove", "640", "400"], check=True, timeout=10)
+            self.background.append(subprocess.Popen(["xdotool", *step["xdotool_async"]]))
+        elif "signal" in step:
+            pid, name = step["signal"]
+            os.kill(int(pid), getattr(signal, name))
         elif "expect_running" in step:
             if self.app.stopped:
                 raise StepFailed("the app was asked to stop")
@@ -253,6 +272,10 @@ class Runner:
         Path(written).replace(target)
 
     def finish(self, ok: bool) -> None:
+        for proc in self.background:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait(5)
         result = {
             "ok": ok,
             "steps_done": self.index,

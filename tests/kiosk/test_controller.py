@@ -122,7 +122,9 @@ def test_checkin_by_calls(tmp_path):
     assert types(box) == [
         "session.started",
         "session.step",
+        "session.progress",  # what was typed, as the screen changes
         "session.step",
+        "session.progress",
         "session.step",
         "session.step",
         "session.step",
@@ -137,6 +139,7 @@ def test_checkin_by_calls(tmp_path):
 def test_inactivity_prompt_countdown_then_timed_out(tmp_path):
     c, timers, box, shown = make(tmp_path)
     c.start()
+    c.typed("last_name", "Oka")  # with nothing typed the first screen ends quietly instead
     timers.advance(44)
     c.touched()  # a touch restarts the wait
     timers.advance(44)
@@ -291,3 +294,114 @@ def test_language_and_text_size_are_presented_and_reset(tmp_path):
     c.help()
     timers.advance(c.config.handoff_return_s)
     assert presented[-1] == ("en", False) and shown[-1] == "welcome"
+
+
+# -- issue 14: no ghost sessions, typing reaches the server, honest hand-off words ----------
+
+
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+def make_clocked(tmp_path, server=None):
+    clock = Clock()
+    c, timers, box, shown = make(tmp_path, server=server)
+    c.clock = clock
+    return c, timers, box, shown, clock
+
+
+def test_tap_guard_rule():
+    from kiosk.controller import tap_ignored
+
+    assert not tap_ignored(10.0, None)
+    assert tap_ignored(10.5, 10.0) and tap_ignored(10.0, 10.0)
+    assert not tap_ignored(11.0, 10.0) and not tap_ignored(12.0, 10.0)
+
+
+def test_taps_right_after_done_times_out_are_ignored(tmp_path):
+    c, timers, _box, shown, clock = make_clocked(tmp_path)
+    c.start()
+    c.enter_name("Okafor")
+    c.enter_dob("1980-04-02")  # the server's answer changes the screen by itself
+    assert shown[-1] == "confirm" and not c.accepts_touch()
+    clock.now += 1.0
+    assert c.accepts_touch()
+    c.confirm_yes()
+    clock.now += 5
+    assert c.accepts_touch()
+    timers.advance(c.config.done_return_s)  # back to welcome by itself
+    assert shown[-1] == "welcome" and not c.accepts_touch()
+    clock.now += 0.9
+    assert not c.accepts_touch()
+    clock.now += 0.2
+    assert c.accepts_touch()
+
+
+def test_a_patient_tap_that_changes_the_screen_is_not_guarded(tmp_path):
+    c, _timers, _box, _shown, _clock = make_clocked(tmp_path)
+    c.start()
+    c.use_code()
+    assert c.accepts_touch()
+
+
+def test_typing_is_sent_after_a_pause(tmp_path):
+    c, timers, box, _shown, _clock = make_clocked(tmp_path)
+    c.start()
+    c.typed("last_name", "O")
+    timers.advance(1.0)
+    c.typed("last_name", "Ok")
+    timers.advance(1.0)
+    assert "session.progress" not in types(box)  # still typing
+    timers.advance(0.6)
+    (progress,) = [e for e in box.pending(100) if e["type"] == "session.progress"]
+    assert progress["data"] == {"step": "identify_name", "entered": {"last_name": "Ok"}}
+
+
+def test_handoff_words_wait_for_the_server_to_accept(tmp_path):
+    c, timers, box, shown, _clock = make_clocked(tmp_path)
+    c.console_status(True)
+    c.start()
+    c.help()
+    assert shown[-1] == "handoff" and not c.flow.someone_coming
+    timers.advance(0.3)
+    assert not c.flow.someone_coming  # the outbox still holds it
+    box.mark_sent([e["id"] for e in box.pending(100)])
+    timers.advance(0.3)
+    assert c.flow.someone_coming and shown[-1] == "handoff"
+
+
+def test_a_held_handoff_never_says_someone_is_coming(tmp_path):
+    c, timers, box, _shown, _clock = make_clocked(tmp_path)
+    c.console_status(True)
+    c.start()
+    c.help()
+    (handoff,) = [e for e in box.pending(100) if e["type"] == "session.handed_off"]
+    box.hold(handoff["id"], "refused")
+    timers.advance(0.3)
+    assert not c.flow.someone_coming
+
+
+def test_an_unreachable_server_is_told_to_the_flow(tmp_path):
+    c, _timers, _box, shown, _clock = make_clocked(tmp_path)
+    c.console_status(False, reachable=False)
+    assert not c.flow.reachable and shown[-1:] == ["welcome"]
+
+
+def test_an_outbox_that_knows_delivery_is_asked(tmp_path):
+    c, timers, box, _shown, _clock = make_clocked(tmp_path)
+    delivered = set()
+    box.delivered = lambda event_id: event_id in delivered  # e.g. one keeping events in memory
+    c.console_status(True)
+    c.start()
+    c.help()
+    (handoff,) = [e for e in box.pending(100) if e["type"] == "session.handed_off"]
+    box.mark_sent([handoff["id"]])  # its table says sent, but the outbox itself is asked
+    timers.advance(0.3)
+    assert not c.flow.someone_coming
+    delivered.add(handoff["id"])
+    timers.advance(0.3)
+    assert c.flow.someone_coming

@@ -99,7 +99,6 @@ def test_several_matches_go_through_choose():
 
 
 HANDOFFS = [
-    (vocabulary.LOOKING_UP, f.LookupOk((), "s1"), "no_match"),
     (vocabulary.LOOKING_UP, f.LookupFailed("offline", "s1"), "offline"),
     (vocabulary.LOOKING_UP, f.LookupFailed("unconfirmed", "s1"), "offline"),
     (vocabulary.LOOKING_UP, f.LookupFailed("rejected", "s1"), "no_match"),
@@ -125,9 +124,10 @@ def test_each_handoff_reason(state, event, reason):
 
 
 def test_handoff_carries_what_was_entered():
-    flow = at_state(vocabulary.LOOKING_UP)
-    (handoff,) = emitted(flow.handle(f.LookupOk((), "s1")), "session.handed_off")
+    flow = at_state(vocabulary.CONFIRM)
+    (handoff,) = emitted(flow.handle(f.ConfirmNo()), "session.handed_off")
     assert handoff.data["entered"] == {"last_name": "Okafor", "dob": "1980-04-02"}
+    assert "attempts" not in handoff.data  # only after a miss
     flow = at_state(vocabulary.IDENTIFY_NAME)
     (handoff,) = emitted(flow.handle(f.Help()), "session.handed_off")
     assert handoff.data["entered"] == {}
@@ -339,9 +339,18 @@ PATHS = {
         ["identify_name", "identify_code", "looking_up", "handoff"],
         "no_match",
     ),
-    "name, no match": (
-        [*NAME_DOB, f.LookupOk((), "s1")],
-        ["identify_name", "identify_dob", "looking_up", "handoff"],
+    "name, no match twice": (
+        [*NAME_DOB, f.LookupOk((), "s1"), f.TryAgain(), *NAME_DOB[1:], f.LookupOk((), "s1")],
+        [
+            "identify_name",
+            "identify_dob",
+            "looking_up",
+            "check_typed",
+            "identify_name",
+            "identify_dob",
+            "looking_up",
+            "handoff",
+        ],
         "no_match",
     ),
     "not me": (
@@ -394,8 +403,8 @@ PATHS = {
     ),
     "help at welcome": ([f.Help("s1")], ["handoff"], "help"),
     "timed out": (
-        [f.Start("s1"), f.Idle(), f.CountdownExpired()],
-        ["identify_name", "still_there", "handoff"],
+        [f.Start("s1"), f.UseCode(), f.Idle(), f.CountdownExpired()],
+        ["identify_name", "identify_code", "still_there", "handoff"],
         "timed_out",
     ),
     "back from code, then name": (
@@ -405,7 +414,8 @@ PATHS = {
             f.Back(),
             f.EnterName("Okafor"),
             f.EnterDob("1980-04-02"),
-            f.LookupOk((), "s1"),
+            OK1,
+            f.ConfirmNo(),
         ],
         [
             "identify_name",
@@ -413,9 +423,10 @@ PATHS = {
             "identify_name",
             "identify_dob",
             "looking_up",
+            "confirm",
             "handoff",
         ],
-        "no_match",
+        "not_me",
     ),
 }
 
@@ -526,3 +537,143 @@ def test_the_receipt_is_printed_in_the_sessions_language():
     ]:
         flow.handle(event)
     assert f.PrintReceipt(ARRIVAL, "es") in flow.handle(f.CheckinOk(ARRIVAL, "s1"))
+
+
+# -- issue 14: look again after a miss, quiet ends, honest words, typing reaches the desk --
+
+
+def missed_once() -> f.Flow:
+    flow = at_state(vocabulary.LOOKING_UP)
+    effects = flow.handle(f.LookupOk((), "s1"))
+    assert shown(effects) == ["check_typed"] and not emitted(effects, "session.handed_off")
+    return flow
+
+
+def test_one_miss_shows_what_was_typed_then_try_again_keeps_the_name():
+    flow = missed_once()
+    assert (flow.last_name, flow.dob) == ("Okafor", "1980-04-02")  # the check screen shows these
+    effects = flow.handle(f.TryAgain())
+    assert shown(effects) == ["identify_name"] and flow.last_name == "Okafor"
+
+
+def test_second_miss_hands_off_with_both_attempts():
+    flow = missed_once()
+    flow.handle(f.TryAgain())
+    flow.handle(f.EnterName("O Brien"))
+    flow.handle(f.EnterDob("1980-04-03"))
+    (handoff,) = emitted(flow.handle(f.LookupOk((), "s1")), "session.handed_off")
+    assert handoff.data["reason"] == "no_match"
+    assert handoff.data["entered"] == {"last_name": "O Brien", "dob": "1980-04-03"}
+    assert handoff.data["attempts"] == [{"last_name": "Okafor", "dob": "1980-04-02"}]
+
+
+def test_walking_away_from_the_check_screen_hands_off_what_was_typed():
+    flow = missed_once()
+    flow.handle(f.Idle())
+    (handoff,) = emitted(flow.handle(f.CountdownExpired()), "session.handed_off")
+    assert handoff.data["reason"] == "timed_out" and handoff.data["step"] == "check_typed"
+    assert handoff.data["entered"] == {"last_name": "Okafor", "dob": "1980-04-02"}
+
+
+def test_get_help_from_the_check_screen():
+    flow = missed_once()
+    (handoff,) = emitted(flow.handle(f.Help()), "session.handed_off")
+    assert handoff.data["step"] == "check_typed" and handoff.data["entered"]["last_name"]
+
+
+def test_a_code_miss_still_hands_off_at_once():
+    flow = at_state(vocabulary.IDENTIFY_CODE)
+    flow.handle(f.EnterCode("ZZ9"))
+    effects = flow.handle(f.LookupOk((), "s1"))
+    assert shown(effects) == ["handoff"] and flow.reason == "no_match"
+
+
+def test_a_first_screen_left_untouched_ends_quietly():
+    flow = at_state(vocabulary.IDENTIFY_NAME)
+    flow.handle(f.Idle())
+    effects = flow.handle(f.CountdownExpired())
+    assert not emitted(effects, "session.handed_off")
+    (abandoned,) = emitted(effects, "session.abandoned")
+    assert abandoned.data == {"reason": "walked_away", "step": "identify_name"}
+    assert abandoned.session == "s1"
+    assert shown(effects) == ["welcome"] and flow.session is None
+
+
+def test_a_first_screen_with_typing_is_still_handed_off():
+    flow = at_state(vocabulary.IDENTIFY_NAME)
+    flow.handle(f.Typed("last_name", "Ok"))
+    flow.handle(f.Idle())
+    (handoff,) = emitted(flow.handle(f.CountdownExpired()), "session.handed_off")
+    assert handoff.data["entered"] == {"last_name": "Ok"}
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        vocabulary.IDENTIFY_NAME,
+        vocabulary.IDENTIFY_DOB,
+        vocabulary.IDENTIFY_CODE,
+        vocabulary.WALK_IN,
+    ],
+)
+def test_start_over_on_every_typing_screen(state):
+    flow = at_state(state)
+    effects = flow.handle(f.StartOver())
+    (abandoned,) = emitted(effects, "session.abandoned")
+    assert abandoned.data == {"reason": "start_over", "step": state}
+    assert shown(effects) == ["welcome"] and flow.last_name == "" and flow.session is None
+    assert f.Present("en", False) in effects
+
+
+def test_typing_is_sent_when_asked_and_only_when_it_changed():
+    flow = at_state(vocabulary.IDENTIFY_NAME)
+    assert flow.handle(f.Typed("last_name", "Oka")) == []  # the controller debounces
+    (progress,) = emitted(flow.handle(f.SendTyped()), "session.progress")
+    assert progress.data == {"step": "identify_name", "entered": {"last_name": "Oka"}}
+    assert flow.handle(f.SendTyped()) == []  # nothing new
+    flow.handle(f.Typed("last_name", "Okafor"))
+    effects = flow.handle(f.EnterName("Okafor"))  # a screen change sends it too
+    (progress,) = emitted(effects, "session.progress")
+    assert progress.data["entered"] == {"last_name": "Okafor"}
+    assert [e.type for e in emitted(effects)] == ["session.progress", "session.step"]
+
+
+def test_nothing_typed_sends_no_progress():
+    flow = at_state(vocabulary.IDENTIFY_NAME)
+    assert flow.handle(f.SendTyped()) == []
+
+
+def test_progress_carries_the_handoff_fields_only():
+    flow = at_state(vocabulary.WALK_IN)
+    flow.handle(f.Typed("first_name", "Ann"))
+    flow.handle(f.Typed("phone", "555"))
+    flow.handle(f.Typed("secret", "x"))
+    (progress,) = emitted(flow.handle(f.SendTyped()), "session.progress")
+    assert set(progress.data["entered"]) <= set(f.ENTERED_FIELDS)
+
+
+def test_someone_is_coming_only_once_delivered_and_watched():
+    flow = at_state(vocabulary.CONFIRM)
+    flow.handle(f.ConsoleStatus(True))
+    flow.handle(f.ConfirmNo())
+    assert not flow.someone_coming  # not yet accepted by the server
+    assert flow.handle(f.HandoffDelivered("other")) == []  # another session's
+    assert shown(flow.handle(f.HandoffDelivered("s1"))) == ["handoff"]
+    assert flow.someone_coming
+    flow.handle(f.ConsoleStatus(True, reachable=False))
+    assert not flow.someone_coming
+
+
+def test_delivery_is_forgotten_with_the_session():
+    flow = at_state(vocabulary.CONFIRM)
+    flow.handle(f.ConfirmNo())
+    flow.handle(f.HandoffDelivered("s1"))
+    flow.handle(f.Finish())
+    assert not flow.handoff_delivered and flow.attempts == () and flow.sent_entered == {}
+
+
+def test_welcome_redraws_when_the_server_goes_away():
+    flow = f.Flow()
+    assert shown(flow.handle(f.ConsoleStatus(True, reachable=False))) == ["welcome"]
+    assert not flow.can_reach_desk
+    assert flow.handle(f.ConsoleStatus(True, reachable=False)) == []

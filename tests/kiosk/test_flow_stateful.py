@@ -114,6 +114,10 @@ class KioskFlow(RuleBasedStateMachine):
                 f.UseCode(),
                 f.ToggleLargeText(),
                 f.ReceiptFailed(),
+                f.TryAgain(),
+                f.StartOver(),
+                f.SendTyped(),
+                f.HandoffDelivered(),
             ]
         )
     )
@@ -156,6 +160,7 @@ class KioskFlow(RuleBasedStateMachine):
             vocabulary.HANDOFF: f.Finish(),
             vocabulary.STILL_THERE: f.StillHere(),
             vocabulary.WALK_IN: f.WalkInDetails("Ann", "Lee"),
+            vocabulary.CHECK_TYPED: f.TryAgain(),
         }[self.flow.state]
 
     @rule(n=st.integers(0, 3))
@@ -223,6 +228,8 @@ class KioskFlow(RuleBasedStateMachine):
                 or self.flow.matches
                 or self.flow.chosen
                 or self.flow.arrival
+                or self.flow.attempts
+                or self.flow.sent_entered
             )
 
     @invariant()

@@ -85,3 +85,33 @@ def test_heartbeat_reports_the_outbox_and_survives_its_failure(fake_console):
     ).beat()  # a failing outbox does not stop the beat; the field is left out
     calls = [body for call, body, _auth in fake_console.requests if call == "heartbeat"]
     assert calls[0]["outbox"] == status and "outbox" not in calls[1]
+
+
+def statuses(console, count=2):
+    """(reachable, console_live) as a real heartbeat thread reports them."""
+    seen, enough = [], threading.Event()
+
+    def on_status(reachable, live):
+        seen.append((reachable, live))
+        if len(seen) >= count:
+            enough.set()
+
+    heartbeat = Heartbeat(
+        KioskClient(console.url if console else f"http://127.0.0.1:{free_port()}", "tok"),
+        Printer(),
+        0.05,
+        on_status=on_status,
+    ).start()
+    assert enough.wait(10), "no heartbeats"
+    heartbeat.stop()
+    return seen[:count]
+
+
+def test_the_kiosk_hears_whether_the_server_answers_at_all(fake_console):
+    assert statuses(fake_console) == [(True, True), (True, True)]
+    fake_console.answers["heartbeat"] = (
+        200,
+        {"server_time": "2026-11-22T10:00:00+00:00", "console_live": False},
+    )
+    assert statuses(fake_console) == [(True, False), (True, False)]
+    assert statuses(None) == [(False, False), (False, False)]  # nothing on the port

@@ -379,3 +379,19 @@ def test_a_5xx_is_a_server_error_with_its_status_and_still_unconfirmed(fake_cons
         KioskClient(fake_console.url, "t").post_events([event(1)])
     assert raised.value.status == status and isinstance(raised.value, Unconfirmed)
     assert raised.value.kind == "unconfirmed"  # what the screens conclude is unchanged
+
+
+def test_delivered_only_once_the_server_has_accepted_the_event(tmp_path):
+    """What the hand-off screen asks before it says "someone is coming"."""
+    box = Outbox(tmp_path / "o.db")
+    box.put(event(1, HELP))
+    box.put(event(2, HELP))
+    assert not box.delivered("e1") and not box.delivered("e2")
+    box.mark_sent(["e1"])
+    box.hold("e2", "refused: 422")
+    assert box.delivered("e1") and not box.delivered("e2")  # set aside is not delivered
+    fill(box)
+    assert box.put(event(3, HELP)) is False  # only in memory: not delivered
+    assert not box.delivered("e3")
+    box.mark_sent(["e3"])
+    assert box.delivered("e3")

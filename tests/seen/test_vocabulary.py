@@ -69,6 +69,11 @@ INPUTS = (
     f.SetLanguage("es"),
     f.ToggleLargeText(),
     f.ConsoleStatus(False),
+    f.ConsoleStatus(True, reachable=False),
+    f.HandoffDelivered("s1"),
+    f.SendTyped(),
+    f.TryAgain(),
+    f.StartOver(),
     f.Finish(),
 )
 
@@ -83,7 +88,14 @@ def everything_the_flow_does() -> list:
         for event in INPUTS:
             after = copy.deepcopy(flow)
             effects.extend(after.handle(event))
-            key = (after.state, after.covered, len(after.matches), after.chosen is not None)
+            key = (
+                after.state,
+                after.covered,
+                len(after.matches),
+                after.chosen is not None,
+                bool(after.code),  # a code's miss hands off; a name's looks again first
+                len(after.attempts),
+            )
             if key not in reached:
                 reached.add(key)
                 todo.append(after)

@@ -103,6 +103,12 @@ def test_no_match_says_sorry(xvfb_display, kiosk_config, seeded_server, tmp_path
         {"tap": "next"},
         {"keypad": "01011990"},
         {"tap": "next"},
+        # One miss: a look at what was typed; the same again is the second miss.
+        {"wait_screen": "check_typed", "timeout": 10},
+        {"tap": "try_again"},
+        {"tap": "next"},
+        {"wait_screen": "identify_dob"},
+        {"tap": "next"},
         {"wait_screen": "handoff", "timeout": 10},
         {"expect_text": "Sorry, we couldn't find your appointment."},
         {"sleep": 1.5},
@@ -118,6 +124,7 @@ def test_inactivity_prompt_then_timed_out(
     kiosk_config.write_text(text)
     steps = [
         {"tap": "start"},
+        {"type": "Ok"},  # with nothing typed the first screen would end quietly instead
         {"wait_screen": "still_there", "timeout": 5},
         {"expect_text": "Are you still there?"},
         {"expect_text": "3"},
@@ -193,7 +200,8 @@ def test_checkin_without_an_answer_is_not_called_done(
         {"tap": "yes"},
         {"wait_screen": "handoff", "timeout": 15},
         {"expect_text": "Sorry, we couldn't finish checking you in."},
-        {"expect_text": "Someone from the front desk is coming to you."},
+        # Said once the server has accepted the hand-off (a moment), not before.
+        {"expect_text": "Someone from the front desk is coming to you.", "timeout": 5},
         shots("handoff_checkin_unconfirmed"),
         {"sleep": 1.5},
     ]

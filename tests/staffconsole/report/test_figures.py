@@ -142,6 +142,7 @@ def test_an_empty_period_has_no_figures_but_no_errors(week):
         "completed": 0,
         "handed_off": 0,
         "unfinished": 0,
+        "abandoned": 0,
         "completed_pct": None,
     }
     assert figures["waits"]["median_min"] is None and figures["causes"] == []

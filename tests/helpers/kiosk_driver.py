@@ -18,6 +18,11 @@ Steps (one dict each, run in order, each on its own clock tick):
   {"expect_running": true}         the app has not been asked to stop (after Escape etc.)
   {"check_lockdown": true}         the kiosk Config settings are in force
   {"font_size": ["help", 36, 99]}  a widget's font size in px is within [min, max]
+  {"check_fit": true}              every shown text fits inside its widget, with a margin
+  {"check_contrast": "name_field"} the field's drawn text contrasts 4.5:1 with its background
+  {"check_catalogue": "es", "data": ["Okafor"]}  every shown text is the language's
+                                   catalogue (or the listed patient data)
+  {"record_header": "welcome"}     the header's window rectangle goes in result["headers"]
 A tap sends a real touch down/up through the window (UnitTestTouch), so hit-testing
 runs as for a finger. The result JSON has ok, steps_done, failed_step, error, screen and
 texts (visible on the final screen); the exit status is 0 only when every step passed.
@@ -34,6 +39,7 @@ from pathlib import Path
 
 SCENARIO_TIMEOUT_S = 120
 KEY_IDS = {" ": "key_space", "-": "key_hyphen", "'": "key_apostrophe"}
+LOOK_STEPS = ("check_fit", "check_contrast", "check_catalogue", "record_header")
 
 
 class StepFailed(Exception):
@@ -85,6 +91,7 @@ class Runner:
         self.deadline = time.monotonic() + SCENARIO_TIMEOUT_S
         self.error = None
         self.typed = 0  # characters of the current "type" step already tapped
+        self.headers: dict[str, list | None] = {}
 
     @property
     def screen(self):
@@ -136,6 +143,8 @@ class Runner:
             if widget is None or not low <= widget.font_size <= high:
                 size = None if widget is None else round(widget.font_size, 1)
                 raise StepFailed(f"font size of {name!r} is {size}, not in [{low}, {high}]")
+        elif any(key in step for key in LOOK_STEPS):
+            self.look(step)
         elif "keypad" in step:
             for digit in step["keypad"]:
                 self.tap(f"digit_{digit}")
@@ -204,6 +213,43 @@ class Runner:
             self.typed += 1
         return False
 
+    def look(self, step: dict) -> None:
+        """The checks of what the patient sees (tests/helpers/kiosk_looks.py)."""
+        import kiosk_looks as looks
+        from kivy.core.window import Window
+
+        where = f"on {self.app.screens.current!r}"
+        if "check_fit" in step:
+            problems = looks.misfits(self.screen, Window.size)
+            if problems:
+                raise StepFailed(f"text does not fit {where}: " + "; ".join(problems))
+        elif "check_contrast" in step:
+            widget = find(self.screen, step["check_contrast"])
+            if widget is None:
+                raise StepFailed(f"no field {step['check_contrast']!r} {where}")
+            ratio, what = looks.ink_contrast(looks.field_pixels(widget))
+            if ratio < looks.AA_CONTRAST:
+                raise StepFailed(
+                    f"typed text in {step['check_contrast']!r} {where} has contrast "
+                    f"{ratio:.2f}:1 ({what})"
+                )
+        elif "check_catalogue" in step:
+            languages = step["check_catalogue"]
+            languages = [languages] if isinstance(languages, str) else languages
+            patterns = looks.catalogue_patterns(
+                [value for language in languages for value in looks.shown_values(language)]
+            )
+            data = set(step.get("data", []))
+            strays = []
+            for widget in looks.shown_labels(self.screen):
+                strays += looks.foreign(widget.text, patterns, data)
+            if strays:
+                raise StepFailed(
+                    f"not in the {step['check_catalogue']!r} catalogue {where}: {strays}"
+                )
+        elif "record_header" in step:
+            self.headers[step["record_header"]] = looks.header_box(self.screen)
+
     def check_lockdown(self) -> None:
         from kivy.config import Config
         from kivy.core.window import Window
@@ -264,6 +310,7 @@ class Runner:
             "error": self.error,
             "screen": self.app.screens.current,
             "texts": visible_texts(self.screen),
+            "headers": self.headers,
         }
         self.result_path.write_text(json.dumps(result, indent=2))
         self.ok = ok

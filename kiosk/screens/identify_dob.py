@@ -8,6 +8,8 @@ from kiosk.screens.base import KioskScreen
 
 # The fields' placeholders, in the patient's language ("AAAA" for año in Spanish).
 PLACEHOLDERS = (N_("MM"), N_("DD"), N_("YYYY"))
+# The clinic's orders: a catalogue translates each to its language's order.
+ORDERS = (N_("MDY"), N_("DMY"))
 
 
 class IdentifyDobScreen(KioskScreen):

@@ -22,6 +22,8 @@ Steps (one dict each, run in order, each on its own clock tick):
   {"check_contrast": "name_field"} the field's drawn text contrasts 4.5:1 with its background
   {"check_catalogue": "es", "data": ["Okafor"]}  every shown text is the language's
                                    catalogue (or the listed patient data)
+  {"check_distinct": ["yes", "no"]} two buttons' fills differ 3:1 (WCAG non-text contrast),
+                                   both the same size
   {"record_header": "welcome"}     the header's window rectangle goes in result["headers"]
 A tap sends a real touch down/up through the window (UnitTestTouch), so hit-testing
 runs as for a finger. The result JSON has ok, steps_done, failed_step, error, screen and
@@ -39,7 +41,7 @@ from pathlib import Path
 
 SCENARIO_TIMEOUT_S = 120
 KEY_IDS = {" ": "key_space", "-": "key_hyphen", "'": "key_apostrophe"}
-LOOK_STEPS = ("check_fit", "check_contrast", "check_catalogue", "record_header")
+LOOK_STEPS = ("check_fit", "check_contrast", "check_catalogue", "record_header", "check_distinct")
 
 
 class StepFailed(Exception):
@@ -247,6 +249,16 @@ class Runner:
                 raise StepFailed(
                     f"not in the {step['check_catalogue']!r} catalogue {where}: {strays}"
                 )
+        elif "check_distinct" in step:
+            widgets = [find(self.screen, name) for name in step["check_distinct"]]
+            if None in widgets:
+                raise StepFailed(f"no buttons {step['check_distinct']} {where}")
+            fills = [looks.fill(looks.field_pixels(widget)) for widget in widgets]
+            if looks.contrast(*fills) < 3:
+                raise StepFailed(f"{step['check_distinct']} look alike {where}: fills {fills}")
+            sizes = {tuple(round(v) for v in widget.size) for widget in widgets}
+            if len(sizes) != 1:
+                raise StepFailed(f"{step['check_distinct']} differ in size {where}: {sizes}")
         elif "record_header" in step:
             self.headers[step["record_header"]] = looks.header_box(self.screen)
 

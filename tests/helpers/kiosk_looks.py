@@ -50,6 +50,11 @@ def ink_contrast(pixels: list[tuple[int, int, int]], min_ink: int = 30) -> tuple
     return best, f"ink {ink} on background {background}"
 
 
+def fill(pixels: list[tuple[int, int, int]]) -> tuple[int, int, int]:
+    """A button's fill: its commonest colour."""
+    return Counter(pixels).most_common(1)[0][0]
+
+
 def catalogue_patterns(values) -> list[re.Pattern]:
     """A pattern per catalogue string; "{name}" placeholders match any data."""
     patterns = []

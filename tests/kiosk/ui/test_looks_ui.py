@@ -72,6 +72,7 @@ def tour(language: str, large: bool) -> list[dict]:
         *looks("identify_dob", language, "dob_field"),
         {"tap": "next"},
         *looks("confirm", language),
+        {"check_distinct": ["yes", "no"]},  # the filled primary and the outline
         {"tap": "yes"},
         *looks("done", language),
         {"tap": "finish"},

@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 
 # Patient data the screens may show besides the catalogue's words (synthetic patients).
 # (The walk-in's last name starts with what the name screen had.)
-TYPED = ["Okafor", "QX7-42", "Seán", "Okaforruiz", "5550100", "María O."]
+TYPED = ["Okafor", "QX7-42", "Seán", "Okaforruiz", "5550100", "María O.", "99 / 99 / 9999"]
 DATA = {"en": [*TYPED, "04 / 02 / 1980"], "es": [*TYPED, "02 / 04 / 1980"]}
 DOB = {"en": "04021980", "es": "02041980"}  # the language's order: MDY in English, DMY in Spanish
 
@@ -68,6 +68,11 @@ def tour(language: str, large: bool) -> list[dict]:
         {"type": "Okafor"},
         {"tap": "next"},
         {"wait_screen": "identify_dob"},
+        {"keypad": "99999999"},
+        {"tap": "next"},
+        {"sleep": 0.3},
+        *looks("identify_dob", language),  # the "doesn't look right" line fits too
+        *[{"tap": "digit_backspace"}] * 8,
         {"keypad": DOB[language]},
         *looks("identify_dob", language, "dob_field"),
         {"tap": "next"},
@@ -78,6 +83,10 @@ def tour(language: str, large: bool) -> list[dict]:
         {"tap": "finish"},
         {"wait_screen": "welcome"},
         *begin(language, large),
+        {"tap": "key_accents"},
+        {"sleep": 0.3},
+        {"check_fit": True},  # the accented letters' page
+        {"tap": "key_letters"},
         {"type": "Núñez"},
         {"tap": "next"},
         {"keypad": "06151990" if language == "en" else "15061990"},

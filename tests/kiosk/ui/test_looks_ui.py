@@ -13,6 +13,7 @@ pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 # (The walk-in's last name starts with what the name screen had.)
 TYPED = ["Okafor", "QX7-42", "Seán", "Okaforruiz", "5550100", "María O.", "99 / 99 / 9999"]
 DATA = {"en": [*TYPED, "04 / 02 / 1980"], "es": [*TYPED, "02 / 04 / 1980"]}
+TEMPLATE = {"en": "MM / DD / YYYY", "es": "DD / MM / AAAA"}
 DOB = {"en": "04021980", "es": "02041980"}  # the language's order: MDY in English, DMY in Spanish
 
 
@@ -60,7 +61,7 @@ def tour(language: str, large: bool) -> list[dict]:
         {"keypad": "5550100"},
         {"check_contrast": "field_phone"},
         *looks("walk_in", language),
-        {"tap": "help"},
+        {"tap": "send"},
         *looks("handoff", language),
         {"tap": "finish"},
         {"wait_screen": "welcome"},
@@ -68,6 +69,7 @@ def tour(language: str, large: bool) -> list[dict]:
         {"type": "Okafor"},
         {"tap": "next"},
         {"wait_screen": "identify_dob"},
+        {"expect_text": TEMPLATE[language]},  # the fields' order and words
         {"keypad": "99999999"},
         {"tap": "next"},
         {"sleep": 0.3},
@@ -99,6 +101,8 @@ def tour(language: str, large: bool) -> list[dict]:
         *begin(language, large),
         {"wait_screen": "still_there", "timeout": 20},
         *looks("still_there", language),
+        {"tap": "help"},
+        *looks("handoff", language),
     ]
 
 

@@ -224,7 +224,7 @@ class Runner:
         if "check_fit" in step:
             problems = looks.misfits(self.screen, Window.size)
             if problems:
-                raise StepFailed(f"text does not fit {where}: " + "; ".join(problems))
+                raise StepFailed(f"text or buttons do not fit {where}: " + "; ".join(problems))
         elif "check_contrast" in step:
             widget = find(self.screen, step["check_contrast"])
             if widget is None:

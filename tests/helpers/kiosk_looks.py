@@ -137,7 +137,35 @@ def misfits(root, window_size, margin: float = FIT_MARGIN_PX) -> list[str]:
             problems.append(f"{name_of(widget)}: off the window at {x:.0f},{y:.0f}")
         elif y + widget.height > window_size[1] + 0.5:
             problems.append(f"{name_of(widget)}: off the top of the window")
-    return problems
+    return problems + touching_buttons(root)
+
+
+def rect(widget) -> tuple[float, float, float, float]:
+    x, y = widget.to_window(widget.x, widget.y)
+    return (x, y, x + widget.width, y + widget.height)
+
+
+def touching(a, b, gap: float = 2) -> bool:
+    """Two rectangles closer than `gap` px on both axes (neither inside the other: a
+    full-screen button under welcome's words does not count)."""
+    inside = all(a[i] <= b[i] for i in (0, 1)) and all(a[i] >= b[i] for i in (2, 3))
+    contains = all(b[i] <= a[i] for i in (0, 1)) and all(b[i] >= a[i] for i in (2, 3))
+    if inside or contains:
+        return False
+    return a[0] < b[2] + gap and b[0] < a[2] + gap and a[1] < b[3] + gap and b[1] < a[3] + gap
+
+
+def touching_buttons(root) -> list[str]:
+    """Buttons with no gap between them: two keys of one colour read as one."""
+    from kivy.uix.button import Button
+
+    buttons = [w for w in shown_labels(root) if isinstance(w, Button)]
+    found = []
+    for i, a in enumerate(buttons):
+        for b in buttons[i + 1 :]:
+            if touching(rect(a), rect(b)):
+                found.append(f"{name_of(a)} touches {name_of(b)}")
+    return found
 
 
 def field_pixels(widget) -> list[tuple[int, int, int]]:

@@ -29,3 +29,10 @@ def test_a_shown_text_must_be_the_catalogues_or_the_patients():
     assert looks.foreign("I need help", patterns, set()) == ["I need help"]
     assert looks.foreign("Nombre\nSeán", patterns, {"Seán"}) == ["Nombre"]
     assert looks.foreign("Español", patterns, set()) == []  # a language's own name
+
+
+def test_buttons_need_a_gap_between_them():
+    key = (0, 0, 100, 90)
+    assert looks.touching(key, (100, 0, 200, 90))  # side by side, no gap
+    assert not looks.touching(key, (106, 0, 206, 90))  # the keyboard's 6 px
+    assert not looks.touching((0, 0, 1280, 800), key)  # a full-screen button beneath

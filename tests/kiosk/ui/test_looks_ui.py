@@ -116,3 +116,26 @@ def test_every_screen_readable(xvfb_display, kiosk_config, language, large, tmp_
     boxes = {name.rsplit("-", 1)[0]: box for name, box in result["headers"].items()}
     assert None not in boxes.values(), f"a screen without a header: {boxes}"
     assert len(set(map(tuple, boxes.values()))) == 1, f"the header moves: {boxes}"
+
+
+LONG = "Wolfeschlegelsteinhausenbergerdorff-O'Brien"  # 43 letters, a synthetic name
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+def test_a_long_name_stays_inside_its_fields(xvfb_display, kiosk_config, shots, large, tmp_path):
+    steps = [
+        {"wait_screen": "welcome"},
+        *begin("es", large),
+        {"type": LONG},
+        {"check_contrast": "name_field"},
+        {"check_fit": True},
+        {"tap": "walk_in"},
+        {"wait_screen": "walk_in"},
+        {"check_fit": True},
+        {"tap": "field_first_name"},
+        {"type": LONG},
+        {"check_fit": True},
+        {"check_contrast": "field_first_name"},
+        shots(f"walk_in_long_name{'_large' if large else ''}"),
+    ]
+    run_scenario(xvfb_display, kiosk_config, steps, tmp_path)

@@ -22,6 +22,7 @@ Steps (one dict each, run in order, each on its own clock tick):
   {"check_contrast": "name_field"} the field's drawn text contrasts 4.5:1 with its background
   {"check_catalogue": "es", "data": ["Okafor"]}  every shown text is the language's
                                    catalogue (or the listed patient data)
+  {"check_colours": true}          every text's colour is AA (4.5:1) on its button or the page
   {"check_distinct": ["yes", "no"]} two buttons' fills differ 3:1 (WCAG non-text contrast),
                                    both the same size
   {"record_header": "welcome"}     the header's window rectangle goes in result["headers"]
@@ -41,7 +42,14 @@ from pathlib import Path
 
 SCENARIO_TIMEOUT_S = 120
 KEY_IDS = {" ": "key_space", "-": "key_hyphen", "'": "key_apostrophe"}
-LOOK_STEPS = ("check_fit", "check_contrast", "check_catalogue", "record_header", "check_distinct")
+LOOK_STEPS = (
+    "check_colours",
+    "check_fit",
+    "check_contrast",
+    "check_catalogue",
+    "record_header",
+    "check_distinct",
+)
 
 
 class StepFailed(Exception):
@@ -249,6 +257,10 @@ class Runner:
                 raise StepFailed(
                     f"not in the {step['check_catalogue']!r} catalogue {where}: {strays}"
                 )
+        elif "check_colours" in step:
+            faint = looks.faint_texts(self.screen, Window.clearcolor)
+            if faint:
+                raise StepFailed(f"text below AA contrast {where}: " + "; ".join(faint))
         elif "check_distinct" in step:
             widgets = [find(self.screen, name) for name in step["check_distinct"]]
             if None in widgets:

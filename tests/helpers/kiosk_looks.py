@@ -140,6 +140,29 @@ def misfits(root, window_size, margin: float = FIT_MARGIN_PX) -> list[str]:
     return problems + touching_buttons(root)
 
 
+def rgb8(rgba, under=(1, 1, 1)) -> tuple[int, int, int]:
+    """An RGBA colour of floats as 8-bit RGB, blended over what is beneath it."""
+    alpha = rgba[3] if len(rgba) > 3 else 1
+    return tuple(round(255 * (alpha * c + (1 - alpha) * u)) for c, u in zip(rgba[:3], under))
+
+
+def faint_texts(root, clear_colour) -> list[str]:
+    """Texts whose colour is below AA on what they are drawn on: a button's fill, or the
+    window for a plain label (typed fields draw their own background: see field_pixels)."""
+    from kivy.uix.button import Button
+
+    page = tuple(clear_colour[:3])
+    faint = []
+    for widget in shown_labels(root):
+        if widget.disabled or widget.canvas.before.length():
+            continue  # a disabled button is faint on purpose; a field is read by its pixels
+        under = tuple(widget.background_color[:3]) if isinstance(widget, Button) else page
+        ratio = contrast(rgb8(widget.color, under), rgb8(under))
+        if ratio < AA_CONTRAST:
+            faint.append(f"{name_of(widget)} at {ratio:.2f}:1")
+    return faint
+
+
 def rect(widget) -> tuple[float, float, float, float]:
     x, y = widget.to_window(widget.x, widget.y)
     return (x, y, x + widget.width, y + widget.height)

@@ -36,3 +36,9 @@ def test_buttons_need_a_gap_between_them():
     assert looks.touching(key, (100, 0, 200, 90))  # side by side, no gap
     assert not looks.touching(key, (106, 0, 206, 90))  # the keyboard's 6 px
     assert not looks.touching((0, 0, 1280, 800), key)  # a full-screen button beneath
+
+
+def test_colours_blend_over_what_is_beneath():
+    assert looks.rgb8((1, 1, 1, 1)) == WHITE
+    assert looks.rgb8((0, 0, 0, 0.5), under=(1, 1, 1)) == (128, 128, 128)
+    assert looks.rgb8((0, 0, 0, 0), under=(0, 0, 0)) == BLACK

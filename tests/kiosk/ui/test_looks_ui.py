@@ -24,6 +24,7 @@ def looks(screen: str, language: str, field: str | None = None) -> list[dict]:
         steps.append({"check_contrast": field})
     steps += [
         {"check_fit": True},
+        {"check_colours": True},
         {"check_catalogue": language, "data": DATA[language]},
         {"record_header": f"{screen}-{len(steps)}"},
     ]

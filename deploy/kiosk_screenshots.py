@@ -119,7 +119,8 @@ def shot(out: Path, name: str) -> dict:
 
 
 def tour(out: Path) -> list[dict]:
-    """Every screen of a normal day, in English, then Spanish with larger text."""
+    """Every screen of a normal day in English; a check-in in larger text, in Spanish, and
+    in Spanish with larger text."""
     s = lambda name: shot(out, name)
     return [
         {"wait_screen": "welcome"},
@@ -177,16 +178,58 @@ def tour(out: Path) -> list[dict]:
         {"wait_screen": "handoff", "timeout": 10},
         s("handoff_timed_out"),
         {"tap": "finish"},
+        *in_other_looks(s, "en", large=True),
+        *in_other_looks(s, "es", large=False),
         {"tap": "lang_es"},
         {"tap": "large_text"},
-        {"type": "Núñez"},
+        {"type": "Okafor"},
         s("identify_name_es_large"),
+        {"tap": "next"},
+        {"keypad": "02041980"},
+        s("identify_dob_es_large"),
+        {"tap": "next"},
+        {"wait_screen": "confirm", "timeout": 10},
+        s("confirm_es_large"),
         {"tap": "help"},
         {"wait_screen": "handoff"},
         s("handoff_help_es_large"),
         {"tap": "finish"},
         {"wait_screen": "welcome"},
     ]
+
+
+def in_other_looks(s, language: str, large: bool) -> list[dict]:
+    """A check-in from name to done in another language or text size."""
+    suffix = ("_es" if language == "es" else "") + ("_large" if large else "")
+    steps = [{"tap": "start" if language == "en" else "lang_es"}]
+    if large:
+        steps.append({"tap": "large_text"})
+    return [
+        *steps,
+        {"type": "Okafor"},
+        s(f"identify_name{suffix}"),
+        {"tap": "next"},
+        {"keypad": "04021980" if language == "en" else "02041980"},  # Spanish: day first
+        s(f"identify_dob{suffix}"),
+        {"tap": "next"},
+        {"wait_screen": "confirm", "timeout": 10},
+        s(f"confirm{suffix}"),
+        {"tap": "yes"},
+        {"wait_screen": "done", "timeout": 10},
+        s(f"done{suffix}"),
+        {"tap": "finish"},
+        {"wait_screen": "welcome"},
+    ]
+
+
+def checked(steps: list[dict]) -> list[dict]:
+    """Each screenshot followed by the check that no text is clipped on that screen."""
+    out = []
+    for step in steps:
+        out.append(step)
+        if "screenshot" in step:
+            out.append({"check_fit": True})
+    return out
 
 
 def faults(out: Path) -> list[dict]:
@@ -258,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
                     clinic_name="Riverside Clinic",
                 )
                 try:
-                    run_scenario(display, config, steps(out), folder)
+                    run_scenario(display, config, checked(steps(out)), folder)
                 finally:
                     console.close()
             folder = work / "offline"
@@ -269,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
                 "docs",
                 clinic_name="Riverside Clinic",
             )
-            run_scenario(display, config, offline(out), folder)
+            run_scenario(display, config, checked(offline(out)), folder)
     finally:
         xvfb.terminate()
         xvfb.wait(10)

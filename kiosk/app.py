@@ -61,6 +61,7 @@ def load_kv() -> None:
 
     Factory.register("BigButton", cls=buttons.BigButton)
     Factory.register("QuietButton", cls=buttons.QuietButton)
+    Factory.register("FittingButton", cls=buttons.FittingButton)
     Builder.load_file(str(HERE / "widgets" / "widgets.kv"))
     for name in SCREENS:
         Builder.load_file(str(HERE / "screens" / f"{name}.kv"))

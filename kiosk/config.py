@@ -95,7 +95,7 @@ SETTINGS: tuple[Setting, ...] = (
         "date_order",
         str,
         "MDY",
-        "order of the date-of-birth fields: MDY or DMY",
+        "order of the date-of-birth fields in English: MDY or DMY (Spanish: always day first)",
         choices=DATE_ORDERS,
     ),
     Setting(

@@ -8,16 +8,19 @@ FIELDS = {"M": ("MM", 2), "D": ("DD", 2), "Y": ("YYYY", 4)}
 DIGITS = 8
 
 
-def template(order: str) -> str:
-    """The empty entry as shown to the patient: "MM / DD / YYYY" for MDY."""
-    return " / ".join(FIELDS[part][0] for part in order)
+def template(order: str, words: dict[str, str] | None = None) -> str:
+    """The empty entry as shown to the patient: "MM / DD / YYYY" for MDY.
+
+    `words` gives a language's placeholders ({"YYYY": "AAAA"} in Spanish)."""
+    return show("", order, words)
 
 
-def show(digits: str, order: str) -> str:
+def show(digits: str, order: str, words: dict[str, str] | None = None) -> str:
     """The entry so far, typed digits over the template: "04 / 0D / YYYY"."""
     parts, rest = [], digits
     for part in order:
         placeholder, size = FIELDS[part]
+        placeholder = (words or {}).get(placeholder, placeholder)
         typed, rest = rest[:size], rest[size:]
         parts.append(typed + placeholder[len(typed) :])
     return " / ".join(parts)

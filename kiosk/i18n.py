@@ -129,12 +129,21 @@ _cache: dict[str, gettext.NullTranslations] = {}
 _current: gettext.NullTranslations = gettext.NullTranslations()
 
 
+def _translations(language: str) -> gettext.NullTranslations:
+    if language not in _cache:
+        _cache[language] = load(language)
+    return _cache[language]
+
+
 def set_language(language: str) -> None:
     """Use this language for every `_()` from now on."""
     global _current
-    if language not in _cache:
-        _cache[language] = load(language)
-    _current = _cache[language]
+    _current = _translations(language)
+
+
+def in_language(language: str, message: str) -> str:
+    """The message in a given language, whatever the session's (welcome speaks both)."""
+    return _translations(language).gettext(message)
 
 
 def N_(message: str) -> str:

@@ -79,6 +79,12 @@ class LetterKeyboard(BoxLayout):
             line.add_widget(self._key("key_space", N_("space"), " ", 5))
             line.add_widget(self._key("key_backspace", N_("Delete"), None, 2))
 
+    def on_spacing(self, _keyboard, spacing) -> None:
+        # The kv's spacing may come after the keys are built (walk-in): keep the gaps
+        # between keys, or a row of yellow keys reads as one bar in larger text.
+        for line in self.children:
+            line.spacing = spacing
+
     def _row(self) -> BoxLayout:
         line = BoxLayout(spacing=self.spacing)
         self.add_widget(line)

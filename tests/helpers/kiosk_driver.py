@@ -24,6 +24,14 @@ Steps (one dict each, run in order, each on its own clock tick):
   {"expect_running": true}         the app has not been asked to stop (after Escape etc.)
   {"check_lockdown": true}         the kiosk Config settings are in force
   {"font_size": ["help", 36, 99]}  a widget's font size in px is within [min, max]
+  {"check_fit": true}              every shown text fits inside its widget, with a margin
+  {"check_contrast": "name_field"} the field's drawn text contrasts 4.5:1 with its background
+  {"check_catalogue": "es", "data": ["Okafor"]}  every shown text is the language's
+                                   catalogue (or the listed patient data)
+  {"check_colours": true}          every text's colour is AA (4.5:1) on its button or the page
+  {"check_distinct": ["yes", "no"]} two buttons' fills differ 3:1 (WCAG non-text contrast),
+                                   both the same size
+  {"record_header": "welcome"}     the header's window rectangle goes in result["headers"]
 A tap sends a real touch down/up through the window (UnitTestTouch), so hit-testing
 runs as for a finger. The result JSON has ok, steps_done, failed_step, error, screen and
 texts (visible on the final screen); the exit status is 0 only when every step passed.
@@ -42,6 +50,14 @@ from pathlib import Path
 
 SCENARIO_TIMEOUT_S = 120
 KEY_IDS = {" ": "key_space", "-": "key_hyphen", "'": "key_apostrophe"}
+LOOK_STEPS = (
+    "check_colours",
+    "check_fit",
+    "check_contrast",
+    "check_catalogue",
+    "record_header",
+    "check_distinct",
+)
 
 
 class StepFailed(Exception):
@@ -94,6 +110,7 @@ class Runner:
         self.error = None
         self.typed = 0  # characters of the current "type" step already tapped
         self.background: list[subprocess.Popen] = []  # xdotool_async runs
+        self.headers: dict[str, list | None] = {}
 
     @property
     def screen(self):
@@ -155,6 +172,8 @@ class Runner:
             if widget is None or not low <= widget.font_size <= high:
                 size = None if widget is None else round(widget.font_size, 1)
                 raise StepFailed(f"font size of {name!r} is {size}, not in [{low}, {high}]")
+        elif any(key in step for key in LOOK_STEPS):
+            self.look(step)
         elif "keypad" in step:
             for digit in step["keypad"]:
                 self.tap(f"digit_{digit}")
@@ -223,6 +242,57 @@ class Runner:
             self.typed += 1
         return False
 
+    def look(self, step: dict) -> None:
+        """The checks of what the patient sees (tests/helpers/kiosk_looks.py)."""
+        import kiosk_looks as looks
+        from kivy.core.window import Window
+
+        where = f"on {self.app.screens.current!r}"
+        if "check_fit" in step:
+            problems = looks.misfits(self.screen, Window.size)
+            if problems:
+                raise StepFailed(f"text or buttons do not fit {where}: " + "; ".join(problems))
+        elif "check_contrast" in step:
+            widget = find(self.screen, step["check_contrast"])
+            if widget is None:
+                raise StepFailed(f"no field {step['check_contrast']!r} {where}")
+            ratio, what = looks.ink_contrast(looks.field_pixels(widget))
+            if ratio < looks.AA_CONTRAST:
+                raise StepFailed(
+                    f"typed text in {step['check_contrast']!r} {where} has contrast "
+                    f"{ratio:.2f}:1 ({what})"
+                )
+        elif "check_catalogue" in step:
+            languages = step["check_catalogue"]
+            languages = [languages] if isinstance(languages, str) else languages
+            patterns = looks.catalogue_patterns(
+                [value for language in languages for value in looks.shown_values(language)]
+            )
+            data = set(step.get("data", []))
+            strays = []
+            for widget in looks.shown_labels(self.screen):
+                strays += looks.foreign(widget.text, patterns, data)
+            if strays:
+                raise StepFailed(
+                    f"not in the {step['check_catalogue']!r} catalogue {where}: {strays}"
+                )
+        elif "check_colours" in step:
+            faint = looks.faint_texts(self.screen, Window.clearcolor)
+            if faint:
+                raise StepFailed(f"text below AA contrast {where}: " + "; ".join(faint))
+        elif "check_distinct" in step:
+            widgets = [find(self.screen, name) for name in step["check_distinct"]]
+            if None in widgets:
+                raise StepFailed(f"no buttons {step['check_distinct']} {where}")
+            fills = [looks.fill(looks.field_pixels(widget)) for widget in widgets]
+            if looks.contrast(*fills) < 3:
+                raise StepFailed(f"{step['check_distinct']} look alike {where}: fills {fills}")
+            sizes = {tuple(round(v) for v in widget.size) for widget in widgets}
+            if len(sizes) != 1:
+                raise StepFailed(f"{step['check_distinct']} differ in size {where}: {sizes}")
+        elif "record_header" in step:
+            self.headers[step["record_header"]] = looks.header_box(self.screen)
+
     def check_lockdown(self) -> None:
         from kivy.config import Config
         from kivy.core.window import Window
@@ -287,6 +357,7 @@ class Runner:
             "error": self.error,
             "screen": self.app.screens.current,
             "texts": visible_texts(self.screen),
+            "headers": self.headers,
         }
         self.result_path.write_text(json.dumps(result, indent=2))
         self.ok = ok

@@ -12,6 +12,12 @@ def test_template_follows_the_clinic_order():
     assert dob.template("DMY") == "DD / MM / YYYY"
 
 
+def test_template_in_the_patients_words():
+    words = {"YYYY": "AAAA"}
+    assert dob.template("DMY", words) == "DD / MM / AAAA"
+    assert dob.show("1506", "DMY", words) == "15 / 06 / AAAA"
+
+
 def test_show_fills_the_template_as_digits_come():
     assert dob.show("", "MDY") == "MM / DD / YYYY"
     assert dob.show("040", "MDY") == "04 / 0D / YYYY"

@@ -88,5 +88,8 @@ def test_switching_language_changes_every_later_message():
         assert i18n._("I need help") == "I need help"
         i18n.set_language("xx")  # no catalogue: the English words, never a crash
         assert i18n._("I need help") == "I need help"
+        # Welcome speaks Spanish too, whatever the session's language.
+        assert i18n.in_language("es", "I need help") == "Necesito ayuda"
+        assert i18n._("I need help") == "I need help"
     finally:
         i18n.set_language("en")

@@ -13,7 +13,7 @@ LARGE = [33, 40]  # the same at 1.3
 
 
 def test_spanish_and_large_text_then_reset(xvfb_display, kiosk_config, printer, shots, tmp_path):
-    """Also: a clinic that writes dates day first gets DD / MM / YYYY."""
+    """Also: a clinic that writes dates day first gets DD / MM / YYYY (AAAA in Spanish)."""
     kiosk_config.write_text(kiosk_config.read_text() + 'date_order = "DMY"\n')
     steps = [
         {"wait_screen": "welcome"},
@@ -36,7 +36,7 @@ def test_spanish_and_large_text_then_reset(xvfb_display, kiosk_config, printer, 
         {"font_size": ["help", *LARGE]},  # the text size stays when the language changes
         {"tap": "language"},
         {"expect_text": "¿Cuál es su fecha de nacimiento?"},
-        {"expect_text": "DD / MM / YYYY"},
+        {"expect_text": "DD / MM / AAAA"},
         {"keypad": "02041980"},
         {"expect_text": "02 / 04 / 1980"},
         {"tap": "next"},

@@ -172,6 +172,7 @@ def tour(out: Path) -> list[dict]:
         s("handoff_walk_in"),
         {"tap": "finish"},
         {"tap": "start"},
+        {"type": "Ok"},  # something typed: a session left with nothing ends quietly
         {"wait_screen": "still_there", "timeout": 10},
         {"sleep": 2},
         s("still_there"),

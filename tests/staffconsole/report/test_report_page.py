@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 from helpers.week import (
     ADMIN_PASSWORD,
@@ -139,3 +140,33 @@ def test_only_an_admin_gets_names_and_that_is_audited(client, week, admin):
     entry = list_audit(db, limit=1)[0]
     assert (entry["actor"], entry["action"]) == ("maria", "report.export_names")
     assert entry["detail"]["with_names"] is True
+
+
+def test_sessions_that_ended_quietly_are_counted_on_the_page(client, week):
+    from staffconsole.auth.kiosks import add_kiosk, kiosk_for_token
+    from staffconsole.store.sessions import record_events
+
+    db, _ = week
+    kiosk = kiosk_for_token(db, add_kiosk(db, "Borne quiète", EVENING))
+    at = (EVENING - timedelta(minutes=30)).isoformat()
+    for n, reason in enumerate(("start_over", "walked_away")):
+        events = [
+            {
+                "id": f"q{n}a",
+                "session": f"quiet{n}",
+                "type": "session.started",
+                "at": at,
+                "data": {},
+            },
+            {
+                "id": f"q{n}b",
+                "session": f"quiet{n}",
+                "type": "session.abandoned",
+                "at": at,
+                "data": {"reason": reason, "step": "identify_name"},
+            },
+        ]
+        record_events(db, kiosk, events, EVENING - timedelta(minutes=30))
+    sign_in(client, "ana", PASSWORD)
+    html = client.get(f"/console/report?{WEEK}").text
+    assert 'id="fig-abandoned">2 session(s) ended quietly' in html

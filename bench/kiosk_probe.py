@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+from kiosk.controller import TAP_GUARD_S
+
 PATIENT_KEYS = "okafor"
 PATIENT_DOB = "04021980"
 # (tap, screen expected next, path name measured or None). Keys and digits are not timed.
@@ -29,6 +31,9 @@ ROUND = [
     ("finish", "welcome", "done -> welcome"),
 ]
 SETTLE_S = 0.15  # between taps, as a quick patient
+# A screen the server's answer brought (not the tap itself) ignores taps for the kiosk's
+# tap guard (kiosk.controller.TAP_GUARD_S): a quick patient waits that long there.
+AUTOMATIC = ("confirm", "done")
 
 
 def _walk(widget):
@@ -69,7 +74,8 @@ class Probe:
             self.pending = None
             if path:
                 self.result["taps"].append([path, now - started])
-            Clock.schedule_once(self.next_tap, SETTLE_S)
+            settle = SETTLE_S + (TAP_GUARD_S if screens.current in AUTOMATIC else 0)
+            Clock.schedule_once(self.next_tap, settle)
 
     def next_tap(self, _dt) -> None:
         if self.index >= len(self.steps):

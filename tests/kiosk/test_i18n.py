@@ -14,7 +14,10 @@ import pytest
 from kiosk import i18n
 
 KIOSK = Path(i18n.__file__).resolve().parent
-MESSAGE = re.compile(r"""\bN?_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
+# _("…"), N_("…") and in_language(lang, "…") (welcome's line in another language).
+MESSAGE = re.compile(
+    r"""\b(?:N?_\(|in_language\([^,()]+,)\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')"""
+)
 
 
 def source_messages() -> set[str]:

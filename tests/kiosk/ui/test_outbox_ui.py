@@ -7,12 +7,12 @@ from __future__ import annotations
 import errno
 import json
 import os
-import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
+from helpers.full_disk import small_tmpfs
 from helpers.kiosk_harness import handoffs, open_alerts, run_scenario, write_config
 from support import REPO, wait_for
 
@@ -124,20 +124,11 @@ def _fill(folder) -> None:
 def test_a_full_sd_card_loses_no_hand_off_and_the_screens_go_on(
     xvfb_display, seeded_server, tmp_path
 ):
-    """A real full filesystem (a small tmpfs; needs root): the outbox cannot write, the
+    """A real full filesystem (a small tmpfs; CI runs as root): the outbox cannot write, the
     hand-offs go from memory, and the kiosk keeps running session after session."""
     sd = tmp_path / "sd"
     sd.mkdir()
-    if (
-        os.geteuid() != 0
-        or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(sd)],
-            capture_output=True,
-            check=False,
-        ).returncode
-    ):
-        pytest.skip("mounting a small tmpfs needs root")
-    try:
+    with small_tmpfs(sd, "256k", mode="1777"):
         Outbox(sd / "outbox.db").close()  # the kiosk ran before; then the card filled up
         _fill(sd)
         token = seeded_server.add_kiosk("lobby")
@@ -163,8 +154,6 @@ def test_a_full_sd_card_loses_no_hand_off_and_the_screens_go_on(
         assert f'File "{REPO / "kiosk"}' not in result["stderr"]
         assert "keeping events in memory" in result["stderr"]
         assert result["stderr"].count("still cannot open") <= 1
-    finally:
-        subprocess.run(["umount", str(sd)], check=False)
     assert handoffs(seeded_server) == [
         {"reason": "help", "step": "identify_name", "entered": {"last_name": "Ivanova"}},
         {"reason": "help", "step": "welcome", "entered": {}},

@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
+# Most tests wait on timers, windows and processes, not on a core: two workers halve
+# the suite's wall time on a 2-core CI box (README.md, "Two commands").
+TEST_WORKERS ?= 2
 SYSTEM_PACKAGES := xvfb xdotool libgl1-mesa-dri libegl1 libgl1 chromium socat systemd
 
 .PHONY: demo test venv system-packages lint bench clean soak fuzz-soak
@@ -34,7 +37,7 @@ system-packages:
 	fi
 
 test: system-packages venv lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Style and structure: ruff's checks and formatting, and the import layers declared in
 # pyproject.toml ([tool.importlinter]). Part of `make test`.

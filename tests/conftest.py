@@ -7,12 +7,14 @@ process without the e2e mark.
 
 from __future__ import annotations
 
+import os
+import select
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from support import CHROMIUM, CHROMIUM_ARGS, start_server, wait_for
+from support import CHROMIUM, CHROMIUM_ARGS, start_server
 
 pytest_plugins = ["process_guard"]
 
@@ -29,17 +31,14 @@ def xvfb_display():
     """A private Xvfb display for Kivy windows; yields the DISPLAY value."""
     if not shutil.which("Xvfb"):
         pytest.fail("Xvfb is not installed: run `make test` (it installs the system packages)")
-    for number in range(90, 140):
-        if (
-            not Path(f"/tmp/.X{number}-lock").exists()
-            and not Path(f"/tmp/.X11-unix/X{number}").exists()
-        ):
-            break
-    display = f":{number}"
+    # -displayfd: Xvfb picks a free display itself and writes its number to the pipe,
+    # so test workers running side by side (pytest -n) never race for the same one.
+    read_end, write_end = os.pipe()
     proc = subprocess.Popen(
         [
             "Xvfb",
-            display,
+            "-displayfd",
+            str(write_end),
             "-screen",
             "0",
             "1280x800x24",
@@ -51,14 +50,16 @@ def xvfb_display():
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        pass_fds=(write_end,),
     )
-    wait_for(
-        lambda: Path(f"/tmp/.X11-unix/X{number}").exists() or proc.poll() is not None,
-        timeout=10,
-        what="Xvfb socket",
-    )
-    if proc.poll() is not None:
-        pytest.fail(f"Xvfb {display} exited with {proc.returncode}")
+    os.close(write_end)
+    with os.fdopen(read_end) as announced:
+        ready, _, _ = select.select([announced], [], [], 10)
+        number = announced.readline().strip() if ready else ""  # "" if it died or hung
+    if proc.poll() is not None or not number.isdigit():
+        proc.kill()
+        pytest.fail(f"Xvfb did not start (exit code {proc.poll()})")
+    display = f":{number}"
     yield display
     proc.terminate()
     proc.wait(10)

@@ -28,6 +28,7 @@ from staffconsole.api.headers import SecurityHeaders
 from staffconsole.clock import ClinicClock, ClinicZone
 from staffconsole.config import Settings, load_settings
 from staffconsole.rules.lookup_limits import LookupLimiter
+from staffconsole.store.backup import serving
 from staffconsole.store.schema import ensure_schema, open_db
 from staffconsole.watch import live, watchdog
 from staffconsole.web import WEB_DIR
@@ -57,13 +58,15 @@ def create_app(
         # One connection held open while serving: closing the last connection to a WAL
         # database checkpoints and deletes the WAL, which made every request pay for it
         # (docs/performance.md, capacity).
-        anchor = open_db(settings.db_path)
-        task = watchdog.start(app)
-        try:
-            yield
-        finally:
-            await watchdog.stop(task)
-            anchor.close()
+        # `staffconsole restore` refuses while this is held (store/backup.serving).
+        with serving(settings.db_path):
+            anchor = open_db(settings.db_path)
+            task = watchdog.start(app)
+            try:
+                yield
+            finally:
+                await watchdog.stop(task)
+                anchor.close()
 
     # No default /docs, /redoc or /openapi.json: api_docs serves them to admins, CDN-free.
     app = FastAPI(

@@ -30,6 +30,7 @@ from staffconsole.report import text as report_text
 from staffconsole.schedule import csv_reader
 from staffconsole.schedule.importer import import_text, read_text
 from staffconsole.schedule.model import Options, ScheduleError
+from staffconsole.store import backup as backup_store
 from staffconsole.store.alerts import list_alerts
 from staffconsole.store.audit import audited, cli_actor, list_audit, staff_actor
 from staffconsole.store.schema import DatabaseError, ensure_schema, open_db
@@ -412,6 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tls_init.set_defaults(handler=cmd_tls_init)
     add_report_parser(commands, common)
+    add_backup_parsers(commands, common)
     return parser
 
 
@@ -507,6 +509,54 @@ def cmd_report(args) -> int:
         print(json.dumps(figures, ensure_ascii=False))
     else:
         sys.stdout.write(report_text.render(figures))
+    return 0
+
+
+def add_backup_parsers(commands, common) -> None:
+    back = commands.add_parser(
+        "backup",
+        parents=[common],
+        help="copy the database, consistent while the server runs, and check the copy",
+    )
+    back.add_argument("dest", metavar="PATH", help="a new file, or a folder for seen-<time>.db")
+    back.add_argument(
+        "--keep", type=int, metavar="N", help="in a folder: keep only the newest N backups"
+    )
+    back.set_defaults(handler=cmd_backup)
+    rest = commands.add_parser(
+        "restore",
+        parents=[common],
+        help="put a backup in place of the database (the server must be stopped)",
+    )
+    rest.add_argument("source", metavar="PATH", help="a file made by `staffconsole backup`")
+    rest.set_defaults(handler=cmd_restore)
+
+
+def _counts(copy: backup_store.Copy) -> str:
+    return ", ".join(f"{n} {table}" for table, n in copy.counts.items())
+
+
+def cmd_backup(args) -> int:
+    db_path = _settings(args).db_path
+    now = utcnow()
+    copy = backup_store.backup(db_path, args.dest, now, keep=args.keep)
+    detail = {"file": str(copy.path), "counts": copy.counts}
+    with audited(_db(args), _actor(), "database.backup", None, detail, now):
+        pass
+    print(f"backed up to {copy.path} (schema {copy.schema_version}; {_counts(copy)})")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    db_path = _settings(args).db_path
+    now = utcnow()
+    copy, kept = backup_store.restore(args.source, db_path, now)
+    detail = {"file": str(args.source), "counts": copy.counts, "kept": str(kept or "")}
+    with audited(_db(args), _actor(), "database.restore", None, detail, now):
+        pass  # written into the restored database: it says where it came from
+    if kept:
+        print(f"the database it replaced is kept as {kept}")
+    print(f"restored {args.source} to {db_path} ({_counts(copy)}); start the server again")
     return 0
 
 

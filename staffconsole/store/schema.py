@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 10_000
 _WRITERS = threading.RLock()  # one write transaction at a time per process
 
@@ -180,8 +180,28 @@ LOCK_V3 = [
     "ALTER TABLE staff_users ADD COLUMN pin_hash TEXT",
 ]
 
+# Version 4, a hostile network (issue 16): a row the readiness probe rewrites (a real
+# committed write, so a full disk or a held lock shows in /readyz); which appointments a
+# kiosk session was offered by a look-up (a check-in must name one of them); the client
+# address of each sign-in try and of each audited action.
+HOSTILE_V4 = [
+    """CREATE TABLE IF NOT EXISTS readiness (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        probed_at TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS kiosk_offers (
+        kiosk_id INTEGER NOT NULL REFERENCES kiosks(id),
+        session_id TEXT NOT NULL,
+        appointment_id INTEGER NOT NULL REFERENCES appointments(id),
+        offered_at TEXT NOT NULL,
+        PRIMARY KEY (kiosk_id, session_id, appointment_id))""",
+    "CREATE INDEX IF NOT EXISTS kiosk_offers_at ON kiosk_offers (offered_at)",
+    "ALTER TABLE login_attempts ADD COLUMN address TEXT",
+    "CREATE INDEX IF NOT EXISTS login_attempts_address ON login_attempts (address, at)",
+    "ALTER TABLE audit ADD COLUMN source TEXT",
+]
+
 # MIGRATIONS[n] takes a database at version n-1 to version n.
-MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1, 2: TABLES_V2 + SCHEDULE_V2, 3: LOCK_V3}
+MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1, 2: TABLES_V2 + SCHEDULE_V2, 3: LOCK_V3, 4: HOSTILE_V4}
 
 
 def open_db(path: str | Path) -> Database:

@@ -125,9 +125,8 @@ def test_restore_keeps_the_old_file_with_its_wal_and_brings_the_backup(live, tmp
 def test_restore_refuses_while_a_server_holds_the_database(live, tmp_path):
     path, _ = live
     copy = backup.backup(path, tmp_path / "b.db", NOW)
-    with backup.serving(path):
-        with pytest.raises(backup.ServerRunning, match="stop it first"):
-            backup.restore(copy.path, path, NOW)
+    with backup.serving(path), pytest.raises(backup.ServerRunning, match="stop it first"):
+        backup.restore(copy.path, path, NOW)
     assert path.exists() and not list(tmp_path.glob("*before-restore*"))
     backup.restore(copy.path, path, NOW)  # once it is stopped
 

@@ -10,6 +10,8 @@ Who the actor is, written the same everywhere (docs/security.md, "Audit"):
 - the command line otherwise: `cli:<operating-system user>` (`cli` when there is none);
 - a practice system on the push API: `api:<token name>`.
 The detail's `via` says where an export came from (`console`, `cli`, `push api`).
+`source` is the client address of a request (None for the command line and the
+server's own work): with a stolen token or a guessed password, it says from where.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Entry:
     target: str | None
     detail: dict = field(default_factory=dict)
     wanted: bool = True
+    source: str | None = None
 
     def drop(self) -> None:
         """Nothing changed after all (a repeat): write no row."""
@@ -66,18 +69,27 @@ def audited(
     target: str | None,
     detail: dict | None,
     now: datetime,
+    source: str | None = None,
 ) -> Iterator[Entry]:
     """One write transaction holding a change and its audit row (joins an open one).
 
     An exception in the block, or in writing the row, rolls back both.
     """
-    entry = Entry(actor, action, target, dict(detail or {}))
+    entry = Entry(actor, action, target, dict(detail or {}), source=source)
     with write(db):
         yield entry
         if entry.wanted:
             db.execute(
-                "INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
-                [iso(now), entry.actor, entry.action, entry.target, dumps(entry.detail)],
+                "INSERT INTO audit (at, actor, action, target, detail, source)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    iso(now),
+                    entry.actor,
+                    entry.action,
+                    entry.target,
+                    dumps(entry.detail),
+                    entry.source,
+                ],
             )
 
 

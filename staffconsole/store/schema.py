@@ -201,7 +201,12 @@ HOSTILE_V4 = [
 ]
 
 # MIGRATIONS[n] takes a database at version n-1 to version n.
-MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1, 2: TABLES_V2 + SCHEDULE_V2, 3: LOCK_V3, 4: HOSTILE_V4}
+MIGRATIONS: dict[int, list[str]] = {
+    1: TABLES_V1,
+    2: TABLES_V2 + SCHEDULE_V2,
+    3: LOCK_V3,
+    4: HOSTILE_V4,
+}
 
 
 def open_db(path: str | Path) -> Database:

@@ -48,19 +48,28 @@ class UnknownProfile(EncodeError):
 
 @dataclass(frozen=True)
 class Profile:
-    """What a printer model can print: its code pages and its paper width."""
+    """What a printer model can print: its code pages, its paper width, whether it cuts."""
 
     name: str
     width: int  # characters per line in font A at normal size
     pages: tuple[tuple[int, str], ...]  # (ESC t page number, Python codec), preferred first
+    cutter: bool = True  # False: the slip is fed past the tear bar instead of cut
 
 
 PROFILES = {
     # Epson TM-T20/T88 and most 80 mm clones: PC437 is page 0, WPC1252 page 16,
     # PC858 (PC850 with the euro sign) page 19.
     "epson": Profile("epson", 42, ((0, "cp437"), (19, "cp858"), (16, "cp1252"))),
+    # The TM-T20 family prints 48 columns of font A on 80 mm paper.
+    "tm-t20": Profile("tm-t20", 48, ((0, "cp437"), (19, "cp858"), (16, "cp1252"))),
     # Cheap 58 mm printers: only page 0 can be trusted to be PC437.
     "generic58": Profile("generic58", 32, ((0, "cp437"),)),
+    # The same with no cutter (most 58 mm clones): the slip is torn off by hand.
+    "generic58-nocut": Profile("generic58-nocut", 32, ((0, "cp437"),), cutter=False),
+    # An 80 mm printer without a cutter.
+    "epson-nocut": Profile(
+        "epson-nocut", 42, ((0, "cp437"), (19, "cp858"), (16, "cp1252")), cutter=False
+    ),
 }
 
 
@@ -282,16 +291,18 @@ def encode(
     lines: Iterable[Line],
     profile: str = "epson",
     width: int | None = None,
-    cut: bool = True,
+    cut: bool | None = None,
     qr: str | None = None,
 ) -> bytes:
     """Turn receipt lines into ESC/POS bytes.
 
-    width defaults to the profile's (42 for epson, 32 for generic58); double-size
-    lines get half of it. qr, when given, is printed centred after the text.
+    width defaults to the profile's (42 for epson, 48 for tm-t20, 32 for generic58);
+    double-size lines get half of it. cut defaults to whether the profile has a cutter.
+    qr, when given, is printed centred after the text.
     """
     prof = get_profile(profile)
     width = prof.width if width is None else width
+    cut = prof.cutter if cut is None else cut
     if width < 2:
         raise EncodeError(f"width must be at least 2 characters, not {width}")
     enc = _Encoder(prof)

@@ -100,7 +100,7 @@ def test_slip_bytes(config, when: datetime) -> bytes:
         Line(TEST_SLIP_LINES[2]),
         Line(f"{when:%Y-%m-%d %H:%M} - profile {config.printer_profile}"),
     ]
-    return encode(lines, profile=config.printer_profile, width=config.printer_width)
+    return encode(lines, profile=config.printer_profile, width=config.printer_width or None)
 
 
 def _printer(config, test_slip: bool) -> tuple[str, str, Check]:

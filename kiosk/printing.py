@@ -79,7 +79,7 @@ class ReceiptPrinter:
         self.clinic_name = clinic_name
         self.long_wait_min = long_wait_min
         self.profile = profile
-        self.width = width
+        self.width = width or None  # 0: the profile's own width
         self.now = now
         self.on_result = on_result
         self.printed = 0

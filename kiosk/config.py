@@ -32,6 +32,7 @@ PRINTER_PROFILES = (
 )  # hardware.escpos.PROFILES; checked again on open
 DATE_ORDERS = ("MDY", "DMY")
 FLOW_CONTROLS = ("xonxoff", "rtscts", "none")  # hardware.printer.FLOW_CONTROLS
+PRINTER_STATUS_MODES = ("auto", "dle_eot", "none")  # hardware.printer.STATUS_MODES
 
 
 def _url(value) -> str | None:
@@ -105,6 +106,15 @@ SETTINGS: tuple[Setting, ...] = (
         0,
         "characters per receipt line, 16 to 80; 0 takes the profile's width",
         check=_printer_width,
+    ),
+    Setting(
+        "printer_status",
+        str,
+        "auto",
+        "how the printer's state is learnt: dle_eot (ask; silence is offline), none (never "
+        "ask: printers without status) or auto (ask; a printer that has never answered "
+        "prints without status)",
+        choices=PRINTER_STATUS_MODES,
     ),
     Setting("printer_baudrate", int, 19200, "serial speed of the printer port", greater_than=0),
     Setting("clinic_name", str, "Seen Clinic", "clinic name printed on receipts", check=not_empty),

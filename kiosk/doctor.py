@@ -127,6 +127,9 @@ def _printer(config, test_slip: bool) -> tuple[str, str, Check]:
     known = PRINTER_STATES.get(state)
     if known is None or "incomplete" in slip:
         return state, detail, _fail("printer", words)
+    if state == "no_status":  # it prints, but nobody will hear of paper out
+        words += '; set printer_status = "dle_eot" if this printer should answer status'
+        return state, detail, Check("WARN", "printer", words)
     if not known.needs_attention:
         return state, detail, _pass("printer", words)
     if known.prints:  # paper nearly out: it works, but deserves a look

@@ -44,6 +44,7 @@ def printer_options(config) -> dict:
         "baudrate": config.printer_baudrate,
         "flow_control": config.printer_flow_control,
         "write_timeout": float(config.printer_write_timeout_s),
+        "status_mode": config.printer_status,
     }
 
 

@@ -10,7 +10,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from support import free_port
+from support import free_port, wait_for
 
 from hardware import devices
 from hardware.printer import SerialPrinter
@@ -183,9 +183,22 @@ def test_all_pass_with_a_good_printer_and_server(tmp_path, sim, fake_console):
 )
 def test_printer_faults_fail_with_the_state(tmp_path, sim, fake_console, state, words):
     sim.set_state(state)
-    checks = doctor(tmp_path, fake_console.url, sim.port)
+    # dle_eot: silence is offline (auto would take a never-answering printer as status-less)
+    checks = doctor(tmp_path, fake_console.url, sim.port, extra='printer_status = "dle_eot"\n')
     assert checks["printer"].status == "FAIL"
     assert checks["printer"].reason.startswith(f"{sim.port}: {words}")
+
+
+@pytest.mark.parametrize("mode", ["auto", "none"])
+def test_a_printer_without_status_warns_and_still_gets_the_test_slip(
+    tmp_path, sim, fake_console, mode
+):
+    sim.set_state("offline")  # answers nothing, prints everything
+    extra = f'printer_status = "{mode}"\n'
+    check = doctor(tmp_path, fake_console.url, sim.port, extra=extra, test_slip=True)["printer"]
+    assert check.status == "WARN" and f"{sim.port}: no_status" in check.reason
+    assert "test slip sent" in check.reason and 'printer_status = "dle_eot"' in check.reason
+    wait_for(lambda: sim.cuts == 1, timeout=5, what="the test slip's cut")
 
 
 def test_paper_near_end_warns(tmp_path, sim, fake_console):

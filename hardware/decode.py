@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# ESC t page number -> Python codec, over every profile we ship.
-PAGE_CODECS = {0: "cp437", 16: "cp1252", 19: "cp858"}
+# ESC t page number -> Python codec, from Epson's ESC t table (written out here, not
+# read from the encoder's data, so a wrong number in either shows up in tests).
+# fmt: off
+PAGE_CODECS = {
+    0: "cp437", 2: "cp850", 3: "cp860", 4: "cp863", 5: "cp865", 13: "cp857", 14: "cp737",
+    15: "iso8859_7", 16: "cp1252", 17: "cp866", 18: "cp852", 19: "cp858", 33: "cp775",
+    34: "cp855", 35: "cp861", 38: "cp869", 39: "iso8859_2", 40: "iso8859_15", 44: "cp1125",
+    45: "cp1250", 46: "cp1251", 47: "cp1253", 48: "cp1254", 51: "cp1257", 52: "cp1258",
+}
+# fmt: on
 
 # Commands with exactly n parameter bytes after their two-byte prefix.
 _ESC_PARAMS = {b"@"[0]: 0, b"E"[0]: 1, b"a"[0]: 1, b"d"[0]: 1, b"t"[0]: 1, b"!"[0]: 1, b"-"[0]: 1}

@@ -6,7 +6,8 @@ capability file on every import and pulls in Pillow/qrcode/barcode/YAML, while a
 check-in slip needs a dozen commands.
 
 Text is sent one byte per character in a code page the printer knows. Each
-profile lists its pages in order of preference with the matching Python codec;
+profile's pages come from hardware/data/codepages.json, a subset of python-escpos's
+capability data (MIT, see data/python-escpos-LICENSE.txt), in order of preference;
 a line is printed in the current page when that page can encode it, otherwise
 in the first page that can (so the page only switches mid-receipt when needed).
 Characters no page has get a readable fallback ("Ł" -> "L", curly quotes ->
@@ -15,11 +16,13 @@ straight ones), never mojibake.
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 ESC = b"\x1b"
 GS = b"\x1d"
@@ -56,20 +59,34 @@ class Profile:
     cutter: bool = True  # False: the slip is fed past the tear bar instead of cut
 
 
+CODE_PAGES_FILE = Path(__file__).parent / "data" / "codepages.json"
+# Right-to-left scripts would print in storage order (backwards) through a code page.
+_RTL_CODECS = {"cp720", "cp862", "cp864", "cp1255", "cp1256"}
+# Tried first, in this order, so Western slips keep the bytes they always had.
+_FIRST_PAGES = (0, 19, 16)
+
+
+def _pages(model: str) -> tuple[tuple[int, str], ...]:
+    """A model's (ESC t number, codec) pairs from the vendored capability table."""
+    table = json.loads(CODE_PAGES_FILE.read_text(encoding="utf-8"))["profiles"][model]
+    pages = {int(number): codec for number, codec in table["codePages"].items()}
+    order = [n for n in _FIRST_PAGES if n in pages] + sorted(set(pages) - set(_FIRST_PAGES))
+    return tuple((n, pages[n]) for n in order if pages[n] not in _RTL_CODECS)
+
+
+_EPSON, _TM_T20, _GENERIC58 = _pages("epson"), _pages("tm-t20"), _pages("generic58")
+
 PROFILES = {
-    # Epson TM-T20/T88 and most 80 mm clones: PC437 is page 0, WPC1252 page 16,
-    # PC858 (PC850 with the euro sign) page 19.
-    "epson": Profile("epson", 42, ((0, "cp437"), (19, "cp858"), (16, "cp1252"))),
+    # Epson TM-T88 and most 80 mm clones, 42 columns.
+    "epson": Profile("epson", 42, _EPSON),
     # The TM-T20 family prints 48 columns of font A on 80 mm paper.
-    "tm-t20": Profile("tm-t20", 48, ((0, "cp437"), (19, "cp858"), (16, "cp1252"))),
-    # Cheap 58 mm printers: only page 0 can be trusted to be PC437.
-    "generic58": Profile("generic58", 32, ((0, "cp437"),)),
+    "tm-t20": Profile("tm-t20", 48, _TM_T20),
+    # Cheap 58 mm printers (the ZJ-5870's table), 32 columns.
+    "generic58": Profile("generic58", 32, _GENERIC58),
     # The same with no cutter (most 58 mm clones): the slip is torn off by hand.
-    "generic58-nocut": Profile("generic58-nocut", 32, ((0, "cp437"),), cutter=False),
+    "generic58-nocut": Profile("generic58-nocut", 32, _GENERIC58, cutter=False),
     # An 80 mm printer without a cutter.
-    "epson-nocut": Profile(
-        "epson-nocut", 42, ((0, "cp437"), (19, "cp858"), (16, "cp1252")), cutter=False
-    ),
+    "epson-nocut": Profile("epson-nocut", 42, _EPSON, cutter=False),
 }
 
 
@@ -81,10 +98,21 @@ class Line:
     bold: bool = False
     double: bool = False
     align: str = "left"
+    page: int | None = None  # ESC t number to print in when it has every letter (test slip)
 
     def __post_init__(self) -> None:
         if self.align not in ALIGNMENTS:
             raise EncodeError(f"align must be one of {', '.join(ALIGNMENTS)}, not {self.align!r}")
+
+
+def page_samples(profile: Profile, letters: int = 12) -> list[tuple[int, str, str]]:
+    """(ESC t number, codec, sample) per page: the first letters of the page's upper half,
+    for a test slip line printed in that page (Line(page=number))."""
+    samples = []
+    for number, codec in profile.pages:
+        upper = bytes(range(0x80, 0x100)).decode(codec, errors="ignore")
+        samples.append((number, codec, "".join(c for c in upper if c.isalpha())[:letters]))
+    return samples
 
 
 def get_profile(name: str) -> Profile:
@@ -268,15 +296,19 @@ class _Encoder:
             self.out += cmd_size(double)
             self.double = double
 
-    def text(self, text: str) -> None:
-        """Encode folded text, switching page only when the current one cannot encode it."""
+    def text(self, text: str, page: int | None = None) -> None:
+        """Encode folded text, switching page only when the current one cannot encode it
+        (or to `page` when asked and it can)."""
+        wanted = [p for p in self.profile.pages if p[0] == page and _encodable(text, p[1])]
+        if wanted and wanted[0] != self.page:
+            self._switch(wanted[0])
         if _encodable(text, self.page[1]):
             self.out += text.encode(self.page[1])
             return
-        for page in self.profile.pages:
-            if _encodable(text, page[1]):
-                self._switch(page)
-                self.out += text.encode(page[1])
+        for candidate in self.profile.pages:
+            if _encodable(text, candidate[1]):
+                self._switch(candidate)
+                self.out += text.encode(candidate[1])
                 return
         # No single page has every character: switch per character.
         for char in text:
@@ -312,7 +344,7 @@ def encode(
         enc.style(line.bold, line.double, line.align)
         columns = width // 2 if line.double else width
         for piece in wrap(fold_text(line.text, prof), columns):
-            enc.text(piece)
+            enc.text(piece, line.page)
             enc.out += LF
     if qr is not None:
         enc.style(False, False, "center")

@@ -90,8 +90,9 @@ TEST_SLIP_LINES = ("Seen printer test", "Ticket 000", "Zoë O'Brien-Núñez, Łu
 
 
 def test_slip_bytes(config, when: datetime) -> bytes:
-    """A short slip with accented names, so the code page shows itself on paper."""
-    from hardware.escpos import Line, encode
+    """A short slip with accented names, then one line per code page the profile claims
+    (letters only that page has), so clinic IT sees on paper which pages really work."""
+    from hardware.escpos import Line, encode, get_profile, page_samples
 
     lines = [
         Line(TEST_SLIP_LINES[0], bold=True, align="center"),
@@ -99,7 +100,10 @@ def test_slip_bytes(config, when: datetime) -> bytes:
         Line(TEST_SLIP_LINES[1], double=True, align="center"),
         Line(TEST_SLIP_LINES[2]),
         Line(f"{when:%Y-%m-%d %H:%M} - profile {config.printer_profile}"),
+        Line("Code pages (ESC t n): letters should match"),
     ]
+    for number, codec, sample in page_samples(get_profile(config.printer_profile)):
+        lines.append(Line(f"{number:>2} {codec}: {sample}", page=number))
     return encode(lines, profile=config.printer_profile, width=config.printer_width or None)
 
 

@@ -23,10 +23,12 @@ def test_epson_receipt_byte_exact():
         b"\x1b\x61\x01\x1b\x45\x01\x1d\x21\x11"  # centre, bold, double
         b"Riverside Clinic\n"
         b"\x1b\x45\x00\x1d\x21\x00"  # bold off, normal size (still centred)
-        b"Checked in: Zo\x89 L.\n"  # ë is 0x89 in PC437; Ł has no page: L
+        b"\x1b\x74\x12"  # page 18, PC852: the first that has Ł
+        b"Checked in: Zo\x89 \x9d.\n"  # ë 0x89, Ł 0x9D in PC852
         b"\x1b\x61\x00\x1b\x45\x01"  # left, bold
-        b"Ticket 17\n"
+        b"Ticket 17\n"  # PC852 has it: no switch
         b"\x1b\x45\x00"
+        b"\x1b\x74\x00"  # PC852 has no ñ: back to PC437
         b"Dr O'Brien-N\xa3\xa4ez 10:30\n"  # ú 0xA3, ñ 0xA4
         b"Thank you\n"
         b"\x1d\x56\x42\x00"  # feed to cutter, partial cut

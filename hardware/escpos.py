@@ -10,8 +10,9 @@ profile's pages come from hardware/data/codepages.json, a subset of python-escpo
 capability data (MIT, see data/python-escpos-LICENSE.txt), in order of preference;
 a line is printed in the current page when that page can encode it, otherwise
 in the first page that can (so the page only switches mid-receipt when needed).
-Characters no page has get a readable fallback ("Ł" -> "L", curly quotes ->
-straight ones), never mojibake.
+Characters no page has get a readable fallback ("Ħ" -> "H", curly quotes ->
+straight ones); a line with a character that has none (Chinese...) is drawn as a
+bitmap (hardware.raster, GS v 0) instead: never "?" or mojibake.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from hardware import raster
 
 ESC = b"\x1b"
 GS = b"\x1d"
@@ -173,6 +176,28 @@ def cmd_cut() -> bytes:
     is needed before it; the partial cut leaves a hinge so the slip does not fall.
     """
     return GS + b"V" + bytes([66, 0])
+
+
+def cmd_raster(width_bytes: int, height: int, rows: bytes) -> bytes:
+    """GS v 0 m xL xH yL yH d1..dk (1D 76 30 00 ...): print a raster bit image now.
+
+    m 0 is normal density; x is the width in bytes (8 dots each, MSB leftmost), y the
+    height in dots; k = x * y bytes, row by row. ESC a alignment applies to it.
+    """
+    if len(rows) != width_bytes * height or not (0 < width_bytes < 256 * 256):
+        raise EncodeError(f"raster of {width_bytes}x{height} needs {width_bytes * height} bytes")
+    head = bytes([0, width_bytes & 0xFF, width_bytes >> 8, height & 0xFF, height >> 8])
+    return GS + b"v0" + head + rows
+
+
+# Font A is 12 dots a column: a line of `width` columns is width * 12 dots wide.
+DOTS_PER_COLUMN = 12
+
+
+def needs_image(text: str, profile: Profile) -> bool:
+    """True when some character of text has no page and no readable stand-in (CJK...)."""
+    codecs = [codec for _, codec in profile.pages]
+    return any(c != "?" and _fold_char(c, codecs) == "?" for c in raster.prepare(text))
 
 
 def _qr_function(fn: int, payload: bytes) -> bytes:
@@ -343,6 +368,12 @@ def encode(
             raise EncodeError(f"expected hardware.escpos.Line, got {type(line).__name__}")
         enc.style(line.bold, line.double, line.align)
         columns = width // 2 if line.double else width
+        if needs_image(line.text, prof):
+            # Drawn, never "?": double lines at twice the size.
+            scale = 2 if line.double else 1
+            for piece in raster.split(line.text, width * DOTS_PER_COLUMN, scale):
+                enc.out += cmd_raster(*raster.render(piece, scale))
+            continue
         for piece in wrap(fold_text(line.text, prof), columns):
             enc.text(piece, line.page)
             enc.out += LF

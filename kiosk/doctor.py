@@ -87,6 +87,7 @@ def run_checks(
 # -- printer -------------------------------------------------------------------------
 
 TEST_SLIP_LINES = ("Seen printer test", "Ticket 000", "Zoë O'Brien-Núñez, Łukasz, Siobhán")
+TEST_SLIP_IMAGE_LINE = "Image: 王小明 김민준 田中"
 
 
 def test_slip_bytes(config, when: datetime) -> bytes:
@@ -104,6 +105,7 @@ def test_slip_bytes(config, when: datetime) -> bytes:
     ]
     for number, codec, sample in page_samples(get_profile(config.printer_profile)):
         lines.append(Line(f"{number:>2} {codec}: {sample}", page=number))
+    lines.append(Line(TEST_SLIP_IMAGE_LINE))  # no page has these: drawn as an image
     return encode(lines, profile=config.printer_profile, width=config.printer_width or None)
 
 

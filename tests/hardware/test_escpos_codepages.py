@@ -65,3 +65,44 @@ def test_a_line_can_ask_for_its_page_and_gets_it_only_when_the_page_has_it():
     # PC852 has ë (0x89); PC866 does not, so the second line stays in PC852.
     assert data == START + b"\x1b\x74\x12Zo\x89\nZo\x89" + TEAR
     assert decode(data).text == "Zoë\nZoë\n" + "\n" * 4
+
+
+# --- names no page has: drawn with the shipped Unifont (GS v 0) ---------------------
+
+
+@pytest.mark.parametrize("profile", ["epson", "tm-t20", "generic58"])
+def test_a_chinese_name_is_drawn_and_read_back(profile):
+    from hardware.raster import render
+
+    data = encode([Line("王小明", double=True), Line("王小明")], profile=profile, cut=False)
+    decoded = decode(data)
+    assert decoded.text == "王小明\n王小明\n" + "\n" * 4  # read back glyph by glyph
+    big, small = render("王小明", scale=2), render("王小明")
+    assert decoded.images == [big, small]
+    assert big[:2] == (12, 32) and small[:2] == (6, 16)  # 3 wide glyphs, 16 dots each
+    x_bytes, height, rows = small
+    assert data.endswith(
+        b"\x1d\x76\x30\x00" + bytes([x_bytes, 0, height, 0]) + rows + b"\x1b\x64\x04"
+    )
+
+
+def test_a_long_drawn_line_is_split_to_the_paper_width():
+    name = "王" * 30  # 30 x 16 dots = 480; generic58 has 32 x 12 = 384 dots
+    decoded = decode(encode([Line(name)], profile="generic58", cut=False))
+    assert [image[0] * 8 for image in decoded.images] == [384, 96]
+    assert decoded.text.replace("\n", "") == name
+
+
+def test_greek_on_a_printer_without_a_greek_page_is_drawn_not_mojibake():
+    from hardware.raster import render
+
+    decoded = decode(encode([Line("Παπαδόπουλος")], profile="generic58", cut=False))
+    assert decoded.images == [render("Παπαδόπουλος")]  # never cp437's maths letters
+
+
+@pytest.mark.parametrize(("name", "page", "encoded"), NAMES)
+def test_the_five_names_never_print_a_question_mark_on_any_profile(name, page, encoded):
+    for profile in PROFILES:
+        for text in (name, "王小明"):
+            decoded = decode(encode([Line(text)], profile=profile))
+            assert "?" not in decoded.text and "\ufffd" not in decoded.text, (profile, text)

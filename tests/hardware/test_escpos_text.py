@@ -59,8 +59,14 @@ def test_curly_quotes_kept_where_a_page_has_them():
     assert body("O’Brien") == b"\x1b\x74\x10O\x92Brien\n"
 
 
-def test_non_latin_without_a_page_becomes_question_mark():
-    assert body("李") == b"?\n"
+def test_non_latin_without_a_page_is_drawn_never_question_mark():
+    from hardware.escpos import cmd_raster
+    from hardware.raster import render
+
+    width_bytes, height, rows = render("李")
+    assert (width_bytes, height) == (2, 16)  # one 16x16 Unifont glyph
+    assert body("李") == b"\x1d\x76\x30\x00\x02\x00\x10\x00" + rows
+    assert cmd_raster(width_bytes, height, rows) == body("李")
 
 
 def test_control_characters_in_text_cannot_become_commands():

@@ -13,6 +13,7 @@ import pytest
 from support import free_port, wait_for
 
 from hardware import devices
+from hardware.decode import decode
 from hardware.printer import SerialPrinter
 from hardware.simulator import SimulatedPrinter
 from kiosk.config import load_config
@@ -238,6 +239,7 @@ def test_test_slip_has_a_line_per_code_page_in_that_page(tmp_path, sim, fake_con
         assert line + "\n" in text  # read back by the independent decoder
         # Printed in its own page: ESC t number right before the line's bytes.
         assert b"\x1b\x74" + bytes([number]) + line.encode(codec) in received
+    assert "Image: 王小明 김민준 田中\n" in text and len(decode(sim.received).images) == 1
 
 
 def test_no_test_slip_on_a_printer_out_of_paper(tmp_path, sim, fake_console):

@@ -31,6 +31,8 @@ from typing import NamedTuple
 
 import serial
 
+from hardware.usblp import LpPort, is_device_file
+
 FLOW_CONTROLS = ("xonxoff", "rtscts", "none")
 # How status is learnt: "dle_eot" asks and trusts silence as offline; "none" never asks
 # (write-only links, clones without status); "auto" asks, and a printer that has never
@@ -173,7 +175,9 @@ class SerialPrinter:
 
     # -- port handling ------------------------------------------------------
 
-    def _open(self) -> serial.SerialBase:
+    def _open(self):
+        if is_device_file(self.url):  # /dev/usb/lp*: a printer-class device, not a tty
+            return LpPort(self.url, self.write_timeout, self.status_timeout)
         return serial.serial_for_url(
             self.url,
             baudrate=self.baudrate,

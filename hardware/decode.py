@@ -7,10 +7,19 @@ them, otherwise by one parameter byte.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
-# ESC t page number -> Python codec, over every profile we ship.
-PAGE_CODECS = {0: "cp437", 16: "cp1252", 19: "cp858"}
+# ESC t page number -> Python codec, from Epson's ESC t table (written out here, not
+# read from the encoder's data, so a wrong number in either shows up in tests).
+# fmt: off
+PAGE_CODECS = {
+    0: "cp437", 2: "cp850", 3: "cp860", 4: "cp863", 5: "cp865", 13: "cp857", 14: "cp737",
+    15: "iso8859_7", 16: "cp1252", 17: "cp866", 18: "cp852", 19: "cp858", 33: "cp775",
+    34: "cp855", 35: "cp861", 38: "cp869", 39: "iso8859_2", 40: "iso8859_15", 44: "cp1125",
+    45: "cp1250", 46: "cp1251", 47: "cp1253", 48: "cp1254", 51: "cp1257", 52: "cp1258",
+}
+# fmt: on
 
 # Commands with exactly n parameter bytes after their two-byte prefix.
 _ESC_PARAMS = {b"@"[0]: 0, b"E"[0]: 1, b"a"[0]: 1, b"d"[0]: 1, b"t"[0]: 1, b"!"[0]: 1, b"-"[0]: 1}
@@ -25,6 +34,7 @@ class Decoded:
     cuts: int = 0
     qr_codes: list[str] = field(default_factory=list)
     receipts: list[str] = field(default_factory=list)  # text of each slip ended by a cut
+    images: list[tuple[int, int, bytes]] = field(default_factory=list)  # GS v 0 (x, y, rows)
 
 
 def decode(data: bytes) -> Decoded:
@@ -75,6 +85,18 @@ def decode(data: bytes) -> Decoded:
                 if data[i + 2] == b"k"[0] and payload[:3] == b"1P0":
                     out.qr_codes.append(payload[3:].decode("utf-8", "replace"))
                 i += 5 + size
+            elif cmd == b"v"[0]:
+                # GS v 0 m xL xH yL yH, then x*y bytes of raster rows.
+                if i + 8 > n:
+                    break
+                x = data[i + 4] + 256 * data[i + 5]
+                y = data[i + 6] + 256 * data[i + 7]
+                if i + 8 + x * y > n:
+                    break
+                rows = data[i + 8 : i + 8 + x * y]
+                out.images.append((x, y, rows))
+                text.append(read_image(x, y, rows) + "\n")
+                i += 8 + x * y
             else:
                 i += 2 + _GS_PARAMS.get(cmd, 1)
         elif byte == 0x10 and i + 2 < n and data[i + 1] == 0x04:  # DLE EOT n status query
@@ -91,3 +113,51 @@ def decode(data: bytes) -> Decoded:
             text.append(data[start:i].decode(codec, "replace"))
     out.text = "".join(text)
     return out
+
+
+# -- reading raster lines back ----------------------------------------------------------
+
+
+@functools.cache
+def _glyph_index() -> dict[bytes, str]:
+    """Unifont bitmap -> character; the lowest code point wins where glyphs look alike."""
+    from hardware.raster import glyphs  # the shipped font; drawing is not shared
+
+    index: dict[bytes, str] = {}
+    for point in sorted(glyphs(), reverse=True):
+        index[glyphs()[point]] = chr(point)
+    return index
+
+
+def _dot(rows: bytes, x_bytes: int, x: int, y: int) -> int:
+    return (rows[y * x_bytes + x // 8] >> (7 - x % 8)) & 1
+
+
+def read_image(x_bytes: int, height: int, rows: bytes) -> str:
+    """The text a raster line draws, read glyph by glyph against the font ("\ufffd" for
+    a cell no glyph matches). Its scale is its height over the font's 16 dots."""
+    scale = max(1, height // 16)
+    dots = x_bytes * 8 // scale
+    index = _glyph_index()
+    chars, x = [], 0
+    while x + 8 <= dots:
+        found = None
+        for cell in (16, 8):  # wide glyphs first: a CJK glyph's halves are not glyphs
+            if x + cell > dots:
+                continue
+            bits = bytearray()
+            for y in range(16):
+                value = 0
+                for dx in range(cell):
+                    value = value << 1 | _dot(rows, x_bytes, (x + dx) * scale, y * scale)
+                bits += value.to_bytes(cell // 8, "big")
+            if bytes(bits) in index:
+                found = (index[bytes(bits)], cell)
+                break
+        if found is None:
+            chars.append("\ufffd")
+            x += 8
+        else:
+            chars.append(found[0])
+            x += found[1]
+    return "".join(chars).rstrip(" ")

@@ -6,20 +6,26 @@ capability file on every import and pulls in Pillow/qrcode/barcode/YAML, while a
 check-in slip needs a dozen commands.
 
 Text is sent one byte per character in a code page the printer knows. Each
-profile lists its pages in order of preference with the matching Python codec;
+profile's pages come from hardware/data/codepages.json, a subset of python-escpos's
+capability data (MIT, see data/python-escpos-LICENSE.txt), in order of preference;
 a line is printed in the current page when that page can encode it, otherwise
 in the first page that can (so the page only switches mid-receipt when needed).
-Characters no page has get a readable fallback ("Ł" -> "L", curly quotes ->
-straight ones), never mojibake.
+Characters no page has get a readable fallback ("Ħ" -> "H", curly quotes ->
+straight ones); a line with a character that has none (Chinese...) is drawn as a
+bitmap (hardware.raster, GS v 0) instead: never "?" or mojibake.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+
+from hardware import raster
 
 ESC = b"\x1b"
 GS = b"\x1d"
@@ -48,19 +54,42 @@ class UnknownProfile(EncodeError):
 
 @dataclass(frozen=True)
 class Profile:
-    """What a printer model can print: its code pages and its paper width."""
+    """What a printer model can print: its code pages, its paper width, whether it cuts."""
 
     name: str
     width: int  # characters per line in font A at normal size
     pages: tuple[tuple[int, str], ...]  # (ESC t page number, Python codec), preferred first
+    cutter: bool = True  # False: the slip is fed past the tear bar instead of cut
 
+
+CODE_PAGES_FILE = Path(__file__).parent / "data" / "codepages.json"
+# Right-to-left scripts would print in storage order (backwards) through a code page.
+_RTL_CODECS = {"cp720", "cp862", "cp864", "cp1255", "cp1256"}
+# Tried first, in this order, so Western slips keep the bytes they always had.
+_FIRST_PAGES = (0, 19, 16)
+
+
+def _pages(model: str) -> tuple[tuple[int, str], ...]:
+    """A model's (ESC t number, codec) pairs from the vendored capability table."""
+    table = json.loads(CODE_PAGES_FILE.read_text(encoding="utf-8"))["profiles"][model]
+    pages = {int(number): codec for number, codec in table["codePages"].items()}
+    order = [n for n in _FIRST_PAGES if n in pages] + sorted(set(pages) - set(_FIRST_PAGES))
+    return tuple((n, pages[n]) for n in order if pages[n] not in _RTL_CODECS)
+
+
+_EPSON, _TM_T20, _GENERIC58 = _pages("epson"), _pages("tm-t20"), _pages("generic58")
 
 PROFILES = {
-    # Epson TM-T20/T88 and most 80 mm clones: PC437 is page 0, WPC1252 page 16,
-    # PC858 (PC850 with the euro sign) page 19.
-    "epson": Profile("epson", 42, ((0, "cp437"), (19, "cp858"), (16, "cp1252"))),
-    # Cheap 58 mm printers: only page 0 can be trusted to be PC437.
-    "generic58": Profile("generic58", 32, ((0, "cp437"),)),
+    # Epson TM-T88 and most 80 mm clones, 42 columns.
+    "epson": Profile("epson", 42, _EPSON),
+    # The TM-T20 family prints 48 columns of font A on 80 mm paper.
+    "tm-t20": Profile("tm-t20", 48, _TM_T20),
+    # Cheap 58 mm printers (the ZJ-5870's table), 32 columns.
+    "generic58": Profile("generic58", 32, _GENERIC58),
+    # The same with no cutter (most 58 mm clones): the slip is torn off by hand.
+    "generic58-nocut": Profile("generic58-nocut", 32, _GENERIC58, cutter=False),
+    # An 80 mm printer without a cutter.
+    "epson-nocut": Profile("epson-nocut", 42, _EPSON, cutter=False),
 }
 
 
@@ -72,10 +101,21 @@ class Line:
     bold: bool = False
     double: bool = False
     align: str = "left"
+    page: int | None = None  # ESC t number to print in when it has every letter (test slip)
 
     def __post_init__(self) -> None:
         if self.align not in ALIGNMENTS:
             raise EncodeError(f"align must be one of {', '.join(ALIGNMENTS)}, not {self.align!r}")
+
+
+def page_samples(profile: Profile, letters: int = 12) -> list[tuple[int, str, str]]:
+    """(ESC t number, codec, sample) per page: the first letters of the page's upper half,
+    for a test slip line printed in that page (Line(page=number))."""
+    samples = []
+    for number, codec in profile.pages:
+        upper = bytes(range(0x80, 0x100)).decode(codec, errors="ignore")
+        samples.append((number, codec, "".join(c for c in upper if c.isalpha())[:letters]))
+    return samples
 
 
 def get_profile(name: str) -> Profile:
@@ -136,6 +176,28 @@ def cmd_cut() -> bytes:
     is needed before it; the partial cut leaves a hinge so the slip does not fall.
     """
     return GS + b"V" + bytes([66, 0])
+
+
+def cmd_raster(width_bytes: int, height: int, rows: bytes) -> bytes:
+    """GS v 0 m xL xH yL yH d1..dk (1D 76 30 00 ...): print a raster bit image now.
+
+    m 0 is normal density; x is the width in bytes (8 dots each, MSB leftmost), y the
+    height in dots; k = x * y bytes, row by row. ESC a alignment applies to it.
+    """
+    if len(rows) != width_bytes * height or not (0 < width_bytes < 256 * 256):
+        raise EncodeError(f"raster of {width_bytes}x{height} needs {width_bytes * height} bytes")
+    head = bytes([0, width_bytes & 0xFF, width_bytes >> 8, height & 0xFF, height >> 8])
+    return GS + b"v0" + head + rows
+
+
+# Font A is 12 dots a column: a line of `width` columns is width * 12 dots wide.
+DOTS_PER_COLUMN = 12
+
+
+def needs_image(text: str, profile: Profile) -> bool:
+    """True when some character of text has no page and no readable stand-in (CJK...)."""
+    codecs = [codec for _, codec in profile.pages]
+    return any(c != "?" and _fold_char(c, codecs) == "?" for c in raster.prepare(text))
 
 
 def _qr_function(fn: int, payload: bytes) -> bytes:
@@ -259,15 +321,19 @@ class _Encoder:
             self.out += cmd_size(double)
             self.double = double
 
-    def text(self, text: str) -> None:
-        """Encode folded text, switching page only when the current one cannot encode it."""
+    def text(self, text: str, page: int | None = None) -> None:
+        """Encode folded text, switching page only when the current one cannot encode it
+        (or to `page` when asked and it can)."""
+        wanted = [p for p in self.profile.pages if p[0] == page and _encodable(text, p[1])]
+        if wanted and wanted[0] != self.page:
+            self._switch(wanted[0])
         if _encodable(text, self.page[1]):
             self.out += text.encode(self.page[1])
             return
-        for page in self.profile.pages:
-            if _encodable(text, page[1]):
-                self._switch(page)
-                self.out += text.encode(page[1])
+        for candidate in self.profile.pages:
+            if _encodable(text, candidate[1]):
+                self._switch(candidate)
+                self.out += text.encode(candidate[1])
                 return
         # No single page has every character: switch per character.
         for char in text:
@@ -282,16 +348,18 @@ def encode(
     lines: Iterable[Line],
     profile: str = "epson",
     width: int | None = None,
-    cut: bool = True,
+    cut: bool | None = None,
     qr: str | None = None,
 ) -> bytes:
     """Turn receipt lines into ESC/POS bytes.
 
-    width defaults to the profile's (42 for epson, 32 for generic58); double-size
-    lines get half of it. qr, when given, is printed centred after the text.
+    width defaults to the profile's (42 for epson, 48 for tm-t20, 32 for generic58);
+    double-size lines get half of it. cut defaults to whether the profile has a cutter.
+    qr, when given, is printed centred after the text.
     """
     prof = get_profile(profile)
     width = prof.width if width is None else width
+    cut = prof.cutter if cut is None else cut
     if width < 2:
         raise EncodeError(f"width must be at least 2 characters, not {width}")
     enc = _Encoder(prof)
@@ -300,8 +368,14 @@ def encode(
             raise EncodeError(f"expected hardware.escpos.Line, got {type(line).__name__}")
         enc.style(line.bold, line.double, line.align)
         columns = width // 2 if line.double else width
+        if needs_image(line.text, prof):
+            # Drawn, never "?": double lines at twice the size.
+            scale = 2 if line.double else 1
+            for piece in raster.split(line.text, width * DOTS_PER_COLUMN, scale):
+                enc.out += cmd_raster(*raster.render(piece, scale))
+            continue
         for piece in wrap(fold_text(line.text, prof), columns):
-            enc.text(piece)
+            enc.text(piece, line.page)
             enc.out += LF
     if qr is not None:
         enc.style(False, False, "center")

@@ -31,7 +31,13 @@ from typing import NamedTuple
 
 import serial
 
+from hardware.usblp import LpPort, is_device_file
+
 FLOW_CONTROLS = ("xonxoff", "rtscts", "none")
+# How status is learnt: "dle_eot" asks and trusts silence as offline; "none" never asks
+# (write-only links, clones without status); "auto" asks, and a printer that has never
+# answered since it was opened is taken as one without status (writes still must succeed).
+STATUS_MODES = ("auto", "dle_eot", "none")
 
 DLE_EOT = b"\x10\x04"
 STATUS_MASK, STATUS_FIXED = 0x93, 0x12
@@ -132,7 +138,13 @@ class SerialPrinter:
         flow_control: str = "xonxoff",
         write_timeout: float = 2.0,
         status_timeout: float = 0.5,
+        status_mode: str = "dle_eot",
     ) -> None:
+        if status_mode not in STATUS_MODES:
+            raise PrinterConfigError(
+                f"printer {url}: status_mode must be one of {', '.join(STATUS_MODES)}, "
+                f"not {status_mode!r}"
+            )
         if flow_control not in FLOW_CONTROLS:
             # pyserial has no DSR/DTR flow control on Linux (dsrdtr only works on
             # Windows), so printers must be set to XON/XOFF or RTS/CTS.
@@ -153,6 +165,8 @@ class SerialPrinter:
         self.flow_control = flow_control
         self.write_timeout = write_timeout
         self.status_timeout = status_timeout
+        self.status_mode = status_mode
+        self._answered = False  # DLE EOT has been answered at least once (auto mode)
         self._port: serial.SerialBase | None = None
         self._lock = threading.Lock()  # status() and print_bytes() come from different threads
         self._last_error = ""
@@ -161,7 +175,9 @@ class SerialPrinter:
 
     # -- port handling ------------------------------------------------------
 
-    def _open(self) -> serial.SerialBase:
+    def _open(self):
+        if is_device_file(self.url):  # /dev/usb/lp*: a printer-class device, not a tty
+            return LpPort(self.url, self.write_timeout, self.status_timeout)
         return serial.serial_for_url(
             self.url,
             baudrate=self.baudrate,
@@ -223,6 +239,10 @@ class SerialPrinter:
             if not self._try_open():
                 return PrinterStatus("disconnected", self._last_error)
             try:
+                if self.status_mode == "none":
+                    # Not asked, but a port that has gone (unplugged) still fails here.
+                    _ = self._port.in_waiting
+                    return PrinterStatus("no_status", f"printer {self.url}: status not asked")
                 return self._ask_status()
             except _DEVICE_ERRORS as exc:
                 self._drop(exc)
@@ -248,7 +268,12 @@ class SerialPrinter:
         for n in (1, 2, 4):
             reply = self._ask(n)
             if reply is None:
+                if self.status_mode == "auto" and not self._answered:
+                    return PrinterStatus(
+                        "no_status", f"printer {self.url} has never answered DLE EOT"
+                    )
                 return PrinterStatus("offline", f"printer {self.url} did not answer DLE EOT {n}")
+            self._answered = True
             replies[n] = reply
         error = self._ask(3) if replies[2] & CAUSE_ERROR else None
         return decode_status(replies[1], replies[2], replies[4], error)
@@ -268,7 +293,8 @@ class SerialPrinter:
 def open_printer(url: str | None, **options) -> NullPrinter | SerialPrinter:
     """A SerialPrinter for url, or a NullPrinter when url is None, "" or "none".
 
-    options are SerialPrinter's: baudrate, flow_control, write_timeout, status_timeout.
+    options are SerialPrinter's: baudrate, flow_control, write_timeout, status_timeout,
+    status_mode.
     A missing device does not raise here: status() reports "disconnected" until it appears.
     """
     if url is None or str(url).strip().lower() in ("", "none"):

@@ -18,6 +18,7 @@ import argparse
 import os
 import select
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -67,10 +68,64 @@ class _Pty:
                 pass
 
 
-class SimulatedPrinter:
-    """A printer on a pty: `.port` to open, `.received` bytes, `.set_state()` for faults."""
+class _Fifo:
+    """A named pipe at the port path: a USB printer-class device that is not a tty and
+    cannot answer (one way), as /dev/usb/lp* is for a printer without status."""
 
-    def __init__(self, state: str = "ok", on_receipt=None, baud: int | None = None) -> None:
+    def __init__(self, path: str) -> None:
+        os.mkfifo(path)
+        self.path = path
+        self.master = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        # Our own writer keeps the pipe from reading end-of-file between kiosk opens.
+        self._keep = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        self.answers = False
+
+    def close(self) -> None:
+        for fd in (self.master, self._keep):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+class _Tcp:
+    """A listening TCP socket on 127.0.0.1: a network printer on its raw port."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.url = f"socket://127.0.0.1:{self.server.getsockname()[1]}"
+        self.conn: socket.socket | None = None
+        self.answers = True
+
+    @property
+    def master(self) -> int:
+        return (self.conn or self.server).fileno()
+
+    def close(self) -> None:
+        for sock in (self.conn, self.server):
+            if sock is not None:
+                sock.close()
+
+
+TRANSPORTS = ("serial", "usb", "network")
+
+
+class SimulatedPrinter:
+    """A printer on a pty: `.port` to open, `.received` bytes, `.set_state()` for faults.
+
+    transport "usb" puts a one-way FIFO at `.port` (a printer-class device, not a tty);
+    "network" listens on TCP and `.port` is its socket:// URL."""
+
+    def __init__(
+        self,
+        state: str = "ok",
+        on_receipt=None,
+        baud: int | None = None,
+        transport: str = "serial",
+    ) -> None:
+        if transport not in TRANSPORTS:
+            raise SimulatorError(f"transport must be one of {', '.join(TRANSPORTS)}")
+        self._transport = transport
         self._check_state(state)
         # Pacing: take bytes no faster than a serial line at this rate (8N1: 10 bits a byte).
         self._baud = baud
@@ -112,8 +167,14 @@ class SimulatedPrinter:
             self._plug()
 
     def _plug(self) -> None:
-        self._pty = _Pty()
-        os.symlink(self._pty.slave_path, self.port)
+        if self._transport == "usb":
+            self._pty = _Fifo(self.port)
+        elif self._transport == "network":
+            self._pty = _Tcp()
+            self.port = self._pty.url
+        else:
+            self._pty = _Pty()
+            os.symlink(self._pty.slave_path, self.port)
         self._thread = threading.Thread(
             target=self._read_loop, args=(self._pty,), name="simulated-printer", daemon=True
         )
@@ -125,10 +186,11 @@ class SimulatedPrinter:
         os.write(self._stop_w, b"x")
         self._thread.join(5)
         os.read(self._stop_r, 1)
-        try:
-            os.unlink(self.port)
-        except FileNotFoundError:
-            pass
+        if self._transport != "network":
+            try:
+                os.unlink(self.port)
+            except FileNotFoundError:
+                pass
         self._pty.close()
         self._pty = None
         self._thread = None
@@ -178,18 +240,25 @@ class SimulatedPrinter:
 
     # -- the printer's side of the wire ---------------------------------------------
 
-    def _read_loop(self, pty: _Pty) -> None:
+    def _read_loop(self, pty) -> None:
         # DLE EOT n may arrive split across reads; remember the tail of the stream.
         tail = b""
         while True:
             ready, _, _ = select.select([pty.master, self._stop_r], [], [])
             if self._stop_r in ready:
                 return
+            if isinstance(pty, _Tcp) and pty.conn is None:
+                pty.conn, _ = pty.server.accept()  # one client at a time, like a printer
+                continue
             try:
                 chunk = os.read(pty.master, max(1, self._baud // 100) if self._baud else 4096)
             except OSError:
                 return
             if not chunk:
+                if isinstance(pty, _Tcp):  # the client went: wait for the next one
+                    pty.conn.close()
+                    pty.conn = None
+                    continue
                 return
             if self._baud:
                 time.sleep(len(chunk) * 10 / self._baud)  # the bytes' time on the wire
@@ -217,7 +286,7 @@ class SimulatedPrinter:
                 if byte is not None:
                     replies.append(byte)
             i += 3
-        if replies:
+        if replies and getattr(pty, "answers", True):
             os.write(pty.master, bytes(replies))
 
 

@@ -23,13 +23,24 @@ from seen.settings import (
     settings_class,
 )
 
-PRINTER_PROFILES = ("epson", "generic58")  # hardware.escpos.PROFILES; checked again on open
+PRINTER_PROFILES = (
+    "epson",
+    "tm-t20",
+    "generic58",
+    "generic58-nocut",
+    "epson-nocut",
+)  # hardware.escpos.PROFILES; checked again on open
 DATE_ORDERS = ("MDY", "DMY")
 FLOW_CONTROLS = ("xonxoff", "rtscts", "none")  # hardware.printer.FLOW_CONTROLS
+PRINTER_STATUS_MODES = ("auto", "dle_eot", "none")  # hardware.printer.STATUS_MODES
 
 
 def _url(value) -> str | None:
     return None if re.match(r"^https?://[^\s/]+", value) else "must start with http:// or https://"
+
+
+def _printer_width(value) -> str | None:
+    return None if value == 0 or 16 <= value <= 80 else "must be 0 (the profile's) or 16 to 80"
 
 
 def _window_size(value) -> str | None:
@@ -85,10 +96,26 @@ SETTINGS: tuple[Setting, ...] = (
         "printer_profile",
         str,
         "epson",
-        "printer model profile: epson or generic58",
+        "printer model profile: epson (42 columns), tm-t20 (48), generic58 (32), "
+        "generic58-nocut or epson-nocut (no cutter: the slip is fed past the tear bar)",
         choices=PRINTER_PROFILES,
     ),
-    Setting("printer_width", int, 42, "characters per receipt line", minimum=16, maximum=80),
+    Setting(
+        "printer_width",
+        int,
+        0,
+        "characters per receipt line, 16 to 80; 0 takes the profile's width",
+        check=_printer_width,
+    ),
+    Setting(
+        "printer_status",
+        str,
+        "auto",
+        "how the printer's state is learnt: dle_eot (ask; silence is offline), none (never "
+        "ask: printers without status) or auto (ask; a printer that has never answered "
+        "prints without status)",
+        choices=PRINTER_STATUS_MODES,
+    ),
     Setting("printer_baudrate", int, 19200, "serial speed of the printer port", greater_than=0),
     Setting("clinic_name", str, "Seen Clinic", "clinic name printed on receipts", check=not_empty),
     Setting(

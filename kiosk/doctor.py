@@ -87,11 +87,13 @@ def run_checks(
 # -- printer -------------------------------------------------------------------------
 
 TEST_SLIP_LINES = ("Seen printer test", "Ticket 000", "Zoë O'Brien-Núñez, Łukasz, Siobhán")
+TEST_SLIP_IMAGE_LINE = "Image: 王小明 김민준 田中"
 
 
 def test_slip_bytes(config, when: datetime) -> bytes:
-    """A short slip with accented names, so the code page shows itself on paper."""
-    from hardware.escpos import Line, encode
+    """A short slip with accented names, then one line per code page the profile claims
+    (letters only that page has), so clinic IT sees on paper which pages really work."""
+    from hardware.escpos import Line, encode, get_profile, page_samples
 
     lines = [
         Line(TEST_SLIP_LINES[0], bold=True, align="center"),
@@ -99,8 +101,12 @@ def test_slip_bytes(config, when: datetime) -> bytes:
         Line(TEST_SLIP_LINES[1], double=True, align="center"),
         Line(TEST_SLIP_LINES[2]),
         Line(f"{when:%Y-%m-%d %H:%M} - profile {config.printer_profile}"),
+        Line("Code pages (ESC t n): letters should match"),
     ]
-    return encode(lines, profile=config.printer_profile, width=config.printer_width)
+    for number, codec, sample in page_samples(get_profile(config.printer_profile)):
+        lines.append(Line(f"{number:>2} {codec}: {sample}", page=number))
+    lines.append(Line(TEST_SLIP_IMAGE_LINE))  # no page has these: drawn as an image
+    return encode(lines, profile=config.printer_profile, width=config.printer_width or None)
 
 
 def _printer(config, test_slip: bool) -> tuple[str, str, Check]:
@@ -127,6 +133,9 @@ def _printer(config, test_slip: bool) -> tuple[str, str, Check]:
     known = PRINTER_STATES.get(state)
     if known is None or "incomplete" in slip:
         return state, detail, _fail("printer", words)
+    if state == "no_status":  # it prints, but nobody will hear of paper out
+        words += '; set printer_status = "dle_eot" if this printer should answer status'
+        return state, detail, Check("WARN", "printer", words)
     if not known.needs_attention:
         return state, detail, _pass("printer", words)
     if known.prints:  # paper nearly out: it works, but deserves a look

@@ -44,6 +44,7 @@ def printer_options(config) -> dict:
         "baudrate": config.printer_baudrate,
         "flow_control": config.printer_flow_control,
         "write_timeout": float(config.printer_write_timeout_s),
+        "status_mode": config.printer_status,
     }
 
 
@@ -79,7 +80,7 @@ class ReceiptPrinter:
         self.clinic_name = clinic_name
         self.long_wait_min = long_wait_min
         self.profile = profile
-        self.width = width
+        self.width = width or None  # 0: the profile's own width
         self.now = now
         self.on_result = on_result
         self.printed = 0

@@ -126,6 +126,8 @@ PRINTER_STATES = {
         PrinterState("offline", "Printer offline", False, "is offline"),
         PrinterState("error", "Printer error", False, "reports an error"),
         PrinterState("disconnected", "Printer disconnected", False, "is disconnected"),
+        # A printer that cannot report (write-only link, clones): slips are sent on trust.
+        PrinterState("no_status", "Printer gives no status", prints=True),
         PrinterState("none", "No printer", prints=False),  # none configured: nothing to fix
     )
 }

@@ -24,13 +24,15 @@ STATE=/var/lib/seen
 usage() {
     cat <<EOF
 usage: $0 [--role kiosk|server|both] [--root DIR] [--user NAME] [--source PATH]
-          [--printer-usb VENDOR:PRODUCT]
+          [--printer-usb VENDOR:PRODUCT] [--printer-serial SERIAL]
   --role         kiosk (default): touch screen + printer; server: the staff console
   --root DIR     install into DIR only; log the system changes instead of making them
   --user NAME    service user (default seen)
   --source PATH  the checkout or wheel pip installs (default: this checkout, $SOURCE)
   --printer-usb  USB ids of the printer's serial adapter for /dev/seen-printer
                  (default $PRINTER_USB; find yours with lsusb)
+  --printer-serial  its USB serial number, so two identical adapters never race for
+                 /dev/seen-printer (udevadm info -a -n /dev/ttyUSB0 | grep serial)
 EOF
 }
 
@@ -43,6 +45,7 @@ while [ $# -gt 0 ]; do
         --user) SERVICE_USER="${2:-}"; shift 2 ;;
         --source) SOURCE="${2:-}"; shift 2 ;;
         --printer-usb) PRINTER_USB="${2:-}"; shift 2 ;;
+        --printer-serial) PRINTER_SERIAL="${2:-}"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option: $1" ;;
     esac
@@ -58,6 +61,14 @@ esac
     || die "--printer-usb must be VENDOR:PRODUCT in hex like 067b:2303, not '$PRINTER_USB'"
 VENDOR="${PRINTER_USB%%:*}"; VENDOR="${VENDOR,,}"
 PRODUCT="${PRINTER_USB##*:}"; PRODUCT="${PRODUCT,,}"
+PRINTER_SERIAL="${PRINTER_SERIAL:-}"
+[[ "$PRINTER_SERIAL" =~ ^[A-Za-z0-9._-]{0,64}$ ]] \
+    || die "--printer-serial must be letters, digits, '.', '_' or '-', not '$PRINTER_SERIAL'"
+# Empty, or the udev match that pins the rule to one adapter.
+SERIAL_MATCH=""
+if [ -n "$PRINTER_SERIAL" ]; then
+    SERIAL_MATCH=", ATTRS{serial}==\"$PRINTER_SERIAL\""
+fi
 
 if [ -n "$ROOT" ]; then
     mkdir -p "$ROOT" || die "cannot create --root $ROOT"
@@ -92,6 +103,7 @@ put() {
     mkdir -p "$(dirname "$target")"
     sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@ETC@|$ETC|g" -e "s|@STATE@|$STATE|g" \
         -e "s|@USER@|$SERVICE_USER|g" -e "s|@VENDOR@|$VENDOR|g" -e "s|@PRODUCT@|$PRODUCT|g" \
+        -e "s|@SERIAL_MATCH@|$SERIAL_MATCH|g" \
         "$HERE/$src" > "$target.tmp"
     chmod "$mode" "$target.tmp"
     mv "$target.tmp" "$target"

@@ -165,8 +165,23 @@ def test_udev_rule_names_the_adapter(root):
         (
             'SUBSYSTEM=="tty", ATTRS{idVendor}=="067b", ATTRS{idProduct}=="2303", '
             'SYMLINK+="seen-printer", GROUP="dialout", MODE="0660"'
-        )
+        ),
+        (
+            'SUBSYSTEM=="usbmisc", KERNEL=="lp[0-9]*", ATTRS{idVendor}=="067b", '
+            'ATTRS{idProduct}=="2303", SYMLINK+="seen-printer", GROUP="dialout", MODE="0660"'
+        ),
     ]
+
+
+def test_udev_rule_pins_the_adapter_by_serial_number(tmp_path):
+    install(tmp_path, "--printer-usb", "0403:6001", "--printer-serial", "A10K5XYZ")
+    rules = (tmp_path / "etc/udev/rules.d/99-seen-printer.rules").read_text().splitlines()
+    rules = [line for line in rules if line and not line.startswith("#")]
+    assert len(rules) == 2
+    for line in rules:
+        assert 'ATTRS{idProduct}=="6001", ATTRS{serial}=="A10K5XYZ", SYMLINK' in line
+    bad = install(tmp_path, "--printer-serial", 'x" RUN+="/bin/sh', check=False)
+    assert bad.returncode == 2 and "--printer-serial must be" in bad.stderr
 
 
 def test_config_templates_load_and_list_every_kiosk_setting(root):

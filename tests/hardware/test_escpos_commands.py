@@ -81,7 +81,10 @@ def test_bad_alignment_names_the_value():
 
 
 def test_unknown_profile_lists_known_ones():
-    with pytest.raises(escpos.UnknownProfile, match="'star'.*epson, generic58"):
+    with pytest.raises(
+        escpos.UnknownProfile,
+        match="'star'.*epson, tm-t20, generic58, generic58-nocut, epson-nocut",
+    ):
         escpos.encode([escpos.Line("x")], profile="star")
 
 

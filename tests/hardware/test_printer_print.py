@@ -23,7 +23,7 @@ def test_receipt_arrives_byte_exact_on_the_simulator(sim, printer):
     printer.print_bytes(data)
     wait_for(lambda: len(sim.received) >= len(data), timeout=5, what="receipt bytes")
     assert sim.received == data
-    assert sim.text() == "Ticket 12\nZoë L.\n\n"
+    assert sim.text() == "Ticket 12\nZoë Ł.\n\n"
     assert sim.cuts == 1
     assert sim.qr_codes == ["T12"]
 

@@ -54,7 +54,7 @@ def test_port_printed_receipt_logged_and_state_flipped(simulator_process):
     assert printer.status().state == "ok"
 
     printer.print_bytes(encode([Line("Ticket 5", bold=True), Line("Zoë Ł.")]))
-    wait_for(lambda: any("Zoë L." in line for line in errors), timeout=5, what="receipt log")
+    wait_for(lambda: any("Zoë Ł." in line for line in errors), timeout=5, what="receipt log")
     assert any("Ticket 5" in line for line in errors)
 
     send(proc, "paper_out")

@@ -76,3 +76,14 @@ def test_every_setting_has_help_and_is_in_the_table():
     table = settings_table()
     for setting in SETTINGS:
         assert setting.help and f"`{setting.name}`" in table
+
+
+def test_printer_width_zero_means_the_profile_and_bad_widths_name_the_key(tmp_path):
+    assert load_config(None, environ={}).printer_width == 0
+    assert (
+        load_config(write(tmp_path, "[kiosk]\nprinter_width = 80\n"), environ={}).printer_width
+        == 80
+    )
+    with pytest.raises(ConfigError) as e:
+        load_config(write(tmp_path, "[kiosk]\nprinter_width = 8\n"), environ={})
+    assert "printer_width" in str(e.value) and "8" in str(e.value)

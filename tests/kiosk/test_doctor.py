@@ -10,9 +10,10 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from support import free_port
+from support import free_port, wait_for
 
 from hardware import devices
+from hardware.decode import decode
 from hardware.printer import SerialPrinter
 from hardware.simulator import SimulatedPrinter
 from kiosk.config import load_config
@@ -183,9 +184,22 @@ def test_all_pass_with_a_good_printer_and_server(tmp_path, sim, fake_console):
 )
 def test_printer_faults_fail_with_the_state(tmp_path, sim, fake_console, state, words):
     sim.set_state(state)
-    checks = doctor(tmp_path, fake_console.url, sim.port)
+    # dle_eot: silence is offline (auto would take a never-answering printer as status-less)
+    checks = doctor(tmp_path, fake_console.url, sim.port, extra='printer_status = "dle_eot"\n')
     assert checks["printer"].status == "FAIL"
     assert checks["printer"].reason.startswith(f"{sim.port}: {words}")
+
+
+@pytest.mark.parametrize("mode", ["auto", "none"])
+def test_a_printer_without_status_warns_and_still_gets_the_test_slip(
+    tmp_path, sim, fake_console, mode
+):
+    sim.set_state("offline")  # answers nothing, prints everything
+    extra = f'printer_status = "{mode}"\n'
+    check = doctor(tmp_path, fake_console.url, sim.port, extra=extra, test_slip=True)["printer"]
+    assert check.status == "WARN" and f"{sim.port}: no_status" in check.reason
+    assert "test slip sent" in check.reason and 'printer_status = "dle_eot"' in check.reason
+    wait_for(lambda: sim.cuts == 1, timeout=5, what="the test slip's cut")
 
 
 def test_paper_near_end_warns(tmp_path, sim, fake_console):
@@ -207,8 +221,25 @@ def test_test_slip_prints_accents_in_the_right_code_page(tmp_path, sim, fake_con
     )
     text = sim.text()
     assert "Seen printer test" in text and "Clínica Añil" in text
-    assert "Zoë O'Brien-Núñez, Łukasz, Siobhán".replace("Ł", "L") in text
+    assert "Zoë O'Brien-Núñez, Łukasz, Siobhán" in text
     assert sim.cuts == 1
+
+
+def test_test_slip_has_a_line_per_code_page_in_that_page(tmp_path, sim, fake_console):
+    from hardware.escpos import PROFILES, page_samples
+
+    doctor(tmp_path, fake_console.url, sim.port, test_slip=True)
+    wait_for(lambda: sim.cuts == 1, timeout=5, what="the test slip's cut")
+    text, received = sim.text(), sim.received
+    samples = page_samples(PROFILES["epson"])
+    assert len(samples) == len(PROFILES["epson"].pages) > 20
+    for number, codec, sample in samples:
+        assert sample, codec  # every page has letters to show
+        line = f"{number:>2} {codec}: {sample}"
+        assert line + "\n" in text  # read back by the independent decoder
+        # Printed in its own page: ESC t number right before the line's bytes.
+        assert b"\x1b\x74" + bytes([number]) + line.encode(codec) in received
+    assert "Image: 王小明 김민준 田中\n" in text and len(decode(sim.received).images) == 1
 
 
 def test_no_test_slip_on_a_printer_out_of_paper(tmp_path, sim, fake_console):

@@ -12,6 +12,7 @@ from hardware.printer import NullPrinter, SerialPrinter
 from hardware.simulator import SimulatedPrinter
 from kiosk.config import KioskConfig, load_config
 from kiosk.printing import ReceiptPrinter, open_configured_printer, printer_options
+from seen.settings import ConfigError
 
 DEFAULTS = KioskConfig()  # the declared settings' defaults
 
@@ -127,6 +128,7 @@ def test_config_gives_flow_control_and_a_write_timeout(sim, tmp_path):
         "baudrate": 19200,
         "flow_control": "rtscts",
         "write_timeout": 3.0,
+        "status_mode": "auto",
     }
     printer = open_configured_printer(config)
     try:
@@ -144,3 +146,46 @@ def test_dsr_dtr_flow_control_is_refused_with_the_reason(tmp_path):
     path.write_text('[kiosk]\nprinter_flow_control = "dsrdtr"\n')
     with pytest.raises(ConfigError, match=r"printer_flow_control = 'dsrdtr': must be one of"):
         load_config(path, environ={})
+
+
+# --- printers without status ---------------------------------------------------------
+# The simulator's "offline" state records every byte and answers nothing: a write-only
+# link or a 58 mm clone that has no DLE EOT.
+
+
+@pytest.mark.parametrize("mode", ["auto", "none"])
+def test_a_printer_without_status_prints_and_says_no_status(sim, run_receipts, mode):
+    sim.set_state("offline")
+    result, receipts = run_receipts(SerialPrinter(sim.port, status_timeout=0.2, status_mode=mode))
+    assert result.printed and result.state == "no_status" and receipts.printed == 1
+    wait_for(lambda: sim.cuts == 1, timeout=5, what="the cut")
+    assert "Zoë O." in sim.text()
+
+
+def test_dle_eot_mode_still_takes_silence_as_offline(sim, run_receipts):
+    sim.set_state("offline")
+    result, _ = run_receipts(SerialPrinter(sim.port, status_timeout=0.2, status_mode="dle_eot"))
+    assert not result.printed and result.state == "offline" and sim.text() == ""
+
+
+def test_auto_mode_trusts_silence_only_from_a_printer_that_never_answered(sim, run_receipts):
+    printer = SerialPrinter(sim.port, status_timeout=0.2, status_mode="auto")
+    assert printer.status().state == "ok"  # it answers: a printer with status
+    sim.set_state("offline")
+    result, _ = run_receipts(printer)
+    assert not result.printed and result.state == "offline" and sim.text() == ""
+
+
+def test_printer_status_setting_reaches_the_printer(sim, tmp_path):
+    sim.set_state("offline")
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f'[kiosk]\nprinter = "{sim.port}"\nprinter_status = "none"\n')
+    printer = open_configured_printer(load_config(path, environ={}))
+    try:
+        assert printer.status().state == "no_status"
+    finally:
+        printer.close()
+    path.write_text(f'[kiosk]\nprinter = "{sim.port}"\nprinter_status = "always"\n')
+    with pytest.raises(ConfigError) as e:
+        load_config(path, environ={})
+    assert "printer_status" in str(e.value) and "always" in str(e.value)

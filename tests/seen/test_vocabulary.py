@@ -199,6 +199,8 @@ def test_every_state_the_printer_code_reports_is_in_the_vocabulary():
             for state in SIM_STATES:
                 sim.set_state(state)
                 found.add(printer.status().state)
+            printer.status_mode = "none"  # a printer that never reports
+            found.add(printer.status().state)
             sim.unplug()
             found.add(printer.status().state)
         finally:
@@ -208,8 +210,16 @@ def test_every_state_the_printer_code_reports_is_in_the_vocabulary():
 
 
 def test_printer_states_say_whether_they_need_attention():
-    assert {s.name for s in PRINTER_STATES.values() if not s.needs_attention} == {"ok", "none"}
-    assert {s.name for s in PRINTER_STATES.values() if s.prints} == {"ok", "paper_near_end"}
+    assert {s.name for s in PRINTER_STATES.values() if not s.needs_attention} == {
+        "ok",
+        "no_status",
+        "none",
+    }
+    assert {s.name for s in PRINTER_STATES.values() if s.prints} == {
+        "ok",
+        "paper_near_end",
+        "no_status",
+    }
     assert vocabulary.printable("paper_near_end") and not vocabulary.printable("jammed")
     for state in PRINTER_STATES.values():
         assert state.label and "_" not in state.label

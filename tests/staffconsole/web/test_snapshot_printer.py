@@ -48,3 +48,22 @@ def test_a_kiosk_never_connected_has_an_unknown_printer(client, signed_in, db, c
     assert never["online"] is False and never["last_seen_at"] is None
     assert never["printer_label"] == "Printer state unknown"
     assert never["printer_ok"] is None
+
+
+def test_a_printer_without_status_shows_no_status_not_offline(client, signed_in, db, clock):
+    """A real status-less printer (the simulator answering nothing) as the kiosk reports it."""
+    from hardware.printer import SerialPrinter
+    from hardware.simulator import SimulatedPrinter
+
+    with SimulatedPrinter(state="offline") as sim:
+        printer = SerialPrinter(sim.port, status_timeout=0.2, status_mode="auto")
+        try:
+            state = printer.status().state
+        finally:
+            printer.close()
+    assert state == "no_status"
+    kiosk = kiosk_for_token(db, add_kiosk(db, "Entrée Nord", clock()))
+    beat(db, kiosk, state, clock())
+    shown = strip(client)["Entrée Nord"]
+    assert shown["printer_state"] == "no_status" and "no status" in shown["printer_label"]
+    assert shown["printer_ok"] is True  # it prints: nothing for the desk to fix

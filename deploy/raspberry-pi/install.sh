@@ -20,6 +20,7 @@ PRINTER_USB="0403:6001"   # FTDI FT232R, a common USB serial adapter; see lsusb
 PREFIX=/opt/seen
 ETC=/etc/seen
 STATE=/var/lib/seen
+BACKUPS=/var/backups/seen
 
 usage() {
     cat <<EOF
@@ -103,7 +104,7 @@ put() {
     mkdir -p "$(dirname "$target")"
     sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@ETC@|$ETC|g" -e "s|@STATE@|$STATE|g" \
         -e "s|@USER@|$SERVICE_USER|g" -e "s|@VENDOR@|$VENDOR|g" -e "s|@PRODUCT@|$PRODUCT|g" \
-        -e "s|@SERIAL_MATCH@|$SERIAL_MATCH|g" \
+        -e "s|@SERIAL_MATCH@|$SERIAL_MATCH|g" -e "s|@BACKUPS@|$BACKUPS|g" \
         "$HERE/$src" > "$target.tmp"
     chmod "$mode" "$target.tmp"
     mv "$target.tmp" "$target"
@@ -172,6 +173,10 @@ fi
 if [ "$SERVER" = 1 ]; then
     put server.toml.template "$ETC/server.toml" 0640 "$SERVICE_USER" keep
     put seen-console.service /etc/systemd/system/seen-console.service 0644
+    # Nightly checked backups, the newest 14 kept (docs: "Backups").
+    folder "$BACKUPS" 0700 "$SERVICE_USER"
+    put seen-backup.service /etc/systemd/system/seen-backup.service 0644
+    put seen-backup.timer /etc/systemd/system/seen-backup.timer 0644
 fi
 
 # 6. Start at boot, without a desktop.
@@ -183,6 +188,7 @@ if [ "$KIOSK" = 1 ]; then
 fi
 if [ "$SERVER" = 1 ]; then
     system systemctl enable seen-console.service
+    system systemctl enable seen-backup.timer
 fi
 
 log "done."

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from support import REPO
 
 from kiosk.config import KIOSK, SETTINGS, load_config
 from staffconsole.config import SERVER, load_settings
+from staffconsole.store.schema import ensure_schema, open_db
 
 pytestmark = pytest.mark.e2e
 
@@ -80,10 +83,13 @@ def test_files_and_permissions(root):
         "etc/udev/rules.d/99-seen-printer.rules": "0o644",
         "etc/systemd/system/seen-kiosk.service": "0o644",
         "etc/systemd/system/seen-console.service": "0o644",
+        "etc/systemd/system/seen-backup.service": "0o644",
+        "etc/systemd/system/seen-backup.timer": "0o644",
         "var/lib/seen/kivy/config.ini": "0o644",
         "opt/seen/docs/install-raspberry-pi.md": "0o644",
     }
     assert mode(root / "var/lib/seen") == 0o750 and mode(root / "etc/seen") == 0o755
+    assert mode(root / "var/backups/seen") == 0o700  # backups hold patients' names
 
 
 def test_system_changes_are_logged_not_made(installed):
@@ -98,6 +104,7 @@ def test_system_changes_are_logged_not_made(installed):
     for step in (
         "systemctl enable seen-kiosk.service",
         "systemctl enable seen-console.service",
+        "systemctl enable seen-backup.timer",
         "systemctl disable getty@tty1.service",
         "systemctl set-default multi-user.target",
         "udevadm control --reload-rules",
@@ -142,9 +149,19 @@ def test_units_pass_systemd_analyze_verify(root, tmp_path):
     for name in ("kiosk", "staffconsole"):
         (fake_bin / name).write_text("#!/bin/sh\n")
         (fake_bin / name).chmod(0o755)
-    for unit in ("seen-kiosk.service", "seen-console.service"):
+    for unit in ("seen-kiosk.service", "seen-console.service", "seen-backup.service"):
         text = (root / "etc/systemd/system" / unit).read_text()
         (tmp_path / unit).write_text(text.replace("/opt/seen/venv/bin", str(fake_bin)))
+    # The timer is verified beside the service it starts.
+    (tmp_path / "seen-backup.timer").write_text(
+        (root / "etc/systemd/system/seen-backup.timer").read_text()
+    )
+    for unit in (
+        "seen-kiosk.service",
+        "seen-console.service",
+        "seen-backup.service",
+        "seen-backup.timer",
+    ):
         proc = subprocess.run(
             ["systemd-analyze", "verify", str(tmp_path / unit)],
             capture_output=True,
@@ -153,6 +170,40 @@ def test_units_pass_systemd_analyze_verify(root, tmp_path):
             check=False,
         )
         assert proc.returncode == 0 and proc.stderr.strip() == "", (unit, proc.stderr)
+
+
+def test_nightly_backup_timer(root):
+    timer = read_unit(root / "etc/systemd/system/seen-backup.timer")
+    assert values(timer, "Timer", "OnCalendar") == ["*-*-* 02:30:00"]
+    assert values(timer, "Timer", "Persistent") == ["true"]
+    assert values(timer, "Install", "WantedBy") == ["timers.target"]
+    service = dict(read_unit(root / "etc/systemd/system/seen-backup.service")["Service"])
+    assert service["Type"] == "oneshot" and service["User"] == "seen"
+    assert service["ReadWritePaths"].split() == ["/var/lib/seen", "/var/backups/seen"]
+    assert service["ExecStart"] == (
+        "/opt/seen/venv/bin/staffconsole backup /var/backups/seen --keep 14 "
+        "--config /etc/seen/server.toml"
+    )
+
+
+def test_the_backup_units_command_makes_and_prunes_backups(root, tmp_path):
+    """The timer's command line, run for real (paths moved into tmp) on a real database."""
+    service = dict(read_unit(root / "etc/systemd/system/seen-backup.service")["Service"])
+    db, backups = tmp_path / "seen.db", tmp_path / "backups"
+    backups.mkdir()
+    ensure_schema(open_db(db))
+    config = tmp_path / "server.toml"
+    config.write_text(f'[server]\ndb_path = "{db}"\n')
+    words = service["ExecStart"].split()
+    words[0] = str(Path(sys.executable).with_name("staffconsole"))
+    words = [str(backups) if w == "/var/backups/seen" else w for w in words]
+    words = [str(config) if w == "/etc/seen/server.toml" else w for w in words]
+    words[words.index("14")] = "2"  # three nights, two kept
+    for _ in range(3):
+        proc = subprocess.run(words, capture_output=True, text=True, timeout=60, check=False)
+        assert proc.returncode == 0, proc.stderr
+        time.sleep(1.1)  # backups are named by the second
+    assert len(list(backups.glob("seen-*.db"))) == 2
 
 
 def test_udev_rule_names_the_adapter(root):

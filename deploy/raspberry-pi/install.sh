@@ -128,11 +128,36 @@ case "$ROLE" in kiosk) KIOSK=1 ;; server) SERVER=1 ;; both) KIOSK=1; SERVER=1 ;;
 
 log "role $ROLE, user $SERVICE_USER, into ${ROOT:-/}"
 
+# 0. The machine. SEEN_INSTALL_ARCH and SEEN_INSTALL_MOUNTS stand in for uname and
+# /proc/mounts in the tests only.
+ARCH="${SEEN_INSTALL_ARCH:-$(uname -m)}"
+case "$ARCH" in
+    aarch64|arm64|x86_64) ;;
+    armv6l|armv7l|armhf|i386|i686)
+        # Kivy publishes no wheels for 32-bit ARM; a build from source takes hours and
+        # usually fails on a Pi. The server role does not need Kivy.
+        if [ "$KIOSK" = 1 ]; then
+            die "this is a 32-bit system ($ARCH): install the 64-bit Raspberry Pi OS for a kiosk"
+        fi
+        log "warning: a 32-bit system ($ARCH); the server runs, but 64-bit is what is tested" ;;
+    *) log "warning: untested machine type $ARCH" ;;
+esac
+MOUNTS="${SEEN_INSTALL_MOUNTS:-/proc/mounts}"
+if [ -r "$MOUNTS" ] && awk '$2 == "/" && $3 == "overlay" { found = 1 } END { exit !found }' "$MOUNTS"; then
+    # raspi-config's overlay file system keeps every write in memory until reboot: the
+    # kiosk's outbox (events not yet confirmed) and the server's database would vanish.
+    log "WARNING: / is an overlay file system (raspi-config 'Overlay File System')."
+    log "WARNING: what Seen saves ($STATE) is lost at every reboot; turn the overlay off"
+    log "WARNING: (sudo raspi-config > Performance > Overlay File System) and reboot."
+fi
+
 # 1. Packages: Python's venv, and what Kivy's SDL2 needs to draw through KMS/DRM.
 PACKAGES=(python3-venv python3-pip)
 if [ "$KIOSK" = 1 ]; then
     PACKAGES+=(libgl1 libegl1 libgles2 libgbm1 libdrm2 libmtdev1 libinput10 fonts-dejavu-core)
 fi
+# The package lists on a new card are often months old: install fails without an update.
+system apt-get update
 system apt-get install -y --no-install-recommends "${PACKAGES[@]}"
 
 # 2. The service user: no login, no home of its own beyond the state folder.

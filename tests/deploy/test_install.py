@@ -4,6 +4,7 @@ checked twice - by systemd-analyze verify and by our own reading of them."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -24,13 +25,16 @@ pytestmark = pytest.mark.e2e
 SCRIPT = REPO / "deploy" / "raspberry-pi" / "install.sh"
 
 
-def install(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+def install(
+    root: Path, *args: str, check: bool = True, env: dict | None = None
+) -> subprocess.CompletedProcess:
     proc = subprocess.run(
         ["bash", str(SCRIPT), "--root", str(root), *args],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
+        env={**os.environ, **(env or {})},
     )
     if check:
         assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -108,6 +112,7 @@ def test_system_changes_are_logged_not_made(installed):
         "systemctl disable getty@tty1.service",
         "systemctl set-default multi-user.target",
         "udevadm control --reload-rules",
+        "apt-get update",
     ):
         assert "would run: " + step in log
     assert "running:" not in log
@@ -204,6 +209,33 @@ def test_the_backup_units_command_makes_and_prunes_backups(root, tmp_path):
         assert proc.returncode == 0, proc.stderr
         time.sleep(1.1)  # backups are named by the second
     assert len(list(backups.glob("seen-*.db"))) == 2
+
+
+def test_a_32_bit_system_cannot_become_a_kiosk(tmp_path):
+    proc = install(
+        tmp_path / "k", "--role", "kiosk", check=False, env={"SEEN_INSTALL_ARCH": "armv7l"}
+    )
+    assert proc.returncode == 2 and "64-bit Raspberry Pi OS" in proc.stderr
+    assert not (tmp_path / "k/etc").exists()  # refused before writing anything
+    server = install(tmp_path / "s", "--role", "server", env={"SEEN_INSTALL_ARCH": "armv7l"})
+    assert "warning: a 32-bit system (armv7l)" in server.stdout
+
+
+def test_an_overlay_root_file_system_is_warned_about(tmp_path):
+    mounts = tmp_path / "mounts"
+    mounts.write_text(
+        "proc /proc proc rw 0 0\noverlayroot / overlay rw,lowerdir=/media/root-ro 0 0\n"
+    )
+    proc = install(tmp_path / "r", "--role", "kiosk", env={"SEEN_INSTALL_MOUNTS": str(mounts)})
+    assert "WARNING: / is an overlay file system" in proc.stdout
+    mounts.write_text("/dev/mmcblk0p2 / ext4 rw,noatime 0 0\n")
+    plain = install(tmp_path / "p", "--role", "kiosk", env={"SEEN_INSTALL_MOUNTS": str(mounts)})
+    assert "overlay file system" not in plain.stdout
+
+
+def test_apt_get_update_comes_before_install(installed):
+    log = installed[1]
+    assert log.index("would run: apt-get update") < log.index("would run: apt-get install")
 
 
 def test_udev_rule_names_the_adapter(root):

@@ -1,5 +1,5 @@
-import sys
+"""`python -m kiosk` is the `kiosk` command."""
 
-from kiosk.cli import main
+from kiosk.entry import main
 
-sys.exit(main())
+raise SystemExit(main())

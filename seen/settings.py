@@ -29,6 +29,8 @@ OTHER_VARIABLES: dict[str, str] = {
     "--config (set by the seen-kiosk systemd unit)",
     "SEEN_FAULT_EXIT_AFTER_COMMIT": "test hook: the server exits right after committing "
     "at this point (staffconsole/api/faults.py, the fault campaign)",
+    "SEEN_INSTALL_ARCH": "tests: the machine type install.sh checks instead of `uname -m`",
+    "SEEN_INSTALL_MOUNTS": "tests: the mount table install.sh reads instead of /proc/mounts",
     "SEEN_SOAK": "tests: 1 runs the fault campaign at soak size (`make soak`)",
     "SEEN_FUZZ_EXAMPLES": "tests: examples per operation of the OpenAPI fuzzing (`make fuzz-soak`)",
     "SEEN_TEST_PRINTER": "tests: a real printer's port for tests/hardware/test_printer_port.py",

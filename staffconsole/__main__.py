@@ -1,5 +1,5 @@
 """`python -m staffconsole` is the `staffconsole` command."""
 
-from staffconsole.cli import main
+from staffconsole.entry import main
 
 raise SystemExit(main())

@@ -224,7 +224,15 @@ REFUSAL_TESTS = {
     "tests/kiosk/test_config.py",
     "tests/server/test_config.py",
 }
-SKIPPED_FOLDERS = {".git", ".venv", "node_modules", "test-artifacts", ".demo", "__pycache__"}
+SKIPPED_FOLDERS = {
+    ".git",
+    ".venv",
+    "node_modules",
+    "test-artifacts",
+    ".demo",
+    "__pycache__",
+    ".pytest_cache",  # test ids of earlier runs, not code
+}
 
 
 def test_every_seen_variable_in_the_repo_is_a_setting_or_listed():

@@ -117,3 +117,30 @@ def test_real_names_print_unchanged(db):
     out = cli(db, "audit").stdout
     for name in ("Zoë O'Brien-Núñez", "Анна", "Γιώργος", "王小明"):
         assert name in out
+
+
+def test_user_add_shows_the_username_escaped(db):
+    out = cli_input(
+        db, "correct horse battery\n", "user", "add", f"ana{CLEAR}", "--role", "receptionist"
+    )
+    assert_safe(out.stdout)
+    assert "ana\\x1b[2J" in out.stdout
+
+
+def cli_input(db, text, *args):
+    return run_cli(*args, "--db", db, input=text)
+
+
+def test_import_problems_show_the_file_text_escaped(db, tmp_path):
+    path = tmp_path / f"day{CLEAR}.csv"  # a legal file name on Linux
+    path.write_text(
+        "external_id,first_name,last_name,dob,start,provider\n"
+        f'a1,Maria,Okafor,"1980{CLEAR}\nforged",2026-11-22T10:30,Dr. Lee\n'
+        f'"b{CLEAR}",Zoë,Núñez,1980-02-04,soon{CLEAR},Dr. Lee\n',
+        encoding="utf-8",
+    )
+    r = run_cli("import-schedule", str(path), "--date", "2026-11-22", "--db", db, check=False)
+    assert r.returncode == 1
+    assert_safe(r.stdout + r.stderr)
+    assert len(r.stderr.splitlines()) == 2  # one line per rejected row, none forged
+    assert "day\\x1b[2J.csv" in r.stdout

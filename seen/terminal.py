@@ -36,6 +36,17 @@ def shown(text: object) -> str:
     return str(text).translate(_TABLE)
 
 
+def shown_all(value):
+    """A copy of nested dicts and lists with every string in it (keys too) `shown`."""
+    if isinstance(value, str):
+        return shown(value)
+    if isinstance(value, dict):
+        return {shown_all(k): shown_all(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [shown_all(item) for item in value]
+    return value
+
+
 def shown_lines(text: str) -> str:
     """Multi-line output made safe line by line: its own newlines kept, all else shown."""
     return "\n".join(shown(line) for line in text.split("\n"))

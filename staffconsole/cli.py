@@ -14,7 +14,7 @@ import sys
 from datetime import date
 
 from seen.settings import ConfigError
-from seen.terminal import json_line, shown, shown_lines
+from seen.terminal import json_line, shown, shown_all, shown_lines
 from staffconsole import __version__
 from staffconsole.auth import api_tokens
 from staffconsole.auth.kiosks import add_kiosk, revoke_kiosk
@@ -508,7 +508,8 @@ def cmd_report(args) -> int:
     if args.json:
         print(json_line(figures))
     else:
-        sys.stdout.write(shown_lines(report_text.render(figures)))
+        # Kiosk names and labels in the figures are stored text: shown before laid out.
+        sys.stdout.write(shown_lines(report_text.render(shown_all(figures))))
     return 0
 
 

@@ -6,7 +6,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from seen.terminal import UNSAFE, json_line, shown, shown_lines
+from seen.terminal import UNSAFE, json_line, shown, shown_all, shown_lines
 
 NAMES = [
     "José Núñez",
@@ -76,3 +76,11 @@ def test_json_line_is_the_same_value_on_one_safe_line(value):
 def test_json_line_keeps_names_readable():
     assert json_line({"name": "Zoë Анна 王"}) == '{"name": "Zoë Анна 王"}'
     assert json_line(["\x9b\u202e"]) == '["\\u009b\\u202e"]'
+
+
+def test_shown_all_reaches_every_string_and_leaves_numbers():
+    figures = {"by_kiosk": [{"label": "Lobby\x1b[2J\nx", "count": 3}], "pct\n": None}
+    assert shown_all(figures) == {
+        "by_kiosk": [{"label": "Lobby\\x1b[2J\\nx", "count": 3}],
+        "pct\\n": None,
+    }

@@ -144,3 +144,10 @@ def test_import_problems_show_the_file_text_escaped(db, tmp_path):
     assert_safe(r.stdout + r.stderr)
     assert len(r.stderr.splitlines()) == 2  # one line per rejected row, none forged
     assert "day\\x1b[2J.csv" in r.stdout
+
+
+def test_report_shows_a_kiosk_name_escaped(db):
+    hostile_rows(db)
+    out = cli(db, "report").stdout  # today: the rows were received now
+    assert_safe(out)
+    assert "Lobby \\x1b[2J" in out

@@ -101,7 +101,8 @@ def test_kiosk_add_and_revoke_show_the_name_escaped(db):
     assert_safe(added)
     assert "Front \\x1b[2Jdesk" in added.splitlines()[0]
     revoked = cli(db, "kiosk", "revoke", f"Front {CLEAR}desk").stdout
-    assert_safe(revoked) and len(revoked.splitlines()) == 1
+    assert_safe(revoked)
+    assert len(revoked.splitlines()) == 1
 
 
 def test_an_error_naming_hostile_text_is_one_safe_line(db):
@@ -151,3 +152,12 @@ def test_report_shows_a_kiosk_name_escaped(db):
     out = cli(db, "report").stdout  # today: the rows were received now
     assert_safe(out)
     assert "Lobby \\x1b[2J" in out
+
+
+def test_apitoken_add_and_revoke_show_the_name_escaped(db):
+    added = cli(db, "apitoken", "add", f"pms{CLEAR}").stdout
+    assert_safe(added)
+    assert "pms\\x1b[2J" in added.splitlines()[0]
+    revoked = cli(db, "apitoken", "revoke", f"pms{CLEAR}").stdout
+    assert_safe(revoked)
+    assert len(revoked.splitlines()) == 1

@@ -10,6 +10,7 @@ import sys
 from kiosk import __version__
 from kiosk.config import load_config
 from seen.settings import ConfigError
+from seen.terminal import shown
 
 DEFAULT_CONFIG_ENV = "SEEN_KIOSK_CONFIG"  # where the config is when --config is not given
 
@@ -27,11 +28,11 @@ def cmd_run(args) -> int:
     try:
         config = _load(args)
     except ConfigError as e:
-        print(f"kiosk: {e}", file=sys.stderr)
+        print(f"kiosk: {shown(e)}", file=sys.stderr)
         return 2
     if not config.token:
         print(
-            f"kiosk: {config.source}: token is empty: add this kiosk with "
+            f"kiosk: {shown(config.source)}: token is empty: add this kiosk with "
             "`staffconsole kiosk add NAME` and put the token in [kiosk] token",
             file=sys.stderr,
         )
@@ -51,7 +52,7 @@ def cmd_doctor(args) -> int:
     failed = False
     for check in run_checks(lambda: _load(args), test_slip=args.test_slip):
         failed |= not check.ok
-        print(f"{check.status} {check.name}: {check.reason}", flush=True)
+        print(f"{check.status} {check.name}: {shown(check.reason)}", flush=True)
     return 1 if failed else 0
 
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sqlite3
 import sys
 from datetime import date
 
 from seen.settings import ConfigError
+from seen.terminal import json_line, shown, shown_all, shown_lines
 from staffconsole import __version__
 from staffconsole.auth import api_tokens
 from staffconsole.auth.kiosks import add_kiosk, revoke_kiosk
@@ -107,22 +107,22 @@ def cmd_tls_init(args) -> int:
         issued = init(args.dir, args.san, clinic=args.clinic, days=args.days)
     except TlsError as e:
         raise CliError(str(e)) from None
-    folder = issued.folder
+    folder = shown(issued.folder)
     print(
         ("Made a new clinic CA" if issued.ca_created else "Reused the clinic CA")
         + f" in {folder}; server certificate for "
-        + ", ".join(issued.dns_names + issued.ip_addresses)
+        + ", ".join(shown(name) for name in issued.dns_names + issued.ip_addresses)
         + f", valid until {issued.not_after:%Y-%m-%d}."
     )
     print(
-        f"Serve with:  staffconsole serve --tls-cert {folder / 'server.pem'} "
-        f"--tls-key {folder / 'server.key'}"
+        f"Serve with:  staffconsole serve --tls-cert {folder}/server.pem "
+        f"--tls-key {folder}/server.key"
     )
     print(
-        f"On each kiosk: copy {folder / 'ca.pem'} and set ca_file to it in kiosk.toml; "
+        f"On each kiosk: copy {folder}/ca.pem and set ca_file to it in kiosk.toml; "
         "server_url = https://<one of the names above>:<port>."
     )
-    print(f"Keep {folder / 'ca.key'} private: whoever has it can impersonate the server.")
+    print(f"Keep {folder}/ca.key private: whoever has it can impersonate the server.")
     return 0
 
 
@@ -152,7 +152,7 @@ def cmd_kiosk_revoke(args) -> int:
 
 def _read_password(username: str) -> str:
     if sys.stdin.isatty():
-        first = getpass.getpass(f"Password for {username}: ")
+        first = getpass.getpass(f"Password for {shown(username)}: ")
         if first and getpass.getpass("Same password again: ") != first:
             raise CliError("the two passwords differ; nothing was changed")
         return first
@@ -214,10 +214,10 @@ def cmd_import_schedule(args) -> int:
         if bar:
             bar.finish()
     for line in done.problems():
-        print(line, file=sys.stderr)
+        print(shown(line), file=sys.stderr)
     if done.cancelled:
-        print(f"Cancelled (no longer in the schedule): {', '.join(done.cancelled)}")
-    print(f"Imported {args.file} ({done.kind}, {day.isoformat()}): {done.summary()}.")
+        print(f"Cancelled (no longer in the schedule): {shown(', '.join(done.cancelled))}")
+    print(f"Imported {shown(args.file)} ({done.kind}, {day.isoformat()}): {done.summary()}.")
     return 0 if done.ok else 1
 
 
@@ -280,7 +280,7 @@ def cmd_alerts(args) -> int:
     found = list_alerts(_db(args), include_resolved=args.all)
     if args.json:
         for alert in found:
-            print(json.dumps(_alert_line(alert), ensure_ascii=False))
+            print(json_line(_alert_line(alert)))
         return 0
     if not found:
         print("No alerts." if args.all else "No open alerts.")
@@ -288,8 +288,8 @@ def cmd_alerts(args) -> int:
     print(f"{'id':>5}  {'status':<12}  {'kind':<20}  {'created (UTC)':<16}  summary")
     for alert in found:
         print(
-            f"{alert['id']:>5}  {alert['status']:<12}  {alert['kind']:<20}  "
-            f"{alert['created_at'][:16].replace('T', ' '):<16}  {alert['summary']}"
+            f"{alert['id']:>5}  {shown(alert['status']):<12}  {shown(alert['kind']):<20}  "
+            f"{shown(alert['created_at'][:16].replace('T', ' ')):<16}  {shown(alert['summary'])}"
         )
     return 0
 
@@ -421,14 +421,14 @@ def cmd_audit(args) -> int:
     entries = list(reversed(list_audit(_db(args), limit=args.limit)))
     if args.json:
         for entry in entries:
-            print(json.dumps(entry, ensure_ascii=False))
+            print(json_line(entry))
         return 0
     if not entries:
         print("The audit log is empty.")
     for entry in entries:
         print(
-            f"{entry['at'][:19].replace('T', ' ')}  {entry['actor']:<16}  "
-            f"{entry['action']:<24}  {entry['target'] or ''}"
+            f"{shown(entry['at'][:19].replace('T', ' '))}  {shown(entry['actor']):<16}  "
+            f"{shown(entry['action']):<24}  {shown(entry['target'] or '')}"
         )
     return 0
 
@@ -506,9 +506,10 @@ def cmd_report(args) -> int:
         return 0
     figures = report.build(queries.load(db, period.start, period.end), period, now)
     if args.json:
-        print(json.dumps(figures, ensure_ascii=False))
+        print(json_line(figures))
     else:
-        sys.stdout.write(report_text.render(figures))
+        # Kiosk names and labels in the figures are stored text: shown before laid out.
+        sys.stdout.write(shown_lines(report_text.render(shown_all(figures))))
     return 0
 
 
@@ -543,7 +544,7 @@ def cmd_backup(args) -> int:
     detail = {"file": str(copy.path), "counts": copy.counts}
     with audited(_db(args), _actor(), "database.backup", None, detail, now):
         pass
-    print(f"backed up to {copy.path} (schema {copy.schema_version}; {_counts(copy)})")
+    print(f"backed up to {shown(copy.path)} (schema {copy.schema_version}; {_counts(copy)})")
     return 0
 
 
@@ -555,14 +556,16 @@ def cmd_restore(args) -> int:
     with audited(_db(args), _actor(), "database.restore", None, detail, now):
         pass  # written into the restored database: it says where it came from
     if kept:
-        print(f"the database it replaced is kept as {kept}")
-    print(f"restored {args.source} to {db_path} ({_counts(copy)}); start the server again")
+        print(f"the database it replaced is kept as {shown(kept)}")
+    print(
+        f"restored {shown(args.source)} to {shown(db_path)} ({_counts(copy)}); start the server again"
+    )
     return 0
 
 
 def _read_password_once(username: str) -> str:
     if sys.stdin.isatty():
-        return getpass.getpass(f"Password for {username}: ")
+        return getpass.getpass(f"Password for {shown(username)}: ")
     return sys.stdin.readline().rstrip("\r\n")
 
 
@@ -586,7 +589,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except tuple(EXIT_CODES) as e:
-        print(f"staffconsole: {e}", file=sys.stderr)
+        print(f"staffconsole: {shown(e)}", file=sys.stderr)
         return next(EXIT_CODES[cls] for cls in type(e).__mro__ if cls in EXIT_CODES)
     except KeyboardInterrupt:
         return 130

@@ -97,3 +97,17 @@ def test_doctor_reports_events_the_server_refused(tmp_path, live_server):
     proc = kiosk("doctor", "--config", str(path))
     assert proc.returncode == 1
     assert "FAIL outbox:" in proc.stdout and "1 event(s) refused" in proc.stdout
+
+
+def test_doctor_shows_a_hostile_servers_text_escaped(tmp_path, fake_console):
+    # A server (or something posing as one) answers with control codes and a forged line.
+    hostile = "\x1b[2Jnope\nPASS printer: ok\u202e\x9b31m"
+    fake_console.answers["heartbeat"] = (401, {"detail": hostile})
+    proc = kiosk("doctor", "--config", str(config(tmp_path, fake_console.url, "t" * 43)))
+    assert proc.returncode == 1
+    for raw in ("\x1b", "\x9b", "\u202e"):
+        assert raw not in proc.stdout + proc.stderr
+    token = [line for line in proc.stdout.splitlines() if " token: " in line]
+    shown = "\\x1b[2Jnope\\nPASS printer: ok\\u202e\\x9b31m"
+    assert token == [f"FAIL token: the server refuses this kiosk's token: {shown}"]
+    assert not any(line.startswith("PASS printer: ok") for line in proc.stdout.splitlines())

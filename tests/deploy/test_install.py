@@ -177,6 +177,43 @@ def test_units_pass_systemd_analyze_verify(root, tmp_path):
         assert proc.returncode == 0 and proc.stderr.strip() == "", (unit, proc.stderr)
 
 
+# systemd-analyze security's exposure (0 safe … 10 exposed): the issue's targets.
+EXPOSURE_LIMITS = {
+    "seen-console.service": 4.0,
+    "seen-kiosk.service": 5.0,
+    "seen-backup.service": 4.0,
+}
+
+
+def test_units_are_hardened(root, tmp_path):
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    for name in ("kiosk", "staffconsole"):
+        (fake_bin / name).write_text("#!/bin/sh\n")
+        (fake_bin / name).chmod(0o755)
+    for unit, limit in EXPOSURE_LIMITS.items():
+        text = (root / "etc/systemd/system" / unit).read_text()
+        (tmp_path / unit).write_text(text.replace("/opt/seen/venv/bin", str(fake_bin)))
+        proc = subprocess.run(
+            ["systemd-analyze", "security", "--offline=true", "--no-pager", str(tmp_path / unit)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        found = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", proc.stdout)
+        assert found, (unit, proc.stdout[-500:], proc.stderr)
+        assert float(found.group(1)) <= limit, (unit, found.group(1), proc.stdout)
+
+
+def test_the_kiosk_unit_keeps_its_devices(root):
+    """No device allow-list on the kiosk (ProtectClock= would imply one): it needs the
+    screen, GPU, touch panel and printer."""
+    service = dict(read_unit(root / "etc/systemd/system/seen-kiosk.service")["Service"])
+    assert "DeviceAllow" not in service and "ProtectClock" not in service
+    assert "PrivateDevices" not in service and "AF_NETLINK" in service["RestrictAddressFamilies"]
+
+
 def test_nightly_backup_timer(root):
     timer = read_unit(root / "etc/systemd/system/seen-backup.timer")
     assert values(timer, "Timer", "OnCalendar") == ["*-*-* 02:30:00"]

@@ -16,8 +16,9 @@ from datetime import date
 from seen.settings import ConfigError
 from seen.terminal import json_line, shown, shown_all, shown_lines
 from staffconsole import __version__
-from staffconsole.auth import api_tokens
-from staffconsole.auth.kiosks import add_kiosk, revoke_kiosk
+from staffconsole.auth import api_tokens, passwords, staff_sessions
+from staffconsole.auth import users as accounts
+from staffconsole.auth.kiosks import add_kiosk, list_kiosks, rename_kiosk, revoke_kiosk
 from staffconsole.auth.users import ROLES, new_user, save_user
 from staffconsole.clock import ClinicClock, ClinicZone, utcnow
 from staffconsole.config import load_settings
@@ -314,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-key", metavar="PEM", help="its private key (setting tls_key)")
     serve.set_defaults(handler=cmd_serve)
 
-    kiosk = commands.add_parser("kiosk", help="add or revoke a kiosk")
+    kiosk = commands.add_parser("kiosk", help="add, list, rename or revoke kiosks")
     kiosk_commands = kiosk.add_subparsers(dest="kiosk_command", required=True, metavar="ACTION")
     add = kiosk_commands.add_parser(
         "add", parents=[common], help="register a kiosk and print its token"
@@ -325,7 +326,9 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("name")
     revoke.set_defaults(handler=cmd_kiosk_revoke)
 
-    user = commands.add_parser("user", help="manage staff logins")
+    user = commands.add_parser(
+        "user", help="staff logins: add, list, disable, enable, reset-password, set-role, ..."
+    )
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
     user_add = user_commands.add_parser(
         "add",
@@ -335,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     user_add.add_argument("username")
     user_add.add_argument("--role", choices=ROLES, default="receptionist")
     user_add.set_defaults(handler=cmd_user_add)
+    add_account_parsers(user_commands, kiosk_commands, common)
 
     imp = commands.add_parser(
         "import-schedule",
@@ -560,6 +564,153 @@ def cmd_restore(args) -> int:
     print(
         f"restored {shown(args.source)} to {shown(db_path)} ({_counts(copy)}); start the server again"
     )
+    return 0
+
+
+# -- people leaving, changing jobs, forgetting (issue 17): each change audited ---------
+
+
+def add_account_parsers(user_commands, kiosk_commands, common) -> None:
+    listing = user_commands.add_parser("list", parents=[common], help="list staff logins")
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    listing.set_defaults(handler=cmd_user_list)
+    for name, handler, text in (
+        ("disable", cmd_user_disable, "stop a login working and sign it out everywhere"),
+        ("enable", cmd_user_enable, "let a disabled login sign in again"),
+        ("reset-password", cmd_user_reset_password, "set a new password (prompt or stdin)"),
+        ("remove", cmd_user_remove, "delete a login (the audit log keeps its name)"),
+        ("unlock", cmd_user_unlock, "end a sign-in pause after wrong passwords"),
+    ):
+        command = user_commands.add_parser(name, parents=[common], help=text)
+        command.add_argument("username")
+        command.set_defaults(handler=handler)
+    role = user_commands.add_parser("set-role", parents=[common], help="change a login's role")
+    role.add_argument("username")
+    role.add_argument("role", choices=ROLES)
+    role.set_defaults(handler=cmd_user_set_role)
+    kiosks = kiosk_commands.add_parser("list", parents=[common], help="list kiosks")
+    kiosks.add_argument("--json", action="store_true", help="one JSON object per line")
+    kiosks.set_defaults(handler=cmd_kiosk_list)
+    rename = kiosk_commands.add_parser("rename", parents=[common], help="rename a kiosk")
+    rename.add_argument("name")
+    rename.add_argument("new_name")
+    rename.set_defaults(handler=cmd_kiosk_rename)
+
+
+def cmd_user_list(args) -> int:
+    db = _db(args)
+    found = accounts.list_users(db)
+    with audited(db, _actor(), "user.list", None, {"count": len(found)}, utcnow()):
+        pass
+    if args.json:
+        for user in found:
+            print(json_line({**user, "disabled": bool(user["disabled"])}))
+        return 0
+    if not found:
+        print("No staff logins: add one with `staffconsole user add NAME --role admin`.")
+        return 0
+    print(f"{'username':<24}  {'role':<12}  {'state':<8}  created (UTC)")
+    for user in found:
+        state = "disabled" if user["disabled"] else "active"
+        print(
+            f"{shown(user['username']):<24}  {user['role']:<12}  {state:<8}  "
+            f"{user['created_at'][:16].replace('T', ' ')}"
+        )
+    return 0
+
+
+def _account_change(args, action: str, change, detail: dict | None = None) -> dict:
+    db = _db(args)
+    now = utcnow()  # one instant for the change and its audit row
+    with audited(db, _actor(), action, args.username.strip(), detail, now):
+        return change(db)
+
+
+def cmd_user_disable(args) -> int:
+    user = _account_change(
+        args, "user.disable", lambda db: accounts.set_disabled(db, args.username, True)
+    )
+    print(f"User {user['username']!r} disabled and signed out everywhere.")
+    return 0
+
+
+def cmd_user_enable(args) -> int:
+    user = _account_change(
+        args, "user.enable", lambda db: accounts.set_disabled(db, args.username, False)
+    )
+    print(f"User {user['username']!r} enabled.")
+    return 0
+
+
+def cmd_user_reset_password(args) -> int:
+    password = _read_password(args.username)
+    if not password:
+        raise CliError("the password is empty; nothing was changed")
+    hashed = passwords.hash_password(password)  # slow: before the write lock
+    user = _account_change(
+        args, "user.reset_password", lambda db: accounts.set_password(db, args.username, hashed)
+    )
+    print(f"Password of {user['username']!r} changed; their sessions were signed out.")
+    return 0
+
+
+def cmd_user_set_role(args) -> int:
+    user = _account_change(
+        args,
+        "user.set_role",
+        lambda db: accounts.set_role(db, args.username, args.role),
+        {"role": args.role},
+    )
+    print(f"User {user['username']!r} is now {user['role']} (signed out to pick it up).")
+    return 0
+
+
+def cmd_user_remove(args) -> int:
+    user = _account_change(args, "user.remove", lambda db: accounts.remove_user(db, args.username))
+    print(f"User {user['username']!r} removed.")
+    return 0
+
+
+def cmd_user_unlock(args) -> int:
+    db = _db(args)
+    now = utcnow()
+    key = staff_sessions.attempt_key(args.username)
+    with audited(db, _actor(), "user.unlock", key, None, now) as entry:
+        counting = staff_sessions.unlock_sign_in(db, args.username, now)
+        entry.detail["failures"] = counting
+    print(f"Sign-in for {key!r} unpaused ({counting} failed tries no longer count).")
+    return 0
+
+
+def cmd_kiosk_list(args) -> int:
+    db = _db(args)
+    found = list_kiosks(db)
+    fields = ("name", "created_at", "revoked_at", "last_seen_at", "app_version", "printer_state")
+    if args.json:
+        for kiosk in found:
+            print(json_line({field: kiosk[field] for field in fields}))
+        return 0
+    if not found:
+        print('No kiosks: add one with `staffconsole kiosk add "Lobby kiosk 1"`.')
+        return 0
+    print(f"{'name':<24}  {'state':<8}  {'last seen (UTC)':<16}  {'version':<8}  printer")
+    for kiosk in found:
+        state = "revoked" if kiosk["revoked_at"] else "active"
+        seen = (kiosk["last_seen_at"] or "never")[:16].replace("T", " ")
+        print(
+            f"{shown(kiosk['name']):<24}  {state:<8}  {seen:<16}  "
+            f"{shown(kiosk['app_version'] or '-'):<8}  {shown(kiosk['printer_state'] or '-')}"
+        )
+    return 0
+
+
+def cmd_kiosk_rename(args) -> int:
+    db = _db(args)
+    now = utcnow()
+    new_name = " ".join(args.new_name.split())
+    with audited(db, _actor(), "kiosk.rename", new_name, {"from": args.name}, now):
+        kiosk = rename_kiosk(db, args.name, args.new_name)
+    print(f"Kiosk {args.name!r} is now {kiosk['name']!r}; its token still works.")
     return 0
 
 

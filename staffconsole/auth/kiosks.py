@@ -78,3 +78,18 @@ def kiosk_for_token(db: Database, token: str) -> dict | None:
 
 def list_kiosks(db: Database) -> list[dict]:
     return list(db.query("SELECT * FROM kiosks ORDER BY name"))
+
+
+def rename_kiosk(db: Database, name: str, new_name: str) -> dict:
+    """A kiosk's new name (moved to another room); its token and history stay."""
+    new_name = " ".join(new_name.split())
+    if not new_name or len(new_name) > MAX_NAME:
+        raise Invalid(f"a kiosk name must be 1 to {MAX_NAME} characters")
+    with write(db):
+        kiosk = row(db, "SELECT * FROM kiosks WHERE name = ?", [" ".join(name.split())])
+        if kiosk is None:
+            raise NotFound(f"no kiosk named {name!r}")
+        if row(db, "SELECT id FROM kiosks WHERE name = ?", [new_name]):
+            raise Conflict(f"a kiosk named {new_name!r} already exists")
+        db.execute("UPDATE kiosks SET name = ? WHERE id = ?", [new_name, kiosk["id"]])
+    return get_kiosk(db, kiosk["id"])

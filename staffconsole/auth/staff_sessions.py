@@ -191,6 +191,31 @@ def _attempts(db, key: str, now: datetime) -> list[tuple[str, bool]]:
     return pairs
 
 
+def unlock_sign_in(db, username: str, now: datetime) -> int:
+    """End a sign-in pause for a username now (`staffconsole user unlock`).
+
+    Written as a successful attempt, which is what ends a run of failures; returns how
+    many failures were counting.
+    """
+    key = attempt_key(username)
+    with write(db):
+        counting = lockout_failures(_attempts(db, key, now), now)
+        db.execute(
+            "insert into login_attempts (username, at, ok, address) values (?, ?, 1, ?)",
+            [key, iso(now), "unlock"],
+        )
+    return counting
+
+
+def lockout_failures(attempts: list[tuple[str, bool]], now: datetime) -> int:
+    """How many failures count towards a pause now (after the last success, in the window)."""
+    since = now - LOCKOUT_WINDOW
+    failures = 0
+    for at, ok in sorted((parse(at), ok) for at, ok in attempts):
+        failures = 0 if ok else failures + (at > since)
+    return failures
+
+
 def sign_in(db, username: str, password: str, now: datetime) -> tuple[str, StaffSession]:
     """Check the password and open a session; returns (cookie token, session)."""
     key = attempt_key(username)

@@ -135,6 +135,7 @@ class KioskApp(App):
             on_touch_down=self._touched,
             on_textinput=self._typed,
             on_key_down=self._key_down,
+            on_key_up=self._key_up,
             on_request_close=self._refuse_close,
         )
         self.present("en", False)
@@ -173,6 +174,12 @@ class KioskApp(App):
             keys.delete(self.screens.current_screen)
             return True
         return key == 27  # Escape: swallowed, never "back" or "exit" on a kiosk
+
+    def _key_up(self, _window, _key, *_args) -> bool:
+        # On key up, after the key's text went to the screen it was pressed on: a key that
+        # wakes "Are you still there?" is never typed into the field it returns to.
+        self.controller.key_released()
+        return False
 
     def _refuse_close(self, *_args, **_kwargs) -> bool:
         return True  # only stopping the process ends the kiosk; no key or gesture does

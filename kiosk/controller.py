@@ -177,6 +177,14 @@ class Controller:
         if self.flow.state in f.WATCHED:
             self._arm(self.config.inactivity_prompt_s, f.Idle())
 
+    def key_released(self) -> None:
+        """A key let go on a USB keyboard: on "Are you still there?" it is "I'm still here"
+        (the session goes on where it was); elsewhere it is a touch."""
+        if self.flow.state == vocabulary.STILL_THERE:
+            self.still_here()
+        else:
+            self.touched()
+
     # -- the loop --------------------------------------------------------------------
 
     def handle(self, event, automatic: bool = False) -> None:

@@ -99,6 +99,7 @@ SERVER_KINDS = (
     "no_console",
     "lookup_rate",
     "outbox_held",
+    "outbox_unsaved",
 )
 
 # -- printer states (from the receipt printer, through the kiosk's heartbeat) ------------
@@ -287,6 +288,14 @@ ALERT_KINDS = {
             "A kiosk set aside events the server would not take (one may be a patient "
             "asking for help): run kiosk doctor on it and tell clinic IT, with the "
             "server's log.",
+        ),
+        AlertKind(
+            "outbox_unsaved",
+            63,
+            "Kiosk cannot save check-ins",
+            "A kiosk's disk was full, so check-ins were kept only in its memory (a power "
+            "cut would lose them): free space on its SD card and run kiosk doctor on it.",
+            clears_itself=True,
         ),
         AlertKind(
             "kiosk_offline",

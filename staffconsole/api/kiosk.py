@@ -30,6 +30,7 @@ from staffconsole.rules import alerting, lookup_limits
 from staffconsole.store import alerts as store_alerts
 from staffconsole.store import appointments as store_appointments
 from staffconsole.store import sessions as store_sessions
+from staffconsole.watch import watchdog
 
 MAX_DATA_CHARS = 4000
 
@@ -357,11 +358,16 @@ def heartbeat(body: HeartbeatIn, request: Request, kiosk: Kiosk, db: Db, now: No
 
 
 def _outbox_rule(db: Database, kiosk: dict, outbox: OutboxState, now: datetime) -> bool:
-    """Raise (or update) the outbox_held alert the heartbeat calls for; True if it did."""
+    """Raise, update or clear the outbox alerts the heartbeat calls for; True if any changed."""
+    changed = False
     cause = alerting.outbox_cause(kiosk["id"])
     last = store_alerts.last_for_cause(db, cause)
     fields = alerting.outbox_held_alert(kiosk, outbox.held, outbox.newest_held, last, now)
-    if fields is None:
-        return False
-    store_alerts.open_or_update_alert(db, fields)
-    return True
+    if fields is not None:
+        store_alerts.open_or_update_alert(db, fields)
+        changed = True
+    # Events only in the kiosk's memory (its disk is full): raised while so, cleared after.
+    unsaved = alerting.outbox_unsaved_alert(kiosk, outbox.unsaved, now)
+    if watchdog.state_rule(db, alerting.outbox_unsaved_cause(kiosk["id"]), unsaved, now):
+        changed = True
+    return changed

@@ -449,6 +449,8 @@ def cleared_note(kind: str, kiosk_name: str | None) -> str:
         return f"Cleared by itself: the printer at {where} reported OK again"
     if kind == "kiosk_offline":
         return f"Cleared by itself: {where} is sending heartbeats again"
+    if kind == "outbox_unsaved":
+        return f"Cleared by itself: {where} can save check-ins to its disk again"
     if kind == "lobby_busy":
         return "Cleared by itself: the lobby is no longer busy"
     return "Cleared by itself"
@@ -488,6 +490,30 @@ def outbox_held_alert(
             "check the kiosk"
         ),
         "data": {"held": held, "newest_held": newest_held},
+        "kiosk_id": kiosk["id"],
+        "at": iso(now),
+    }
+
+
+def outbox_unsaved_cause(kiosk_id: int) -> str:
+    return f"kiosk:{kiosk_id}:outbox_unsaved"
+
+
+def outbox_unsaved_alert(kiosk: Mapping, unsaved: int, now: datetime) -> dict | None:
+    """The alert while a kiosk's heartbeat says events are only in its memory (its disk is
+    full), or None: a condition alert, cleared by itself when the kiosk reports none."""
+    if unsaved <= 0:
+        return None
+    events = "event" if unsaved == 1 else "events"
+    return {
+        "kind": "outbox_unsaved",
+        "cause": outbox_unsaved_cause(kiosk["id"]),
+        "severity": ALERT_KINDS["outbox_unsaved"].severity,
+        "summary": (
+            f"{kiosk['name']} cannot save check-ins to its disk (full?): {unsaved} {events} "
+            "only in its memory, lost if it restarts; free space on the kiosk"
+        ),
+        "data": {"unsaved": unsaved},
         "kiosk_id": kiosk["id"],
         "at": iso(now),
     }

@@ -44,7 +44,7 @@ def _raise(db: Database, fields: dict | None) -> bool:
     return True
 
 
-def _state_rule(db: Database, cause: str, fields: dict | None, now: datetime) -> bool:
+def state_rule(db: Database, cause: str, fields: dict | None, now: datetime) -> bool:
     """A condition alert: raised while fields is not None, cleared by itself after.
 
     If a person resolved it while the fault was still there, the same fault is not
@@ -103,8 +103,8 @@ def run_rules(
             offline_cause = alerting.kiosk_offline_cause(kiosk["id"])
             printer_cause = alerting.printer_cause(kiosk["id"])
             if kiosk["revoked_at"]:
-                changed += _state_rule(db, offline_cause, None, now)
-                changed += _state_rule(db, printer_cause, None, now)
+                changed += state_rule(db, offline_cause, None, now)
+                changed += state_rule(db, printer_cause, None, now)
                 continue
             beat, missed = settings.heartbeat_interval_s, settings.heartbeats_missed_offline
             is_online = alerting.kiosk_online(kiosk, now, beat, missed)
@@ -113,8 +113,8 @@ def run_rules(
             # alert from before the restart stays until the kiosk is heard from again.
             if is_online or not alerting.restart_grace(started_at, now, beat, missed):
                 fields = alerting.kiosk_offline_alert(kiosk, now, beat, missed, started_at)
-                changed += _state_rule(db, offline_cause, fields, now)
-            changed += _state_rule(db, printer_cause, alerting.printer_alert(kiosk, now), now)
+                changed += state_rule(db, offline_cause, fields, now)
+            changed += state_rule(db, printer_cause, alerting.printer_alert(kiosk, now), now)
 
         board = arrivals.list_board(db, today)
         for arrival in board:
@@ -125,7 +125,7 @@ def run_rules(
             changed += _raise(
                 db, alerting.long_wait_alert(arrival, now, settings.long_wait_min, zone)
             )
-        changed += _state_rule(
+        changed += state_rule(
             db,
             alerting.LOBBY_CAUSE,
             alerting.lobby_busy_alert(

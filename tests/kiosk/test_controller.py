@@ -163,6 +163,22 @@ def test_still_here_cancels_the_countdown(tmp_path):
     assert shown[-1] == "identify_name" and "session.handed_off" not in types(box)
 
 
+def test_a_key_on_the_countdown_is_still_here(tmp_path):
+    c, timers, box, shown = make(tmp_path)
+    c.start()
+    c.typed("last_name", "Oka")
+    timers.advance(44)
+    c.key_released()  # a key while typing restarts the wait, as a touch does
+    timers.advance(44)
+    assert shown[-1] == "identify_name"
+    timers.advance(1)
+    assert shown[-1] == "still_there"
+    c.key_released()
+    assert shown[-1] == "identify_name" and c.flow.entered == {"last_name": "Oka"}
+    timers.advance(20)  # past the countdown, but inside the new 45 s wait
+    assert shown[-1] == "identify_name" and "session.handed_off" not in types(box)
+
+
 def test_lookup_offline_hands_off(tmp_path):
     c, _, _box, shown = make(tmp_path, ScriptedServer(matches=Offline("down")))
     c.start()

@@ -384,3 +384,41 @@ def test_delivered_only_once_the_server_has_accepted_the_event(tmp_path):
     assert not box.delivered("e3")
     box.mark_sent(["e3"])
     assert box.delivered("e3")
+
+
+@pytest.mark.e2e
+def test_a_full_disk_is_raised_at_the_desk_and_cleared_once_it_saves(tmp_path, live_server):
+    """A real full tmpfs, the real heartbeat, the real server: events only in memory raise
+    "cannot save check-ins", and room on the disk again closes it."""
+    token = live_server.add_kiosk("Lobby kiosk 4")
+    client = KioskClient(live_server.url, token)
+    db = sqlite3.connect(live_server.db)
+
+    def unsaved_alerts():
+        sql = "SELECT summary, status, resolved_by FROM alerts WHERE kind = 'outbox_unsaved'"
+        return db.execute(sql).fetchall()
+
+    mnt = tmp_path / "sd"
+    mnt.mkdir()
+    with small_tmpfs(mnt, "160k"):
+        box = Outbox(mnt / "o.db")
+        try:
+            heartbeat = Heartbeat(client, OkPrinter(), 10, outbox=box)
+            heartbeat.beat()
+            assert unsaved_alerts() == []
+            puts = [box.put(event(n, HELP, entered=BIG)) for n in range(200)]
+            assert False in puts, "the filesystem never filled"
+            heartbeat.beat()
+            ((summary, status, _),) = unsaved_alerts()
+            assert status == "open"
+            assert summary.startswith(
+                f"Lobby kiosk 4 cannot save check-ins to its disk (full?): {box.memory_count()} "
+            )
+            assert "Ñúñez" not in summary  # what patients typed stays off the desk's card
+            grow(mnt, "16m")  # room again: the kiosk writes them down
+            assert box.flush() == 0
+            heartbeat.beat()
+            assert unsaved_alerts() == [(summary, "resolved", "Seen")]
+        finally:
+            box.close()  # else the tmpfs stays busy and mounted
+    db.close()

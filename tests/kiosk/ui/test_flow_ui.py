@@ -293,3 +293,34 @@ def test_a_usb_keyboard_typed_slowly_checks_in(xvfb_display, kiosk_config, seede
         {"expect_text": "María O."},
     ]
     run_scenario(xvfb_display, kiosk_config, steps, tmp_path, timeout=150)
+
+
+def test_a_key_on_are_you_still_there_is_im_still_here(
+    xvfb_display, kiosk_config, seeded_server, tmp_path
+):
+    kiosk_config.write_text(
+        kiosk_config.read_text() + "inactivity_prompt_s = 4\ncountdown_s = 30\n"
+    )
+    steps = [
+        {"tap": "start"},
+        {"wait_screen": "identify_name"},
+        {"xdotool": ["type", "Ok"]},
+        {"wait_screen": "still_there", "timeout": 10},
+        {"xdotool": ["key", "x"]},  # a letter: the session goes on, the x is not typed
+        {"wait_screen": "identify_name", "timeout": 5},
+        {"expect_text": "Ok"},
+        {"expect_absent": "Okx"},
+        {"xdotool": ["type", "afor"]},
+        {"expect_text": "Okafor", "timeout": 5},
+        {"wait_screen": "still_there", "timeout": 10},
+        {"xdotool": ["key", "Shift_L"]},  # a key that types nothing counts too
+        {"wait_screen": "identify_name", "timeout": 5},
+        {"expect_text": "Okafor"},
+        {"sleep": 1.2},  # Enter, as a tap, waits out the second after the prompt came up
+        {"xdotool": ["key", "Return"]},  # and the name is still there to go on with
+        {"wait_screen": "identify_dob", "timeout": 5},
+        {"sleep": 1.5},  # let the outbox deliver
+    ]
+    run_scenario(xvfb_display, kiosk_config, steps, tmp_path, timeout=120)
+    assert "session.handed_off" not in event_types(seeded_server)
+    assert "session.started" in event_types(seeded_server)

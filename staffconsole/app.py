@@ -9,6 +9,7 @@ import asyncio
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 
 from staffconsole import __version__
@@ -29,6 +30,7 @@ from staffconsole.clock import ClinicClock, ClinicZone
 from staffconsole.config import Settings, load_settings
 from staffconsole.rules.lookup_limits import LookupLimiter
 from staffconsole.store.backup import serving
+from staffconsole.store.readiness import probe
 from staffconsole.store.schema import ensure_schema, open_db
 from staffconsole.watch import live, watchdog
 from staffconsole.web import WEB_DIR
@@ -93,6 +95,14 @@ def create_app(
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict:
         return {"ok": True}
+
+    # Readiness, unlike liveness: can the database take a write right now (issue 16).
+    @app.get("/readyz", tags=["health"])
+    def readyz() -> PlainTextResponse:
+        reason = probe(settings.db_path)
+        if reason is None:
+            return PlainTextResponse("ready")
+        return PlainTextResponse(reason, status_code=503)
 
     app.include_router(kiosk.router)
     app.include_router(push.router)

@@ -1,0 +1,53 @@
+"""The readiness probe: one tiny committed write, explained as a plain reason when it fails."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+# Short on purpose: a probe that waits out the full busy timeout hides a held lock.
+PROBE_BUSY_MS = 250
+
+# By SQLite's primary result code (the low byte), not by message text.
+REASONS = {
+    sqlite3.SQLITE_FULL: "database disk is full",
+    sqlite3.SQLITE_BUSY: "database is locked",
+    sqlite3.SQLITE_LOCKED: "database is locked",
+    sqlite3.SQLITE_READONLY: "database is read-only",
+    sqlite3.SQLITE_CANTOPEN: "database cannot be opened",
+    sqlite3.SQLITE_CORRUPT: "database is corrupt",
+    sqlite3.SQLITE_NOTADB: "database is corrupt",
+    sqlite3.SQLITE_IOERR: "database disk cannot be written",
+}
+
+
+def explain(error: sqlite3.Error) -> str:
+    """A plain reason for an SQLite error, for /readyz, the doctor and systemd STATUS."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in REASONS:
+        return REASONS[code & 0xFF]
+    return "database cannot be written"
+
+
+def probe(path: str | Path, now: datetime | None = None) -> str | None:
+    """None when a committed write to the readiness row succeeds, else the reason."""
+    stamp = (now or datetime.now(UTC)).isoformat()
+    # mode=rw: a probe must never create an empty database where the real one went missing.
+    uri = Path(path).resolve().as_uri() + "?mode=rw"
+    conn = None
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=PROBE_BUSY_MS / 1000, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(
+            "INSERT INTO readiness (id, probed_at) VALUES (1, ?)"
+            " ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at",
+            (stamp,),
+        )
+        conn.execute("COMMIT")
+    except sqlite3.Error as e:
+        return explain(e)
+    finally:
+        if conn is not None:
+            conn.close()
+    return None

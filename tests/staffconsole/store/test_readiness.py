@@ -1,0 +1,53 @@
+"""Readiness probe: a real committed write to a real SQLite file; failures as plain reasons."""
+
+import sqlite3
+
+from staffconsole.store.readiness import explain, probe
+
+
+def test_ready_database_passes_and_records_the_probe(fresh_db, tmp_path):
+    path = tmp_path / "store.db"
+    assert probe(path) is None
+    row = sqlite3.connect(path).execute("SELECT id, probed_at FROM readiness").fetchall()
+    assert len(row) == 1 and row[0][0] == 1 and row[0][1]
+
+
+def test_write_lock_held_elsewhere_is_locked(fresh_db, tmp_path):
+    path = tmp_path / "store.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        assert probe(path) == "database is locked"
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert probe(path) is None
+
+
+def test_missing_database_is_not_created_by_the_probe(tmp_path):
+    path = tmp_path / "gone.db"
+    assert probe(path) == "database cannot be opened"
+    assert not path.exists()
+
+
+def test_errors_are_explained_by_result_code_not_text():
+    full = sqlite3.OperationalError("anything")
+    full.sqlite_errorcode = sqlite3.SQLITE_FULL
+    ro = sqlite3.OperationalError("anything")
+    ro.sqlite_errorcode = sqlite3.SQLITE_READONLY_DBMOVED  # an extended code
+    assert explain(full) == "database disk is full"
+    assert explain(ro) == "database is read-only"
+    assert explain(sqlite3.OperationalError("no code")) == "database cannot be written"
+
+
+def test_readyz_route_answers_ready_and_503_with_reason(client, settings):
+    assert client.get("/readyz").text == "ready"
+    holder = sqlite3.connect(settings.db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        r = client.get("/readyz")
+        assert r.status_code == 503 and r.text == "database is locked"
+        assert client.get("/healthz").json() == {"ok": True}
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()

@@ -2,7 +2,8 @@
 
 import sqlite3
 
-from staffconsole.store.readiness import explain, probe
+from staffconsole.store.readiness import PROBE_BUSY_MS, explain, probe
+from staffconsole.store.schema import BUSY_TIMEOUT_MS
 
 
 def test_ready_database_passes_and_records_the_probe(fresh_db, tmp_path):
@@ -51,3 +52,8 @@ def test_readyz_route_answers_ready_and_503_with_reason(client, settings):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_probe_gives_up_on_a_lock_sooner_than_the_server_waits():
+    # A held lock must show in /readyz, not hide behind the server's own busy wait.
+    assert PROBE_BUSY_MS < BUSY_TIMEOUT_MS

@@ -1,0 +1,48 @@
+"""A full disk fails /readyz on a real server; /healthz stays liveness (issue 16).
+
+Real parts: `staffconsole serve` as a process with its database on a small tmpfs mounted
+for the test (CI runs as root; elsewhere the test fails saying why), filled by a real
+file until the kernel answers ENOSPC, then emptied again.
+"""
+
+from __future__ import annotations
+
+import errno
+
+import httpx
+import pytest
+from helpers.full_disk import small_tmpfs
+from support import start_server
+
+pytestmark = pytest.mark.e2e
+
+
+def fill(directory) -> None:
+    """Write a file until the filesystem is full."""
+    with open(directory / "filler", "wb") as out:
+        try:
+            while True:
+                out.write(b"\0" * 65536)
+                out.flush()
+        except OSError as e:
+            assert e.errno == errno.ENOSPC, e
+
+
+def test_full_disk_fails_readyz_but_not_healthz_and_recovers(tmp_path):
+    sd = tmp_path / "sd"
+    sd.mkdir()
+    with small_tmpfs(sd, "8m"):
+        server = start_server(tmp_path, db=sd / "seen.db")
+        try:
+            ready = httpx.get(f"{server.url}/readyz", timeout=10)
+            assert (ready.status_code, ready.text) == (200, "ready")
+            fill(sd)
+            full = httpx.get(f"{server.url}/readyz", timeout=10)
+            assert (full.status_code, full.text) == (503, "database disk is full")
+            alive = httpx.get(f"{server.url}/healthz", timeout=10)
+            assert (alive.status_code, alive.json()) == (200, {"ok": True})
+            (sd / "filler").unlink()
+            freed = httpx.get(f"{server.url}/readyz", timeout=10)
+            assert (freed.status_code, freed.text) == (200, "ready")
+        finally:
+            server.stop()

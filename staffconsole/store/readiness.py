@@ -38,6 +38,9 @@ def probe(path: str | Path, now: datetime | None = None) -> str | None:
     conn = None
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=PROBE_BUSY_MS / 1000, isolation_level=None)
+        # Not open_db: it would create a missing file and wait the long busy timeout. The
+        # commit still syncs like an arrival's, so a card that cannot fsync shows here.
+        conn.execute("PRAGMA synchronous = FULL")
         conn.execute("BEGIN IMMEDIATE")
         conn.execute(
             "INSERT INTO readiness (id, probed_at) VALUES (1, ?)"

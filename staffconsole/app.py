@@ -32,7 +32,7 @@ from staffconsole.rules.lookup_limits import LookupLimiter
 from staffconsole.store.backup import serving
 from staffconsole.store.readiness import probe
 from staffconsole.store.schema import ensure_schema, open_db
-from staffconsole.watch import live, watchdog
+from staffconsole.watch import live, ready_notify, watchdog
 from staffconsole.web import WEB_DIR
 
 
@@ -64,9 +64,11 @@ def create_app(
         with serving(settings.db_path):
             anchor = open_db(settings.db_path)
             task = watchdog.start(app)
+            feeding = ready_notify.start(settings.db_path)
             try:
                 yield
             finally:
+                await ready_notify.stop(feeding)
                 await watchdog.stop(task)
                 anchor.close()
 

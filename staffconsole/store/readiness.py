@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +31,13 @@ def explain(error: sqlite3.Error) -> str:
     return "database cannot be written"
 
 
+def _read_only_mount(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
 def probe(path: str | Path, now: datetime | None = None) -> str | None:
     """None when a committed write to the readiness row succeeds, else the reason."""
     stamp = (now or datetime.now(UTC)).isoformat()
@@ -49,7 +57,12 @@ def probe(path: str | Path, now: datetime | None = None) -> str | None:
         )
         conn.execute("COMMIT")
     except sqlite3.Error as e:
-        return explain(e)
+        reason = explain(e)
+        # A WAL database on a read-only mount (a failing SD card remounted ro by the
+        # kernel) cannot even open: its -shm file cannot be made. Say what it is.
+        if reason == REASONS[sqlite3.SQLITE_CANTOPEN] and _read_only_mount(Path(path)):
+            return REASONS[sqlite3.SQLITE_READONLY]
+        return reason
     finally:
         if conn is not None:
             conn.close()

@@ -8,11 +8,15 @@ file until the kernel answers ENOSPC, then emptied again.
 from __future__ import annotations
 
 import errno
+import subprocess
 
 import httpx
 import pytest
 from helpers.full_disk import small_tmpfs
 from support import start_server
+
+from staffconsole.store.readiness import probe
+from staffconsole.store.schema import ensure_schema, open_db
 
 pytestmark = pytest.mark.e2e
 
@@ -46,3 +50,16 @@ def test_full_disk_fails_readyz_but_not_healthz_and_recovers(tmp_path):
             assert (freed.status_code, freed.text) == (200, "ready")
         finally:
             server.stop()
+
+
+def test_a_read_only_mount_is_read_only(tmp_path):
+    """The SD card remounted read-only (as the kernel does after I/O errors)."""
+    sd = tmp_path / "sd"
+    sd.mkdir()
+    with small_tmpfs(sd, "4m"):
+        db = open_db(sd / "seen.db")
+        ensure_schema(db)
+        db.close()
+        assert probe(sd / "seen.db") is None
+        subprocess.run(["mount", "-o", "remount,ro", str(sd)], check=True)
+        assert probe(sd / "seen.db") == "database is read-only"

@@ -30,7 +30,7 @@ from staffconsole.clock import ClinicClock, ClinicZone
 from staffconsole.config import Settings, load_settings
 from staffconsole.rules.lookup_limits import LookupLimiter
 from staffconsole.store.backup import serving
-from staffconsole.store.readiness import probe
+from staffconsole.store.readiness import CachedProbe
 from staffconsole.store.schema import ensure_schema, open_db
 from staffconsole.watch import live, ready_notify, watchdog
 from staffconsole.web import WEB_DIR
@@ -99,9 +99,11 @@ def create_app(
         return {"ok": True}
 
     # Readiness, unlike liveness: can the database take a write right now (issue 16).
+    ready = CachedProbe(settings.db_path)
+
     @app.get("/readyz", tags=["health"])
     def readyz() -> PlainTextResponse:
-        reason = probe(settings.db_path)
+        reason = ready()
         if reason is None:
             return PlainTextResponse("ready")
         return PlainTextResponse(reason, status_code=503)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -67,3 +69,25 @@ def probe(path: str | Path, now: datetime | None = None) -> str | None:
         if conn is not None:
             conn.close()
     return None
+
+
+class CachedProbe:
+    """probe(), at most once per `every` seconds however often /readyz is asked.
+
+    /readyz needs no sign-in: without this, anyone on the network could make the server
+    take its write lock as fast as they can send requests, in front of the kiosks.
+    """
+
+    def __init__(self, path: str | Path, every: float = 1.0, monotonic=time.monotonic):
+        self.path, self.every, self.monotonic = path, every, monotonic
+        self.lock = threading.Lock()
+        self.at: float | None = None
+        self.reason: str | None = None
+
+    def __call__(self) -> str | None:
+        with self.lock:  # one probe at a time; the others take its answer
+            now = self.monotonic()
+            if self.at is None or now - self.at >= self.every:
+                self.reason = probe(self.path)
+                self.at = self.monotonic()
+            return self.reason

@@ -13,7 +13,7 @@ import subprocess
 import httpx
 import pytest
 from helpers.full_disk import small_tmpfs
-from support import start_server
+from support import start_server, wait_for
 
 from staffconsole.store.readiness import probe
 from staffconsole.store.schema import ensure_schema, open_db
@@ -32,6 +32,11 @@ def fill(directory) -> None:
             assert e.errno == errno.ENOSPC, e
 
 
+def answer(server, status: int):
+    response = httpx.get(f"{server.url}/readyz", timeout=10)
+    return response if response.status_code == status else None
+
+
 def test_full_disk_fails_readyz_but_not_healthz_and_recovers(tmp_path):
     sd = tmp_path / "sd"
     sd.mkdir()
@@ -41,13 +46,14 @@ def test_full_disk_fails_readyz_but_not_healthz_and_recovers(tmp_path):
             ready = httpx.get(f"{server.url}/readyz", timeout=10)
             assert (ready.status_code, ready.text) == (200, "ready")
             fill(sd)
-            full = httpx.get(f"{server.url}/readyz", timeout=10)
-            assert (full.status_code, full.text) == (503, "database disk is full")
+            # /readyz probes at most once a second: the full disk shows within that.
+            full = wait_for(lambda: answer(server, 503), what="/readyz to see the full disk")
+            assert full.text == "database disk is full"
             alive = httpx.get(f"{server.url}/healthz", timeout=10)
             assert (alive.status_code, alive.json()) == (200, {"ok": True})
             (sd / "filler").unlink()
-            freed = httpx.get(f"{server.url}/readyz", timeout=10)
-            assert (freed.status_code, freed.text) == (200, "ready")
+            freed = wait_for(lambda: answer(server, 200), what="/readyz to see the room")
+            assert freed.text == "ready"
         finally:
             server.stop()
 

@@ -7,8 +7,9 @@ import sqlite3
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
-from support import start_server
+from support import start_server, wait_for
 
 from kiosk.client import KioskClient
 from kiosk.config import load_config
@@ -87,6 +88,11 @@ def test_a_real_server_with_its_write_lock_held_fails_readyz_as_locked(tmp_path)
     holder = sqlite3.connect(server.db, isolation_level=None)
     try:
         holder.execute("BEGIN IMMEDIATE")
+        # /readyz probes at most once a second: wait until it has seen the lock.
+        wait_for(
+            lambda: httpx.get(f"{server.url}/readyz", timeout=10).status_code == 503,
+            what="/readyz to see the held lock",
+        )
         checks = run_checks(lambda: load_config(config, environ={}), root=tmp_path, environ={})
         by_name = {}
         for check in checks:  # stop at readyz: the heartbeat would wait on the held lock
@@ -97,7 +103,10 @@ def test_a_real_server_with_its_write_lock_held_fails_readyz_as_locked(tmp_path)
         assert by_name["readyz"].status == "FAIL"
         assert by_name["readyz"].reason.endswith(": database is locked")
         holder.execute("ROLLBACK")
-        assert readyz_check(KioskClient(server.url, "t0ken")).status == "PASS"
+        wait_for(
+            lambda: readyz_check(KioskClient(server.url, "t0ken")).status == "PASS",
+            what="readyz to pass once the lock is released",
+        )
     finally:
         holder.close()
         server.stop()

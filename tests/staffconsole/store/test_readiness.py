@@ -2,7 +2,9 @@
 
 import sqlite3
 
-from staffconsole.store.readiness import PROBE_BUSY_MS, explain, probe
+from support import wait_for
+
+from staffconsole.store.readiness import PROBE_BUSY_MS, CachedProbe, explain, probe
 from staffconsole.store.schema import BUSY_TIMEOUT_MS
 
 
@@ -46,8 +48,9 @@ def test_readyz_route_answers_ready_and_503_with_reason(client, settings):
     holder = sqlite3.connect(settings.db_path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        r = client.get("/readyz")
-        assert r.status_code == 503 and r.text == "database is locked"
+        # Probed at most once a second (CachedProbe): the lock shows within that.
+        r = wait_for(lambda: (r := client.get("/readyz")).status_code == 503 and r)
+        assert r.text == "database is locked"
         assert client.get("/healthz").json() == {"ok": True}
     finally:
         holder.execute("ROLLBACK")
@@ -57,3 +60,25 @@ def test_readyz_route_answers_ready_and_503_with_reason(client, settings):
 def test_probe_gives_up_on_a_lock_sooner_than_the_server_waits():
     # A held lock must show in /readyz, not hide behind the server's own busy wait.
     assert PROBE_BUSY_MS < BUSY_TIMEOUT_MS
+
+
+def test_cached_probe_writes_at_most_once_per_interval(fresh_db, tmp_path):
+    path = tmp_path / "store.db"
+    now = [100.0]
+    ready = CachedProbe(path, every=1.0, monotonic=lambda: now[0])
+
+    def stamp():
+        return sqlite3.connect(path).execute("SELECT probed_at FROM readiness").fetchone()
+
+    assert ready() is None
+    first = stamp()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        now[0] = 100.5
+        assert ready() is None and stamp() == first  # the cached answer, no second write
+        now[0] = 101.0
+        assert ready() == "database is locked"  # probed again: the lock now shows
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()

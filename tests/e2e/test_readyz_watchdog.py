@@ -17,8 +17,6 @@ from support import start_server
 
 from staffconsole.watch.ready_notify import messages
 
-pytestmark = pytest.mark.e2e
-
 
 def test_messages_send_status_only_on_change_and_watchdog_only_when_ready():
     assert messages(None, "unknown") == ["STATUS=ready", "WATCHDOG=1"]
@@ -27,6 +25,7 @@ def test_messages_send_status_only_on_change_and_watchdog_only_when_ready():
     assert messages("database is locked", "database is locked") == []
 
 
+@pytest.mark.e2e
 def test_no_watchdog_ping_while_the_write_lock_is_held(tmp_path):
     # A short directory: unix socket paths are limited to about 100 bytes.
     with tempfile.TemporaryDirectory(dir="/tmp") as short:

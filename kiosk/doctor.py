@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
 
+import requests
+
 from hardware import devices
 from kiosk import __version__
 from kiosk.client import ClientError, KioskClient, NotAuthorised, Untrusted
@@ -66,6 +68,7 @@ def run_checks(
         tls = " over verified TLS" if config.server_url.startswith("https:") else ""
         yield _pass("server", f"{config.server_url} answers /healthz{tls}")
         server_up = True
+        yield readyz_check(client)
     except Untrusted as e:
         yield _fail("server", f"refusing an unverified server: {e}")
     except ClientError as e:
@@ -156,6 +159,25 @@ def _token_check(client: KioskClient, state: str, detail: str, config) -> tuple[
     except ClientError as e:
         return _fail("token", f"heartbeat failed: {e}"), None
     return _pass("token", "accepted (heartbeat sent)"), answer
+
+
+def readyz_check(client: KioskClient) -> Check:
+    """Can the server's database take a write? /healthz only says the process answers."""
+    try:
+        response = requests.get(
+            client.base_url + "/readyz", timeout=client.timeout, verify=client.verify
+        )
+    except requests.RequestException as e:
+        return _fail("readyz", f"{client.base_url}/readyz: no answer ({type(e).__name__})")
+    if response.status_code == 404:  # a server from before /readyz (issue 16)
+        return Check("WARN", "readyz", "this server has no /readyz (upgrade the staff console)")
+    # Escaped and cut short: the reason goes to clinic IT's terminal as it came.
+    reason = response.text[:200].encode("unicode_escape").decode("ascii") or "(no reason)"
+    if response.status_code == 200:
+        return _pass("readyz", "the server's database takes writes")
+    if response.status_code == 503:
+        return _fail("readyz", f"the server cannot save check-ins: {reason}")
+    return _fail("readyz", f"/readyz answered {response.status_code}: {reason}")
 
 
 def tls_check(server_url: str, ca_file: str) -> Check:

@@ -9,6 +9,7 @@ import asyncio
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 
 from staffconsole import __version__
@@ -29,8 +30,9 @@ from staffconsole.clock import ClinicClock, ClinicZone
 from staffconsole.config import Settings, load_settings
 from staffconsole.rules.lookup_limits import LookupLimiter
 from staffconsole.store.backup import serving
+from staffconsole.store.readiness import CachedProbe
 from staffconsole.store.schema import ensure_schema, open_db
-from staffconsole.watch import live, watchdog
+from staffconsole.watch import live, ready_notify, watchdog
 from staffconsole.web import WEB_DIR
 
 
@@ -62,9 +64,11 @@ def create_app(
         with serving(settings.db_path):
             anchor = open_db(settings.db_path)
             task = watchdog.start(app)
+            feeding = ready_notify.start(settings.db_path)
             try:
                 yield
             finally:
+                await ready_notify.stop(feeding)
                 await watchdog.stop(task)
                 anchor.close()
 
@@ -93,6 +97,16 @@ def create_app(
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict:
         return {"ok": True}
+
+    # Readiness, unlike liveness: can the database take a write right now (issue 16).
+    ready = CachedProbe(settings.db_path)
+
+    @app.get("/readyz", tags=["health"])
+    def readyz() -> PlainTextResponse:
+        reason = ready()
+        if reason is None:
+            return PlainTextResponse("ready")
+        return PlainTextResponse(reason, status_code=503)
 
     app.include_router(kiosk.router)
     app.include_router(push.router)

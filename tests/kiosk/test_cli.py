@@ -44,6 +44,7 @@ def test_doctor_passes_with_a_real_server_and_printer(tmp_path, live_server):
     assert [line.split(" ")[1] for line in lines] == [
         "config:",
         "server:",
+        "readyz:",
         "tls:",
         "token:",
         "clock:",
@@ -54,8 +55,8 @@ def test_doctor_passes_with_a_real_server_and_printer(tmp_path, live_server):
         "outbox:",
     ]
     # Plain http warns; no screen or touch panel on a CI machine: those may warn too.
-    assert lines[2].startswith("WARN tls: server_url is http")
-    assert {line.split(" ", 1)[0] for line in lines[:2] + lines[3:6] + lines[8:]} == {"PASS"}
+    assert lines[3].startswith("WARN tls: server_url is http")
+    assert {line.split(" ", 1)[0] for line in lines[:3] + lines[4:7] + lines[9:]} == {"PASS"}
 
 
 def test_doctor_fails_on_a_bad_token(tmp_path, live_server):

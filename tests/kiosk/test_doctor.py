@@ -154,6 +154,7 @@ def test_all_pass_with_a_good_printer_and_server(tmp_path, sim, fake_console):
     assert list(checks) == [
         "config",
         "server",
+        "readyz",
         "tls",
         "token",
         "clock",

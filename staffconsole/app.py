@@ -101,7 +101,12 @@ def create_app(
     # Readiness, unlike liveness: can the database take a write right now (issue 16).
     ready = CachedProbe(settings.db_path)
 
-    @app.get("/readyz", tags=["health"])
+    @app.get(
+        "/readyz",
+        tags=["health"],
+        response_class=PlainTextResponse,
+        responses={503: {"description": "the reason", "content": {"text/plain": {}}}},
+    )
     def readyz() -> PlainTextResponse:
         reason = ready()
         if reason is None:

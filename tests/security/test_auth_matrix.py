@@ -11,7 +11,7 @@ from security.helpers import bearer, sign_in
 
 from staffconsole.store.audit import list_audit
 
-PUBLIC = {("GET", "/healthz")}
+PUBLIC = {("GET", "/healthz"), ("GET", "/readyz")}
 PAGES = [("GET", "/console"), ("POST", "/logout")]
 
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 import re
 
-# The kiosk's deepest body (events -> data -> attempts -> a try) is 5 levels and the
-# push API's 3, so 32 is far above anything real and far below where parsers recurse.
+# The kiosk's deepest body ({events: [{data: {attempts: [{try}]}}]}) is 6 levels, the
+# push API's 2: 32 is far above anything real and far below where parsers recurse.
 MAX_JSON_DEPTH = 32
 # What the depth scan must look at: brackets, and the quotes and escapes that say
 # whether a bracket is inside a string. Everything else is skipped by the regex engine.

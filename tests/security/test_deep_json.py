@@ -140,11 +140,15 @@ def test_the_real_server_answers_deep_json_with_422_and_logs_none_of_it(tmp_path
             timeout=10,
         )
         assert r.status_code == 422 and NAME not in r.text
+        # A name in a query string (any route, even a 404) is cut from the access line.
+        requests.get(server.url + "/healthz", params={"who": NAME}, timeout=10)
+        requests.get(server.url + "/api/v1/nowhere", params={"who": NAME}, timeout=10)
         assert requests.get(server.url + "/healthz", timeout=10).status_code == 200
     finally:
         server.stop()
     log = server.log.read_text(encoding="utf-8")
     assert "POST /api/v1/kiosk/events" in log and "422" in log
+    assert "GET /api/v1/nowhere?… HTTP/1.1" in log
     assert "Traceback" not in log
     for first, last, *_ in PATIENTS:
         assert first not in log and last not in log

@@ -12,48 +12,32 @@ on unchanged.
 from __future__ import annotations
 
 import json
-import re
+from itertools import accumulate
 
 # The kiosk's deepest body ({events: [{data: {attempts: [{try}]}}]}) is 6 levels, the
 # push API's 2: 32 is far above anything real and far below where parsers recurse.
 MAX_JSON_DEPTH = 32
-# What the depth scan must look at: brackets, and the quotes and escapes that say
-# whether a bracket is inside a string. Everything else is skipped by the regex engine.
-_SIGNIFICANT = re.compile(rb'[\[\]{}"\\]')
-_OPEN, _CLOSE, _QUOTE, _ESCAPE = b"[{", b"]}", ord('"'), ord("\\")
+# The scan runs at C speed (bytes methods, map, accumulate): a body of up to
+# max_bytes of brackets must not hold the event loop.
+_BRACKETS = b"[]{}"
+_NOT_BRACKETS = bytes(c for c in range(256) if c not in _BRACKETS)
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}.__getitem__
 
 
-def json_depth(body: bytes, stop_above: int | None = None) -> int:
+def json_depth(body: bytes) -> int:
     """How deeply `body` nests arrays and objects, counting brackets outside strings.
 
-    A loop, not recursion, so any body can be measured; it stops counting once the
-    depth passes `stop_above`. A malformed body gets a number too: the parser refuses
-    it later with its own reason.
+    No recursion, so any body can be measured. Escaped backslashes, then escaped quotes,
+    are dropped (left to right, as a JSON parser reads them); what lies between the
+    remaining quotes is string text. A malformed body gets a number too: the parser
+    refuses it later with its own reason.
     """
-    depth = deepest = 0
-    in_string = False
-    escaped_at = -1
-    for match in _SIGNIFICANT.finditer(body):
-        at = match.start()
-        if at == escaped_at:
-            continue
-        char = body[at]
-        if in_string:
-            if char == _ESCAPE:
-                escaped_at = at + 1
-            elif char == _QUOTE:
-                in_string = False
-        elif char == _QUOTE:
-            in_string = True
-        elif char in _OPEN:
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if stop_above is not None and deepest > stop_above:
-                    break
-        elif char in _CLOSE:
-            depth = max(depth - 1, 0)
-    return deepest
+    if body.count(b"[") + body.count(b"{") == 0:
+        return 0
+    unescaped = body.replace(b"\\\\", b"").replace(b'\\"', b"")
+    outside = b"".join(unescaped.split(b'"')[0::2])
+    brackets = outside.translate(None, _NOT_BRACKETS)
+    return max(0, max(accumulate(map(_STEP, brackets)), default=0))
 
 
 def _is_json(headers: dict) -> bool:
@@ -127,7 +111,7 @@ class BodyLimit:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        if _is_json(headers) and json_depth(body, stop_above=self.max_depth) > self.max_depth:
+        if _is_json(headers) and json_depth(body) > self.max_depth:
             await _refuse(send, 422, f"JSON nested deeper than {self.max_depth} levels")
             return
         whole = {"type": "http.request", "body": body, "more_body": False}

@@ -72,7 +72,9 @@ def cmd_serve(args) -> int:
     # The web stack and the certificate code load only for the commands that use them:
     # they take most of a second to import on a Pi, and `kiosk add` needs neither.
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
+    from seen.log_privacy import with_privacy
     from staffconsole.app import create_app
 
     settings = _settings(
@@ -95,6 +97,8 @@ def cmd_serve(args) -> int:
         host=settings.host,
         port=settings.port,
         log_level="info",
+        # No request data or patient text in any log line or traceback.
+        log_config=with_privacy(LOGGING_CONFIG),
         timeout_graceful_shutdown=2,
         **tls,
     )

@@ -1,14 +1,49 @@
-"""ASGI middleware that refuses request bodies over a size limit with 413.
+"""ASGI middleware that refuses request bodies over a size limit (413) or nested too deep (422).
 
 Why: FastAPI reads a whole JSON body into memory before validating it, so without a
 limit one request could exhaust a small server (a Pi). A declared Content-Length is
-checked up front; a body sent without one (chunked) is read up to the limit and
-then handed on unchanged.
+checked up front; a body sent without one (chunked) is read up to the limit. A JSON
+body is then scanned for its nesting depth before anything parses it: Python's
+parser, pydantic and the 422 encoder all recurse, and a body ~600 deep made them
+raise RecursionError (a 500 whose traceback held the body). The body is then handed
+on unchanged.
 """
 
 from __future__ import annotations
 
 import json
+from itertools import accumulate
+
+# The kiosk's deepest body ({events: [{data: {attempts: [{try}]}}]}) is 6 levels, the
+# push API's 2: 32 is far above anything real and far below where parsers recurse.
+MAX_JSON_DEPTH = 32
+# The scan runs at C speed (bytes methods, map, accumulate): a body of up to
+# max_bytes of brackets must not hold the event loop.
+_BRACKETS = b"[]{}"
+_NOT_BRACKETS = bytes(c for c in range(256) if c not in _BRACKETS)
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}.__getitem__
+
+
+def json_depth(body: bytes) -> int:
+    """How deeply `body` nests arrays and objects, counting brackets outside strings.
+
+    No recursion, so any body can be measured. Escaped backslashes, then escaped quotes,
+    are dropped (left to right, as a JSON parser reads them); what lies between the
+    remaining quotes is string text. A malformed body gets a number too: the parser
+    refuses it later with its own reason.
+    """
+    if body.count(b"[") + body.count(b"{") == 0:
+        return 0
+    unescaped = body.replace(b"\\\\", b"").replace(b'\\"', b"")
+    outside = b"".join(unescaped.split(b'"')[0::2])
+    brackets = outside.translate(None, _NOT_BRACKETS)
+    return max(0, max(accumulate(map(_STEP, brackets)), default=0))
+
+
+def _is_json(headers: dict) -> bool:
+    # FastAPI parses a body with no Content-Type as JSON too.
+    content_type = headers.get(b"content-type", b"").lower()
+    return not content_type or b"json" in content_type
 
 
 async def _refuse(send, status: int, reason: str) -> None:
@@ -28,11 +63,12 @@ async def _refuse(send, status: int, reason: str) -> None:
 
 
 class BodyLimit:
-    """Wraps an ASGI app; `max_bytes` is the largest body passed through."""
+    """Wraps an ASGI app; `max_bytes` is the largest body passed through, `max_depth` the deepest JSON."""
 
-    def __init__(self, app, max_bytes: int) -> None:
+    def __init__(self, app, max_bytes: int, max_depth: int = MAX_JSON_DEPTH) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_depth = max_depth
 
     def _too_large(self) -> str:
         return f"request body larger than {self.max_bytes} bytes"
@@ -54,12 +90,13 @@ class BodyLimit:
             if length > self.max_bytes:
                 await _refuse(send, 413, self._too_large())
                 return
+            if length == 0 or not _is_json(headers):
+                await self.app(scope, receive, send)
+                return
+        elif b"chunked" not in headers.get(b"transfer-encoding", b"").lower():
             await self.app(scope, receive, send)
             return
-        if b"chunked" not in headers.get(b"transfer-encoding", b"").lower():
-            await self.app(scope, receive, send)
-            return
-        # No length given: read it all (up to the limit), then replay it to the app.
+        # Read it all (up to the limit), check it, then replay it to the app.
         chunks, size = [], 0
         while True:
             message = await receive()
@@ -73,7 +110,11 @@ class BodyLimit:
             chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
                 break
-        whole = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        body = b"".join(chunks)
+        if _is_json(headers) and json_depth(body) > self.max_depth:
+            await _refuse(send, 422, f"JSON nested deeper than {self.max_depth} levels")
+            return
+        whole = {"type": "http.request", "body": body, "more_body": False}
         await self.app(scope, _replay([whole], receive), send)
 
 

@@ -53,6 +53,15 @@ MALFORMED = [
     ("bad utf-8", "application/json", b'{"session": "s1", "last_name": "\xff\xfe"}'),
     ("form encoded", "application/x-www-form-urlencoded", b"session=s1&last_name=Okafor"),
     ("deeply nested", "application/json", b"[" * 5000 + b"]" * 5000),
+    (
+        "event data nested 600 deep",
+        "application/json",
+        b'{"events": [{"id": "e1", "session": "s1", "type": "session.handed_off", "data": '
+        + b'{"a": ' * 600
+        + b"1"
+        + b"}" * 600
+        + b"}]}",
+    ),
     ("wrong types", "application/json", b'{"session": 1, "last_name": ["a"], "dob": 19800204}'),
     ("bad date", "application/json", b'{"session": "s1", "last_name": "A", "dob": "1980-02-30"}'),
     ("huge number", "application/json", b'{"session": "s1", "appointment": 1e400}'),

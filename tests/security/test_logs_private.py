@@ -125,6 +125,24 @@ def test_no_names_or_dates_of_birth_in_any_log(tmp_path, caplog):
             json={"session": "x", "last_name": PATIENTS[0][1], "dob": "1980-02-31"},
         )
         assert r.status_code in (422, 429)
+        # A hand-off nested far too deep, holding a name: refused, and nothing of it logged.
+        deep = {"last_name": PATIENTS[1][1]}
+        for _ in range(600):
+            deep = {"n": deep}
+        handoff = {
+            "id": "deep-1",
+            "session": "x",
+            "type": vocabulary.SESSION_HANDED_OFF,
+            "at": "2026-11-22T10:00:00+00:00",
+            "data": {"reason": "no_match", "entered": {"last_name": PATIENTS[1][1]}, "x": deep},
+        }
+        r = requests.post(
+            server.url + "/api/v1/kiosk/events",
+            timeout=10,
+            headers={"Authorization": f"Bearer {token}"},
+            json={"events": [handoff]},
+        )
+        assert r.status_code == 422, r.text[:300]
         wait_for(lambda: outbox.pending(1000) == [], timeout=20, what="the outbox to drain")
         sender.stop()
         alerts = server.cli("alerts", "--json").stdout
@@ -135,6 +153,8 @@ def test_no_names_or_dates_of_birth_in_any_log(tmp_path, caplog):
     server_log = server.log.read_text(encoding="utf-8")
     kiosk_log = "\n".join(record.getMessage() for record in caplog.records)
     assert "POST /api/v1/kiosk/lookup" in server_log and "429" in server_log
+    assert 'POST /api/v1/kiosk/events HTTP/1.1" 422' in server_log
+    assert "Traceback" not in server_log
     assert "lookup failed" in kiosk_log  # the kiosk did log the refusal, without who
     for word in forbidden_words():
         assert word not in server_log, f"the server log contains {word!r}"

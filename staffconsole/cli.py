@@ -654,7 +654,10 @@ def cmd_user_reset_password(args) -> int:
     user = _account_change(
         args, "user.reset_password", lambda db: accounts.set_password(db, args.username, hashed)
     )
-    print(f"Password of {user['username']!r} changed; their sessions were signed out.")
+    print(
+        f"Password of {user['username']!r} changed; their sessions were signed out and "
+        "their PIN cleared (they set a new one on the console)."
+    )
     return 0
 
 

@@ -73,7 +73,14 @@ def test_a_disabled_user_is_signed_out_and_cannot_sign_in_until_enabled(db):
 
 def test_reset_password_ends_the_old_one_and_its_sessions(db):
     token, _ = sign_in(db, "ben")
-    cli(db, "user", "reset-password", "ben", input="a new long passphrase\n")
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE staff_users SET pin_hash = 'x' WHERE username = 'ben'")
+    out = cli(db, "user", "reset-password", "ben", input="a new long passphrase\n").stdout
+    assert "PIN cleared" in out
+    with sqlite3.connect(db) as conn:
+        assert conn.execute(
+            "SELECT pin_hash FROM staff_users WHERE username = 'ben'"
+        ).fetchone() == (None,)
     with pytest.raises(staff_sessions.BadCredentials):
         sign_in(db, "ben")
     with pytest.raises(staff_sessions.NotSignedIn):

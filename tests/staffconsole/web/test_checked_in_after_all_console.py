@@ -24,8 +24,15 @@ def test_the_card_moves_to_history_as_checked_in_after_all(client, signed_in, db
     snap = client.get("/api/v1/console/snapshot").json()
     assert [a["kind_label"] for a in snap["alerts"]] == ["Check-in not confirmed"]
 
-    seq = app.state.hub.seq
     clock.advance(seconds=30)
+    # The kiosk's own retry names the appointment its session's look-up offered.
+    r = client.post(
+        f"{API}/lookup",
+        headers=kiosk,
+        json={"session": "s1", "last_name": "Okafor", "dob": "1980-02-04"},
+    )
+    assert [m["appointment"] for m in r.json()["matches"]] == [appointment]
+    seq = app.state.hub.seq
     r = client.post(
         f"{API}/checkin", headers=kiosk, json={"session": "s1", "appointment": appointment}
     )

@@ -6,7 +6,7 @@ audit row in the same transaction as its change.
 
 from __future__ import annotations
 
-from staffconsole.auth import api_tokens, passwords, staff_sessions
+from staffconsole.auth import api_tokens, staff_sessions
 from staffconsole.auth import users as accounts
 from staffconsole.auth.kiosks import add_kiosk, list_kiosks, rename_kiosk, revoke_kiosk
 from staffconsole.auth.users import ROLES, new_user, save_user
@@ -193,7 +193,7 @@ def cmd_user_reset_password(args) -> int:
     password = read_password(args.username)
     if not password:
         raise CliError("the password is empty; nothing was changed")
-    hashed = passwords.hash_password(password)  # slow: before the write lock
+    hashed = accounts.hash_chosen_password(args.username, password)  # slow: before the lock
     user = _account_change(
         args, "user.reset_password", lambda db: accounts.set_password(db, args.username, hashed)
     )

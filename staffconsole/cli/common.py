@@ -46,6 +46,7 @@ def open_store(args):
 
 def read_password(username: str) -> str:
     if sys.stdin.isatty():
+        print("At least 12 characters; a few unrelated words make a good one.", file=sys.stderr)
         first = getpass.getpass(f"Password for {shown(username)}: ")
         if first and getpass.getpass("Same password again: ") != first:
             raise CliError("the two passwords differ; nothing was changed")

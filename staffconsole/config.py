@@ -102,6 +102,14 @@ SETTINGS: tuple[Setting, ...] = (
         greater_than=0,
     ),
     Setting(
+        "console_session_absolute_hours",
+        float,
+        24.0,
+        "hours after signing in before the session ends whatever happens (a copied cookie "
+        "stops working); the next sign-in starts a new session",
+        greater_than=0,
+    ),
+    Setting(
         "cookie_secure",
         bool,
         False,

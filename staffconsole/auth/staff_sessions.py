@@ -71,6 +71,11 @@ class BadPin(AuthError):
 class SessionPolicy:
     idle_min: float  # no activity this long locks the page
     max_hours: float  # since the password was last typed: after it, only the password unlocks
+    absolute_hours: float = 24.0  # since sign-in, whatever happened: then sign in afresh
+
+    @property
+    def absolute(self) -> timedelta:
+        return timedelta(hours=self.absolute_hours)
 
     @property
     def idle(self) -> timedelta:
@@ -265,7 +270,7 @@ def sign_in(db, username: str, password: str, now: datetime) -> tuple[str, Staff
 
 _SESSION_ROW = (
     "select s.id, s.user_id, u.username, u.role, s.csrf_token, s.last_active_at, u.disabled,"
-    " s.locked_at, s.lock_reason, coalesce(s.authenticated_at, s.created_at)"
+    " s.locked_at, s.lock_reason, coalesce(s.authenticated_at, s.created_at), s.created_at"
     " from staff_sessions s join staff_users u on u.id = s.user_id where s.id = ?"
 )
 
@@ -288,7 +293,8 @@ def session_from_token(
     row = db.execute(_SESSION_ROW, [token_hash(token)]).fetchone()
     if row is None:
         raise NotSignedIn("Not signed in.")
-    sid, user_id, username, role, csrf, last_active, disabled, locked_at, reason, auth_at = row
+    sid, user_id, username, role, csrf, last_active, disabled, locked_at, reason = row[:9]
+    auth_at, created_at = row[9:]
     if disabled:
         with write(db):
             db.execute("delete from staff_sessions where id = ?", [sid])
@@ -298,6 +304,13 @@ def session_from_token(
         with audited(db, staff_actor(username), "logout.expired", username, detail, now):
             db.execute("delete from staff_sessions where id = ?", [sid])
         raise NotSignedIn("Your session has ended. Sign in again.")
+    # A cookie copied off a desk PC works for a bounded time, however active the page:
+    # the password then starts a new session (a new token) rather than renewing this one.
+    if now - parse(created_at) > policy.absolute:
+        detail = {"absolute_hours": policy.absolute_hours}
+        with audited(db, staff_actor(username), "logout.expired", username, detail, now):
+            db.execute("delete from staff_sessions where id = ?", [sid])
+        raise NotSignedIn("You have been signed in for a long time. Sign in again.")
     if not locked_at:
         reason = lock_reason(last_active, auth_at, now, policy)
         if reason:

@@ -25,6 +25,7 @@ from staffconsole.api import (
     validation,
 )
 from staffconsole.api.body_limit import BodyLimit
+from staffconsole.api.client_source import ClientSource
 from staffconsole.api.headers import SecurityHeaders
 from staffconsole.clock import ClinicClock, ClinicZone
 from staffconsole.config import Settings, load_settings
@@ -89,6 +90,7 @@ def create_app(
         settings.lookup_rate_max, settings.lookup_rate_window_s
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ClientSource)  # audit rows say which address a request came from
     app.add_middleware(SecurityHeaders)  # added last: outermost, so even a 413 carries them
     validation.install(app)
     errors.install(app)

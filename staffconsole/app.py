@@ -27,6 +27,7 @@ from staffconsole.api import (
 from staffconsole.api.body_limit import BodyLimit
 from staffconsole.api.client_source import ClientSource
 from staffconsole.api.headers import SecurityHeaders
+from staffconsole.auth import passwords
 from staffconsole.clock import ClinicClock, ClinicZone
 from staffconsole.config import Settings, load_settings
 from staffconsole.rules.lookup_limits import LookupLimiter
@@ -83,6 +84,7 @@ def create_app(
         openapi_url=None,
     )
     app.state.settings = settings
+    passwords.set_hash_slots(settings.password_hash_slots)
     app.state.clock = clock or ClinicClock(ClinicZone(settings.clinic_timezone))
     app.state.hub = live.Hub(app.state.clock)
     app.state.started_at = None  # set when serving starts (the lifespan)

@@ -102,6 +102,15 @@ SETTINGS: tuple[Setting, ...] = (
         greater_than=0,
     ),
     Setting(
+        "password_hash_slots",
+        int,
+        2,
+        "password checks (argon2id, 64 MiB each) that may run at once; a sign-in that finds "
+        "none free within a moment is told to try again (429), so a flood of sign-ins "
+        "cannot exhaust the server's memory",
+        greater_than=0,
+    ),
+    Setting(
         "console_session_absolute_hours",
         float,
         24.0,

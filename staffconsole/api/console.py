@@ -159,7 +159,8 @@ def login(
     if not username.strip() or not password:
         return _login_page(request, "Enter your username and password.", shown, 400)
     try:
-        token, _ = staff_sessions.sign_in(db, username, password, now)
+        address = request.client.host if request.client else None
+        token, _ = staff_sessions.sign_in(db, username, password, now, address)
     except staff_sessions.LockedOut as e:
         return _login_page(request, str(e), shown, 429)
     except passwords.HashingBusy as e:

@@ -56,6 +56,9 @@ ENTERED_FIELDS = ("first_name", "last_name", "dob", "code", "phone")
 ATTEMPT_FIELDS = ("first_name", "last_name", "dob")
 
 FAILURE_KINDS = ("offline", "unconfirmed", "rejected")
+# Printer states only a status answer gives: the printer tells us when paper runs out.
+# ("no_status" says it cannot; other states, like a write error, say nothing either way.)
+STATUS_ANSWERS = ("ok", "paper_near_end", "paper_out", "cover_open")
 
 # -- inputs ---------------------------------------------------------------------
 
@@ -147,6 +150,18 @@ class TryAgain:
 @dataclass(frozen=True)
 class StartOver:
     """The patient wants to begin again: the session ends quietly, welcome shows."""
+
+
+@dataclass(frozen=True)
+class PrinterReport:
+    """The printer's state, as the heartbeat or a printed slip last found it."""
+
+    state: str  # a seen.vocabulary printer state
+
+
+@dataclass(frozen=True)
+class SlipNotPrinted:
+    """From done: the patient says no slip came out (a printer that cannot tell us)."""
 
 
 @dataclass(frozen=True)
@@ -329,6 +344,7 @@ TRANSITIONS: dict[tuple[str, type], str] = {
     (STILL_THERE, StillHere): "_still_here",
     (STILL_THERE, CountdownExpired): "_timed_out",
     (DONE, ReportProblem): "_report_problem",
+    (DONE, SlipNotPrinted): "_slip_not_printed",
     (DONE, Finish): "_finish",
     (HANDOFF, Finish): "_finish",
     (HANDOFF, HandoffDelivered): "_handoff_delivered",
@@ -341,6 +357,7 @@ TRANSITIONS: dict[tuple[str, type], str] = {
     **{(state, SetLanguage): "_set_language" for state in _IN_SESSION},
     **{(state, ToggleLargeText): "_toggle_large_text" for state in _IN_SESSION},
     **{(state, ConsoleStatus): "_console_status" for state in STATES},
+    **{(state, PrinterReport): "_printer_report" for state in STATES},
 }
 
 
@@ -366,6 +383,9 @@ class Flow:
     large_text: bool = False
     console_live: bool = True  # kept across sessions: it is about the clinic, not the patient
     reachable: bool = True  # the server answered the last heartbeat (kept across sessions too)
+    # The printer reports paper-out, so a slip sent and not refused came out (kept too).
+    # False: done says the slip "is printing" and offers "My slip didn't print".
+    printer_checks: bool = True
     handoff_delivered: bool = False  # the server accepted this session's hand-off
     attempts: tuple[dict, ...] = ()  # earlier name-and-date attempts that found nothing
     sent_entered: dict = field(default_factory=dict)  # what the server last heard was typed
@@ -527,6 +547,18 @@ class Flow:
             if self.state in (HANDOFF, WELCOME):
                 self._refresh()  # "go to the front desk" instead of "someone is coming"
 
+    def _printer_report(self, event: PrinterReport) -> None:
+        if event.state == "no_status":
+            checks = False
+        elif event.state in STATUS_ANSWERS:
+            checks = True
+        else:
+            return  # says nothing about whether the printer can report
+        if checks != self.printer_checks:
+            self.printer_checks = checks
+            if self.state == DONE:
+                self._refresh()
+
     def _handoff_delivered(self, event: HandoffDelivered) -> None:
         self.handoff_delivered = True
         self._refresh()
@@ -631,6 +663,10 @@ class Flow:
 
     def _report_problem(self, event: ReportProblem) -> None:
         self._hand_off("reported_problem")
+
+    def _slip_not_printed(self, event: SlipNotPrinted) -> None:
+        # Checked in all the same: the desk gives the number the slip would have shown.
+        self._hand_off("slip_not_printed")
 
     def _idle(self, event: Idle) -> None:
         self.covered = self.state

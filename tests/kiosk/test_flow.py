@@ -703,3 +703,16 @@ def test_welcome_redraws_when_the_server_goes_away():
     assert shown(flow.handle(f.ConsoleStatus(True, reachable=False))) == ["welcome"]
     assert not flow.can_reach_desk
     assert flow.handle(f.ConsoleStatus(True, reachable=False)) == []
+
+
+def test_the_flow_imports_nothing_but_the_vocabulary():
+    # Pure: no Kivy, no clock, no I/O; each module of the package holds one part.
+    import grimp
+
+    graph = grimp.build_graph("kiosk", "seen", include_external_packages=True)
+    modules = {m for m in graph.modules if m.split(".")[:2] == ["kiosk", "flow"]}
+    assert modules == {
+        f"kiosk.flow{part}" for part in ("", ".inputs", ".effects", ".table", ".machine")
+    }
+    reached = set().union(*(graph.find_upstream_modules(m) for m in modules))
+    assert reached - modules == {"seen.vocabulary", "__future__", "dataclasses", "typing"}

@@ -91,6 +91,9 @@ def create_app(
     app.state.lookup_limiter = LookupLimiter(
         settings.lookup_rate_max, settings.lookup_rate_window_s
     )
+    app.state.checkin_limiter = LookupLimiter(
+        settings.checkin_rate_max, settings.checkin_rate_window_s
+    )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(ClientSource)  # audit rows say which address a request came from
     app.add_middleware(SecurityHeaders)  # added last: outermost, so even a 413 carries them

@@ -221,6 +221,28 @@ SETTINGS: tuple[Setting, ...] = (
         greater_than=0,
     ),
     Setting(
+        "checkin_offer_minutes",
+        float,
+        10.0,
+        "a kiosk check-in must name an appointment a look-up offered to the same kiosk "
+        "session within this many minutes; others are refused (403)",
+        greater_than=0,
+    ),
+    Setting(
+        "checkin_rate_max",
+        int,
+        30,
+        "check-ins one kiosk may make in checkin_rate_window_s; more are refused (429)",
+        greater_than=0,
+    ),
+    Setting(
+        "checkin_rate_window_s",
+        int,
+        600,
+        "seconds over which a kiosk's check-ins are counted",
+        greater_than=0,
+    ),
+    Setting(
         "lookup_late_hours",
         float,
         0.0,

@@ -17,5 +17,9 @@ class Conflict(StoreError):
     """The request clashes with the current state (exists already, cancelled, resolved)."""
 
 
+class Refused(StoreError):
+    """The caller may not do this (a kiosk naming what it was not offered, or another's session)."""
+
+
 class Invalid(StoreError, ValueError):
     """A value is not acceptable (empty name, unknown role or outcome)."""

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 
 from staffconsole.auth.passwords import HashingBusy
 from staffconsole.auth.staff_sessions import AuthError, BadPin, NotSignedIn, SessionLocked
-from staffconsole.errors import Conflict, Invalid, NotFound
+from staffconsole.errors import Conflict, Invalid, NotFound, Refused
 from staffconsole.report.figures import BadPeriod
 from staffconsole.store.schema import DatabaseError
 
@@ -26,6 +26,7 @@ log = logging.getLogger("staffconsole")
 STATUS: dict[type[Exception], int] = {
     NotFound: 404,
     Conflict: 409,
+    Refused: 403,
     Invalid: 422,
     BadPeriod: 400,
     SessionLocked: 423,

@@ -2,6 +2,8 @@
 
 Bad input is a 422 that says what is wrong, never a 500. Every call moves the
 session's deadline by the server's clock; every committed change wakes the console.
+A kiosk token reaches only that kiosk's own sessions (403 otherwise), and a check-in
+only an appointment a look-up offered to the same session (store/offers.py).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from staffconsole.clock import iso
 from staffconsole.rules import alerting, lookup_limits
 from staffconsole.store import alerts as store_alerts
 from staffconsole.store import appointments as store_appointments
+from staffconsole.store import offers as store_offers
 from staffconsole.store import sessions as store_sessions
 from staffconsole.watch import watchdog
 
@@ -238,6 +241,7 @@ class HeartbeatOut(BaseModel):
 
 
 _AUTH = {401: {"description": "missing, malformed, unknown or revoked kiosk token"}}
+_OTHERS = {403: {"description": "the session was started by another kiosk"}}
 router = APIRouter(prefix="/api/v1/kiosk", tags=["kiosk"], responses=_AUTH)
 
 Kiosk = Annotated[dict, Depends(kiosk_from_request)]
@@ -247,7 +251,7 @@ Db = Annotated[Database, Depends(get_db)]
 @router.post(
     "/lookup",
     response_model=LookupOut,
-    responses={429: {"description": "too many look-ups from this kiosk just now"}},
+    responses={**_OTHERS, 429: {"description": "too many look-ups from this kiosk just now"}},
 )
 def lookup(
     body: LookupIn,
@@ -272,14 +276,23 @@ def lookup(
             entered={"last_name": body.last_name, "dob": body.dob},
         )
         matches = store_appointments.lookup(db, body.last_name, body.dob, today)
-    late = request.app.state.settings.lookup_late_hours
-    return {
-        "matches": [
-            m
-            for m in matches
-            if lookup_limits.within_window(f"{today.isoformat()}T{m['time']}", local_now, late)
-        ]
-    }
+    settings = request.app.state.settings
+    late = settings.lookup_late_hours
+    shown = [
+        m
+        for m in matches
+        if lookup_limits.within_window(f"{today.isoformat()}T{m['time']}", local_now, late)
+    ]
+    # What this session may now check in (and nothing else): store/offers.py.
+    store_offers.record_offers(
+        db,
+        kiosk["id"],
+        body.session,
+        [m["appointment"] for m in shown],
+        now,
+        settings.checkin_offer_minutes,
+    )
+    return {"matches": shown}
 
 
 def _check_rate(request: Request, kiosk: dict, db: Database, now: datetime) -> None:
@@ -305,23 +318,66 @@ def _check_rate(request: Request, kiosk: dict, db: Database, now: datetime) -> N
     "/checkin",
     response_model=CheckinOut,
     responses={
+        403: {
+            "description": "the appointment was not offered to this kiosk session by a "
+            "recent look-up, or the session is another kiosk's"
+        },
         404: {"description": "not one of today's appointments"},
         409: {"description": "the appointment was cancelled"},
+        429: {"description": "too many check-ins from this kiosk just now"},
     },
 )
 def checkin(
     body: CheckinIn, request: Request, kiosk: Kiosk, db: Db, now: Now, today: Today
 ) -> dict:
-    """Record the arrival; answers only after it is committed. Repeats return the same."""
-    arrival = store_appointments.checkin(  # NotFound 404, Conflict 409 (api/errors.py)
-        db, kiosk, body.session, body.appointment, now, today
+    """Record the arrival of an appointment a look-up offered this session; answers only
+    after it is committed (and audited). Repeats return the same."""
+    _check_checkin_rate(request, kiosk, now)
+    arrival = store_offers.checkin_offered(  # Refused 403, NotFound 404, Conflict 409
+        db,
+        kiosk,
+        body.session,
+        body.appointment,
+        now,
+        today,
+        minutes=request.app.state.settings.checkin_offer_minutes,
+        source=_source(request),
     )
     faults.exit_after_commit("checkin")  # test-only, off by default (staffconsole/api/faults.py)
     request.app.state.hub.notify("arrivals", "alerts")
     return {"arrival": arrival}
 
 
-@router.post("/events", response_model=EventsOut)
+def _check_checkin_rate(request: Request, kiosk: dict, now: datetime) -> None:
+    """429 when this kiosk is over its check-in limit (a sweep of ids stops here)."""
+    settings = request.app.state.settings
+    limiter = request.app.state.checkin_limiter
+    if limiter.allow(kiosk["id"], now):
+        return
+    raise HTTPException(
+        429,
+        f"too many check-ins from this kiosk: at most {settings.checkin_rate_max} in "
+        f"{settings.checkin_rate_window_s / 60:g} min; the patient should be helped at the "
+        "front desk",
+        headers={"Retry-After": str(limiter.retry_after_s(kiosk["id"], now))},
+    )
+
+
+def _source(request: Request) -> str | None:
+    """The client address, for the audit row (None when the transport gives none)."""
+    return request.client.host if request.client else None
+
+
+@router.post(
+    "/events",
+    response_model=EventsOut,
+    responses={
+        403: {
+            "description": "an event names a session another kiosk started: nothing of the "
+            "batch is kept (send the others alone)"
+        }
+    },
+)
 def events(body: EventsIn, request: Request, kiosk: Kiosk, db: Db, now: Now, today: Today) -> dict:
     """A batch of session events, each applied once (by id) in the order given."""
     batch = [event.model_dump() for event in body.events]

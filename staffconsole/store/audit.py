@@ -8,7 +8,8 @@ Who the actor is, written the same everywhere (docs/security.md, "Audit"):
 - a staff member, at the console or named with `--as` on the command line: their username
   (a sign-in attempt: the username as typed, folded to lower case);
 - the command line otherwise: `cli:<operating-system user>` (`cli` when there is none);
-- a practice system on the push API: `api:<token name>`.
+- a practice system on the push API: `api:<token name>`;
+- a kiosk (its check-ins): `kiosk:<kiosk name>`, the kiosk's id in the detail.
 The detail's `via` says where an export came from (`console`, `cli`, `push api`).
 `source` is the client address of a request (None for the command line and the
 server's own work): with a stolen token or a guessed password, it says from where.
@@ -30,6 +31,7 @@ from staffconsole.store.schema import dumps, loads, write
 
 CLI = "cli"
 API = "api"
+KIOSK = "kiosk"
 
 # The client address of the request being served, if any (api/client_source.py sets it).
 request_source: ContextVar[str | None] = ContextVar("request_source", default=None)
@@ -48,6 +50,11 @@ def cli_actor(os_user: str | None) -> str:
 def api_actor(token_name: str) -> str:
     """A practice system, by the name of its API token."""
     return f"{API}:{token_name}"
+
+
+def kiosk_actor(kiosk_name: str) -> str:
+    """A kiosk, by its name (its check-ins; the detail carries its id)."""
+    return f"{KIOSK}:{kiosk_name}"
 
 
 @dataclass

@@ -21,9 +21,23 @@ from seen.vocabulary import (
     SESSION_STEP,
 )
 from staffconsole.clock import iso
+from staffconsole.errors import Refused
 from staffconsole.rules import alerting
 from staffconsole.store.alerts import close_unconfirmed, last_for_cause, open_or_update_alert
 from staffconsole.store.schema import dumps, first_row, loads, write
+
+
+class OtherKiosk(Refused):
+    """A kiosk named a session another kiosk started."""
+
+
+def check_owner(session: Mapping | None, kiosk: Mapping) -> None:
+    """OtherKiosk unless the session is new or this kiosk's own (sessions are keyed by id)."""
+    if session is not None and session["kiosk_id"] != kiosk["id"]:
+        raise OtherKiosk(
+            f"session {session['id']} was started by another kiosk: a kiosk may only "
+            "act on its own sessions"
+        )
 
 
 def get_session(db: Database, session_id: str) -> dict | None:
@@ -42,9 +56,13 @@ def touch_session(
     step: str | None = None,
     entered: Mapping | None = None,
 ) -> dict:
-    """Create the session on first sight, else move its last_event_at; merge what was typed."""
+    """Create the session on first sight, else move its last_event_at; merge what was typed.
+
+    OtherKiosk when the session is another kiosk's: its token does not reach that far.
+    """
     with write(db):
         session = get_session(db, session_id)
+        check_owner(session, kiosk)
         typed = {key: value for key, value in (entered or {}).items() if value}
         if session is None:
             db.execute(
@@ -128,11 +146,16 @@ def record_events(
     now: datetime,
     shown_for: ShownFor | None = None,
 ) -> tuple[list[str], list[str]]:
-    """Store a batch in order, applying each new event once: (accepted ids, duplicate ids)."""
+    """Store a batch in order, applying each new event once: (accepted ids, duplicate ids).
+
+    OtherKiosk (nothing of the batch kept) when an event names another kiosk's session:
+    the kiosk's sender then sends the batch one by one and sets aside only that event.
+    """
     accepted: list[str] = []
     duplicate: list[str] = []
     with write(db):
         for event in events:
+            check_owner(get_session(db, event["session"]), kiosk)
             if first_row(db, "SELECT 1 AS seen FROM events WHERE id = ?", [event["id"]]):
                 duplicate.append(event["id"])
                 continue

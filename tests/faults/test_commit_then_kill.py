@@ -55,6 +55,10 @@ def test_killed_after_commit_the_retry_confirms_the_committed_arrival(tmp_path):
     dying = start_server(tmp_path, db_path, env={faults.VARIABLE: "checkin"})
     try:
         client = KioskClient(dying.url, token, timeout=(2.0, 10.0))
+        # As the kiosk does: the look-up offers the appointment to this session.
+        assert [
+            m["appointment"] for m in client.lookup(session, "O'Brien-Núñez", "1957-11-30")
+        ] == [appointment]
         with pytest.raises(Unconfirmed):
             client.checkin(session, appointment)  # the reply never comes
         assert dying.process.wait(10) == faults.EXIT_CODE  # died by the hook, after the commit

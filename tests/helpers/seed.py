@@ -61,3 +61,16 @@ def book_and_arrive(db, clock, *, external_id, first, last, start, provider="Dr.
         kiosk = kiosk_for_token(db, add_kiosk(db, f"Kiosk {external_id}", clock()))
         checkin(db, kiosk, f"sess-{external_id}", appointment, clock(), clock().date())
     return appointment
+
+
+def offer(client, headers, session, last, base="") -> list[dict]:
+    """Look a patient of PATIENTS up through the kiosk API, as the kiosk does before a
+    check-in (a check-in must name an appointment its session was offered)."""
+    dob = next(p[2] for p in PATIENTS if p[1] == last)
+    r = client.post(
+        f"{base}/api/v1/kiosk/lookup",
+        headers=headers,
+        json={"session": session, "last_name": last, "dob": dob},
+    )
+    assert r.status_code == 200, r.text
+    return r.json()["matches"]

@@ -164,7 +164,8 @@ def test_against_the_real_server(live_server):
     assert client.post_events([event]) == {"accepted": [], "duplicate": ["e1"]}
     with pytest.raises(Rejected) as caught:
         client.checkin("s1", 424242)
-    assert caught.value.status == 404
+    assert caught.value.status == 403  # never offered to s1 (whether it exists or not)
+    assert "not offered" in caught.value.detail
     with pytest.raises(NotAuthorised):
         KioskClient(live_server.url, "wrong-token").lookup("s1", "Okafor", "1980-04-02")
     with pytest.raises(Rejected) as caught:

@@ -6,6 +6,7 @@ The state-changing routes are read from the app, so a new one without a case her
 from __future__ import annotations
 
 import pytest
+from helpers.seed import offer
 from security.helpers import PASSWORD, bearer, sign_in
 
 from staffconsole.auth.kiosks import kiosk_for_token
@@ -46,6 +47,7 @@ def raise_alert(db, creds, clock, reason="help"):
 
 
 def arrive(client, creds, booked, last="Okafor") -> int:
+    offer(client, bearer(creds["kiosk"]), f"s-{last}", last)
     r = client.post(
         "/api/v1/kiosk/checkin",
         json={"session": f"s-{last}", "appointment": booked[last]},

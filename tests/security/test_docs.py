@@ -13,6 +13,9 @@ SECURITY_SETTINGS = (
     "lookup_rate_max",
     "lookup_rate_window_s",
     "lookup_late_hours",
+    "checkin_offer_minutes",
+    "checkin_rate_max",
+    "checkin_rate_window_s",
     "max_body_bytes",
 )
 

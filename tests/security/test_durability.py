@@ -11,6 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from fastapi.testclient import TestClient
+from helpers.seed import offer
 from security.helpers import bearer
 
 import staffconsole
@@ -49,6 +50,7 @@ def test_each_request_gets_such_a_connection(settings):
 
 def test_the_database_a_running_server_writes_is_in_wal_mode(app, creds, booked, settings):
     client = TestClient(app)
+    offer(client, bearer(creds["kiosk"]), "s1", "Okafor")
     r = client.post(
         "/api/v1/kiosk/checkin",
         headers=bearer(creds["kiosk"]),

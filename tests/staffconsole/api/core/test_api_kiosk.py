@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from helpers.seed import book, book_today
+from helpers.seed import book, book_today, offer
 
 from staffconsole.auth.kiosks import list_kiosks, revoke_kiosk
 from staffconsole.clock import utcnow
@@ -90,6 +90,7 @@ def test_lookup_remembers_what_was_typed_for_the_console(client, auth, app_db, b
 
 def test_checkin_is_idempotent_and_committed(client, app, auth, app_db, booked):
     body = {"session": "s1", "appointment": booked["Okafor"]}
+    offer(client, auth, "s1", "Okafor")
     first = client.post(f"{API}/checkin", headers=auth, json=body)
     assert first.status_code == 200, first.text
     arrival = first.json()["arrival"]
@@ -110,14 +111,16 @@ def test_checkin_is_idempotent_and_committed(client, app, auth, app_db, booked):
     assert len(list_arrivals(app_db, TODAY)) == 1
 
 
-def test_checkin_unknown_is_404_and_cancelled_is_409(client, auth, app_db):
-    book(app_db, "c", "Maria", "Okafor", "1980-02-04", f"{TODAY}T10:30", "Dr. Lee", "cancelled")
-    cancelled = app_db.execute("SELECT id FROM appointments").fetchone()[0]
+def test_checkin_unknown_is_403_like_any_not_offered_and_cancelled_is_409(client, auth, app_db):
+    book(app_db, "c", "Maria", "Okafor", "1980-02-04", f"{TODAY}T10:30", "Dr. Lee")
+    booked = app_db.execute("SELECT id FROM appointments").fetchone()[0]
+    # An unknown id answers as an existing one not offered: no oracle for which exist.
     r = client.post(f"{API}/checkin", headers=auth, json={"session": "s1", "appointment": 999})
-    assert r.status_code == 404 and "today" in r.json()["detail"]
-    r = client.post(
-        f"{API}/checkin", headers=auth, json={"session": "s1", "appointment": cancelled}
-    )
+    assert r.status_code == 403 and "not offered" in r.json()["detail"]
+    offer(client, auth, "s1", "Okafor")
+    app_db.execute("UPDATE appointments SET status = 'cancelled' WHERE id = ?", [booked])
+    app_db.conn.commit()
+    r = client.post(f"{API}/checkin", headers=auth, json={"session": "s1", "appointment": booked})
     assert r.status_code == 409 and "cancelled" in r.json()["detail"]
 
 

@@ -51,11 +51,11 @@ def audit(db):
     return [(a["actor"], a["action"], a["target"]) for a in reversed(list_audit(db))]
 
 
-def lookup(client, auth, last_name="obrien nunez", dob="1957-11-30"):
+def lookup(client, auth, last_name="obrien nunez", dob="1957-11-30", session="s1"):
     r = client.post(
         "/api/v1/kiosk/lookup",
         headers=auth,
-        json={"session": "s1", "last_name": last_name, "dob": dob},
+        json={"session": session, "last_name": last_name, "dob": dob},
     )
     assert r.status_code == 200, r.text
     return r.json()["matches"]
@@ -211,7 +211,8 @@ def checked_in(client, push, auth, external_id, hhmm):
     client.put(
         f"/api/v1/appointments/{external_id}", headers=push, json={**BODY, "start": f"{DAY}T{hhmm}"}
     )
-    match = next(m for m in lookup(client, auth) if m["time"] == hhmm)
+    found = lookup(client, auth, session=f"s-{external_id}")
+    match = next(m for m in found if m["time"] == hhmm)
     r = client.post(
         "/api/v1/kiosk/checkin",
         headers=auth,

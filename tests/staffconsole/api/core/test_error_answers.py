@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from helpers.seed import NOW, book_today
+from helpers.seed import NOW, book_today, offer
 
 from staffconsole.app import create_app
 from staffconsole.auth import api_tokens
@@ -68,22 +68,26 @@ def documented(client, method: str, path: str) -> set[str]:
     return set(client.app.openapi()["paths"][path][method]["responses"])
 
 
-def test_checkin_not_today_is_404_and_cancelled_is_409(client, app_db, auth):
+def test_checkin_not_offered_is_403_and_cancelled_is_409(client, app_db, auth):
     ids = book_today(app_db)
     missing = client.post(
         f"{KIOSK}/checkin", headers=auth, json={"session": "s1", "appointment": 999}
     )
     assert (missing.status_code, missing.json()) == (
-        404,
-        {"detail": "appointment 999 is not one of today's appointments"},
+        403,
+        {
+            "detail": "appointment 999 was not offered to this kiosk session in the last "
+            "10 min: look the patient up again, or send them to the front desk"
+        },
     )
+    offer(client, auth, "s2", "Okafor")
     cancel_appointment(app_db, "t-0")
     cancelled = ids["Okafor"]
     r = client.post(
         f"{KIOSK}/checkin", headers=auth, json={"session": "s2", "appointment": cancelled}
     )
     assert (r.status_code, r.json()) == (409, {"detail": f"appointment {cancelled} was cancelled"})
-    assert {"404", "409"} <= documented(client, "post", f"{KIOSK}/checkin")
+    assert {"403", "404", "409", "429"} <= documented(client, "post", f"{KIOSK}/checkin")
 
 
 @pytest.fixture
@@ -102,6 +106,7 @@ def test_push_cancel_of_an_unknown_appointment_is_404(client, push):
 
 def test_push_arrival_backwards_is_409_and_unknown_is_404(client, app_db, auth, push):
     ids = book_today(app_db)
+    offer(client, auth, "s1", "Okafor")
     arrival = client.post(
         f"{KIOSK}/checkin", headers=auth, json={"session": "s1", "appointment": ids["Okafor"]}
     ).json()["arrival"]["id"]

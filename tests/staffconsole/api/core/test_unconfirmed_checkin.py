@@ -4,7 +4,7 @@
 from datetime import date
 
 import pytest
-from helpers.seed import book_today
+from helpers.seed import book_today, offer
 
 from seen.vocabulary import CHECKED_IN_AFTER_ALL
 from staffconsole.store.alerts import list_alerts
@@ -47,6 +47,7 @@ def _post(client, app, path, auth, body):
 @pytest.mark.parametrize("order", ["alert_first", "checkin_first"])
 def test_either_order_ends_resolved_as_checked_in(client, app, auth, app_db, booked, order):
     checkin = {"session": "s1", "appointment": booked["Okafor"]}
+    offer(client, auth, "s1", "Okafor")
     if order == "alert_first":
         _post(client, app, "events", auth, unconfirmed())
         assert [a["status"] for a in list_alerts(app_db)] == ["open"]
@@ -63,6 +64,7 @@ def test_either_order_ends_resolved_as_checked_in(client, app, auth, app_db, boo
 
 def test_unconfirmed_without_a_checkin_stays_open(client, app, auth, app_db, booked):
     _post(client, app, "events", auth, unconfirmed())
+    offer(client, auth, "s2", "Kowalski")
     _post(client, app, "checkin", auth, {"session": "s2", "appointment": booked["Kowalski"]})
     [alert] = list_alerts(app_db)
     assert alert["status"] == "open" and alert["session_id"] == "s1"

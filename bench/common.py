@@ -25,7 +25,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-STAFF_USER, STAFF_PASSWORD = "bench", "bench password not for real use"
+STAFF_USER, STAFF_PASSWORD = "bench", "not for real use, this run only"
 
 
 class BenchError(Exception):

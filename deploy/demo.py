@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 DEMO = Path(os.environ.get("SEEN_DEMO_DIR", REPO / ".demo"))
 BIN = Path(sys.executable).parent
 HOST, PORT = "127.0.0.1", int(os.environ.get("SEEN_DEMO_PORT", "8400"))
-STAFF_USER, STAFF_PASSWORD = "demo", "demo-password"
+STAFF_USER, STAFF_PASSWORD = "demo", "lobby kiosk trial"
 
 # Synthetic patients: names chosen to exercise accents, apostrophes, hyphens, length.
 PATIENTS = [

@@ -264,6 +264,27 @@ def faults(out: Path) -> list[dict]:
     ]
 
 
+def no_status(out: Path) -> list[dict]:
+    """A printer that cannot report paper-out: done promises nothing and offers a button."""
+    s = lambda name: shot(out, name)
+    return [
+        {"tap": "start"},
+        {"type": "Okafor"},
+        {"tap": "next"},
+        {"keypad": "04021980"},
+        {"tap": "next"},
+        {"wait_screen": "confirm", "timeout": 10},
+        {"tap": "yes"},
+        {"wait_screen": "done", "timeout": 10},
+        {"expect_text": "Your slip is printing", "timeout": 10},
+        s("done_no_status"),
+        {"tap": "slip_not_printed"},
+        {"wait_screen": "handoff"},
+        s("handoff_slip_not_printed"),
+        {"tap": "finish"},
+    ]
+
+
 def offline(out: Path) -> list[dict]:
     return [
         {"tap": "start"},
@@ -285,8 +306,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with tempfile.TemporaryDirectory() as tmp, SimulatedPrinter() as printer:
             work = Path(tmp)
-            runs = [("tour", True, "ok", tour), ("faults", False, "paper_out", faults)]
-            for name, live, paper, steps in runs:
+            runs = [
+                ("tour", True, "ok", tour, "auto"),
+                ("faults", False, "paper_out", faults, "auto"),
+                ("no_status", True, "ok", no_status, "none"),
+            ]
+            for name, live, paper, steps, status in runs:
                 console = SlowConsole(console_live=live)
                 printer.set_state(paper)
                 folder = work / name
@@ -296,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
                     console.url,
                     "docs",
                     printer=printer.port,
+                    printer_status=status,
                     heartbeat_s=1,
                     inactivity_prompt_s=8,
                     countdown_s=4,

@@ -77,7 +77,8 @@ class KioskApp(App):
     def __init__(self, kiosk_config, **kwargs) -> None:
         super().__init__(**kwargs)
         self.kiosk_config = kiosk_config
-        self.flow = Flow()
+        # Status "none": the printer is never asked, so paper-out is never seen.
+        self.flow = Flow(printer_checks=kiosk_config.printer_status != "none")
         self.controller: Controller | None = None
         self.screens: ScreenManager | None = None
         self.scans = ScanBuffer(max_gap_s=SCAN_GAP_S)
@@ -116,7 +117,11 @@ class KioskApp(App):
                 lambda: self.controller.console_status(live, reachable)
             ),
             outbox=self.outbox,
+            on_printer=lambda state: timers.call_soon(
+                lambda: self.controller.printer_report(state)
+            ),
         )
+        self._timers = timers
         self.controller = Controller(
             self.flow,
             self.client,
@@ -200,6 +205,7 @@ class KioskApp(App):
 
     def _receipt_result(self, _arrival, result) -> None:
         # Called on the printing thread. Screens may also listen (telling the patient).
+        self._timers.call_soon(lambda: self.controller.printer_report(result.state))
         if not result.printed and result.state != "none":
             self.heartbeat.nudge()
 

@@ -116,6 +116,12 @@ class Controller:
     def console_status(self, live: bool, reachable: bool = True) -> None:
         self.handle(f.ConsoleStatus(bool(live), bool(reachable)))
 
+    def printer_report(self, state: str) -> None:
+        self.handle(f.PrinterReport(state), automatic=True)
+
+    def slip_not_printed(self) -> None:
+        self.handle(f.SlipNotPrinted())
+
     def receipt_failed(self, session: str) -> None:
         self.handle(f.ReceiptFailed(session))
 

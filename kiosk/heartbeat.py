@@ -46,6 +46,7 @@ class Heartbeat:
         on_console: Callable[[bool], None] = lambda _live: None,
         outbox=None,
         on_status: Callable[[bool, bool], None] | None = None,
+        on_printer: Callable[[str], None] = lambda _state: None,
     ) -> None:
         self.client = client
         self.outbox = outbox
@@ -53,6 +54,7 @@ class Heartbeat:
         # Told after each beat (reachable, console_live): a failed or hung beat is unreachable.
         self.on_status = on_status
         self.printer = printer
+        self.on_printer = on_printer  # told each beat's printer state, sent or not
         self.interval_s = interval_s
         self.now_iso = now_iso
         self.last_answer: dict | None = None
@@ -78,6 +80,10 @@ class Heartbeat:
     def beat(self) -> dict:
         """Send one heartbeat now; raises the client's errors."""
         state, detail = printer_status(self.printer)
+        try:
+            self.on_printer(state)
+        except Exception:  # a listener's bug must not stop the heartbeats
+            log.exception("heartbeat: printer listener failed")
         return self.client.heartbeat(
             self.now_iso(), __version__, state, detail, outbox=outbox_status(self.outbox)
         )

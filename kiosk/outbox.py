@@ -47,6 +47,7 @@ COLUMNS = {
     "sent_at": "REAL",  # wall-clock seconds, for retention
     "held_at": "REAL",
     "server_errors": "INTEGER NOT NULL DEFAULT 0",
+    "retry_at": "REAL",  # set aside, but tried again from then (a server bug fixed later)
 }
 FILE_MODE = 0o600
 
@@ -63,6 +64,7 @@ class _Kept:
     server_errors: int = 0
     held: str | None = None
     held_at: float | None = None
+    retry_at: float | None = None
 
 
 def _private(path: str) -> None:
@@ -177,14 +179,15 @@ class Outbox:
             log.info("outbox: the file opened; writing the events kept in memory")
         try:
             self._db.execute(
-                "INSERT OR IGNORE INTO outbox (id, body, server_errors, held, held_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO outbox (id, body, server_errors, held, held_at, retry_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 [
                     kept.event["id"],
                     json.dumps(kept.event),
                     kept.server_errors,
                     kept.held,
                     kept.held_at,
+                    kept.retry_at,
                 ],
             )
         except sqlite3.Error as e:
@@ -254,17 +257,47 @@ class Outbox:
                         "UPDATE outbox SET sent = 1, sent_at = ? WHERE id = ?", [now], event_id
                     )
 
-    def hold(self, event_id: str, reason: str) -> None:
-        """Set an event aside (refused, or a server error too often), with the reason."""
+    def hold(self, event_id: str, reason: str, retry_after_s: float | None = None) -> None:
+        """Set an event aside (refused, or a server error too often), with the reason;
+        with retry_after_s it is offered again then (release_held). held_at stays the
+        first time it was set aside: retention counts from there, retries or not."""
         now = self.clock()
+        retry_at = None if retry_after_s is None else now + retry_after_s
         with self._lock:
             kept = self._memory.get(event_id)
             if kept is not None:
-                kept.held, kept.held_at = reason, now
+                kept.held, kept.retry_at = reason, retry_at
+                kept.held_at = kept.held_at if kept.held_at is not None else now
             else:
                 self._update(
-                    "UPDATE outbox SET held = ?, held_at = ? WHERE id = ?", [reason, now], event_id
+                    "UPDATE outbox SET held = ?, held_at = COALESCE(held_at, ?), retry_at = ? "
+                    "WHERE id = ?",
+                    [reason, now, retry_at],
+                    event_id,
                 )
+
+    def release_held(self, every: bool = False) -> int:
+        """Offer again the set-aside events whose retry time has come (every=True: all
+        that may be retried, as at a restart); how many. Refused ones are never retried."""
+        now = float("inf") if every else self.clock()
+        with self._lock:
+            released = 0
+            for kept in self._memory.values():
+                if kept.held is not None and kept.retry_at is not None and kept.retry_at <= now:
+                    kept.held = kept.retry_at = None
+                    released += 1
+            if self._db is not None:
+                try:
+                    released += self._db.execute(
+                        "UPDATE outbox SET held = NULL, retry_at = NULL "
+                        "WHERE held IS NOT NULL AND sent = 0 AND retry_at <= ?",
+                        [now],
+                    ).rowcount
+                except sqlite3.Error as e:
+                    log.warning("outbox: cannot release set-aside events: %s", e)
+        if released:
+            log.info("outbox: trying %d set-aside event(s) again", released)
+        return released
 
     def server_error(self, event_id: str, delay: Callable[[int], float]) -> int:
         """Count a 5xx answer to this event alone; it is not offered again for
@@ -355,7 +388,8 @@ class Outbox:
             try:
                 gone = self._db.execute(
                     "DELETE FROM outbox WHERE (sent = 1 AND (sent_at IS NULL OR sent_at < ?)) "
-                    "OR (sent = 0 AND held IS NOT NULL AND held_at < ?)",
+                    # first set aside that long ago: gone, even if offered again since
+                    "OR (sent = 0 AND held_at IS NOT NULL AND held_at < ?)",
                     [cutoff, cutoff],
                 ).rowcount
             except sqlite3.Error as e:

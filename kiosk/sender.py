@@ -30,6 +30,9 @@ UNAVAILABLE = (502, 503, 504)
 # When every event gets a 5xx, the first counts only if the server accepted events this
 # recently: a lone event it chokes on is still set aside, a server that is down is not.
 HEALTHY_WINDOW_S = 60.0
+# An event set aside for 5xx answers is tried again this long after (and at a restart):
+# a server bug fixed later still gets it. One more 5xx sets it aside again at once.
+RETRY_HELD_S = 3600.0
 
 
 def backoff(
@@ -58,6 +61,7 @@ class Sender:
         max_server_errors: int = MAX_SERVER_ERRORS,
         retention_s: float = RETENTION_S,
         prune_every_s: float = PRUNE_EVERY_S,
+        retry_held_s: float = RETRY_HELD_S,
     ) -> None:
         self.outbox = outbox
         self.client = client
@@ -67,6 +71,7 @@ class Sender:
         self.max_server_errors = max_server_errors
         self.retention_s = retention_s
         self.prune_every_s = prune_every_s
+        self.retry_held_s = retry_held_s
         self.failures = 0
         self.last_error = ""
         self._pruned_at: float | None = None
@@ -103,13 +108,17 @@ class Sender:
                 self._wake.wait(1.0 if self.outbox.memory_count() else 5.0)
 
     def housekeeping(self, now: float | None = None) -> None:
-        """Write memory to disk if it now has room; prune at start and every prune_every_s."""
+        """Write memory to disk if it now has room; prune, and offer set-aside events
+        again, at start and every prune_every_s."""
         if self.outbox.memory_count():
             self.outbox.flush()
         now = time.monotonic() if now is None else now
-        if self._pruned_at is None or now - self._pruned_at >= self.prune_every_s:
+        first = self._pruned_at is None
+        if first or now - self._pruned_at >= self.prune_every_s:
             self._pruned_at = now
             self.outbox.prune(self.retention_s)
+            # At start every event set aside for server errors; later those now due.
+            self.outbox.release_held(every=first)
 
     def deliver_once(self) -> bool:
         """Post one batch; True when more may be waiting. Sets self.failures for backoff."""
@@ -153,8 +162,8 @@ class Sender:
             log.warning("outbox: delivery failed, will retry: %s", reason)
         self.last_error = reason
 
-    def _hold(self, event: dict, reason: str) -> None:
-        self.outbox.hold(event["id"], reason)
+    def _hold(self, event: dict, reason: str, retry_after_s: float | None = None) -> None:
+        self.outbox.hold(event["id"], reason, retry_after_s)
         log.error("outbox: event %s (%s) set aside: %s", event["id"], event.get("type"), reason)
 
     def _isolate(self, events: list[dict], error: Rejected) -> None:
@@ -218,4 +227,4 @@ class Sender:
     def _server_error(self, event: dict, error: ServerError) -> None:
         count = self.outbox.server_error(event["id"], lambda n: backoff(n, self.rand, cap=self.cap))
         if count >= self.max_server_errors:
-            self._hold(event, f"server answered {error.status} {count} times")
+            self._hold(event, f"server answered {error.status} {count} times", self.retry_held_s)

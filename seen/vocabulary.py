@@ -88,6 +88,7 @@ HANDOFF_REASONS = (
     "checkin_unconfirmed",
     "reported_problem",
     "walk_in",
+    "slip_not_printed",  # checked in, but a printer that cannot report gave no slip
 )
 # Alert kinds the server raises on its own, without a kiosk saying so.
 SERVER_KINDS = (
@@ -341,6 +342,15 @@ ALERT_KINDS = {
             "Walk-in patient",
             "People came without a booking: if there are many, say on the door and the "
             "phone line how to book.",
+            handoff=True,
+        ),
+        AlertKind(
+            "slip_not_printed",
+            38,
+            "Checked in, but no slip printed",
+            'Patients pressed "My slip didn\'t print" at a printer that cannot report paper '
+            "out: check its paper every morning, or fit a printer that answers status "
+            "(docs/hardware.md).",
             handoff=True,
         ),
         AlertKind(

@@ -25,7 +25,9 @@ from staffconsole.api import (
     validation,
 )
 from staffconsole.api.body_limit import BodyLimit
+from staffconsole.api.client_source import ClientSource
 from staffconsole.api.headers import SecurityHeaders
+from staffconsole.auth import passwords
 from staffconsole.clock import ClinicClock, ClinicZone
 from staffconsole.config import Settings, load_settings
 from staffconsole.rules.lookup_limits import LookupLimiter
@@ -82,6 +84,7 @@ def create_app(
         openapi_url=None,
     )
     app.state.settings = settings
+    passwords.set_hash_slots(settings.password_hash_slots)
     app.state.clock = clock or ClinicClock(ClinicZone(settings.clinic_timezone))
     app.state.hub = live.Hub(app.state.clock)
     app.state.started_at = None  # set when serving starts (the lifespan)
@@ -92,6 +95,7 @@ def create_app(
         settings.checkin_rate_max, settings.checkin_rate_window_s
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ClientSource)  # audit rows say which address a request came from
     app.add_middleware(SecurityHeaders)  # added last: outermost, so even a 413 carries them
     validation.install(app)
     errors.install(app)

@@ -102,6 +102,23 @@ SETTINGS: tuple[Setting, ...] = (
         greater_than=0,
     ),
     Setting(
+        "password_hash_slots",
+        int,
+        2,
+        "password checks (argon2id, 64 MiB each) that may run at once; a sign-in that finds "
+        "none free within a moment is told to try again (429), so a flood of sign-ins "
+        "cannot exhaust the server's memory",
+        greater_than=0,
+    ),
+    Setting(
+        "console_session_absolute_hours",
+        float,
+        24.0,
+        "hours after signing in before the session ends whatever happens (a copied cookie "
+        "stops working); the next sign-in starts a new session",
+        greater_than=0,
+    ),
+    Setting(
         "cookie_secure",
         bool,
         False,

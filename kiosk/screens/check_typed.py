@@ -6,6 +6,7 @@ from kivy.properties import StringProperty
 
 from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
+from kiosk.screens.identify_dob import language_order
 
 ORDER_FORMATS = {"MDY": "%m/%d/%Y", "DMY": "%d/%m/%Y", "YMD": "%Y/%m/%d"}
 
@@ -26,8 +27,9 @@ class CheckTypedScreen(KioskScreen):
     def refresh(self, flow, config) -> None:
         # Only what the patient typed themselves: nothing from the server is shown.
         self.name_typed = _("Last name: {name}").format(name=flow.last_name)
+        # In the order the patient typed it (day first in Spanish), not the clinic's.
         self.date_typed = _("Date of birth: {date}").format(
-            date=shown_date(flow.dob, config.date_order)
+            date=shown_date(flow.dob, language_order(config.date_order))
         )
 
     def clear(self) -> None:

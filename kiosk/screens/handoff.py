@@ -17,6 +17,10 @@ WORDS = {
     "checkin_unconfirmed": (N_("Sorry, we couldn't finish checking you in."), COMING),
     "reported_problem": (N_("Sorry about that. Thank you for telling us."), COMING),
     "walk_in": (N_("Thank you. The front desk will help you."), COMING),
+    "slip_not_printed": (
+        N_("Sorry, your slip didn't print. You are still checked in."),
+        COMING,
+    ),
 }
 
 

@@ -12,6 +12,13 @@ PLACEHOLDERS = (N_("MM"), N_("DD"), N_("YYYY"))
 ORDERS = (N_("MDY"), N_("DMY"))
 
 
+def language_order(clinic_order: str) -> str:
+    """The order patients of the session's language write a date in: the catalogue
+    translates the clinic's order ("MDY" is "DMY" in Spanish)."""
+    order = _(clinic_order)
+    return order if sorted(order) == ["D", "M", "Y"] else clinic_order
+
+
 class IdentifyDobScreen(KioskScreen):
     order = StringProperty("MDY")  # the clinic's date_order (the order in English)
     problem = StringProperty("")
@@ -28,10 +35,7 @@ class IdentifyDobScreen(KioskScreen):
         self.problem = ""
 
     def language_order(self) -> str:
-        """The order patients of the session's language write a date in: the catalogue
-        translates the clinic's order ("MDY" is "DMY" in Spanish)."""
-        order = _(self.order)
-        return order if sorted(order) == ["D", "M", "Y"] else self.order
+        return language_order(self.order)
 
     def shown(self, digits: str, *_watched) -> str:
         words = {word: _(word) for word in PLACEHOLDERS}

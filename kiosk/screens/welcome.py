@@ -1,6 +1,6 @@
 from kivy.properties import StringProperty
 
-from kiosk.i18n import N_, _
+from kiosk.i18n import N_, _, in_language
 from kiosk.screens.base import KioskScreen
 
 # Said before anyone types, when a check-in could not reach anyone now (from heartbeats).
@@ -22,4 +22,5 @@ class WelcomeScreen(KioskScreen):
     def refresh(self, flow, config) -> None:
         self.clinic_name = config.clinic_name
         words = notice(flow.reachable, flow.console_live)
-        self.notice = _(words) if words else ""
+        # In Spanish too: welcome speaks both before anyone chooses a language.
+        self.notice = f"{_(words)}\n{in_language('es', words)}" if words else ""

@@ -32,7 +32,7 @@ from staffconsole.api.deps import (
     staff_session,
     to_sign_in,
 )
-from staffconsole.auth import staff_sessions
+from staffconsole.auth import passwords, staff_sessions
 from staffconsole.auth.staff_sessions import (
     COOKIE,
     NotSignedIn,
@@ -159,9 +159,14 @@ def login(
     if not username.strip() or not password:
         return _login_page(request, "Enter your username and password.", shown, 400)
     try:
-        token, _ = staff_sessions.sign_in(db, username, password, now)
+        address = request.client.host if request.client else None
+        token, _ = staff_sessions.sign_in(db, username, password, now, address)
     except staff_sessions.LockedOut as e:
         return _login_page(request, str(e), shown, 429)
+    except passwords.HashingBusy as e:
+        page = _login_page(request, str(e), shown, 429)
+        page.headers["Retry-After"] = "1"
+        return page
     except staff_sessions.BadCredentials as e:
         return _login_page(request, str(e), shown, 401)
     response = RedirectResponse("/console", status_code=303)

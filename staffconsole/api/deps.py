@@ -73,7 +73,11 @@ Db = Annotated[Database, Depends(get_db)]
 
 def session_policy(request: Request) -> SessionPolicy:
     settings = request.app.state.settings
-    return SessionPolicy(settings.console_idle_logoff_min, settings.console_session_hours)
+    return SessionPolicy(
+        settings.console_idle_logoff_min,
+        settings.console_session_hours,
+        settings.console_session_absolute_hours,
+    )
 
 
 def staff_session(

@@ -12,6 +12,7 @@ import sqlite3
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
+from staffconsole.auth.passwords import HashingBusy
 from staffconsole.auth.staff_sessions import AuthError, BadPin, NotSignedIn, SessionLocked
 from staffconsole.errors import Conflict, Invalid, NotFound, Refused
 from staffconsole.report.figures import BadPeriod
@@ -32,6 +33,7 @@ STATUS: dict[type[Exception], int] = {
     NotSignedIn: 401,
     BadPin: 422,
     AuthError: 403,
+    HashingBusy: 429,
 }
 
 

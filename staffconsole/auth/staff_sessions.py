@@ -32,6 +32,11 @@ from staffconsole.store.schema import write
 COOKIE = "seen_session"
 LOCKOUT_FAILURES = 10
 LOCKOUT_WINDOW = timedelta(hours=1)
+# Per client address, whatever usernames it tries: a shared desk PC where people mistype
+# gets this many failures free, then each further try waits twice as long as the last.
+ADDRESS_FREE_FAILURES = 20
+ADDRESS_WINDOW = timedelta(minutes=15)
+ADDRESS_MAX_WAIT = timedelta(minutes=15)
 MAX_USERNAME = 200
 
 # Shown for a wrong password, an unknown user and a disabled user alike, so the
@@ -49,6 +54,10 @@ class BadCredentials(AuthError):
 
 class LockedOut(AuthError):
     """Too many failed sign-ins for this username within the lockout window."""
+
+
+class Throttled(LockedOut):
+    """Too many failed sign-ins from one client address: it must wait a little."""
 
 
 class NotSignedIn(AuthError):
@@ -71,6 +80,11 @@ class BadPin(AuthError):
 class SessionPolicy:
     idle_min: float  # no activity this long locks the page
     max_hours: float  # since the password was last typed: after it, only the password unlocks
+    absolute_hours: float = 24.0  # since sign-in, whatever happened: then sign in afresh
+
+    @property
+    def absolute(self) -> timedelta:
+        return timedelta(hours=self.absolute_hours)
 
     @property
     def idle(self) -> timedelta:
@@ -160,6 +174,28 @@ def lockout_until(attempts: list[tuple[str, bool]], now: datetime) -> datetime |
     return failures[-LOCKOUT_FAILURES] + LOCKOUT_WINDOW
 
 
+def address_wait(attempts: list[tuple[str, bool]], now: datetime) -> timedelta | None:
+    """How long one client address must still wait before its next try, or None.
+
+    attempts: (at, ok) pairs from one address, any order. Failures count within
+    ADDRESS_WINDOW and after its last success; past ADDRESS_FREE_FAILURES the wait after
+    the latest failure doubles with each one: 1 s, 2 s, 4 s ... up to ADDRESS_MAX_WAIT.
+    """
+    since = now - ADDRESS_WINDOW
+    failures: list[datetime] = []
+    for at, ok in sorted((parse(at), ok) for at, ok in attempts):
+        if ok:
+            failures = []
+        elif at > since:
+            failures.append(at)
+    extra = len(failures) - ADDRESS_FREE_FAILURES
+    if extra < 0:
+        return None
+    wait = min(timedelta(seconds=2 ** min(extra, 20)), ADDRESS_MAX_WAIT)
+    left = failures[-1] + wait - now
+    return left if left > timedelta(0) else None
+
+
 def check_csrf(session: StaffSession, header_value: str | None) -> None:
     if not header_value:
         raise CsrfRejected("Missing X-CSRF-Token header; reload the console page and try again.")
@@ -216,10 +252,29 @@ def lockout_failures(attempts: list[tuple[str, bool]], now: datetime) -> int:
     return failures
 
 
-def sign_in(db, username: str, password: str, now: datetime) -> tuple[str, StaffSession]:
-    """Check the password and open a session; returns (cookie token, session)."""
+def sign_in(
+    db, username: str, password: str, now: datetime, address: str | None = None
+) -> tuple[str, StaffSession]:
+    """Check the password and open a session; returns (cookie token, session).
+
+    address: the client's, for the per-address throttle (None: not throttled).
+    """
     key = attempt_key(username)
     stamp = iso(now)
+    if address is not None:
+        rows = db.execute(
+            "select at, ok from login_attempts where address = ? and at > ?",
+            [address, iso(now - ADDRESS_WINDOW)],
+        ).fetchall()
+        wait = address_wait([(at, bool(ok)) for at, ok in rows], now)
+        if wait is not None:
+            with audited(db, staff_actor(key), "login.throttled", key, None, now):
+                pass  # nothing changes but the log
+            seconds = max(1, math.ceil(wait.total_seconds()))
+            raise Throttled(
+                "Too many failed sign-ins from this computer. "
+                f"Try again in {seconds} second{'s' if seconds != 1 else ''}."
+            )
     until = lockout_until(_attempts(db, key, now), now)
     if until is not None:
         with audited(db, staff_actor(key), "login.locked", key, None, now):
@@ -236,8 +291,8 @@ def sign_in(db, username: str, password: str, now: datetime) -> tuple[str, Staff
     ok = ok and usable
     with audited(db, staff_actor(key), "login.failed", key, None, now) as entry:
         db.execute(
-            "insert into login_attempts (username, at, ok) values (?, ?, ?)",
-            [key, stamp, int(ok)],
+            "insert into login_attempts (username, at, ok, address) values (?, ?, ?, ?)",
+            [key, stamp, int(ok), address],
         )
         if ok:
             entry.drop()  # the session below is audited as login.ok
@@ -265,7 +320,7 @@ def sign_in(db, username: str, password: str, now: datetime) -> tuple[str, Staff
 
 _SESSION_ROW = (
     "select s.id, s.user_id, u.username, u.role, s.csrf_token, s.last_active_at, u.disabled,"
-    " s.locked_at, s.lock_reason, coalesce(s.authenticated_at, s.created_at)"
+    " s.locked_at, s.lock_reason, coalesce(s.authenticated_at, s.created_at), s.created_at"
     " from staff_sessions s join staff_users u on u.id = s.user_id where s.id = ?"
 )
 
@@ -288,7 +343,8 @@ def session_from_token(
     row = db.execute(_SESSION_ROW, [token_hash(token)]).fetchone()
     if row is None:
         raise NotSignedIn("Not signed in.")
-    sid, user_id, username, role, csrf, last_active, disabled, locked_at, reason, auth_at = row
+    sid, user_id, username, role, csrf, last_active, disabled, locked_at, reason = row[:9]
+    auth_at, created_at = row[9:]
     if disabled:
         with write(db):
             db.execute("delete from staff_sessions where id = ?", [sid])
@@ -298,6 +354,13 @@ def session_from_token(
         with audited(db, staff_actor(username), "logout.expired", username, detail, now):
             db.execute("delete from staff_sessions where id = ?", [sid])
         raise NotSignedIn("Your session has ended. Sign in again.")
+    # A cookie copied off a desk PC works for a bounded time, however active the page:
+    # the password then starts a new session (a new token) rather than renewing this one.
+    if now - parse(created_at) > policy.absolute:
+        detail = {"absolute_hours": policy.absolute_hours}
+        with audited(db, staff_actor(username), "logout.expired", username, detail, now):
+            db.execute("delete from staff_sessions where id = ?", [sid])
+        raise NotSignedIn("You have been signed in for a long time. Sign in again.")
     if not locked_at:
         reason = lock_reason(last_active, auth_at, now, policy)
         if reason:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from staffconsole.auth import passwords
+from staffconsole.auth.password_policy import check_password
 from staffconsole.clock import iso
 from staffconsole.errors import Conflict, Invalid, NotFound
 from staffconsole.store.schema import first_row as row
@@ -30,11 +31,15 @@ def new_user(username: str, password: str, role: str) -> NewUser:
     username = username.strip()
     if not username or len(username) > 200 or any(c.isspace() for c in username):
         raise Invalid("a username must be 1 to 200 characters without spaces")
-    if not password:
-        raise Invalid("the password must not be empty")
     if role not in ROLES:
         raise Invalid(f"role must be one of {', '.join(ROLES)}, not {role!r}")
-    return NewUser(username, passwords.hash_password(password), role)
+    return NewUser(username, hash_chosen_password(username, password), role)
+
+
+def hash_chosen_password(username: str, password: str) -> str:
+    """Check a password a person chose against the policy, then hash it (slow)."""
+    check_password(password, username)
+    return passwords.hash_password(password)
 
 
 def save_user(db: Database, user: NewUser, now: datetime) -> dict:

@@ -145,6 +145,11 @@ def _handoff_sentence(
         )
     if reason == "reported_problem":
         return f'Someone at {kiosk_name} pressed "{REPORT_PROBLEM_BUTTON}" after checking in{paren}'
+    if reason == "slip_not_printed":
+        return (
+            f"Someone at {kiosk_name} is checked in{paren} but no slip came out of its "
+            "printer; give them their number"
+        )
     if reason == "walk_in":
         walker = describe_entered(entered, with_first_name=True)
         return f"A walk-in at {kiosk_name} asked to be seen" + (f" ({walker})" if walker else "")

@@ -13,12 +13,14 @@ Who the actor is, written the same everywhere (docs/security.md, "Audit"):
 The detail's `via` says where an export came from (`console`, `cli`, `push api`).
 `source` is the client address of a request (None for the command line and the
 server's own work): with a stolen token or a guessed password, it says from where.
+The web layer sets it once per request (`request_source`), so no call site passes it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -30,6 +32,9 @@ from staffconsole.store.schema import dumps, loads, write
 CLI = "cli"
 API = "api"
 KIOSK = "kiosk"
+
+# The client address of the request being served, if any (api/client_source.py sets it).
+request_source: ContextVar[str | None] = ContextVar("request_source", default=None)
 
 
 def staff_actor(username: str) -> str:
@@ -82,6 +87,7 @@ def audited(
 
     An exception in the block, or in writing the row, rolls back both.
     """
+    source = source if source is not None else request_source.get()
     entry = Entry(actor, action, target, dict(detail or {}), source=source)
     with write(db):
         yield entry

@@ -51,13 +51,13 @@ def test_demo_starts_everything_and_stops_cleanly(tmp_path, xvfb_display):
                 break
         output = "".join(lines)
         assert f"http://127.0.0.1:{port}/console" in output, output
-        assert "demo / demo-password" in output, output
+        assert "demo / lobby kiosk trial" in output, output
 
         wait_for(lambda: port_open(port), timeout=20, what="demo server port")
         s = requests.Session()
         login = s.post(
             f"http://127.0.0.1:{port}/login",
-            data={"username": "demo", "password": "demo-password"},
+            data={"username": "demo", "password": "lobby kiosk trial"},
             allow_redirects=False,
             timeout=5,
         )

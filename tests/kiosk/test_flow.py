@@ -526,6 +526,32 @@ def test_receipt_failure_is_shown_on_done_and_forgotten_after():
     assert not flow.receipt_failed
 
 
+def test_a_printer_without_status_is_remembered_and_redraws_done():
+    flow = at_state(vocabulary.CONFIRM)
+    assert flow.handle(f.PrinterReport("no_status")) == [] and not flow.printer_checks
+    flow.handle(f.ConfirmYes())
+    flow.handle(f.CheckinOk(ARRIVAL, "s1"))
+    assert flow.handle(f.PrinterReport("no_status")) == []  # nothing new: no redraw
+    assert flow.handle(f.PrinterReport("ok")) == [f.Show("done")] and flow.printer_checks
+    # A write error or an unplugged cable says nothing about whether it can report.
+    flow.handle(f.PrinterReport("no_status"))
+    for state in ("error", "disconnected", "offline", "none"):
+        assert flow.handle(f.PrinterReport(state)) == [] and not flow.printer_checks
+    flow.handle(f.Finish())
+    assert not flow.printer_checks  # about the kiosk, not the patient: kept
+
+
+def test_my_slip_didnt_print_hands_off_from_done_only():
+    flow = at_state(vocabulary.DONE)
+    effects = flow.handle(f.SlipNotPrinted())
+    (handoff,) = emitted(effects, vocabulary.SESSION_HANDED_OFF)
+    assert handoff.data["reason"] == "slip_not_printed" and handoff.data["step"] == "done"
+    assert handoff.data["entered"] == {"last_name": "Okafor", "dob": "1980-04-02"}
+    assert shown(effects) == ["handoff"] and flow.arrival == ARRIVAL  # still checked in
+    for state in (vocabulary.CONFIRM, vocabulary.CHECKING_IN, vocabulary.IDENTIFY_NAME):
+        assert at_state(state).handle(f.SlipNotPrinted()) == []
+
+
 def test_the_receipt_is_printed_in_the_sessions_language():
     flow = f.Flow()
     for event in [
@@ -677,3 +703,16 @@ def test_welcome_redraws_when_the_server_goes_away():
     assert shown(flow.handle(f.ConsoleStatus(True, reachable=False))) == ["welcome"]
     assert not flow.can_reach_desk
     assert flow.handle(f.ConsoleStatus(True, reachable=False)) == []
+
+
+def test_the_flow_imports_nothing_but_the_vocabulary():
+    # Pure: no Kivy, no clock, no I/O; each module of the package holds one part.
+    import grimp
+
+    graph = grimp.build_graph("kiosk", "seen", include_external_packages=True)
+    modules = {m for m in graph.modules if m.split(".")[:2] == ["kiosk", "flow"]}
+    assert modules == {
+        f"kiosk.flow{part}" for part in ("", ".inputs", ".effects", ".table", ".machine")
+    }
+    reached = set().union(*(graph.find_upstream_modules(m) for m in modules))
+    assert reached - modules == {"seen.vocabulary", "__future__", "dataclasses", "typing"}

@@ -115,3 +115,23 @@ def test_the_kiosk_hears_whether_the_server_answers_at_all(fake_console):
     )
     assert statuses(fake_console) == [(True, False), (True, False)]
     assert statuses(None) == [(False, False), (False, False)]  # nothing on the port
+
+
+def test_each_beat_tells_the_kiosk_its_printers_state_even_with_the_server_down():
+    states, told = [], threading.Event()
+
+    def on_printer(state):
+        states.append(state)
+        if len(states) == 1:
+            raise RuntimeError("a listener's bug")  # must not stop the beats
+        told.set()
+
+    heartbeat = Heartbeat(
+        KioskClient(f"http://127.0.0.1:{free_port()}", "tok"),
+        Printer("no_status", "status not asked"),
+        0.05,
+        on_printer=on_printer,
+    ).start()
+    assert told.wait(10), "the printer's state was told once at most"
+    heartbeat.stop()
+    assert states[:2] == ["no_status", "no_status"]

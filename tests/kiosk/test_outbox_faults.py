@@ -172,9 +172,15 @@ def test_a_real_full_filesystem(tmp_path, fake_console):
         box.close()
 
 
+def plain_answer(fake_console):
+    """The fake server's own answers, before poison_console wrapped them."""
+    return fake_console._plain_answer
+
+
 def poison_console(fake_console, poison_id):
     """The fake server answers 500 to any batch holding poison_id; the rest as usual."""
     plain = fake_console.answer
+    fake_console._plain_answer = plain
 
     def answer(call, body):
         if call == "events" and any(e["id"] == poison_id for e in body["events"]):
@@ -300,6 +306,67 @@ def test_the_sender_prunes_at_start_and_on_a_timer(tmp_path, fake_console):
     assert box._db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 1  # not yet
     sender.housekeeping(now=600.0)
     assert box._db.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+
+
+def test_a_set_aside_event_is_tried_again_hourly_and_at_a_restart(tmp_path, fake_console):
+    """A server bug fixed later still gets the event: each hour one more try (one more
+    5xx sets it aside again at once), and every such event at a kiosk restart."""
+    poison_console(fake_console, "e0")
+    clock = Clock()
+    box = Outbox(tmp_path / "o.db", clock=clock, monotonic=clock)
+    box.put(event(1))
+    box.put(event(0, HELP, entered={"last_name": "Poisson"}))
+    box.put(event(2, HELP))
+    box.hold("e2", "refused by the server: bad")  # a refusal: never tried again
+    sender = Sender(box, KioskClient(fake_console.url, "t"), rand=lambda: 0.0, max_server_errors=2)
+    sender.housekeeping(now=0.0)  # the start: nothing set aside for 5xx yet
+    while not any(held_id == "e0" for held_id, _ in box.held()):
+        sender.deliver_once()  # e1 goes; e0 fails alone twice, each after its backoff
+        clock.now += 1
+    assert box.held() == [
+        ("e0", "server answered 500 2 times"),
+        ("e2", "refused by the server: bad"),
+    ]
+
+    def tries():
+        return sum(
+            1
+            for call, body, _ in fake_console.requests
+            if call == "events" and any(e["id"] == "e0" for e in body["events"])
+        )
+
+    before = tries()
+    clock.now += 3500
+    sender.housekeeping(now=600.0)
+    assert sender.deliver_once() is False and tries() == before  # not due yet
+    clock.now += 100  # an hour after it was set aside
+    sender.housekeeping(now=1200.0)
+    assert [e["id"] for e in box.pending()] == ["e0"]
+    sender.deliver_once()
+    assert tries() == before + 1 and [i for i, _ in box.held()] == ["e0", "e2"]  # once
+
+    # A restart: every event set aside for 5xx goes again at once, hour or not.
+    fake_console.answer = plain_answer(fake_console)  # the server's bug is fixed
+    box.close()
+    box = Outbox(tmp_path / "o.db", clock=clock)
+    sender = Sender(box, KioskClient(fake_console.url, "t"))
+    sender.housekeeping(now=0.0)
+    sender.deliver_once()
+    assert "e0" in fake_console.events and box.held() == [("e2", "refused by the server: bad")]
+    assert box.delivered(box.held()[0][0]) is False and box.delivered("e0")
+
+
+def test_a_retried_event_still_goes_after_the_retention_period(tmp_path):
+    clock = Clock()
+    box = Outbox(tmp_path / "o.db", clock=clock)
+    box.put(event(0))
+    box.hold("e0", "server answered 500 5 times", retry_after_s=3600)
+    clock.now += 23 * 3600
+    assert box.release_held() == 1
+    box.hold("e0", "server answered 500 6 times", retry_after_s=3600)  # failed again
+    assert box.prune(24 * 3600) == 0
+    clock.now += 1.5 * 3600  # 24.5 h after it was first set aside: what was typed goes
+    assert box.prune(24 * 3600) == 1 and box.unsent_count() == 0
 
 
 def test_an_older_outbox_file_is_upgraded_and_keeps_its_events(tmp_path):

@@ -9,7 +9,9 @@ from kiosk.screens.handoff import COMING, GO_TO_DESK, TELL_DESK, words
 from kiosk.screens.welcome import NO_CONSOLE, UNREACHABLE, notice
 
 
-@pytest.mark.parametrize("reason", ["no_match", "not_me", "help", "timed_out", "walk_in"])
+@pytest.mark.parametrize(
+    "reason", ["no_match", "not_me", "help", "timed_out", "walk_in", "slip_not_printed"]
+)
 def test_someone_is_coming_only_when_it_is_true(reason):
     assert words(reason, someone_coming=True)[1] == COMING
     assert words(reason, someone_coming=False)[1] == GO_TO_DESK

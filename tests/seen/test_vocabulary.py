@@ -63,6 +63,8 @@ INPUTS = (
     *(f.CheckinFailed(kind, "s1") for kind in f.FAILURE_KINDS),
     f.ReceiptFailed("s1"),
     f.ReportProblem(),
+    f.SlipNotPrinted(),
+    f.PrinterReport("no_status"),
     f.Idle(),
     f.StillHere(),
     f.CountdownExpired(),

@@ -52,7 +52,7 @@ def test_kiosk_errors_are_one_line_without_traceback(db):
 
 
 def test_user_add_reads_the_password_from_stdin(db):
-    out = cli(db, "user", "add", "ana", "--role", "admin", input="s3cret pass\n").stdout
+    out = cli(db, "user", "add", "ana", "--role", "admin", input="s3cret pass phrase\n").stdout
     assert "ana" in out and "admin" in out
     with sqlite3.connect(db) as conn:
         username, password_hash, role = conn.execute(
@@ -210,7 +210,7 @@ def count(db, sql):
     ("args", "stdin", "changed"),
     [
         (("kiosk", "add", "Lobby kiosk 9"), None, "SELECT count(*) FROM kiosks"),
-        (("user", "add", "ana"), "s3cret pass\n", "SELECT count(*) FROM staff_users"),
+        (("user", "add", "ana"), "s3cret pass phrase\n", "SELECT count(*) FROM staff_users"),
         (("apitoken", "add", "Acme PMS"), None, "SELECT count(*) FROM api_tokens"),
         (
             ("import-schedule", "{file}", "--date", "2026-11-22"),

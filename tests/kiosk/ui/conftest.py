@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -71,6 +72,7 @@ class BrokenCheckinServer:
 
     def __init__(self) -> None:
         self.events: list[dict] = []
+        self.delay_s = 0.0  # before answering a look-up or a check-in (a slow server)
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -93,6 +95,8 @@ class BrokenCheckinServer:
         self.thread.start()
 
     def answer(self, call: str, body: dict) -> tuple[int, dict]:
+        if call in ("lookup", "checkin"):
+            time.sleep(self.delay_s)
         if call == "lookup":
             return 200, {"matches": [STAND_IN_MATCH]}
         if call == "checkin":

@@ -5,6 +5,7 @@ and pings the watchdog from its UI loop."""
 
 from __future__ import annotations
 
+import json
 import socket
 import sqlite3
 import threading
@@ -12,7 +13,7 @@ from contextlib import closing
 from datetime import date
 
 import pytest
-from helpers.kiosk_harness import run_scenario, write_config
+from helpers.kiosk_harness import open_alerts, run_scenario, write_config
 from support import wait_for
 
 from hardware.simulator import SimulatedPrinter
@@ -85,3 +86,101 @@ def test_checkin_by_taps_while_the_printer_is_out_of_paper(
     assert state == ("paper_out",)
     assert messages[0] == "READY=1" and messages[-1] == "STOPPING=1"
     assert messages.count("WATCHDOG=1") >= 3
+
+
+def outbox_handoffs(path) -> list[dict]:
+    """The data of every session.handed_off event the kiosk's outbox file holds."""
+    with closing(sqlite3.connect(path)) as con:
+        bodies = [json.loads(body) for (body,) in con.execute("SELECT body FROM outbox")]
+    return [b["data"] for b in bodies if b["type"] == "session.handed_off"]
+
+
+def check_in_to_done(name: str = "Okafor") -> list[dict]:
+    return [
+        {"wait_screen": "welcome"},
+        {"tap": "start"},
+        {"type": name},
+        {"tap": "next"},
+        {"keypad": "04021980"},
+        {"tap": "next"},
+        {"wait_screen": "confirm", "timeout": 10},
+        {"tap": "yes"},
+        {"wait_screen": "done", "timeout": 10},
+    ]
+
+
+# A printer that cannot report: never asked (status "none"; here it is even out of
+# paper, which nothing can see), or one way only (a USB printer-class FIFO under "auto").
+NO_STATUS = {
+    "never_asked": ({"state": "paper_out"}, "none"),
+    "one_way_usb": ({"transport": "usb"}, "auto"),
+}
+
+
+@pytest.mark.parametrize("kind", list(NO_STATUS))
+def test_a_printer_without_status_promises_no_slip_and_takes_my_slip_didnt_print(
+    xvfb_display, live_server, tmp_path, shots, kind
+):
+    csv = tmp_path / "schedule.csv"
+    csv.write_text(
+        "external_id,first_name,last_name,dob,start,provider\n"
+        f"pu-1,Zoë,Okafor,1980-04-02,{date.today()}T10:30,Dr. Lee\n",
+        encoding="utf-8",
+    )
+    live_server.cli("import-schedule", str(csv))
+    token = live_server.add_kiosk("Lobby kiosk 1")
+    simulator, status = NO_STATUS[kind]
+    steps = [
+        *check_in_to_done(),
+        {"expect_text": "Your number is 1. Your slip is printing.", "timeout": 5},
+        {"expect_text": "If no slip comes out, tap the button below or ask at the front desk."},
+        {"check_fit": True},
+        {"check_targets": 90},
+        shots(f"done_no_status_{kind}"),
+        {"tap": "slip_not_printed"},
+        {"wait_screen": "handoff"},
+        {"expect_text": "Sorry, your slip didn't print. You are still checked in."},
+        {"sleep": 1.5},  # let the outbox deliver while the app still runs
+    ]
+    with SimulatedPrinter(**simulator) as printer:
+        config = write_config(
+            tmp_path / "kiosk.toml",
+            live_server.url,
+            token,
+            printer=printer.port,
+            printer_status=status,
+            heartbeat_s=1,
+        )
+        result = run_scenario(xvfb_display, config, steps, tmp_path)
+        if kind == "one_way_usb":  # the slip was sent, on trust
+            assert "Okafor" not in printer.text() and "Zoë" in printer.text()
+    assert "Please take your receipt" not in " ".join(result["texts"])
+    (handoff,) = outbox_handoffs(tmp_path / "outbox.db")
+    assert handoff["reason"] == "slip_not_printed" and handoff["step"] == "done"
+    (alert,) = wait_for(
+        lambda: open_alerts(live_server, "slip_not_printed"), timeout=10, what="the alert"
+    )
+    assert alert["summary"] == (
+        "Someone at Lobby kiosk 1 is checked in ('Okafor', born 2 Apr 1980) but no slip "
+        "came out of its printer; give them their number"
+    )
+    # Checked in all the same: the hand-off keeps the arrival's outcome.
+    assert server_row(live_server.db, "SELECT outcome FROM sessions") == ("checked_in",)
+
+
+def test_a_printer_that_reports_still_says_take_your_receipt(
+    xvfb_display, kiosk_config, tmp_path, printer
+):
+    # It tells us when paper runs out ("could not print" then), so no button is offered.
+    steps = [
+        *check_in_to_done(),
+        {"expect_text": "Please take your receipt.", "timeout": 5},
+        {"sleep": 1.5},  # a heartbeat or two: the printer answers, nothing changes
+        {"expect_text": "Please take your receipt."},
+        {"tap": "slip_not_printed"},  # must fail: there, but neither shown nor tappable
+    ]
+    result = run_scenario(xvfb_display, kiosk_config, steps, tmp_path, check=False)
+    assert result["failed_step"] == {"tap": "slip_not_printed"}, result["error"]
+    assert "is disabled" in result["error"]
+    assert result["screen"] == "done"
+    assert not any("slip" in text for text in result["texts"]), result["texts"]

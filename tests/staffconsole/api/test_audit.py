@@ -42,6 +42,29 @@ def test_each_action_is_audited(client, staff, password, db, raise_handoff, cloc
     assert resolve["at"] == iso(clock())
 
 
+def test_audit_rows_name_the_client_address_they_came_from(app, staff, password, db, clock):
+    from fastapi.testclient import TestClient
+
+    # Two desk PCs: a wrong password from one, the right one from the other.
+    stranger = TestClient(app, follow_redirects=False, client=("203.0.113.66", 41000))
+    desk = TestClient(app, follow_redirects=False, client=("192.0.2.10", 50123))
+    stranger.post("/login", data={"username": staff, "password": "wrong guess"})
+    desk.post("/login", data={"username": staff, "password": password})
+    csrf = desk.get("/console").text.split('name="csrf-token" content="')[1].split('"')[0]
+    desk.post("/logout", headers={"X-CSRF-Token": csrf})
+    rows = {e["action"]: e["source"] for e in list_audit(db)}
+    assert rows["login.failed"] == "203.0.113.66"
+    assert rows["login.ok"] == "192.0.2.10"
+    assert rows["logout"] == "192.0.2.10"
+    # Work outside a request (the command line, the watchdog) has no address and does not
+    # inherit the last request's.
+    from staffconsole.store.audit import audited
+
+    with audited(db, "cli:it", "kiosk.add", "Side door", None, clock()):
+        pass
+    assert list_audit(db)[0]["source"] is None
+
+
 def test_lockout_is_audited(client, db):
     for _ in range(11):
         client.post("/login", data={"username": "Mallory", "password": "x"})
@@ -64,7 +87,9 @@ def test_kiosk_and_user_changes_are_audited_and_printed_as_json(tmp_path):
     from support import run_cli
 
     db = str(tmp_path / "cli.db")
-    run_cli("user", "add", "Zoë-Ann", "--role", "admin", "--db", db, input="pw-ünïcode\n")
+    run_cli(
+        "user", "add", "Zoë-Ann", "--role", "admin", "--db", db, input="pw-ünïcode-long-enough\n"
+    )
     run_cli("kiosk", "add", "Entrée  Nord", "--db", db)
     run_cli("kiosk", "revoke", "Entrée Nord", "--db", db)
     lines = run_cli("audit", "--json", "--db", db).stdout.splitlines()
@@ -77,7 +102,7 @@ def test_kiosk_and_user_changes_are_audited_and_printed_as_json(tmp_path):
     assert entries[0]["detail"] == {"role": "admin"}
     assert all(e["actor"] == "cli:" + getpass.getuser() for e in entries)
     assert all(e["at"].endswith("+00:00") for e in entries)
-    assert "pw-ünïcode" not in "\n".join(lines)
+    assert "pw-ünïcode-long-enough" not in "\n".join(lines)
 
 
 def refuse(db, table: str, when: str = "INSERT") -> None:

@@ -165,3 +165,25 @@ def test_junk_to_unlock_and_pin_is_a_4xx_with_a_reason(client, signed_in, clock,
     # None of it counted as a wrong try: the password still unlocks.
     r = client.post("/api/v1/console/unlock", json={"secret": password}, headers=csrf(signed_in))
     assert r.status_code == 200
+
+
+def test_a_session_ends_a_day_after_sign_in_however_active_and_unlocked(
+    client, signed_in, clock, db, password
+):
+    # Active and re-unlocked with the password all day and night: a cookie copied off the
+    # desk PC still stops working 24 h (console_session_absolute_hours) after sign-in.
+    for _ in range(23 * 6):
+        clock.advance(minutes=10)
+        client.post("/api/v1/console/activity", headers=csrf(signed_in))
+        if client.get("/api/v1/console/session").json()["locked"]:
+            r = client.post(
+                "/api/v1/console/unlock", json={"secret": password}, headers=csrf(signed_in)
+            )
+            assert r.json()["by"] == "password"
+    assert client.get(SNAPSHOT).status_code == 200  # 23 h: still in
+    clock.advance(hours=1, minutes=1)
+    r = client.get("/api/v1/console/session")
+    assert r.status_code == 401 and "Sign in again" in r.json()["detail"]
+    expired = [e for e in list_audit(db) if e["action"] == "logout.expired"]
+    assert expired and "absolute_hours" in str(expired[0]["detail"])
+    assert db.execute("select count(*) from staff_sessions").fetchone()[0] == 0

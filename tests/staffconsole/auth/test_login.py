@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from staffconsole.auth.staff_sessions import BAD_CREDENTIALS, COOKIE
 from staffconsole.auth.users import add_user
 from staffconsole.config import load_settings
@@ -76,8 +78,8 @@ def test_disabled_user_cannot_sign_in(client, staff, db):
 
 def test_odd_usernames_work(client, db, clock):
     name = "Zoë.O'Néill-" + "x" * 150
-    add_user(db, name, "pässwörd ✓", "receptionist", clock())
-    r = client.post("/login", data={"username": name, "password": "pässwörd ✓"})
+    add_user(db, name, "pässwörd ✓ für alle", "receptionist", clock())
+    r = client.post("/login", data={"username": name, "password": "pässwörd ✓ für alle"})
     assert r.status_code == 303
     page = client.get("/console")
     assert "Zoë.O&#39;Néill-" in page.text  # escaped by the template, not raw
@@ -105,3 +107,32 @@ def test_sign_out_ends_the_session(client, signed_in, db):
     assert db.execute("select count(*) from staff_sessions").fetchone()[0] == 0
     assert client.get("/console").status_code == 303
     assert "You have signed out." in client.get("/login?reason=signed_out").text
+
+
+def test_with_every_password_slot_taken_sign_in_is_a_429_that_counts_as_no_failure(
+    client, staff, db
+):
+    from staffconsole.auth import passwords
+
+    passwords.set_hash_slots(1)
+    held = passwords._slots
+    assert held.acquire(timeout=1)  # another sign-in is being checked
+    try:
+        r = client.post("/login", data={"username": staff, "password": PASSWORD})
+        assert r.status_code == 429
+        assert r.headers["retry-after"] == "1"
+        assert "try again in a moment" in r.text
+        assert "set-cookie" not in r.headers
+    finally:
+        held.release()
+    # A busy server is not the person's fault: nothing counts towards a sign-in pause.
+    assert db.execute("select count(*) from login_attempts").fetchone()[0] == 0
+    assert client.post("/login", data={"username": staff, "password": PASSWORD}).status_code == 303
+
+
+@pytest.fixture(autouse=True)
+def _default_slots():
+    yield
+    from staffconsole.auth import passwords
+
+    passwords.set_hash_slots(2)

@@ -225,6 +225,9 @@ export function clearErrors() {
 async function act(card, id, action, body) {
   const error = card.querySelector(".error");
   error.textContent = "";
+  // Where the card is now: the stream may remove it before this request's answer comes.
+  const list = card.parentNode;
+  const index = [...list.children].indexOf(card);
   let r;
   try {
     r = await post("/api/v1/console/alerts/" + id + "/" + action, body);
@@ -237,8 +240,9 @@ async function act(card, id, action, body) {
     return;
   }
   if (action === "resolve" || action === "check-in") {
-    focusAfter = { index: [...card.parentNode.children].indexOf(card) };
-    closeForm(card);
+    focusAfter = { index };
+    if (card.isConnected) closeForm(card);
+    else moveFocusOn(list, true); // already gone: the focus went with it
   }
   // The stream brings the new state; nothing else to do here.
 }

@@ -1,14 +1,8 @@
-"""The check-in session as a table-driven state machine. No Kivy, no clock, no I/O.
+"""The check-in session's state, changed only by `Flow.handle(input)`, which runs the
+step the table names and returns the effects. No Kivy, no clock, no I/O.
 
-`Flow.handle(input)` looks up (state, type of input) in TRANSITIONS, runs the
-named step and returns the EFFECTS for the controller to carry out: events for
-the outbox, calls to the server, a receipt to print and the screen to show.
-An input with no row in the table is ignored (a late server answer after the
-patient asked for help, a double tap), so nothing here can "check in" a patient
-except CheckinOk while checking_in.
-
-The session id comes from the caller (Start.session) so tests can fix it.
-Everything about the patient is forgotten when the flow returns to welcome.
+Everything about the patient is forgotten when the flow returns to welcome; what is
+about the kiosk (console, server, printer) is kept across sessions.
 """
 
 from __future__ import annotations
@@ -16,6 +10,43 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.flow.effects import Checkin, Emit, Lookup, Present, PrintReceipt, Show
+from kiosk.flow.inputs import (
+    ANSWERS,
+    Back,
+    CheckinFailed,
+    CheckinOk,
+    Choose,
+    ConfirmYes,
+    ConsoleStatus,
+    CountdownExpired,
+    EnterCode,
+    EnterDob,
+    EnterName,
+    Finish,
+    HandoffDelivered,
+    Help,
+    Idle,
+    LookupFailed,
+    LookupOk,
+    PrinterReport,
+    ReceiptFailed,
+    ReportProblem,
+    Scanned,
+    SendTyped,
+    SetLanguage,
+    SlipNotPrinted,
+    Start,
+    StartOver,
+    StillHere,
+    ToggleLargeText,
+    TryAgain,
+    Typed,
+    UseCode,
+    WalkIn,
+    WalkInDetails,
+)
+from kiosk.flow.table import TRANSITIONS, TYPING
 from seen.vocabulary import (
     CHECK_TYPED,
     CHECKING_IN,
@@ -27,7 +58,6 @@ from seen.vocabulary import (
     IDENTIFY_DOB,
     IDENTIFY_NAME,
     LOOKING_UP,
-    SCREENS,
     SESSION_ABANDONED,
     SESSION_CHECKED_IN,
     SESSION_ENDED,
@@ -40,308 +70,15 @@ from seen.vocabulary import (
     WELCOME,
 )
 
-# -- states: every screen (seen.vocabulary declares their names) -----------------
-
-STATES = tuple(SCREENS)
-# Screens where the patient is expected to act, so silence there means they may have left.
-WATCHED = (IDENTIFY_NAME, IDENTIFY_DOB, CHOOSE, CONFIRM, IDENTIFY_CODE, WALK_IN, CHECK_TYPED)
-# Screens where the patient types; each has "Start over".
-TYPING = (IDENTIFY_NAME, IDENTIFY_DOB, IDENTIFY_CODE, WALK_IN)
-# Where a code read by the scanner is taken (it types like a keyboard, ending in Enter).
-SCAN_READY = (IDENTIFY_NAME, IDENTIFY_DOB, IDENTIFY_CODE)
 LANGUAGES = ("en", "es")
 # What a hand-off may tell the desk the patient typed (data.entered), in this order.
 ENTERED_FIELDS = ("first_name", "last_name", "dob", "code", "phone")
 # What an earlier, missed attempt tells the desk (data.attempts, a list of these).
 ATTEMPT_FIELDS = ("first_name", "last_name", "dob")
 
-FAILURE_KINDS = ("offline", "unconfirmed", "rejected")
-
-# -- inputs ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Start:
-    session: str
-    language: str = "en"  # the welcome screen's language buttons start in that language
-
-
-@dataclass(frozen=True)
-class EnterName:
-    last_name: str
-
-
-@dataclass(frozen=True)
-class Typed:
-    """What the patient has typed so far, before Next: kept for a hand-off, nothing shown."""
-
-    field: str  # one of ENTERED_FIELDS
-    text: str
-
-
-@dataclass(frozen=True)
-class EnterDob:
-    dob: str  # ISO YYYY-MM-DD, already checked to be a real date by the keypad
-
-
-@dataclass(frozen=True)
-class UseCode:
-    """The patient has an appointment code to type instead of name and date of birth."""
-
-
-@dataclass(frozen=True)
-class EnterCode:
-    code: str
-
-
-@dataclass(frozen=True)
-class Scanned:
-    """A code read by the barcode/QR scanner; from welcome it needs a new session id."""
-
-    code: str
-    session: str | None = None
-
-
-@dataclass(frozen=True)
-class WalkInDetails:
-    first_name: str
-    last_name: str
-    phone: str = ""
-
-
-@dataclass(frozen=True)
-class SetLanguage:
-    language: str
-
-
-@dataclass(frozen=True)
-class ToggleLargeText:
-    pass
-
-
-@dataclass(frozen=True)
-class ConsoleStatus:
-    """Whether anyone watches the staff console and the server answers (from heartbeats)."""
-
-    live: bool
-    reachable: bool = True  # False: the last heartbeat failed or hung
-
-
-@dataclass(frozen=True)
-class HandoffDelivered:
-    """The server has accepted the session's hand-off event: the desk has the alert."""
-
-    session: str | None = None
-
-
-@dataclass(frozen=True)
-class SendTyped:
-    """The patient paused typing: tell the server what is typed so far (if it changed)."""
-
-
-@dataclass(frozen=True)
-class TryAgain:
-    """From "check what you typed": type the name and date again."""
-
-
-@dataclass(frozen=True)
-class StartOver:
-    """The patient wants to begin again: the session ends quietly, welcome shows."""
-
-
-@dataclass(frozen=True)
-class ReceiptFailed:
-    """The receipt for the session's arrival could not print."""
-
-    session: str | None = None
-
-
-@dataclass(frozen=True)
-class LookupOk:
-    matches: tuple[dict, ...]
-    session: str | None = None  # the session that asked; a stale answer is ignored
-
-
-@dataclass(frozen=True)
-class LookupFailed:
-    kind: str  # one of FAILURE_KINDS
-    session: str | None = None
-
-
-@dataclass(frozen=True)
-class Choose:
-    appointment: int
-
-
-@dataclass(frozen=True)
-class ConfirmYes:
-    pass
-
-
-@dataclass(frozen=True)
-class ConfirmNo:
-    pass
-
-
-@dataclass(frozen=True)
-class CheckinOk:
-    arrival: dict
-    session: str | None = None
-
-
-@dataclass(frozen=True)
-class CheckinFailed:
-    kind: str  # one of FAILURE_KINDS
-    session: str | None = None
-
-
-@dataclass(frozen=True)
-class Help:
-    session: str | None = None  # needed only from welcome, where no session exists yet
-
-
-@dataclass(frozen=True)
-class ReportProblem:
-    pass
-
-
-@dataclass(frozen=True)
-class WalkIn:
-    pass
-
-
-@dataclass(frozen=True)
-class Back:
-    pass
-
-
-@dataclass(frozen=True)
-class Idle:
-    pass
-
-
-@dataclass(frozen=True)
-class StillHere:
-    pass
-
-
-@dataclass(frozen=True)
-class CountdownExpired:
-    pass
-
-
-@dataclass(frozen=True)
-class Finish:
-    pass
-
-
-# -- effects --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Emit:
-    type: str
-    data: dict
-    session: str
-
-
-@dataclass(frozen=True)
-class Lookup:
-    session: str
-    last_name: str
-    dob: str
-    code: str = ""  # set: look up by code instead of name and date of birth
-
-
-@dataclass(frozen=True)
-class Checkin:
-    session: str
-    appointment: int
-
-
-@dataclass(frozen=True)
-class PrintReceipt:
-    arrival: dict
-    language: str = "en"  # the slip is in the language the patient chose
-
-
-@dataclass(frozen=True)
-class Show:
-    screen: str
-
-
-@dataclass(frozen=True)
-class Present:
-    """Language and text size for the screens (at start, on a switch, reset at welcome)."""
-
-    language: str
-    large_text: bool
-
-
-_ANSWERS = (LookupOk, LookupFailed, CheckinOk, CheckinFailed, ReceiptFailed, HandoffDelivered)
-
-# -- the table ------------------------------------------------------------------
-
-# Every screen but hand-off (a person is already coming) has an "I need help" button.
-_HELP = (
-    IDENTIFY_NAME,
-    IDENTIFY_DOB,
-    LOOKING_UP,
-    CHOOSE,
-    CONFIRM,
-    CHECKING_IN,
-    DONE,
-    STILL_THERE,
-    IDENTIFY_CODE,
-    WALK_IN,
-    CHECK_TYPED,
-)
-# Screens of a session, where language and text size can be changed.
-_IN_SESSION = tuple(state for state in STATES if state != WELCOME)
-
-TRANSITIONS: dict[tuple[str, type], str] = {
-    (WELCOME, Start): "_start",
-    (WELCOME, Help): "_help_at_welcome",
-    (IDENTIFY_NAME, EnterName): "_enter_name",
-    (IDENTIFY_NAME, Typed): "_typed",
-    (IDENTIFY_DOB, Typed): "_typed",
-    (IDENTIFY_NAME, WalkIn): "_walk_in",
-    (IDENTIFY_CODE, WalkIn): "_walk_in",
-    (IDENTIFY_NAME, UseCode): "_use_code",
-    (IDENTIFY_CODE, EnterCode): "_enter_code",
-    (IDENTIFY_CODE, Typed): "_typed",
-    (IDENTIFY_CODE, Back): "_back_to_name",
-    (WELCOME, Scanned): "_scanned_at_welcome",
-    (WALK_IN, Typed): "_typed",
-    (WALK_IN, WalkInDetails): "_walk_in_details",
-    (WALK_IN, Back): "_back_to_name",
-    (DONE, ReceiptFailed): "_receipt_failed",
-    (IDENTIFY_DOB, EnterDob): "_enter_dob",
-    (IDENTIFY_DOB, Back): "_back_to_name",
-    (LOOKING_UP, LookupOk): "_lookup_ok",
-    (LOOKING_UP, LookupFailed): "_lookup_failed",
-    (CHOOSE, Choose): "_choose",
-    (CHOOSE, ConfirmNo): "_not_me",
-    (CONFIRM, ConfirmYes): "_confirm_yes",
-    (CONFIRM, ConfirmNo): "_not_me",
-    (CHECKING_IN, CheckinOk): "_checkin_ok",
-    (CHECKING_IN, CheckinFailed): "_checkin_failed",
-    (STILL_THERE, StillHere): "_still_here",
-    (STILL_THERE, CountdownExpired): "_timed_out",
-    (DONE, ReportProblem): "_report_problem",
-    (DONE, Finish): "_finish",
-    (HANDOFF, Finish): "_finish",
-    (HANDOFF, HandoffDelivered): "_handoff_delivered",
-    (CHECK_TYPED, TryAgain): "_try_again",
-    **{(state, StartOver): "_start_over" for state in TYPING},
-    **{(state, SendTyped): "_send_typed" for state in TYPING},
-    **{(state, Help): "_help" for state in _HELP},
-    **{(state, Idle): "_idle" for state in WATCHED},
-    **{(state, Scanned): "_scanned" for state in SCAN_READY},
-    **{(state, SetLanguage): "_set_language" for state in _IN_SESSION},
-    **{(state, ToggleLargeText): "_toggle_large_text" for state in _IN_SESSION},
-    **{(state, ConsoleStatus): "_console_status" for state in STATES},
-}
+# Printer states only a status answer gives: the printer tells us when paper runs out.
+# ("no_status" says it cannot; other states, like a write error, say nothing either way.)
+STATUS_ANSWERS = ("ok", "paper_near_end", "paper_out", "cover_open")
 
 
 @dataclass
@@ -366,6 +103,9 @@ class Flow:
     large_text: bool = False
     console_live: bool = True  # kept across sessions: it is about the clinic, not the patient
     reachable: bool = True  # the server answered the last heartbeat (kept across sessions too)
+    # The printer reports paper-out, so a slip sent and not refused came out (kept too).
+    # False: done says the slip "is printing" and offers "My slip didn't print".
+    printer_checks: bool = True
     handoff_delivered: bool = False  # the server accepted this session's hand-off
     attempts: tuple[dict, ...] = ()  # earlier name-and-date attempts that found nothing
     sent_entered: dict = field(default_factory=dict)  # what the server last heard was typed
@@ -376,7 +116,7 @@ class Flow:
         step = TRANSITIONS.get((self.state, type(event)))
         if step is None:
             return []
-        if isinstance(event, _ANSWERS) and event.session not in (None, self.session):
+        if isinstance(event, ANSWERS) and event.session not in (None, self.session):
             return []  # a server answer for a session that is over
         self._effects = []
         getattr(self, step)(event)
@@ -527,6 +267,18 @@ class Flow:
             if self.state in (HANDOFF, WELCOME):
                 self._refresh()  # "go to the front desk" instead of "someone is coming"
 
+    def _printer_report(self, event: PrinterReport) -> None:
+        if event.state == "no_status":
+            checks = False
+        elif event.state in STATUS_ANSWERS:
+            checks = True
+        else:
+            return  # says nothing about whether the printer can report
+        if checks != self.printer_checks:
+            self.printer_checks = checks
+            if self.state == DONE:
+                self._refresh()
+
     def _handoff_delivered(self, event: HandoffDelivered) -> None:
         self.handoff_delivered = True
         self._refresh()
@@ -631,6 +383,10 @@ class Flow:
 
     def _report_problem(self, event: ReportProblem) -> None:
         self._hand_off("reported_problem")
+
+    def _slip_not_printed(self, event: SlipNotPrinted) -> None:
+        # Checked in all the same: the desk gives the number the slip would have shown.
+        self._hand_off("slip_not_printed")
 
     def _idle(self, event: Idle) -> None:
         self.covered = self.state

@@ -1,0 +1,101 @@
+"""`staffconsole serve` and `staffconsole tls`: run the server, make its certificates."""
+
+from __future__ import annotations
+
+from seen.terminal import shown
+from staffconsole.cli.common import CliError, settings_from
+
+
+def add_parsers(commands, common) -> None:
+    serve = commands.add_parser("serve", parents=[common], help="run the server")
+    serve.add_argument("--host", help="listen address (setting host)")
+    serve.add_argument("--port", type=int, help="listen port (setting port)")
+    serve.add_argument(
+        "--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (setting tls_cert)"
+    )
+    serve.add_argument("--tls-key", metavar="PEM", help="its private key (setting tls_key)")
+    serve.set_defaults(handler=cmd_serve)
+
+    tls = commands.add_parser("tls", help="certificates for HTTPS on the clinic network")
+    tls_commands = tls.add_subparsers(dest="tls_command", required=True, metavar="ACTION")
+    tls_init = tls_commands.add_parser(
+        "init", help="make a clinic CA (or reuse the one in --dir) and a server certificate"
+    )
+    tls_init.add_argument(
+        "--dir", required=True, help="folder for ca.pem, ca.key, server.pem, server.key"
+    )
+    tls_init.add_argument(
+        "--san",
+        action="append",
+        required=True,
+        metavar="NAME_OR_IP",
+        help="a host name or IP address kiosks use for the server (repeat)",
+    )
+    tls_init.add_argument("--clinic", default="Seen Clinic", help="clinic name in the CA")
+    tls_init.add_argument(
+        "--days", type=int, default=825, help="server certificate lifetime in days"
+    )
+    tls_init.set_defaults(handler=cmd_tls_init)
+
+
+def cmd_serve(args) -> int:
+    # The web stack and the certificate code load only for the commands that use them:
+    # they take most of a second to import on a Pi, and `kiosk add` needs neither.
+    import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
+
+    from seen.log_privacy import with_privacy
+    from staffconsole.app import create_app
+
+    settings = settings_from(
+        args, host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key
+    )
+    tls = {}
+    if settings.tls_cert or settings.tls_key:
+        from staffconsole.tls import TlsError, check_pair
+
+        try:
+            check_pair(settings.tls_cert, settings.tls_key)
+        except TlsError as e:
+            raise CliError(str(e)) from None
+        tls = {"ssl_certfile": settings.tls_cert, "ssl_keyfile": settings.tls_key}
+    app = create_app(settings)
+    # Open console streams never end on their own: without a limit, stopping the server
+    # would wait for every receptionist to close the page.
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        # No request data or patient text in any log line or traceback.
+        log_config=with_privacy(LOGGING_CONFIG),
+        timeout_graceful_shutdown=2,
+        **tls,
+    )
+    return 0
+
+
+def cmd_tls_init(args) -> int:
+    from staffconsole.tls import TlsError, init
+
+    try:
+        issued = init(args.dir, args.san, clinic=args.clinic, days=args.days)
+    except TlsError as e:
+        raise CliError(str(e)) from None
+    folder = shown(issued.folder)
+    print(
+        ("Made a new clinic CA" if issued.ca_created else "Reused the clinic CA")
+        + f" in {folder}; server certificate for "
+        + ", ".join(shown(name) for name in issued.dns_names + issued.ip_addresses)
+        + f", valid until {issued.not_after:%Y-%m-%d}."
+    )
+    print(
+        f"Serve with:  staffconsole serve --tls-cert {folder}/server.pem "
+        f"--tls-key {folder}/server.key"
+    )
+    print(
+        f"On each kiosk: copy {folder}/ca.pem and set ca_file to it in kiosk.toml; "
+        "server_url = https://<one of the names above>:<port>."
+    )
+    print(f"Keep {folder}/ca.key private: whoever has it can impersonate the server.")
+    return 0

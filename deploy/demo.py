@@ -196,6 +196,7 @@ def main() -> int:
                 c.wait(5)
             except subprocess.TimeoutExpired:
                 c.kill()
+                c.wait(5)  # reap it, so nothing is left behind
         logs.close()
 
 

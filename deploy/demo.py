@@ -107,6 +107,9 @@ def start_display(children: list) -> dict:
 
 
 def main() -> int:
+    # Started from a background shell job, Python inherits SIGINT ignored and Ctrl-C
+    # (or a test's SIGINT) would never stop the demo: take it back.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     token = seed()
     children: list[subprocess.Popen] = []
     logs = contextlib.ExitStack()

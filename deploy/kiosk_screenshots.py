@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -66,6 +68,8 @@ class SlowConsole:
         if call == "lookup":
             time.sleep(DELAY_S)
             name = body.get("last_name", "").lower()
+            if name == "xu":
+                return 200, {"matches": []}  # "please check what you typed"
             if name == "ng":
                 return 200, {"matches": [LIN]}
             return 200, {"matches": ANA if name.startswith("n") else [MARIA]}  # Núñez
@@ -116,6 +120,158 @@ def start_xvfb() -> tuple[subprocess.Popen, str]:
 
 def shot(out: Path, name: str) -> dict:
     return {"screenshot": str(out / f"{name}.png")}
+
+
+# The gallery of every screen in Spanish with larger text: written at half size.
+GALLERY: set[str] = set()
+
+
+def gallery_shot(out: Path, name: str) -> dict:
+    GALLERY.add(name)
+    return shot(out, name)
+
+
+def es_large() -> list[dict]:
+    return [{"wait_screen": "welcome"}, {"tap": "lang_es"}, {"tap": "large_text"}]
+
+
+def gallery(out: Path) -> list[dict]:
+    """Beyond the check-in path: every other screen in Spanish with larger text."""
+    g = lambda name: gallery_shot(out, f"{name}_es_large")
+    return [
+        *es_large(),
+        {"tap": "use_code"},
+        {"type": "QX7-42"},
+        g("identify_code"),
+        {"tap": "walk_in"},
+        {"type": "Seán"},
+        {"tap": "field_last_name"},
+        {"type": "Ruiz"},
+        {"tap": "field_phone"},
+        {"keypad": "5550100"},
+        g("walk_in"),
+        {"tap": "send"},
+        {"wait_screen": "handoff"},
+        g("handoff_walk_in"),
+        {"tap": "finish"},
+        *es_large(),
+        {"type": "Núñez"},
+        {"tap": "next"},
+        {"keypad": "15061990"},
+        {"tap": "next"},
+        {"wait_screen": "looking_up"},
+        g("looking_up"),
+        {"wait_screen": "choose", "timeout": 10},
+        g("choose"),
+        {"tap": "none"},
+        {"wait_screen": "handoff"},
+        g("handoff_not_me"),
+        {"tap": "finish"},
+        *es_large(),
+        {"type": "Xu"},
+        {"tap": "next"},
+        {"keypad": "02041980"},
+        {"tap": "next"},
+        {"wait_screen": "check_typed", "timeout": 10},
+        g("check_typed"),
+        {"tap": "get_help"},
+        {"wait_screen": "handoff"},
+        {"tap": "finish"},
+        *es_large(),
+        {"type": "Okafor"},
+        {"tap": "next"},
+        {"keypad": "02041980"},
+        {"tap": "next"},
+        {"wait_screen": "confirm", "timeout": 10},
+        {"tap": "yes"},
+        {"wait_screen": "checking_in"},
+        g("checking_in"),
+        {"wait_screen": "done", "timeout": 10},
+        g("done"),
+        {"tap": "report_problem"},
+        {"wait_screen": "handoff"},
+        g("handoff_reported_problem"),
+        {"tap": "finish"},
+        *es_large(),
+        {"type": "Ok"},
+        {"wait_screen": "still_there", "timeout": 15},
+        {"sleep": 2},
+        g("still_there"),
+        {"wait_screen": "handoff", "timeout": 10},
+        g("handoff_timed_out"),
+        {"tap": "finish"},
+        {"wait_screen": "welcome"},
+    ]
+
+
+def read_png(path: Path) -> tuple[int, int, int, bytes]:
+    """(width, height, channels, raw pixel rows) of an 8-bit RGB or RGBA PNG, unfiltered."""
+    data = path.read_bytes()
+    pos, idat, header = 8, b"", None
+    while pos < len(data):
+        (size,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + size]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + size
+    width, height, depth, colour, _c, _f, interlace = header
+    if depth != 8 or colour not in (2, 6) or interlace:
+        raise ValueError(f"{path}: not an 8-bit RGB(A) PNG without interlacing")
+    channels = 4 if colour == 6 else 3
+    stride = width * channels
+    raw, out, prior = zlib.decompress(idat), bytearray(), bytearray(stride)
+    for row in range(height):
+        start = row * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
+        for i in range(stride):  # the five PNG filters
+            left = line[i - channels] if i >= channels else 0
+            up = prior[i]
+            corner = prior[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 255
+            elif kind == 2:
+                line[i] = (line[i] + up) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 255
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                pred = left if pa <= pb and pa <= pc else up if pb <= pc else corner
+                line[i] = (line[i] + pred) & 255
+        out += line
+        prior = line
+    return width, height, channels, bytes(out)
+
+
+def halve(path: Path) -> None:
+    """Rewrite a screenshot at half its width and height (an RGB PNG): a gallery picture
+    needs no more, and the repository stays small."""
+    width, height, channels, pixels = read_png(path)
+    w, h, stride = width // 2, height // 2, width * channels
+    rows = bytearray()
+    for y in range(h):
+        rows.append(0)  # filter: none
+        top, bottom = 2 * y * stride, (2 * y + 1) * stride
+        for x in range(w):
+            a, b = top + 2 * x * channels, bottom + 2 * x * channels
+            for c in range(3):
+                total = pixels[a + c] + pixels[a + channels + c]
+                total += pixels[b + c] + pixels[b + channels + c]
+                rows.append((total + 2) // 4)
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(rows), 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def tour(out: Path) -> list[dict]:
@@ -196,6 +352,7 @@ def tour(out: Path) -> list[dict]:
         s("handoff_help_es_large"),
         {"tap": "finish"},
         {"wait_screen": "welcome"},
+        *gallery(out),
     ]
 
 
@@ -220,6 +377,19 @@ def in_other_looks(s, language: str, large: bool) -> list[dict]:
         s(f"done{suffix}"),
         {"tap": "finish"},
         {"wait_screen": "welcome"},
+    ]
+
+
+def check_in_es_large() -> list[dict]:
+    return [
+        *es_large(),
+        {"type": "Okafor"},
+        {"tap": "next"},
+        {"keypad": "02041980"},
+        {"tap": "next"},
+        {"wait_screen": "confirm", "timeout": 10},
+        {"tap": "yes"},
+        {"wait_screen": "done", "timeout": 10},
     ]
 
 
@@ -261,6 +431,20 @@ def faults(out: Path) -> list[dict]:
         {"wait_screen": "handoff", "timeout": 15},
         s("handoff_checkin_unconfirmed"),
         {"tap": "finish"},
+        *check_in_es_large(),
+        {"expect_text": "no se pudo imprimir", "timeout": 10},
+        gallery_shot(out, "done_no_receipt_es_large"),
+        {"tap": "finish"},
+        *es_large(),
+        {"type": "Ng"},
+        {"tap": "next"},
+        {"keypad": "01011990"},
+        {"tap": "next"},
+        {"wait_screen": "confirm", "timeout": 10},
+        {"tap": "yes"},
+        {"wait_screen": "handoff", "timeout": 15},
+        gallery_shot(out, "handoff_checkin_unconfirmed_es_large"),
+        {"tap": "finish"},
     ]
 
 
@@ -282,6 +466,13 @@ def no_status(out: Path) -> list[dict]:
         {"wait_screen": "handoff"},
         s("handoff_slip_not_printed"),
         {"tap": "finish"},
+        *check_in_es_large(),
+        {"expect_text": "se está imprimiendo", "timeout": 10},
+        gallery_shot(out, "done_no_status_es_large"),
+        {"tap": "slip_not_printed"},
+        {"wait_screen": "handoff"},
+        gallery_shot(out, "handoff_slip_not_printed_es_large"),
+        {"tap": "finish"},
     ]
 
 
@@ -294,6 +485,14 @@ def offline(out: Path) -> list[dict]:
         {"tap": "next"},
         {"wait_screen": "handoff", "timeout": 15},
         shot(out, "handoff_offline"),
+        {"tap": "finish"},
+        *es_large(),
+        {"type": "Okafor"},
+        {"tap": "next"},
+        {"keypad": "02041980"},
+        {"tap": "next"},
+        {"wait_screen": "handoff", "timeout": 15},
+        gallery_shot(out, "handoff_offline_es_large"),
     ]
 
 
@@ -343,6 +542,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         xvfb.terminate()
         xvfb.wait(10)
+    for name in sorted(GALLERY):
+        halve(out / f"{name}.png")
     print(f"screenshots in {out}: {', '.join(sorted(p.stem for p in out.glob('*.png')))}")
     return 0
 

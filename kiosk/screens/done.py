@@ -24,7 +24,7 @@ class DoneScreen(KioskScreen):
         elif not flow.printer_checks:
             # Sent, but nothing would tell us if it never came out: no promise that it did.
             self.ticket = _("Your number is {ticket}. Your slip is printing.").format(ticket=ticket)
-            self.receipt = _("If no slip comes out, tap the button below or ask at the front desk.")
+            self.receipt = _("If it doesn't come out, please ask at the front desk.")
             self.ask_about_slip = True
         else:
             self.ticket = _("Your number is {ticket}. Please take your receipt.").format(

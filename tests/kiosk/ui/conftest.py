@@ -64,6 +64,8 @@ STAND_IN_MATCH = {
     "time": "10:30",
     "provider": "Dr. Lee",
 }
+# The one patient the stand-in does check in (last name "Lin").
+STAND_IN_LIN = {"appointment": 9, "display_name": "Lin N.", "time": "11:00", "provider": "Dr. Ng"}
 
 
 class BrokenCheckinServer:
@@ -98,7 +100,11 @@ class BrokenCheckinServer:
         if call in ("lookup", "checkin"):
             time.sleep(self.delay_s)
         if call == "lookup":
-            return 200, {"matches": [STAND_IN_MATCH]}
+            lin = body.get("last_name", "").lower() == "lin"
+            return 200, {"matches": [STAND_IN_LIN if lin else STAND_IN_MATCH]}
+        if call == "checkin" and body.get("appointment") == STAND_IN_LIN["appointment"]:
+            arrival = {**STAND_IN_LIN, "id": 1, "ticket": 5}
+            return 200, {"arrival": {**arrival, "arrived_at": "2026-11-22T10:00:00+00:00"}}
         if call == "checkin":
             return 500, {"detail": "database is locked"}
         if call == "events":

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.ui, pytest.mark.e2e]
 # (The walk-in's last name starts with what the name screen had.)
 TYPED = [
     *("Okafor", "QX7-42", "Seán", "Okaforruiz", "5550100", "María O.", "99 / 99 / 9999"),
-    "Nobody",
+    *("Nobody", "Lin N."),
 ]
 DATA = {"en": [*TYPED, "04 / 02 / 1980"], "es": [*TYPED, "02 / 04 / 1980"]}
 TEMPLATE = {"en": "MM / DD / YYYY", "es": "DD / MM / AAAA"}
@@ -110,9 +110,10 @@ def tour(language: str, large: bool) -> list[dict]:
         *looks("confirm", language),
         {"check_distinct": ["yes", "no"]},  # the filled primary and the outline
         {"tap": "yes"},
-        *looks("done", language),
-        {"tap": "report_problem"},
-        *looks("handoff", language),  # reported_problem
+        *looks("done", language),  # a printer without status: "your slip is printing"
+        {"expect_text": SLIP_PRINTING[language]},
+        {"tap": "slip_not_printed"},
+        *looks("handoff", language),  # slip_not_printed
         {"tap": "finish"},
         *welcome_again(),
         *begin(language, large),
@@ -153,11 +154,21 @@ def slow_server_tour(language: str, large: bool) -> list[dict]:
     never confirms."""
     return [
         {"wait_screen": "welcome"},
-        *name_and_dob(language, large),
+        *name_and_dob(language, large, name="Lin"),
         *looks("looking_up", language),
         *looks("confirm", language),
         {"tap": "yes"},
         *looks("checking_in", language),
+        {"wait_screen": "done", "timeout": 10},
+        {"expect_text": NO_RECEIPT[language], "timeout": 10},  # the printer is out of paper
+        *looks("done", language),
+        {"tap": "report_problem"},
+        *looks("handoff", language),  # reported_problem
+        {"tap": "finish"},
+        *welcome_again(),
+        *name_and_dob(language, large),
+        {"wait_screen": "confirm", "timeout": 10},
+        {"tap": "yes"},
         *looks("handoff", language),  # checkin_unconfirmed
         {"expect_text": UNCONFIRMED[language]},
         {"tap": "finish"},
@@ -181,6 +192,8 @@ def offline_tour(language: str, large: bool) -> list[dict]:
     ]
 
 
+SLIP_PRINTING = {"en": "Your slip is printing.", "es": "se está imprimiendo"}
+NO_RECEIPT = {"en": "could not print", "es": "no se pudo imprimir"}
 UNCONFIRMED = {
     "en": "Sorry, we couldn't finish checking you in.",
     "es": "no pudimos completar su registro",
@@ -192,13 +205,20 @@ UNREACHABLE = {"en": "check in at the front desk", "es": "regístrese en recepci
 @pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_every_screen_readable(
-    xvfb_display, kiosk_config, broken_checkin_server, language, large, tmp_path
+    xvfb_display, kiosk_config, broken_checkin_server, printer, language, large, tmp_path
 ):
-    kiosk_config.write_text(kiosk_config.read_text() + "inactivity_prompt_s = 6\ncountdown_s = 6\n")
+    # The printer is never asked its state (one without status): done's other words.
+    kiosk_config.write_text(
+        kiosk_config.read_text()
+        + 'inactivity_prompt_s = 6\ncountdown_s = 6\nprinter_status = "none"\n'
+    )
     result = run_scenario(xvfb_display, kiosk_config, tour(language, large), tmp_path)
     headers = dict(result["headers"])
     broken_checkin_server.delay_s = 1.5  # long enough to look at the waiting screens
-    slow = write_config(tmp_path / "slow.toml", broken_checkin_server.url, "t", heartbeat_s=1)
+    printer.set_state("paper_out")  # asked now: the slip cannot print
+    slow = write_config(
+        tmp_path / "slow.toml", broken_checkin_server.url, "t", printer=printer.port, heartbeat_s=1
+    )
     result = run_scenario(xvfb_display, slow, slow_server_tour(language, large), tmp_path)
     headers.update(result["headers"])
     dead = write_config(

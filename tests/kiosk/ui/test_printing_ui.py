@@ -133,7 +133,7 @@ def test_a_printer_without_status_promises_no_slip_and_takes_my_slip_didnt_print
     steps = [
         *check_in_to_done(),
         {"expect_text": "Your number is 1. Your slip is printing.", "timeout": 5},
-        {"expect_text": "If no slip comes out, tap the button below or ask at the front desk."},
+        {"expect_text": "If it doesn't come out, please ask at the front desk."},
         {"check_fit": True},
         {"check_targets": 90},
         shots(f"done_no_status_{kind}"),

@@ -341,7 +341,6 @@ def checkin(
         now,
         today,
         minutes=request.app.state.settings.checkin_offer_minutes,
-        source=_source(request),
     )
     faults.exit_after_commit("checkin")  # test-only, off by default (staffconsole/api/faults.py)
     request.app.state.hub.notify("arrivals", "alerts")
@@ -361,11 +360,6 @@ def _check_checkin_rate(request: Request, kiosk: dict, now: datetime) -> None:
         "front desk",
         headers={"Retry-After": str(limiter.retry_after_s(kiosk["id"], now))},
     )
-
-
-def _source(request: Request) -> str | None:
-    """The client address, for the audit row (None when the transport gives none)."""
-    return request.client.host if request.client else None
 
 
 @router.post(

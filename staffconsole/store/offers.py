@@ -90,18 +90,18 @@ def checkin_offered(
     today: date,
     *,
     minutes: float,
-    source: str | None = None,
 ) -> dict:
     """The kiosk's check-in: only for an appointment offered to this session; audited.
 
     NotOffered (written to the audit as a refusal) when it was not; otherwise as
     appointments.checkin (NotFound, Conflict, or the arrival, the same on a repeat).
+    The rows' source is the request's client address (store.audit.request_source).
     """
     actor = kiosk_actor(kiosk["name"])
     target = f"appointment:{appointment_id}"
     detail = {"kiosk": kiosk["id"], "session": session_id}
     try:
-        with audited(db, actor, CHECKED_IN, target, detail, now, source=source) as entry:
+        with audited(db, actor, CHECKED_IN, target, detail, now) as entry:
             if not was_offered(db, kiosk["id"], session_id, appointment_id, now, minutes):
                 raise NotOffered(refusal(appointment_id, minutes))
             before = first_row(
@@ -115,6 +115,6 @@ def checkin_offered(
     except NotOffered:
         # The block rolled back; the refusal gets its own row (a swept token shows here).
         refused = {**detail, "reason": "not_offered"}
-        with audited(db, actor, CHECKIN_REFUSED, target, refused, now, source=source):
+        with audited(db, actor, CHECKIN_REFUSED, target, refused, now):
             pass
         raise

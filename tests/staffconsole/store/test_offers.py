@@ -14,11 +14,19 @@ from helpers.seed import NOW, PATIENTS, book_today
 from staffconsole.auth.kiosks import add_kiosk, kiosk_for_token
 from staffconsole.store import offers
 from staffconsole.store.appointments import list_arrivals
-from staffconsole.store.audit import list_audit
+from staffconsole.store.audit import list_audit, request_source
 from staffconsole.store.sessions import OtherKiosk, get_session, record_events, touch_session
 
 TODAY = NOW.date()
 NAMES = [part for first, last, *_ in PATIENTS for part in (first, last)]
+
+
+@pytest.fixture(autouse=True)
+def client_address():
+    """As api/client_source.py sets it for a request: the audit rows' source."""
+    token = request_source.set("192.0.2.7")
+    yield
+    request_source.reset(token)
 
 
 @pytest.fixture
@@ -72,9 +80,7 @@ def test_old_offers_are_pruned_when_new_ones_are_written(fresh_db, kiosk, booked
 
 
 def checkin(db, kiosk, session, appointment, at=NOW):
-    return offers.checkin_offered(
-        db, kiosk, session, appointment, at, TODAY, minutes=10, source="192.0.2.7"
-    )
+    return offers.checkin_offered(db, kiosk, session, appointment, at, TODAY, minutes=10)
 
 
 def test_a_check_in_of_what_was_not_offered_is_refused_and_audited_without_names(

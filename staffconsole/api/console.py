@@ -41,10 +41,16 @@ from staffconsole.auth.staff_sessions import (
 from staffconsole.clock import ClinicZone, iso
 from staffconsole.store import schema
 from staffconsole.store.alerts import acknowledge_alert, resolve_alert
-from staffconsole.store.audit import audited, staff_actor
+from staffconsole.store.audit import audit_read, audited, staff_actor
 from staffconsole.web import templates
 from staffconsole.web.live_view import LiveView, Sent, locked_view
-from staffconsole.web.snapshot import build_section, build_snapshot, console_info, shape_alert
+from staffconsole.web.snapshot import (
+    build_section,
+    build_snapshot,
+    console_info,
+    shape_alert,
+    shown_counts,
+)
 
 # A heartbeat every few seconds lets the page say "Not live" within 10 s of a frozen
 # server (it waits about three heartbeats); each one also re-checks the session.
@@ -292,7 +298,10 @@ def set_pin(body: PinBody, session: StaffWriting, db: Db, now: Now):
 
 @router.get("/api/v1/console/snapshot")
 def snapshot(request: Request, session: Staff, db: Db, clock: Clock, now: Now):
-    return _snapshot(request, db, now, clock.zone, session.username, request.app.state.hub.seq)
+    """Everything the page shows (audited as a read of the patient lists)."""
+    view = _snapshot(request, db, now, clock.zone, session.username, request.app.state.hub.seq)
+    audit_read(db, staff_actor(session.username), "console.snapshot", None, shown_counts(view), now)
+    return view
 
 
 def _act(
@@ -411,6 +420,11 @@ async def stream(request: Request, clock: Clock):
     def snapshot(sent: Sent, seq: int) -> dict:
         sections = view.sections()
         sent.patch(sections)  # records what the page now has
+        # Audited once per full view (connect, unlock), not per patch: the patches only
+        # update what this read already showed.
+        counts = shown_counts({name: section.items for name, section in sections.items()})
+        actor = staff_actor(session.username)
+        with_db(lambda db: audit_read(db, actor, "console.stream", None, counts, clock.now()))
         return {
             "seq": seq,
             "generated_at": iso(clock.now()),

@@ -9,7 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 from staffconsole.auth.staff_sessions import COOKIE
 from staffconsole.store.audit import list_audit
 
-
 STREAM = "/api/v1/console/stream"
 
 

@@ -34,7 +34,8 @@ from typing import NamedTuple
 import serial
 
 from hardware.usblp import LpPort, is_device_file
-from hardware.usbraw import UsbPort, is_usb_url
+from hardware.usbraw import UsbPort
+from hardware.usburl import is_usb_url
 
 FLOW_CONTROLS = ("xonxoff", "rtscts", "none")
 # How status is learnt: "dle_eot" asks and trusts silence as offline; "none" never asks

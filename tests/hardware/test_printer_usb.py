@@ -18,7 +18,8 @@ from hardware.decode import decode
 from hardware.escpos import Line, encode
 from hardware.printer import PrinterConfigError, PrinterError, SerialPrinter
 from hardware.simulator import SimulatedPrinter
-from hardware.usbraw import UsbPort, UsbTarget, parse_usb_url
+from hardware.usbraw import UsbPort
+from hardware.usburl import UsbTarget, parse_usb_url
 
 NAMES = ["Łukasz Wałęsa", "Erdős Győző", "Иванов", "Παπαδόπουλος", "王小明"]
 URL = "usb://0416:5011"

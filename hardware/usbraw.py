@@ -94,7 +94,13 @@ class UsbPort:
                 "(deploy/raspberry-pi/install.sh does)",
             ) from None
         if target.serial is not None:
-            found = [device for device in found if self._serial_of(device) == target.serial]
+            chosen = []
+            for device in found:
+                if self._serial_of(device) == target.serial:
+                    chosen.append(device)
+                else:
+                    usb.util.dispose_resources(device)  # reading its serial opened it
+            found = chosen
         if not found:
             which = target.ids + (f" with serial {target.serial}" if target.serial else "")
             raise UsbPortError(
@@ -205,6 +211,8 @@ class UsbPort:
             packet = self._in.read(self._in.wMaxPacketSize, timeout=timeout_ms)
         except usb.core.USBTimeoutError:
             return False
+        if not packet:  # a zero-length packet: nothing yet; do not spin on them
+            time.sleep(min(0.005, timeout_ms / 1000))
         self._buffer += bytes(packet)
         return True
 

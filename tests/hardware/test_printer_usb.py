@@ -122,6 +122,18 @@ def test_the_printer_state_comes_back_over_bulk_in(sim, state):
         backend.close()
 
 
+def test_a_printer_that_answers_empty_packets_is_still_read(sim):
+    backend = bus(UsbPrinter(sim.port, zero_length=True))
+    printer = open_usb(URL, backend, status_mode="dle_eot")
+    try:
+        assert printer.status().state == "ok"  # the answer after the empty packets
+        sim.set_state("offline")
+        assert printer.status().state == "offline"  # empty packets until the timeout
+    finally:
+        printer.close()
+        backend.close()
+
+
 def test_a_printer_without_bulk_in_prints_without_status(sim):
     device = UsbPrinter(sim.port, interfaces=[UsbInterface(bulk_in=None)])
     backend = bus(device)
@@ -197,8 +209,11 @@ def test_the_serial_number_picks_one_of_two_identical_printers():
             printer = open_usb(URL + "?serial=BBB222", backend)
             try:
                 assert printer.status().state == "paper_out"  # the second one answered
+                # The first was opened to read its serial, and closed again.
+                assert [d.open_handles for d in backend.devices] == [0, 1]
             finally:
                 printer.close()
+            assert [d.open_handles for d in backend.devices] == [0, 0]
             absent = open_usb(URL + "?serial=CCC333", backend).status()
             assert "no USB device 0416:5011 with serial CCC333 is connected" in absent.detail
         finally:

@@ -50,11 +50,13 @@ class UsbPrinter:
     kernel_driver: bool = False  # usblp (or another driver) holds the interfaces
     permitted: bool = True  # False: opening it is "Access denied", as without a udev rule
     stalled: bool = False  # bulk OUT takes nothing (printer busy, flow held)
+    zero_length: bool = False  # bulk IN with nothing to say answers at once, empty
     configuration: int = 1  # 0: not configured yet
     address: int = 5
     present: bool = True
     claimed_by: dict = field(default_factory=dict)  # interface number -> handle
     detached: list[int] = field(default_factory=list)
+    open_handles: int = 0
     fd: int | None = None
 
     def connect(self) -> None:
@@ -199,9 +201,12 @@ class UsbPrinterBackend(usb.backend.IBackend):
             raise _gone()
         if not dev.permitted:
             raise USBError("Access denied (insufficient permissions)", -3, errno.EACCES)
+        dev.open_handles += 1
         return Handle(dev)
 
     def close_device(self, dev_handle: Handle) -> None:
+        if dev_handle.open:
+            dev_handle.device.open_handles -= 1
         dev_handle.open = False
         for number, holder in list(dev_handle.device.claimed_by.items()):
             if holder is dev_handle:
@@ -263,7 +268,11 @@ class UsbPrinterBackend(usb.backend.IBackend):
 
     def bulk_read(self, dev_handle: Handle, ep: int, intf: int, buff, timeout: int) -> int:
         device = self._claimed(dev_handle, intf)
-        ready, _, _ = select.select([device.fd], [], [], timeout / 1000)
+        ready, _, _ = select.select(
+            [device.fd], [], [], 0 if device.zero_length else timeout / 1000
+        )
+        if not ready and device.zero_length:
+            return 0
         if not ready:
             raise USBTimeoutError("Operation timed out", -7, errno.ETIMEDOUT)
         got = os.read(device.fd, len(buff))

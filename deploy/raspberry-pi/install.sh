@@ -30,8 +30,8 @@ usage: $0 [--role kiosk|server|both] [--root DIR] [--user NAME] [--source PATH]
   --root DIR     install into DIR only; log the system changes instead of making them
   --user NAME    service user (default seen)
   --source PATH  the checkout or wheel pip installs (default: this checkout, $SOURCE)
-  --printer-usb  USB ids of the printer's serial adapter for /dev/seen-printer
-                 (default $PRINTER_USB; find yours with lsusb)
+  --printer-usb  USB ids of the printer's serial adapter, or of a USB printer, for
+                 /dev/seen-printer and usb:// (default $PRINTER_USB; find yours with lsusb)
   --printer-serial  its USB serial number, so two identical adapters never race for
                  /dev/seen-printer (udevadm info -a -n /dev/ttyUSB0 | grep serial)
 EOF
@@ -155,6 +155,7 @@ fi
 PACKAGES=(python3-venv python3-pip)
 if [ "$KIOSK" = 1 ]; then
     PACKAGES+=(libgl1 libegl1 libgles2 libgbm1 libdrm2 libmtdev1 libinput10 fonts-dejavu-core)
+    PACKAGES+=(libusb-1.0-0)  # pyusb's backend, for usb:// printers
 fi
 # The package lists on a new card are often months old: install fails without an update.
 system apt-get update
@@ -192,7 +193,9 @@ if [ "$KIOSK" = 1 ]; then
     put kivy-config.ini "$STATE/kivy/config.ini" 0644
     put 99-seen-printer.rules /etc/udev/rules.d/99-seen-printer.rules 0644
     system udevadm control --reload-rules
-    system udevadm trigger --subsystem-match=tty
+    # The rules' subsystems: a serial adapter, a printer-class printer, a raw USB one.
+    system udevadm trigger --subsystem-match=tty --subsystem-match=usbmisc \
+        --subsystem-match=usb
     put seen-kiosk.service /etc/systemd/system/seen-kiosk.service 0644
 fi
 if [ "$SERVER" = 1 ]; then

@@ -50,15 +50,13 @@ def cmd_serve(args) -> int:
     settings = settings_from(
         args, host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key
     )
-    tls = {}
-    if settings.tls_cert or settings.tls_key:
-        from staffconsole.tls import TlsError, check_pair
+    from staffconsole.tls import TlsError
+    from staffconsole.tls_policy import serve_options
 
-        try:
-            check_pair(settings.tls_cert, settings.tls_key)
-        except TlsError as e:
-            raise CliError(str(e)) from None
-        tls = {"ssl_certfile": settings.tls_cert, "ssl_keyfile": settings.tls_key}
+    try:
+        tls = serve_options(settings, args.config)
+    except TlsError as e:
+        raise CliError(str(e)) from None
     app = create_app(settings)
     # Open console streams never end on their own: without a limit, stopping the server
     # would wait for every receptionist to close the page.

@@ -156,3 +156,24 @@ def test_without_dates_the_line_is_as_before():
         "https, the server's certificate checked against ca_file /etc/seen/ca.pem",
     )
     assert tls_check("http://console:8400", "").status == "WARN"
+
+
+@pytest.mark.e2e
+@pytest.mark.browser
+def test_the_banner_in_chromium_is_seen_and_accessible(ending, browser):
+    from types import SimpleNamespace
+
+    from helpers.accessibility import violations
+    from helpers.console_page import sign_in
+
+    _, _, url = ending
+    # The clinic CA is not the browser's: a desk PC would have it installed.
+    context = browser.new_context(ignore_https_errors=True, viewport={"width": 1366, "height": 768})
+    try:
+        _, page = sign_in(browser, SimpleNamespace(url=url), "rosa", PASSWORD, context=context)
+        banner = page.get_by_role("alert").filter(has_text="HTTPS certificate expires on")
+        assert banner.is_visible()
+        assert "staffconsole tls renew --dir" in banner.inner_text()
+        assert violations(page) == []
+    finally:
+        context.close()

@@ -12,6 +12,7 @@ import json
 import time
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -39,6 +40,7 @@ from staffconsole.auth.staff_sessions import (
     StaffSession,
 )
 from staffconsole.clock import ClinicZone, iso
+from staffconsole.rules.certificate import certificate_banner
 from staffconsole.store import schema
 from staffconsole.store.alerts import acknowledge_alert, resolve_alert
 from staffconsole.store.audit import audit_read, audited, staff_actor
@@ -211,10 +213,20 @@ def console_page(request: Request, db: Db, now: Now) -> Response:
             "clinic_name": request.app.state.settings.clinic_name,
             "username": session.username,
             "csrf_token": session.csrf_token,
+            "certificate_warning": _certificate_warning(request, session, now),
         },
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _certificate_warning(request: Request, session, now: datetime) -> str | None:
+    """For admins: the server's certificate ends within 30 days (rules/certificate.py)."""
+    if session.role != "admin":
+        return None
+    settings = request.app.state.settings
+    folder = str(Path(settings.tls_cert).parent) if settings.tls_cert else ""
+    return certificate_banner(request.app.state.certificate_not_after, now, folder)
 
 
 # -- JSON API -------------------------------------------------------------------

@@ -458,6 +458,8 @@ def cleared_note(kind: str, kiosk_name: str | None) -> str:
         return f"Cleared by itself: {where} can save check-ins to its disk again"
     if kind == "lobby_busy":
         return "Cleared by itself: the lobby is no longer busy"
+    if kind == "certificate_expiry":
+        return "Cleared by itself: the server now serves a certificate valid for longer"
     return "Cleared by itself"
 
 

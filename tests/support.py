@@ -76,6 +76,21 @@ def run_cli(
     return proc
 
 
+def run_kiosk_doctor(tmp_path: Path, url: str, token: str, ca) -> subprocess.CompletedProcess:
+    """`kiosk doctor` as a real process, with a kiosk.toml naming the server and its CA."""
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f'[kiosk]\nserver_url = "{url}"\ntoken = "{token}"\nca_file = "{ca}"\n')
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SEEN_KIOSK")}
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", "doctor", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=environ,
+        check=False,
+    )
+
+
 @dataclass
 class LiveServer:
     url: str

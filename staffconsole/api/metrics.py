@@ -27,6 +27,7 @@ from seen.vocabulary import ALERT_KINDS
 from staffconsole.api.deps import Db, Now, bearer_token, staff_session
 from staffconsole.auth import api_tokens
 from staffconsole.auth.kiosks import list_kiosks
+from staffconsole.auth.staff_sessions import NotSignedIn
 from staffconsole.rules.alerting import kiosk_online
 from staffconsole.store import gauges
 from staffconsole.store.schema import open_db
@@ -75,6 +76,11 @@ class Metrics:
         """Serve the registry on 127.0.0.1:port too (0: not), until stop_local()."""
         if port:
             self._local = start_http_server(port, addr="127.0.0.1", registry=self.registry)
+
+    @property
+    def local_address(self) -> tuple[str, int] | None:
+        """(address, port) of the local metrics server while it runs."""
+        return self._local[0].server_address[:2] if self._local is not None else None
 
     def stop_local(self) -> None:
         if self._local is not None:
@@ -151,8 +157,12 @@ def _check_reader(request: Request, db, now) -> None:
                 401, "unknown or revoked API token", headers={"WWW-Authenticate": "Bearer"}
             )
         return
-    # A scrape from an admin's browser is not activity at the console.
-    if staff_session(request, db, now, touch=False).role != "admin":
+    try:
+        # A scrape from an admin's browser is not activity at the console.
+        session = staff_session(request, db, now, touch=False)
+    except NotSignedIn:
+        raise HTTPException(401, NOT_ALLOWED, headers={"WWW-Authenticate": "Bearer"}) from None
+    if session.role != "admin":
         raise HTTPException(403, NOT_ALLOWED)
 
 

@@ -14,6 +14,7 @@ of 127.0.0.1 (prometheus_client's own small server, started with the app).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 
@@ -39,6 +40,7 @@ UNRESOLVED = ("open", "acknowledged")
 NOT_ALLOWED = "Only an admin or an API token may read the metrics."
 
 router = APIRouter()
+log = logging.getLogger("staffconsole.api.metrics")
 
 
 class Metrics:
@@ -72,10 +74,17 @@ class Metrics:
     def text(self) -> bytes:
         return generate_latest(self.registry)
 
-    def serve_locally(self, port: int) -> None:
-        """Serve the registry on 127.0.0.1:port too (0: not), until stop_local()."""
-        if port:
+    def serve_locally(self, port: int) -> bool:
+        """Serve the registry on 127.0.0.1:port too (0: not), until stop_local(). A port
+        in use is logged, not fatal: check-ins matter more than a scraper's figures."""
+        if not port:
+            return False
+        try:
             self._local = start_http_server(port, addr="127.0.0.1", registry=self.registry)
+        except OSError as e:
+            log.error("metrics_port = %d: cannot listen on 127.0.0.1: %s", port, e)
+            return False
+        return True
 
     @property
     def local_address(self) -> tuple[str, int] | None:

@@ -3,6 +3,7 @@ outbox depth from heartbeats, one registry per app, and the loopback-only port."
 
 from __future__ import annotations
 
+import socket
 import urllib.request
 from datetime import timedelta
 
@@ -150,3 +151,18 @@ def test_metrics_port_serves_on_loopback_only_while_the_app_runs(tmp_path):
     assert app.state.metrics.local_address is None
     with pytest.raises(OSError):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5)
+
+
+def test_a_metrics_port_in_use_is_logged_and_the_server_still_serves(tmp_path, caplog):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = load_settings(
+            environ={}, overrides={"db_path": str(tmp_path / "m.db"), "metrics_port": port}
+        )
+        app = create_app(settings, staff=False)
+        with TestClient(app) as client:
+            assert client.get("/healthz").status_code == 200
+            assert app.state.metrics.local_address is None
+    assert f"metrics_port = {port}: cannot listen on 127.0.0.1" in caplog.text

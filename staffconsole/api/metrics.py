@@ -139,19 +139,20 @@ class _FromDatabase:
         )
 
         beat, missed = settings.heartbeat_interval_s, settings.heartbeats_missed_offline
+        online = [k for k in kiosks if kiosk_online(k, now, beat, missed)]
         yield GaugeMetricFamily("seen_kiosks", "Kiosks with a token in force", value=len(kiosks))
         yield GaugeMetricFamily(
             "seen_kiosks_online",
             "Kiosks heard from within the offline threshold",
-            value=sum(kiosk_online(k, now, beat, missed) for k in kiosks),
+            value=len(online),
         )
         depths = self.metrics.outbox_depths()
         outbox = GaugeMetricFamily(
             "seen_kiosk_outbox_unsent",
-            "Events a kiosk has not yet delivered, as its last heartbeat reported",
+            "Events an online kiosk has not yet delivered, as its last heartbeat reported",
             labels=["kiosk"],
         )
-        for kiosk in kiosks:
+        for kiosk in online:  # an offline kiosk's last figure would be stale: none shown
             if kiosk["id"] in depths:
                 outbox.add_metric([kiosk["name"]], depths[kiosk["id"]])
         yield outbox

@@ -109,7 +109,9 @@ def test_kiosks_online_and_outbox_depth_come_from_heartbeats(app, client, settin
     assert value(text, "seen_kiosk_outbox_unsent", kiosk="Lobby kiosk 1") == 4
     # Offline after the missed heartbeats, at the app's clock.
     clock.advance(seconds=settings.heartbeat_interval_s * settings.heartbeats_missed_offline + 1)
-    assert value(scrape(client, token), "seen_kiosks_online") == 0
+    gone = scrape(client, token)
+    assert value(gone, "seen_kiosks_online") == 0
+    assert "seen_kiosk_outbox_unsent{" not in gone  # a stale figure is not shown
 
 
 def test_request_latency_is_labelled_by_route_template_not_path(app, client, token):

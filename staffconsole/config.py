@@ -207,6 +207,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("tls_key", str, "", "PEM private key of tls_cert"),
     Setting(
+        "allow_plain_http",
+        bool,
+        False,
+        "serve plain HTTP on an address other than loopback (without tls_cert the server "
+        "refuses to start there): only when something else encrypts the traffic",
+    ),
+    Setting(
         "lookup_rate_max",
         int,
         30,
@@ -296,8 +303,9 @@ SETTINGS: tuple[Setting, ...] = (
         "audit_read_retention_days",
         int,
         365,
-        "days the audit rows of reads (report exports, user listings) are kept; audit rows "
-        "of changes, arrivals and alerts are kept for good (the report covers any period)",
+        "days the audit rows of reads (read.*: console views, push API reads; report "
+        "exports, user listings) are kept; audit rows of changes, arrivals and alerts are "
+        "kept for good (the report covers any period)",
         minimum=1,
     ),
 )

@@ -6,8 +6,10 @@ once older than their settings; the watchdog runs `purge` (watch/watchdog.py).
   counts sessions and their outcomes), and so does every arrival and alert.
 - Kiosk events (`event_retention_days`): deleted once they arrived longer ago, except the
   `session.abandoned` marks the report counts, kept with empty data.
-- Audit rows of reads (`audit_read_retention_days`): `READ_ACTIONS` only. Rows of changes,
-  sign-ins and check-ins stay for good, as arrivals and alerts do.
+- Audit rows of reads (`audit_read_retention_days`): the `read.*` rows (`audit.READ`: the
+  console's snapshot and stream views, the push API's reads) and the `READ_ACTIONS` (report
+  exports, user listings). Rows of changes, sign-ins and check-ins stay for good, as
+  arrivals and alerts do.
 Nothing younger than its limit is touched. Times compare as the ISO text they are stored
 as (`clock.iso`: UTC, fixed width), so the cut-offs are plain string comparisons.
 """
@@ -21,9 +23,10 @@ from sqlite_utils import Database
 
 from seen.vocabulary import SESSION_ABANDONED
 from staffconsole.clock import iso
+from staffconsole.store.audit import READ
 from staffconsole.store.schema import write
 
-# Audit actions that record someone reading patient data, not changing anything.
+# Audit actions, besides the `read.*` ones, that record someone reading patient data.
 READ_ACTIONS = ("report.export", "report.export_names", "user.list")
 
 
@@ -90,6 +93,7 @@ def purge(db: Database, now: datetime, limits: Limits) -> Purged:
         ).rowcount
         marks = ", ".join("?" for _ in READ_ACTIONS)
         audit_reads_deleted = db.execute(
-            f"DELETE FROM audit WHERE at < ? AND action IN ({marks})", [reads, *READ_ACTIONS]
+            f"DELETE FROM audit WHERE at < ? AND (action LIKE ? OR action IN ({marks}))",
+            [reads, READ + "%", *READ_ACTIONS],
         ).rowcount
     return Purged(sessions_blanked, events_blanked, events_deleted, audit_reads_deleted)

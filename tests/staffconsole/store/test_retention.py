@@ -80,6 +80,7 @@ def test_purge_empties_old_typed_text_and_deletes_old_events_and_reads(fresh_db,
     for at, action in (
         (now - timedelta(days=400), "report.export_names"),
         (now - timedelta(days=400), "user.list"),
+        (now - timedelta(days=400), "read.console.snapshot"),
         (now - timedelta(days=400), "alert.resolve"),  # a change: kept for good
         (now - timedelta(days=364), "report.export"),  # a read within its year
     ):
@@ -109,8 +110,9 @@ def test_purge_empties_old_typed_text_and_deletes_old_events_and_reads(fresh_db,
     assert list_alerts(db, include_resolved=True) == alerts_before
     actions = sorted(entry["action"] for entry in list_audit(db))
     assert "report.export_names" not in actions and "user.list" not in actions
+    assert "read.console.snapshot" not in actions
     assert "alert.resolve" in actions and "report.export" in actions
-    assert done.audit_reads_deleted == 2
+    assert done.audit_reads_deleted == 3
     # A second purge at the same now finds nothing more to do.
     assert purge(db, now, LIMITS).total == 0
 
@@ -119,7 +121,7 @@ def test_nothing_younger_than_a_limit_is_touched(fresh_db, kiosk):
     db = fresh_db
     just_inside = NOW - timedelta(days=30) + timedelta(seconds=1)
     visit(db, kiosk, "s", just_inside)
-    for action in READ_ACTIONS:
+    for action in (*READ_ACTIONS, "read.arrivals"):
         with audited(db, "ana", action, None, None, NOW - timedelta(days=365, seconds=-1)):
             pass
     before = (
@@ -136,5 +138,5 @@ def test_nothing_younger_than_a_limit_is_touched(fresh_db, kiosk):
     assert after == before
     # One second later every one of them is past its limit.
     assert purge(db, NOW + timedelta(seconds=2), Limits(30, 30, 365)) == Purged(
-        sessions_blanked=1, events_blanked=2, events_deleted=3, audit_reads_deleted=3
+        sessions_blanked=1, events_blanked=2, events_deleted=3, audit_reads_deleted=4
     )

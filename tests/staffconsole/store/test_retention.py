@@ -10,7 +10,7 @@ from datetime import timedelta
 from helpers.seed import NOW, PATIENTS, book
 
 from staffconsole.clock import iso
-from staffconsole.store.alerts import list_alerts
+from staffconsole.store.alerts import list_alerts, resolve_alert
 from staffconsole.store.appointments import appointment_by_external_id, checkin
 from staffconsole.store.audit import audited, list_audit
 from staffconsole.store.retention import READ_ACTIONS, Limits, Purged, purge
@@ -140,3 +140,32 @@ def test_nothing_younger_than_a_limit_is_touched(fresh_db, kiosk):
     assert purge(db, NOW + timedelta(seconds=2), Limits(30, 30, 365)) == Purged(
         sessions_blanked=1, events_blanked=2, events_deleted=3, audit_reads_deleted=4
     )
+
+
+def test_resolved_alerts_lose_the_patients_words_open_ones_keep_them(fresh_db, kiosk):
+    db = fresh_db
+    old = NOW - timedelta(days=45)
+    visit(db, kiosk, "resolved-old", old)
+    visit(db, kiosk, "resolved-young", NOW - timedelta(days=2))
+    visit(db, kiosk, "still-open", old)
+    by_session = {a["session_id"]: a for a in list_alerts(db, include_resolved=True)}
+    resolve_alert(
+        db, by_session["resolved-old"]["id"], "ana", "redirected", f"{LAST} sent to lab", old
+    )
+    young = by_session["resolved-young"]["id"]
+    resolve_alert(db, young, "ana", "redirected", None, NOW - timedelta(days=2))
+
+    done = purge(db, NOW, LIMITS)
+
+    after = {a["session_id"]: a for a in list_alerts(db, include_resolved=True)}
+    blanked = after["resolved-old"]
+    assert blanked["summary"] == "Patient asked for help (details removed after 30 days)"
+    assert LAST not in json.dumps(blanked) and FIRST not in json.dumps(blanked)
+    assert blanked["data"] == {"reason": "help", "step": "identify_dob", "blanked": True}
+    assert (
+        blanked["outcome"] == "redirected" and blanked["note"] is None
+    )  # the report still counts it
+    assert LAST in after["resolved-young"]["summary"]  # resolved within the limit
+    assert LAST in after["still-open"]["summary"]  # someone must still find this patient
+    assert done.alerts_blanked == 1
+    assert purge(db, NOW, LIMITS).alerts_blanked == 0

@@ -38,12 +38,31 @@ async function change(url, body, errorEl) {
   return r.json();
 }
 
+// Rows are drawn afresh after each change: keep the keyboard where it was (the same
+// button in the new row), or put it on the status line when that button is gone.
+function redraw(tbody, items, draw) {
+  const focused = document.activeElement;
+  const label = tbody.contains(focused) ? focused.getAttribute("aria-label") : null;
+  tbody.replaceChildren(...items.map(draw));
+  if (label === null) return;
+  const same = [...tbody.querySelectorAll("button")].find((b) => b.getAttribute("aria-label") === label);
+  (same || $("admin-status")).focus();
+}
+
 function cell(row, text, className) {
   const td = document.createElement("td");
   td.textContent = text;
   if (className) td.className = className;
   row.appendChild(td);
   return td;
+}
+
+// The buttons of a row, in a box of their own (a flex cell would break the table).
+function actionsCell(row) {
+  const box = document.createElement("div");
+  box.className = "row-actions";
+  cell(row, "").appendChild(box);
+  return box;
 }
 
 function button(parent, label, name, onClick, className) {
@@ -109,9 +128,7 @@ async function loadUsers() {
     return;
   }
   you = answer.you;
-  const rows = $("user-rows");
-  rows.replaceChildren();
-  for (const user of answer.users) rows.appendChild(userRow(user));
+  redraw($("user-rows"), answer.users, userRow);
 }
 
 function userRow(user) {
@@ -132,7 +149,7 @@ function userRow(user) {
       : "No",
     user.paused_until_shown ? "paused" : "",
   );
-  const actions = cell(row, "", "actions");
+  const actions = actionsCell(row);
   const who = user.username;
   const act = (path, body, message) => async () => {
     const done = await change(API + "/users/" + path, { username: who, ...body }, $("users-error"));
@@ -221,9 +238,7 @@ async function loadKiosks() {
     $("kiosks-error").textContent = "Could not load the kiosks: " + e.message;
     return;
   }
-  const rows = $("kiosk-rows");
-  rows.replaceChildren();
-  for (const kiosk of answer.kiosks) rows.appendChild(kioskRow(kiosk));
+  redraw($("kiosk-rows"), answer.kiosks, kioskRow);
 }
 
 function kioskRow(kiosk) {
@@ -239,7 +254,7 @@ function kioskRow(kiosk) {
   let printer = kiosk.printer_label || "Not reported";
   if (kiosk.printer_detail) printer += " (" + kiosk.printer_detail + ")";
   cell(row, printer);
-  const actions = cell(row, "", "actions");
+  const actions = actionsCell(row);
   const which = kiosk.name;
   if (!kiosk.revoked_at) {
     button(actions, "Rename", which, () => askRename(which));

@@ -146,6 +146,7 @@ def test_an_admin_manages_logins_and_kiosks_from_the_page(server, browser):
         says(page, "#copy-state", "Copied.")
         assert page.evaluate("navigator.clipboard.readText()") == token
         assert violations(page) == []  # with the token box
+        ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "admin.png"), full_page=True)
         page.get_by_role("button", name="I have copied it: hide it").click()
         assert page.locator("#new-token").is_hidden() and shown.input_value() == ""

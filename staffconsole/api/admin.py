@@ -39,6 +39,12 @@ BASE = "/api/v1/console/admin"
 MAX_USERNAME = 200
 MAX_KIOSK_NAME = 200  # auth.kiosks says the real limit, with its reason
 Role = Literal[users.ROLES]  # type: ignore[valid-type]
+# What the calls answer besides the shared ones (api/openapi.py adds 401, 403, 423...).
+ANSWERS: dict[int | str, dict] = {
+    404: {"description": "no login or kiosk of that name"},
+    409: {"description": "already so, a name taken, the last admin, or your own login"},
+}
+HASHING = {**ANSWERS, 429: {"description": "the server is hashing many passwords: try again"}}
 
 
 class UserBody(BaseModel):
@@ -133,7 +139,7 @@ def list_users(session: Admin, db: Db, clock: Clock, now: Now):
     return {"users": found, "you": session.username}
 
 
-@router.post(f"{BASE}/users")
+@router.post(f"{BASE}/users", responses=HASHING)
 def add_user(body: NewUserBody, session: AdminWriting, db: Db, now: Now):
     """A new login; the password must pass the policy (12+ characters, not a common one)."""
     login = users.new_user(body.username, body.password, body.role)  # slow: before the lock
@@ -147,7 +153,7 @@ def _user(user: dict) -> dict:
     return {"username": user["username"], "role": user["role"], "disabled": bool(user["disabled"])}
 
 
-@router.post(f"{BASE}/users/disable")
+@router.post(f"{BASE}/users/disable", responses=ANSWERS)
 def disable_user(body: UserBody, session: AdminWriting, db: Db, now: Now):
     """Stop a login working; it is signed out everywhere at once."""
     _not_yourself(session, body.username, "disable")
@@ -162,7 +168,7 @@ def disable_user(body: UserBody, session: AdminWriting, db: Db, now: Now):
     return {"user": _user(user)}
 
 
-@router.post(f"{BASE}/users/enable")
+@router.post(f"{BASE}/users/enable", responses=ANSWERS)
 def enable_user(body: UserBody, session: AdminWriting, db: Db, now: Now):
     """Let a disabled login sign in again."""
     user = _change(
@@ -176,7 +182,7 @@ def enable_user(body: UserBody, session: AdminWriting, db: Db, now: Now):
     return {"user": _user(user)}
 
 
-@router.post(f"{BASE}/users/reset-password")
+@router.post(f"{BASE}/users/reset-password", responses=HASHING)
 def reset_password(body: PasswordBody, session: AdminWriting, db: Db, now: Now):
     """A new password the admin typed (the policy applies); the user's sessions end."""
     hashed = users.hash_chosen_password(body.username.strip(), body.password)  # slow: first
@@ -191,7 +197,7 @@ def reset_password(body: PasswordBody, session: AdminWriting, db: Db, now: Now):
     return {"user": _user(user), "signed_out": True}
 
 
-@router.post(f"{BASE}/users/set-role")
+@router.post(f"{BASE}/users/set-role", responses=ANSWERS)
 def set_role(body: RoleBody, session: AdminWriting, db: Db, now: Now):
     """Receptionist or admin; the login is signed out to pick the new role up."""
     if body.role != "admin":
@@ -208,7 +214,7 @@ def set_role(body: RoleBody, session: AdminWriting, db: Db, now: Now):
     return {"user": _user(user)}
 
 
-@router.post(f"{BASE}/users/remove")
+@router.post(f"{BASE}/users/remove", responses=ANSWERS)
 def remove_user(body: UserBody, session: AdminWriting, db: Db, now: Now):
     """Delete a login; audit rows and alerts keep the name they were written with."""
     _not_yourself(session, body.username, "remove")
@@ -223,7 +229,7 @@ def remove_user(body: UserBody, session: AdminWriting, db: Db, now: Now):
     return {"removed": user["username"]}
 
 
-@router.post(f"{BASE}/users/unlock")
+@router.post(f"{BASE}/users/unlock", responses=ANSWERS)
 def unlock_user(body: UserBody, session: AdminWriting, db: Db, now: Now):
     """End a sign-in pause after wrong passwords (the failures no longer count)."""
     key = staff_sessions.attempt_key(body.username)
@@ -258,7 +264,7 @@ def list_kiosks(session: Admin, db: Db, clock: Clock):
     return {"kiosks": [_kiosk(k, clock.zone) for k in kiosks.list_kiosks(db)]}
 
 
-@router.post(f"{BASE}/kiosks")
+@router.post(f"{BASE}/kiosks", responses=ANSWERS)
 def add_kiosk(
     body: KioskBody,
     request: Request,
@@ -278,7 +284,7 @@ def add_kiosk(
     return {"kiosk": _kiosk(found, clock.zone), "token": token}
 
 
-@router.post(f"{BASE}/kiosks/rename")
+@router.post(f"{BASE}/kiosks/rename", responses=ANSWERS)
 def rename_kiosk(
     body: RenameBody, request: Request, session: AdminWriting, db: Db, clock: Clock, now: Now
 ):
@@ -291,7 +297,7 @@ def rename_kiosk(
     return {"kiosk": _kiosk(kiosk, clock.zone)}
 
 
-@router.post(f"{BASE}/kiosks/revoke")
+@router.post(f"{BASE}/kiosks/revoke", responses=ANSWERS)
 def revoke_kiosk(
     body: KioskBody, request: Request, session: AdminWriting, db: Db, clock: Clock, now: Now
 ):

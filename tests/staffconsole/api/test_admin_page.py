@@ -358,3 +358,13 @@ def test_a_name_with_markup_is_text_on_the_page(app, db, clock):
     client = sign_in(app, "<i>boss</i>")
     page = client.get("/console/admin").text
     assert "<i>boss</i>" not in page and "&lt;i&gt;boss&lt;/i&gt;" in page
+
+
+def test_an_admin_may_reset_their_own_password_and_signs_in_again_with_it(app, admin, db):
+    client, headers = admin
+    body = {"username": "root", "password": NEW_PASSWORD}
+    assert client.post(f"{API}/users/reset-password", json=body, headers=headers).status_code == 200
+    assert client.get(f"{API}/users").status_code == 401  # their own sessions end too
+    roster_again = sign_in(app, "root", NEW_PASSWORD).get(f"{API}/users")
+    assert roster_again.json()["you"] == "root"
+    assert changes(db) == [("user.reset_password", "root")]

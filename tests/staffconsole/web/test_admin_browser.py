@@ -53,7 +53,8 @@ def server(tmp_path):
 
 def says(page, selector: str, words: str) -> None:
     """Wait until the element's text holds `words` (the page answers after a round trip)."""
-    wait_for(lambda: words in page.locator(selector).text_content(), what=f"{words!r}")
+    found = lambda: words in page.locator(selector).text_content()
+    wait_for(found, timeout=30, what=f"{words!r} in {selector}")
 
 
 def row(page, table: str, name: str):
@@ -123,6 +124,7 @@ def test_an_admin_manages_logins_and_kiosks_from_the_page(server, browser):
             lambda: (
                 row(page, "users", MARKUP_USER).locator("td").nth(1).text_content() == "Disabled"
             ),
+            timeout=30,
             what="the login shown disabled",
         )
 
@@ -167,6 +169,7 @@ def test_an_admin_manages_logins_and_kiosks_from_the_page(server, browser):
         page.locator("#confirm-dialog").get_by_role("button", name="Revoke Old kiosk").click()
         wait_for(
             lambda: old.locator("td").nth(0).text_content() == "Revoked",
+            timeout=30,
             what="the kiosk shown revoked",
         )
         assert heartbeat(server, server.kiosk_tokens["Old kiosk"]) == 401

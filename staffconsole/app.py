@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from staffconsole import __version__
 from staffconsole.api import (
+    admin,
     api_docs,
     console,
     errors,
@@ -142,5 +143,6 @@ def create_app(
         app.include_router(lobby.router)
         app.include_router(report.router)
         app.include_router(api_docs.router)
+        app.include_router(admin.router)
         app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     return app

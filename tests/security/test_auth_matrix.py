@@ -13,7 +13,7 @@ from staffconsole.auth import staff_sessions
 from staffconsole.store.audit import list_audit
 
 PUBLIC = {("GET", "/healthz"), ("GET", "/readyz")}
-PAGES = [("GET", "/console"), ("POST", "/logout")]
+PAGES = [("GET", "/console"), ("GET", "/console/admin"), ("POST", "/logout")]
 
 
 def operations(app) -> list[tuple[str, str]]:
@@ -152,6 +152,30 @@ def test_the_audit_log_is_for_admins_only(app, client, creds):
     sign_in(admin, "root")
     entries = admin.get("/api/v1/console/audit").json()["entries"]
     assert any(e["actor"] == "ana" for e in entries)
+
+
+def test_the_admin_page_and_its_calls_are_for_admins_only(app, client, creds):
+    admin_ops = [op for op in operations(app) if op[1].startswith("/api/v1/console/admin/")]
+    assert len(admin_ops) == 12
+    receptionist = TestClient(app, follow_redirects=False)
+    ana = {"X-CSRF-Token": sign_in(receptionist)}
+    admin = TestClient(app, follow_redirects=False)
+    root = {"X-CSRF-Token": sign_in(admin, "root")}
+    for method, path in admin_ops:
+        r = call(receptionist, method, path, ana)  # signed in, right CSRF token: still no
+        assert r.status_code == 403, (path, r.status_code, r.text)
+        assert "Only an admin" in r.json()["detail"], path
+        for name, headers in {
+            "none": {},
+            "kiosk token": bearer(creds["kiosk"]),
+            "push token": bearer(creds["push"]),
+        }.items():
+            assert call(client, method, path, headers).status_code == 401, (path, name)
+        # An admin gets past the guard (to the body check, or the answer).
+        assert call(admin, method, path, root).status_code in (200, 422), path
+    assert receptionist.get("/console/admin").status_code == 403
+    assert client.get("/console/admin").headers["location"] == "/login"
+    assert admin.get("/console/admin").status_code == 200
 
 
 def test_metrics_are_for_admins_and_api_tokens_only(app, client, creds):

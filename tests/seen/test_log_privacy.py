@@ -149,6 +149,21 @@ def test_a_record_is_rewritten_once_and_never_dropped():
     assert record.getMessage() == "m ValueError: " + WITHHELD
 
 
+def test_the_kiosks_connection_errors_keep_their_words_a_refusal_does_not():
+    from kiosk.client import Offline, Rejected, Unconfirmed
+    from seen.log_privacy import describe
+
+    offline = Offline("heartbeat: cannot connect to https://server.clinic:8443")
+    assert describe(offline).endswith(": heartbeat: cannot connect to https://server.clinic:8443")
+    assert describe(Unconfirmed("lookup: no answer within 5 s")).endswith("no answer within 5 s")
+    # A refusal carries the server's words, which are not ours to vouch for.
+    assert describe(Rejected(422, f"no match for {LAST}")) == "kiosk.client.Rejected: " + WITHHELD
+    # Only a class's own True counts: an instance attribute set by data does not.
+    sneaky = ValueError(TYPED)
+    sneaky.safe_to_log = True
+    assert TYPED not in describe(sneaky)
+
+
 def test_a_cycle_of_exceptions_ends():
     a, b = ValueError(TYPED), KeyError(TYPED)
     a.__context__, b.__context__ = b, a

@@ -106,17 +106,25 @@ class LiveServer:
 
 
 def start_server(
-    tmp_path: Path, db: Path | None = None, env: dict | None = None, port: int | None = None
+    tmp_path: Path,
+    db: Path | None = None,
+    env: dict | None = None,
+    port: int | None = None,
+    open_files: int | None = None,
 ) -> LiveServer:
-    """Start `staffconsole serve` as a real uvicorn process (on a free port unless given)."""
+    """Start `staffconsole serve` as a real uvicorn process (on a free port unless given;
+    with `open_files`, under that RLIMIT_NOFILE, soft and hard, through `prlimit`, which
+    sets it and then becomes the server: same process id)."""
     db = db or tmp_path / "seen.db"
     port = port or free_port()
     log = tmp_path / f"server-{port}-{os.urandom(3).hex()}.log"
     proc_env = dict(os.environ)
     proc_env.update(env or {})
+    limit = ["prlimit", f"--nofile={open_files}:{open_files}", "--"] if open_files else []
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [
+                *limit,
                 console_script("staffconsole"),
                 "serve",
                 "--db",

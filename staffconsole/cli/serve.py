@@ -46,6 +46,7 @@ def cmd_serve(args) -> int:
 
     from seen.log_privacy import with_privacy
     from staffconsole.app import create_app
+    from staffconsole.serving import uvicorn_options
 
     settings = settings_from(
         args, host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key
@@ -71,6 +72,8 @@ def cmd_serve(args) -> int:
         log_config=with_privacy(LOGGING_CONFIG),
         timeout_graceful_shutdown=2,
         **tls,
+        # Connection limits that keep kiosks answered (staffconsole/serving/).
+        **uvicorn_options(settings),
     )
     return 0
 

@@ -263,9 +263,10 @@ SETTINGS: tuple[Setting, ...] = (
         "max_connections_per_client",
         int,
         32,
-        "most connections one client address may hold (a kiosk keeps one or two, a browser "
-        "six); past it that client's idle or incomplete connections are closed first "
-        "(0: no cap; raise it behind a reverse proxy, where every client has its address)",
+        "most connections one client address may have still sending a request head (a real "
+        "client sends its head at once; a kiosk keeps one or two connections in all); past "
+        "it that address's oldest such connections are closed (0: no cap; raise it behind a "
+        "reverse proxy, where every client has the proxy's address)",
         minimum=0,
     ),
     Setting(

@@ -3,8 +3,12 @@
 A connection is *waiting* while no request of it is being answered: it has not finished
 sending a request head yet, or it sits idle between requests. Only waiting connections
 are ever closed here; an answer in progress (a check-in, a console's stream) never is.
-The victims come from the client address holding the most connections, oldest first:
-a kiosk keeps one or two, so a host holding hundreds loses its own long before any kiosk.
+- The per-client cap counts the connections of one address still *sending a head*: a
+  real client sends its head at once, so only stalled ones pile up; a busy client with
+  many requests in flight or kept alive is not capped (the server-wide lines hold it).
+- The server-wide lines take from the address holding the most connections, oldest
+  first: a kiosk keeps one or two, so a host holding hundreds loses its own long before
+  any kiosk loses one.
 Nothing here touches a socket or a clock; `protocol.py` does.
 """
 
@@ -20,6 +24,10 @@ class Tracked(Protocol):
 
     def waiting(self) -> bool:
         """True while no request of this connection is being answered."""
+        ...
+
+    def sending_head(self) -> bool:
+        """True from connecting (or a kept-alive request's first byte) to a complete head."""
         ...
 
 
@@ -50,11 +58,12 @@ class ConnectionTable:
         return len(self._by_host.get(host, ()))
 
     def over_cap(self, host: str | None) -> list[Tracked]:
-        """The connections to close so that `host` holds no more than its cap."""
+        """The connections to close so that `host` has no more than its cap of connections
+        still sending a head (its oldest such ones)."""
         if not self.per_client:
             return []
-        excess = self.count(host) - self.per_client
-        return self._oldest_waiting(host, excess)
+        sending = [c for c in self._by_host.get(host, ()) if c.sending_head()]
+        return sending[: max(len(sending) - self.per_client, 0)]
 
     def shed(self, count: int) -> list[Tracked]:
         """`count` waiting connections to close, each from the busiest address at the time."""
@@ -80,9 +89,3 @@ class ConnectionTable:
                 break  # every connection left is being answered
             victims.append(found)
         return victims
-
-    def _oldest_waiting(self, host: str | None, count: int) -> list[Tracked]:
-        if count <= 0:
-            return []
-        waiting = [c for c in self._by_host.get(host, ()) if c.waiting()]
-        return waiting[:count]

@@ -5,8 +5,8 @@ time holds a socket (a file descriptor) for ever, and ~1,100 of them used up a s
 1,024 files, after which accept() failed for every kiosk. Each connection here
 - must finish its request head within `head_timeout_s` (from connecting, or from the
   first byte of its next request when kept alive), else it gets 408 and is closed;
-- counts against its client address: past `per_client`, that address's own waiting
-  connections are closed, oldest first (`guard.ConnectionTable`);
+- counts against its client address while it sends its head: past `per_client` such
+  connections, that address's oldest ones are closed (`guard.ConnectionTable`);
 - checks the open-file limit: Linux gives a new socket the lowest free descriptor, so
   its number says how many are in use at least. Past the soft RLIMIT_NOFILE less
   `files_reserve` (or the connection limit less one), waiting connections of the
@@ -98,6 +98,7 @@ def guarded_protocol(limits: Limits) -> type[H11Protocol]:
             self.host = self.client[0] if self.client else None
             self._head_timer: asyncio.TimerHandle | None = None
             self._shed_here = False
+            self._sending_head = True
             table.add(self)
             for victim in table.over_cap(self.host):
                 victim.shed("over the per-client cap")
@@ -115,16 +116,31 @@ def guarded_protocol(limits: Limits) -> type[H11Protocol]:
 
         def data_received(self, data: bytes) -> None:
             super().data_received(data)
-            if self.conn.their_state is h11.IDLE:
-                # Still no complete head; on a kept-alive connection the clock starts now.
-                if self._head_timer is None and not self.transport.is_closing():
-                    self._arm_head_timer()
-            else:
+            if self.conn.their_state is not h11.IDLE:
+                self._sending_head = False
                 self._cancel_head_timer()
+            elif not self._sending_head and not self.transport.is_closing():
+                # A kept-alive connection began its next head: the clock starts now.
+                self._sending_head = True
+                self._arm_head_timer()
+                for victim in table.over_cap(self.host):
+                    victim.shed("over the per-client cap")
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            # Idle now (uvicorn's keep-alive clock), unless part of a pipelined head is in.
+            pipelined = self.conn.their_state is h11.IDLE and bool(self.conn.trailing_data[0])
+            self._sending_head = pipelined
+            if pipelined and self._head_timer is None and not self.transport.is_closing():
+                self._arm_head_timer()
 
         def waiting(self) -> bool:
             """No request of this connection is being answered (see guard.py)."""
             return self.conn.their_state is h11.IDLE and not self._shed_here
+
+        def sending_head(self) -> bool:
+            """Connected (or a kept-alive request begun), the head not complete yet."""
+            return self._sending_head and self.waiting()
 
         def shed(self, why: str) -> None:
             """Close at once (abort: nothing to flush to a client that sends nothing)."""

@@ -18,9 +18,9 @@ from contextlib import closing
 from datetime import UTC, datetime
 
 import pytest
-from helpers.stalled import StalledSockets
 from support import start_server, wait_for
 
+from bench.slow_loris import StalledSockets
 from kiosk.client import KioskClient, Offline, Unconfirmed
 from staffconsole.auth.kiosks import add_kiosk
 from staffconsole.clock import utcnow

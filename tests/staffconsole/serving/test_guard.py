@@ -8,13 +8,17 @@ from staffconsole.serving.guard import ConnectionTable
 class Conn:
     """A hand-written stand-in for a connection: its address and whether it waits."""
 
-    def __init__(self, host: str, waiting: bool = True, name: str = "") -> None:
+    def __init__(self, host: str, waiting: bool = True, head: bool = True, name: str = "") -> None:
         self.host = host
         self._waiting = waiting
+        self._head = head and waiting
         self.name = name or host
 
     def waiting(self) -> bool:
         return self._waiting
+
+    def sending_head(self) -> bool:
+        return self._head
 
     def __repr__(self) -> str:
         return self.name
@@ -36,13 +40,21 @@ def test_over_the_cap_the_clients_own_oldest_waiting_connections_go():
     assert table.count("10.0.0.9") == 5 and table.total == 6
 
 
-def test_a_connection_being_answered_is_never_chosen():
+def test_the_cap_counts_only_connections_still_sending_a_head():
+    busy = [Conn("10.0.0.9", waiting=False, name=f"busy{n}") for n in range(5)]
+    idle = [Conn("10.0.0.9", head=False, name=f"idle{n}") for n in range(5)]
+    stalled = [Conn("10.0.0.9", name=f"stalled{n}") for n in range(3)]
+    table = table_of(*busy, *idle, *stalled, per_client=2)
+    assert table.over_cap("10.0.0.9") == stalled[:1]  # a busy client is not capped
+    assert table_of(*stalled, per_client=0).over_cap("10.0.0.9") == []  # 0: no cap
+
+
+def test_a_connection_being_answered_is_never_shed():
     busy = Conn("10.0.0.9", waiting=False, name="busy")
-    idle = Conn("10.0.0.9", name="idle")
-    new = Conn("10.0.0.9", name="new")
-    table = table_of(busy, idle, new, per_client=1)
-    assert table.over_cap("10.0.0.9") == [idle, new]
-    assert table_of(busy, per_client=0).over_cap("10.0.0.9") == []  # 0: no cap
+    idle = Conn("10.0.0.9", head=False, name="idle")
+    kiosk = Conn("10.0.0.2")
+    table = table_of(busy, idle, kiosk)
+    assert table.shed(3) == [idle, kiosk]  # only two can go
 
 
 def test_shedding_takes_from_the_busiest_address_first():

@@ -181,3 +181,25 @@ def test_near_the_open_file_limit_the_busiest_clients_waiting_connections_go():
     # Their descriptors are not closed yet: the next socket counts them as freed.
     server.connect("127.0.0.2", fd=line + 3)
     assert [c for c in hostile if c.transport.aborted] == shed
+
+
+def test_a_busy_client_is_not_capped_but_a_kept_alive_connection_stalling_is():
+    server = Server(per_client=2)
+    busy = []
+    for _ in range(5):
+        busy.append(server.connect("127.0.0.1"))
+        busy[-1].data_received(HEAD + b"\r\n{}")  # each has a request being answered
+    fresh = server.connect("127.0.0.1")
+    assert not any(c.transport.aborted for c in [*busy, fresh])
+    # Two connections answered and idle, then each begins a head it does not finish.
+    for conn in busy[:3]:
+        conn.cycle.response_complete = True
+        conn.conn.send(h11.Response(status_code=200, headers=[("content-length", "0")]))
+        conn.conn.send(h11.EndOfMessage())
+        conn.on_response_complete()
+        assert conn.waiting() and not conn.sending_head()
+    busy[0].data_received(HEAD[:12])
+    assert not any(c.transport.aborted for c in busy)  # fresh and busy[0]: 2, the cap
+    busy[1].data_received(HEAD[:12])
+    # Three sending a head: the oldest connection of them goes.
+    assert [c.transport.aborted for c in [*busy, fresh]] == [True] + [False] * 5

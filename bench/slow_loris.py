@@ -1,4 +1,4 @@
-"""A slow-loris client for tests and the bench: many sockets that never finish a request.
+"""A slow-loris client for the bench and the tests: sockets that never finish a request.
 
 Each socket connects from its own loopback address (`127.0.0.2` by default; all of 127/8
 is loopback on Linux, so the server sees a different client than a kiosk on 127.0.0.1),

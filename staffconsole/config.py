@@ -324,8 +324,9 @@ SETTINGS: tuple[Setting, ...] = (
         "resource_error_log_interval_s",
         float,
         60.0,
-        'a repeated out-of-resource error ("Too many open files" on accept) is logged '
-        "once per this many seconds, with how many were suppressed since",
+        'a repeated out-of-resource error ("Too many open files" on accept), or a warning '
+        "uvicorn writes for each refused request, is logged once per this many seconds, "
+        "with how many were suppressed since",
         greater_than=0,
     ),
     Setting(

@@ -4,7 +4,9 @@ When the process runs out of file descriptors, asyncio logs "socket.accept() out
 system resource" (a traceback of "Too many open files") on every retry, once a second
 for as long as it lasts; in the field that grew the log by 155 MB and buried everything
 else. The filter passes the first such record, drops the same error for the interval,
-then passes the next one with how many were dropped. Other records are untouched.
+then passes the next one with how many were dropped. uvicorn's per-request warnings
+that a flood repeats ("Exceeded concurrency limit.", "Invalid HTTP request received.")
+are kept to the same pace. Other records are untouched.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from collections.abc import Callable
 
 RESOURCE_ERRNOS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
 ACCEPT_FAILED = "socket.accept() out of system resource"  # asyncio's words
+# uvicorn logs these once per refused request (h11_impl.py).
+REPEATED_WARNINGS = ("Exceeded concurrency limit.", "Invalid HTTP request received.")
 LOGGERS = ("asyncio", "uvicorn.error")
 
 
@@ -30,22 +34,32 @@ def resource_error(record: logging.LogRecord) -> int | None:
     return None
 
 
+def repeat_kind(record: logging.LogRecord) -> str | None:
+    """What the record repeats (an errno, or one of uvicorn's warnings), or None."""
+    number = resource_error(record)
+    if number is not None:
+        return f"errno {number}"
+    if record.msg in REPEATED_WARNINGS:
+        return record.msg
+    return None
+
+
 class RepeatedResourceErrorFilter(logging.Filter):
-    """Passes one out-of-resource record per logger and errno per `interval_s`."""
+    """Passes one record per logger and kind (`repeat_kind`) per `interval_s`."""
 
     def __init__(self, interval_s: float, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
         self.interval_s = interval_s
         self._clock = clock
         self._lock = threading.Lock()  # records come from the event loop and worker threads
-        self._passed: dict[tuple[str, int], float] = {}
-        self._dropped: dict[tuple[str, int], int] = {}
+        self._passed: dict[tuple[str, str], float] = {}
+        self._dropped: dict[tuple[str, str], int] = {}
 
     def filter(self, record: logging.LogRecord) -> bool:
-        number = resource_error(record)
-        if number is None:
+        kind = repeat_kind(record)
+        if kind is None:
             return True
-        key = (record.name, number)
+        key = (record.name, kind)
         with self._lock:
             now = self._clock()
             last = self._passed.get(key)

@@ -76,9 +76,23 @@ def test_other_records_and_other_errors_are_counted_apart():
     assert keep.filter(accept_failure("asyncio", errno.ENFILE))  # another errno
     assert not keep.filter(accept_failure("asyncio"))
     for _ in range(3):
-        record = plain()
+        record = plain("Exceeded %s limit for %s.", ("concurrency", "kiosk"))
         assert keep.filter(record)
-        assert record.getMessage() == "Exceeded concurrency limit."  # untouched
+        assert record.getMessage() == "Exceeded concurrency limit for kiosk."  # untouched
+
+
+def test_uvicorns_per_request_warnings_are_kept_to_the_same_pace():
+    clock = Clock()
+    keep = RepeatedResourceErrorFilter(60.0, clock)
+    for message in ("Exceeded concurrency limit.", "Invalid HTTP request received."):
+        assert keep.filter(plain(message, None))
+        assert [keep.filter(plain(message, None)) for _ in range(40)] == [False] * 40
+    clock.now += 61
+    record = plain("Invalid HTTP request received.", None)
+    assert keep.filter(record)
+    assert record.getMessage() == (
+        "Invalid HTTP request received. (40 more like it suppressed in the last 61 s)"
+    )
 
 
 @pytest.fixture

@@ -183,5 +183,5 @@ def guarded_protocol(limits: Limits) -> type[H11Protocol]:
             self.transport.write(TIMED_OUT)
             self.transport.close()
 
-    GuardedH11Protocol.table = table  # type: ignore[attr-defined]  # for tests and the log
+    GuardedH11Protocol.table = table  # type: ignore[attr-defined]  # for the tests
     return GuardedH11Protocol

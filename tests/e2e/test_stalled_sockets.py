@@ -125,7 +125,11 @@ def test_a_request_head_sent_byte_by_byte_is_cut_off(tmp_path):
     server = start_server(tmp_path, env={"SEEN_REQUEST_HEAD_TIMEOUT_S": "1"})
     try:
         with StalledSockets(server.url, 5, source="127.0.0.1", trickle_s=0.2) as slow:
-            wait_for(lambda: slow.alive() == 0, timeout=60, what="the slow heads to be cut off")
+            wait_for(
+                lambda: slow.connected() == 5 and slow.alive() == 0,
+                timeout=60,
+                what="the slow heads to be cut off",
+            )
             answers = slow.answers()
         # A request whose head arrives at once is answered as before.
         kiosk = KioskClient(server.url, "no-token")

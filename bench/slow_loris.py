@@ -20,12 +20,23 @@ HEAD_START = b"GET /healthz HTTP/1.1\r\nHost: console\r\nX-Slow: "
 class StalledSockets:
     """`count` stalled connections to `url`, held (and trickled) until `close()`."""
 
-    def __init__(self, url: str, count: int, source: str = "127.0.0.2", trickle_s: float = 0.5):
+    def __init__(
+        self,
+        url: str,
+        count: int,
+        source: str = "127.0.0.2",
+        trickle_s: float = 0.5,
+        head: bytes = HEAD_START,
+        trickle: bytes = b"x",
+    ):
+        """`head=b"", trickle=b""`: connect and send nothing at all (a stalled TLS
+        handshake looks like that)."""
         parts = urlsplit(url)
         self.address = (parts.hostname, parts.port)
         self.count = count
         self.source = source
         self.trickle_s = trickle_s
+        self.head, self.trickle = head, trickle
         self.sockets: list[socket.socket] = []
         self.started: set[socket.socket] = set()  # connected, the head begun
         self.dead: set[socket.socket] = set()
@@ -83,7 +94,7 @@ class StalledSockets:
             if sock in self.dead or (first and sock in self.started):
                 continue
             try:
-                sock.send(b"x" if sock in self.started else HEAD_START)
+                sock.send(self.trickle if sock in self.started else self.head)
             except (BlockingIOError, InterruptedError):
                 continue  # still connecting (the server's queue is full), or buffer full
             except OSError as e:

@@ -282,7 +282,8 @@ SETTINGS: tuple[Setting, ...] = (
         10.0,
         "seconds a connection may take to send a complete request head (from connecting, or "
         "from the first byte of the next request on a kept-alive one); slower ones get 408 "
-        "and are closed, so byte-by-byte senders cannot hold sockets (0: no limit)",
+        "and are closed, so byte-by-byte senders cannot hold sockets; over TLS the "
+        "handshake gets as long again (0: no limit, and asyncio's 60 s for a handshake)",
         minimum=0,
     ),
     Setting(

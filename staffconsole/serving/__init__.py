@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from staffconsole.serving import repeat_log
+from staffconsole.serving import handshake, repeat_log
 from staffconsole.serving.protocol import Limits, guarded_protocol
 
 # asyncio accepts up to `backlog` connections per turn of its loop, and a new connection
@@ -20,8 +20,10 @@ BURSTS = 3
 
 def uvicorn_options(settings) -> dict[str, Any]:
     """Keyword arguments for `uvicorn.run`; also puts the repeated-error filter on the
-    loggers that report accept failures (`repeat_log.py`)."""
+    loggers that report accept failures (`repeat_log.py`) and gives TLS handshakes the
+    head deadline (`handshake.py`)."""
     repeat_log.install(settings.resource_error_log_interval_s)
+    handshake.set_deadline(settings.request_head_timeout_s)
     if settings.open_files_reserve and settings.backlog * BURSTS > settings.open_files_reserve:
         logging.getLogger("staffconsole.serving").warning(
             "open_files_reserve %d is under three times backlog %d: a burst of connections "
@@ -40,6 +42,7 @@ def uvicorn_options(settings) -> dict[str, Any]:
     )
     return {
         "http": protocol,
+        "loop": handshake.FACTORY,
         "limit_concurrency": settings.limit_concurrency,
         "timeout_keep_alive": settings.timeout_keep_alive_s,
         "backlog": settings.backlog,

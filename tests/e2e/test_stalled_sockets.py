@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import os
 import re
+import ssl
 import time
 import uuid
 from contextlib import closing
 from datetime import UTC, datetime
 
+import httpx
 import pytest
-from support import start_server, wait_for
+from support import run_cli, start_server, wait_for
 
 from bench.slow_loris import StalledSockets
 from kiosk.client import KioskClient, Offline, Unconfirmed
@@ -140,6 +142,31 @@ def test_a_request_head_sent_byte_by_byte_is_cut_off(tmp_path):
     assert len(answers) == 5
     assert all(a.startswith(b"HTTP/1.1 408 Request Timeout\r\n") for a in answers), answers
     assert "request head too slow" in log
+
+
+def test_over_tls_a_handshake_that_never_comes_is_cut_off_too(tmp_path):
+    """asyncio would wait 60 s for each (the wait below gives up sooner)."""
+    folder = tmp_path / "tls"
+    run_cli("tls", "init", "--dir", str(folder), "--san", "localhost")
+    env = {
+        "SEEN_TLS_CERT": str(folder / "server.pem"),
+        "SEEN_TLS_KEY": str(folder / "server.key"),
+        "SEEN_REQUEST_HEAD_TIMEOUT_S": "1",
+    }
+    server = start_server(tmp_path, env=env)
+    try:
+        url = server.url.replace("http://127.0.0.1", "https://localhost")
+        trust = ssl.create_default_context(cafile=str(folder / "ca.pem"))
+        with StalledSockets(server.url, 5, source="127.0.0.1", head=b"", trickle=b"") as silent:
+            wait_for(
+                lambda: silent.connected() == 5 and silent.alive() == 0,
+                timeout=45,
+                what="the server to give up on the handshakes that never came",
+            )
+        with httpx.Client(verify=trust, timeout=10) as client:
+            assert client.get(f"{url}/healthz").json() == {"ok": True}
+    finally:
+        server.stop()
 
 
 def test_without_the_guard_accept_errors_are_logged_once_per_interval(tmp_path):

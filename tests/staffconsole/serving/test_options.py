@@ -9,6 +9,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from staffconsole.config import load_settings
 from staffconsole.serving import uvicorn_options
+from staffconsole.serving.handshake import HandshakeDeadlineLoop, new_loop
 from staffconsole.serving.protocol import ClosedLog
 from staffconsole.serving.repeat_log import RepeatedResourceErrorFilter
 
@@ -30,6 +31,7 @@ def test_the_settings_become_uvicorns_limits_and_the_guarded_protocol():
             "SEEN_BACKLOG": "50",
             "SEEN_MAX_REQUEST_HEAD_BYTES": "8192",
             "SEEN_RESOURCE_ERROR_LOG_INTERVAL_S": "30",
+            "SEEN_REQUEST_HEAD_TIMEOUT_S": "4",
         }
     )
     options = uvicorn_options(settings)
@@ -39,7 +41,13 @@ def test_the_settings_become_uvicorns_limits_and_the_guarded_protocol():
         "timeout_keep_alive": 7,
         "backlog": 50,
         "h11_max_incomplete_event_size": 8192,
+        "loop": "staffconsole.serving.handshake:new_loop",
     }
+    loop = new_loop()  # what uvicorn makes from that name: TLS handshakes get 4 s too
+    try:
+        assert isinstance(loop, HandshakeDeadlineLoop) and loop.deadline_s == 4.0
+    finally:
+        loop.close()
     assert issubclass(protocol, H11Protocol) and protocol.table.per_client == 32
     [repeat] = [
         f

@@ -29,6 +29,8 @@ def area(path: str) -> str:
         return "console"
     if path.startswith("/api/v1/"):
         return "push"
+    if path == "/metrics":
+        return "metrics"
     return "other"
 
 
@@ -51,7 +53,7 @@ def test_every_operation_is_guarded_by_one_kind_of_credential(app):
     assert len(found) >= 15
     unguarded = [op for op in found if op not in PUBLIC and area(op[1]) == "other"]
     assert unguarded == [], "every operation must belong to the kiosk, push or console API"
-    assert {area(path) for _, path in found} >= {"kiosk", "push", "console"}
+    assert {area(path) for _, path in found} >= {"kiosk", "push", "console", "metrics"}
 
 
 def test_kiosk_api_refuses_missing_wrong_revoked_and_foreign_credentials(app, client, creds):
@@ -150,6 +152,28 @@ def test_the_audit_log_is_for_admins_only(app, client, creds):
     sign_in(admin, "root")
     entries = admin.get("/api/v1/console/audit").json()["entries"]
     assert any(e["actor"] == "ana" for e in entries)
+
+
+def test_metrics_are_for_admins_and_api_tokens_only(app, client, creds):
+    for name, headers in {
+        "none": {},
+        "kiosk token": bearer(creds["kiosk"]),
+        "unknown": bearer("x" * 43),
+        "revoked API token": bearer(creds["revoked_push"]),
+        "forged cookie": {"Cookie": "seen_session=" + "z" * 43},
+    }.items():
+        r = client.get("/metrics", headers=headers)
+        assert r.status_code == 401, (name, r.status_code, r.text)
+        assert r.headers["www-authenticate"] == "Bearer" and r.json()["detail"]
+    receptionist = TestClient(app, follow_redirects=False)
+    sign_in(receptionist)
+    assert receptionist.get("/metrics").status_code == 403
+    admin = TestClient(app, follow_redirects=False)
+    sign_in(admin, "root")
+    for answer in (admin.get("/metrics"), client.get("/metrics", headers=bearer(creds["push"]))):
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"].startswith("text/plain")
+        assert "# TYPE seen_alerts_open gauge" in answer.text
 
 
 def test_login_pauses_after_the_free_failures_and_opens_again_later(client, creds, clock):

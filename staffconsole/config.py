@@ -259,6 +259,79 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=0,
     ),
     Setting(
+        "limit_concurrency",
+        int,
+        512,
+        "most connections open at once (uvicorn's limit_concurrency): before it is reached "
+        "the connections idle or still sending their request head are closed, busiest client "
+        "first; a request arriving past it gets 503",
+        greater_than=0,
+    ),
+    Setting(
+        "max_connections_per_client",
+        int,
+        32,
+        "most connections one client address may have still sending a request head (a real "
+        "client sends its head at once; a kiosk keeps one or two connections in all); past "
+        "it that address's oldest such connections are closed (0: no cap; raise it behind a "
+        "reverse proxy, where every client has the proxy's address)",
+        minimum=0,
+    ),
+    Setting(
+        "request_head_timeout_s",
+        float,
+        10.0,
+        "seconds a connection may take to send a complete request head (from connecting, or "
+        "from the first byte of the next request on a kept-alive one); slower ones get 408 "
+        "and are closed, so byte-by-byte senders cannot hold sockets; over TLS the "
+        "handshake gets as long again (0: no limit, and asyncio's 60 s for a handshake)",
+        minimum=0,
+    ),
+    Setting(
+        "timeout_keep_alive_s",
+        int,
+        5,
+        "seconds an idle kept-alive connection stays open between requests "
+        "(uvicorn's timeout_keep_alive)",
+        greater_than=0,
+    ),
+    Setting(
+        "open_files_reserve",
+        int,
+        256,
+        "file descriptors kept in reserve under the process's open-file limit "
+        "(RLIMIT_NOFILE): a connection given a descriptor past the limit less this closes "
+        "idle or incomplete connections of the busiest client, so accepting does not fail "
+        "for everybody (0: no gate)",
+        minimum=0,
+    ),
+    Setting(
+        "backlog",
+        int,
+        64,
+        "connections the kernel queues before the server accepts them (uvicorn's backlog), "
+        "which is also how many asyncio accepts in one go: keep open_files_reserve at three "
+        "times this or more, so a burst cannot run out of files before the gate sees it",
+        greater_than=0,
+    ),
+    Setting(
+        "max_request_head_bytes",
+        int,
+        16384,
+        "largest request line and headers accepted; larger ones get 400 "
+        "(uvicorn's h11_max_incomplete_event_size)",
+        minimum=1024,
+    ),
+    Setting(
+        "resource_error_log_interval_s",
+        float,
+        60.0,
+        'a repeated out-of-resource error ("Too many open files" on accept), or a warning '
+        "uvicorn writes for each refused request, is logged once per this many seconds, "
+        "with how many were suppressed since",
+        greater_than=0,
+    ),
+    Setting(
         "max_body_bytes",
         int,
         4 * 1024 * 1024,

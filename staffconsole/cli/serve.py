@@ -54,6 +54,7 @@ def cmd_serve(args) -> int:
 
     from seen import log_setup
     from staffconsole.app import create_app
+    from staffconsole.serving import uvicorn_options
 
     settings = settings_from(
         args, host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key
@@ -78,6 +79,8 @@ def cmd_serve(args) -> int:
         log_config=log_setup.config(settings.log_format),
         timeout_graceful_shutdown=2,
         **tls,
+        # Connection limits that keep kiosks answered (staffconsole/serving/).
+        **uvicorn_options(settings),
     )
     return 0
 

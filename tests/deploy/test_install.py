@@ -143,6 +143,7 @@ def test_console_unit(root):
         "/opt/seen/venv/bin/staffconsole serve --config /etc/seen/server.toml"
     )
     assert service["User"] == "seen" and service["ReadWritePaths"] == "/var/lib/seen"
+    assert service["LimitNOFILE"] == "8192"  # a connection is a file (docs/security.md)
 
 
 def test_units_pass_systemd_analyze_verify(root, tmp_path):

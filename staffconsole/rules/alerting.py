@@ -480,6 +480,33 @@ def lookup_rate_cause(kiosk_id: int) -> str:
     return f"kiosk:{kiosk_id}:lookup_rate"
 
 
+def checkin_refused_cause(kiosk_id: int) -> str:
+    return f"kiosk:{kiosk_id}:checkin_refused"
+
+
+# Refused check-ins from one kiosk within the check-in window before the desk is told: a
+# patient whose look-up went stale is one refusal (and is handed to the desk anyway).
+CHECKIN_REFUSALS_ALERT = 3
+
+
+def checkin_refused_alert(kiosk: Mapping, now: datetime, refused: int, window_s: float) -> dict:
+    """The alert for a kiosk whose check-ins are being refused (`refused` in the window):
+    not offered to its session, or over its check-in limit. No patient in it."""
+    tries = "check-in" if refused == 1 else "check-ins"
+    return alert_fields(
+        "checkin_refused",
+        checkin_refused_cause(kiosk["id"]),
+        (
+            f"{kiosk['name']} asked for {refused} {tries} in {window_s / 60:g} min that were "
+            "refused (appointments it had not shown, or too many). If nobody there is "
+            "checking in, its token may have been copied: revoke it"
+        ),
+        {"refused": refused, "window_s": window_s},
+        at=now,
+        kiosk_id=kiosk["id"],
+    )
+
+
 def outbox_cause(kiosk_id: int) -> str:
     return f"kiosk:{kiosk_id}:outbox"
 

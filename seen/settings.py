@@ -31,6 +31,9 @@ OTHER_VARIABLES: dict[str, str] = {
     "at this point (staffconsole/api/faults.py, the fault campaign)",
     "SEEN_INSTALL_ARCH": "tests: the machine type install.sh checks instead of `uname -m`",
     "SEEN_INSTALL_MOUNTS": "tests: the mount table install.sh reads instead of /proc/mounts",
+    "SEEN_INSTALL_SYSTEMCTL": "tests: the systemctl stand-in install.sh --root asks to stop, "
+    "start and restart services (tests/deploy/systemctl_standin.py)",
+    "SEEN_SANDBOX_ROOT": "tests: the --root folder that stand-in runs the units in",
     "SEEN_SOAK": "tests: 1 runs the fault campaign at soak size (`make soak`)",
     "SEEN_FUZZ_EXAMPLES": "tests: examples per operation of the OpenAPI fuzzing (`make fuzz-soak`)",
     "SEEN_TEST_PRINTER": "tests: a real printer's port for tests/hardware/test_printer_port.py",

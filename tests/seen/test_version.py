@@ -94,6 +94,7 @@ def test_the_tag_is_the_version_everywhere(tmp_path):
         timeout=120,
         check=True,
         env=clean_env(),
+        cwd=tmp_path,  # not the checkout: -c puts the working folder first on sys.path
     )
     assert heartbeat.stdout.split() == ["7.8.9", "7.8.9"]  # what heartbeats carry
 

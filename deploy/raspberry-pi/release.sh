@@ -45,11 +45,10 @@ service() {
 console_cmd() {
     local venv="$1"
     shift
-    local r
-    r="$(code_root)"
-    if [ "$DRY" = 1 ]; then
-        code env SEEN_DB_PATH="$r$STATE/seen.db" "$r$PREFIX/$venv/bin/staffconsole" "$@" \
-            --config "$r$ETC/server.toml"
+    if [ "$DRY" = 1 ] && code_runs; then
+        # The sandbox, for real: its own database, whatever server.toml says.
+        code env SEEN_DB_PATH="$ROOT$STATE/seen.db" "$ROOT$PREFIX/$venv/bin/staffconsole" "$@" \
+            --config "$ROOT$ETC/server.toml"
     else
         # As the service's user: files it makes beside the database stay the server's.
         code runuser -u "$SERVICE_USER" -- "$PREFIX/$venv/bin/staffconsole" "$@" \
@@ -178,7 +177,7 @@ upgrade_code() {
     local r
     r="$(code_root)"
     build_venv
-    [ -n "$PREVIOUS_VENV" ] || PREVIOUS_VENV="(the current venv)"
+    [ -n "$PREVIOUS_VENV" ] || PREVIOUS_VENV="venv"  # only said (--root): the one in use
     log "upgrading from $PREVIOUS_VENV to $NEW_VENV"
     if [ "$SERVER" = 1 ]; then
         # Stopped for the copy and the migration: no arrival is written in between
@@ -230,7 +229,7 @@ rollback() {
     exit 1
 }
 
-# Keep the venv in use and the one before it; older ones go.
+# Keep the venv in use and the one before it, and the newest 3 pre-upgrade backups.
 prune_venvs() {
     local r dir name
     r="$(code_root)"
@@ -242,6 +241,14 @@ prune_venvs() {
             log "removed the old $PREFIX/$name"
         fi
     done
+    if [ "$SERVER" = 1 ]; then
+        # Named by UTC time, so the name order is the age order.
+        find "$r$BACKUPS" -maxdepth 1 -name 'before-upgrade-*.db' 2>/dev/null | sort -r \
+            | tail -n +4 | while read -r old; do
+                rm -f "$old" "$old-wal" "$old-shm"
+                log "removed the old backup ${old#"$r"}"
+            done || true
+    fi
 }
 
 # --uninstall: what the installer added goes; settings and data stay unless --purge.

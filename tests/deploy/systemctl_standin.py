@@ -2,11 +2,14 @@
 give us, so install.sh --root calls this (through $SEEN_INSTALL_SYSTEMCTL) instead.
 
 It does what the upgrade needs of systemd, for real processes: `start UNIT` runs the
-unit's ExecStart from the sandbox's unit file with /opt/seen, /etc/seen and /var/lib/seen
-moved under the sandbox root (SEEN_SANDBOX_ROOT) - so it runs whatever venv the
-/opt/seen/venv symlink points at, as systemd would; `stop` ends it with SIGTERM, as
-systemd does; `restart`, `disable --now` and `is-active` follow. Every call is logged
-to ROOT/systemctl.log. Anything else (daemon-reload, enable) is only logged.
+unit's ExecStart from the sandbox's unit file, with its Environment= (a variable this
+process already has wins: the test's display is not a KMS screen), and /opt/seen,
+/etc/seen and /var/lib/seen moved under the sandbox root (SEEN_SANDBOX_ROOT) - so it
+runs whatever venv the /opt/seen/venv symlink points at, as systemd would. For
+Type=notify it returns, as systemd does, only once the process sent READY=1 on
+NOTIFY_SOCKET, and fails if the process exits first. `stop` ends it with SIGTERM;
+`restart`, `disable --now` and `is-active` follow. Every call is logged to
+ROOT/systemctl.log; anything else (daemon-reload, enable) is only logged.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import os
 import shlex
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -22,6 +26,7 @@ from pathlib import Path
 ROOT = Path(os.environ["SEEN_SANDBOX_ROOT"])
 MOVED = ("/opt/seen", "/etc/seen", "/var/lib/seen")
 STOP_WAIT_S = 30
+START_WAIT_S = 120  # systemd's TimeoutStartSec is 90 s; a loaded test box is slower
 
 
 def pid_file(unit: str) -> Path:
@@ -37,18 +42,62 @@ def running(unit: str) -> int | None:
     return None if state in ("Z", "X") else pid
 
 
+def moved(word: str) -> str:
+    return str(ROOT) + word if word.startswith(MOVED) else word
+
+
+def service(unit: str) -> list[tuple[str, str]]:
+    """The unit's [Service] lines as (key, value), in order."""
+    lines, inside = [], False
+    for raw in (ROOT / "etc/systemd/system" / unit).read_text().splitlines():
+        line = raw.strip()
+        if line.startswith("["):
+            inside = line == "[Service]"
+        elif inside and "=" in line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            lines.append((key, value))
+    return lines
+
+
 def exec_start(unit: str) -> list[str]:
-    text = (ROOT / "etc/systemd/system" / unit).read_text()
-    line = next(v for v in text.splitlines() if v.startswith("ExecStart="))
-    words = shlex.split(line.removeprefix("ExecStart="))
-    return [str(ROOT) + w if w.startswith(MOVED) else w for w in words]
+    line = next(v for k, v in service(unit) if k == "ExecStart")
+    return [moved(w) for w in shlex.split(line)]
+
+
+def environment(unit: str) -> dict[str, str]:
+    env = {"SEEN_DB_PATH": str(ROOT / "var/lib/seen/seen.db")}
+    for key, value in service(unit):
+        if key == "Environment":
+            for item in shlex.split(value):
+                name, _, text = item.partition("=")
+                env[name] = moved(text)
+    return {**env, **os.environ}
+
+
+def wait_ready(process: subprocess.Popen, sock: socket.socket) -> bool:
+    deadline = time.monotonic() + START_WAIT_S
+    sock.settimeout(0.5)
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if b"READY=1" in sock.recv(4096).split(b"\n"):
+                return True
+        except TimeoutError:
+            continue
+    return False
 
 
 def start(unit: str) -> int:
     if running(unit):
         return 0
     pid_file(unit).parent.mkdir(exist_ok=True)
-    env = {**os.environ, "SEEN_DB_PATH": str(ROOT / "var/lib/seen/seen.db")}
+    env = environment(unit)
+    notify = ("Type", "notify") in service(unit)
+    if notify:
+        path = ROOT / "run" / f"{unit}.notify"
+        path.unlink(missing_ok=True)
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(str(path))
+        env["NOTIFY_SOCKET"] = str(path)
     with open(ROOT / f"{unit}.log", "ab") as log:
         process = subprocess.Popen(
             exec_start(unit),
@@ -58,7 +107,13 @@ def start(unit: str) -> int:
             start_new_session=True,
         )
     pid_file(unit).write_text(str(process.pid))
-    return 0  # Type=exec: started once it runs
+    if not notify:
+        return 0  # Type=exec: started once it runs
+    with sock:
+        if wait_ready(process, sock):
+            return 0
+    stop(unit)
+    return 1  # systemd: "Job for UNIT failed"
 
 
 def stop(unit: str) -> int:

@@ -13,19 +13,17 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
+from helpers.sandbox import SCRIPT, run_install, sandbox_env, systemctl, venv
 from helpers.wheels import local_wheelhouse, seen_wheel
-from support import REPO, free_port, wait_for
+from support import free_port, wait_for
 
 pytestmark = pytest.mark.e2e
 
-SCRIPT = REPO / "deploy" / "raspberry-pi" / "install.sh"
-STANDIN = Path(__file__).with_name("systemctl_standin.py")
 CONSOLE = "seen-console.service"
 # The schema the broken release migrates to: a table the previous one does not know.
 SCHEMA_BUMP = (
@@ -62,46 +60,6 @@ def wheelhouse(tmp_path_factory, wheels):
     house = local_wheelhouse(tmp_path_factory.mktemp("wheelhouse"), "console", "console")
     shutil.copy(wheels["v0.1.0"], house)
     return house
-
-
-def sandbox_env(**extra: str) -> dict:
-    """This environment without PYTHONPATH: the sandbox's venvs import only what they hold."""
-    return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | extra
-
-
-def run_install(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    standin = root.parent / f"{root.name}-systemctl"
-    standin.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STANDIN}" "$@"\n')
-    standin.chmod(0o755)
-    env = {
-        **sandbox_env(),
-        # The interpreter the repacked wheels were built for makes the venvs.
-        "PATH": f"{Path(sys._base_executable).parent}:{os.environ['PATH']}",
-        "PIP_CONFIG_FILE": os.devnull,  # this machine's pip settings are not the Pi's
-        "PIP_INDEX_URL": "http://127.0.0.1:9/simple",  # an index would fail: none is asked
-        "SEEN_INSTALL_SYSTEMCTL": str(standin),
-        "SEEN_SANDBOX_ROOT": str(root),
-    }
-    proc = subprocess.run(
-        ["bash", str(SCRIPT), "--root", str(root), "--role", "server", *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        env=env,
-    )
-    if check:
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-    return proc
-
-
-def systemctl(root: Path, *args: str) -> None:
-    env = sandbox_env(SEEN_SANDBOX_ROOT=str(root))
-    subprocess.run([sys.executable, str(STANDIN), *args], env=env, check=True, timeout=60)
-
-
-def venv(root: Path) -> Path:
-    return root / "opt/seen/venv"
 
 
 def command(root: Path, *args: str) -> str:

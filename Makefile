@@ -8,7 +8,8 @@ PIP    := $(VENV)/bin/pip
 # Most tests wait on timers, windows and processes, not on a core: two workers halve
 # the suite's wall time on a 2-core CI box (README.md, "Two commands").
 TEST_WORKERS ?= 2
-SYSTEM_PACKAGES := xvfb xdotool libgl1-mesa-dri libegl1 libgl1 chromium socat systemd
+SYSTEM_PACKAGES := xvfb xdotool libgl1-mesa-dri libegl1 libgl1 chromium socat systemd \
+	libusb-1.0-0
 
 .PHONY: demo test venv system-packages lint bench clean soak fuzz-soak locks wheelhouse
 
@@ -20,13 +21,15 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
-# Xvfb (Kivy window), Chromium (console page), socat (serial ptys) and systemd
-# (systemd-analyze verify on the kiosk units; installing it in a container starts nothing) for the tests.
+# Xvfb (Kivy window), Chromium (console page), socat (serial ptys), systemd
+# (systemd-analyze verify on the kiosk units; installing it in a container starts nothing)
+# and libusb (pyusb's backend for usb:// printers) for the tests.
 # Installed with apt-get when running as root; otherwise we say what is missing.
 system-packages:
 	@missing=""; \
 	for tool in Xvfb xdotool socat systemd-analyze; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	/sbin/ldconfig -p | grep -q 'libusb-1\.0\.so\.0 ' || missing="$$missing libusb-1.0-0"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing system packages (missing:$$missing)"; \

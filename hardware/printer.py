@@ -2,7 +2,9 @@
 
 Built on pyserial alone (no python-escpos: its 3.1 release reports "plenty of
 paper" when the printer does not answer). Ports are opened with
-serial.serial_for_url, so "/dev/ttyUSB0", a pty path and "loop://" all work.
+serial.serial_for_url, so "/dev/ttyUSB0", a pty path, "socket://host:9100" and
+"loop://" all work; a USB printer-class device (/dev/usb/lp*) goes through
+hardware.usblp and raw USB (usb://VID:PID) through hardware.usbraw.
 
 Status is asked with Epson's real-time command DLE EOT n (10 04 n); the printer
 answers one byte per request even while offline. Every reply byte has fixed bits:
@@ -32,6 +34,8 @@ from typing import NamedTuple
 import serial
 
 from hardware.usblp import LpPort, is_device_file
+from hardware.usbraw import UsbPort
+from hardware.usburl import is_usb_url
 
 FLOW_CONTROLS = ("xonxoff", "rtscts", "none")
 # How status is learnt: "dle_eot" asks and trusts silence as offline; "none" never asks
@@ -139,6 +143,7 @@ class SerialPrinter:
         write_timeout: float = 2.0,
         status_timeout: float = 0.5,
         status_mode: str = "dle_eot",
+        usb_backend=None,
     ) -> None:
         if status_mode not in STATUS_MODES:
             raise PrinterConfigError(
@@ -166,6 +171,7 @@ class SerialPrinter:
         self.write_timeout = write_timeout
         self.status_timeout = status_timeout
         self.status_mode = status_mode
+        self.usb_backend = usb_backend  # pyusb's backend for usb:// (None: libusb-1.0)
         self._answered = False  # DLE EOT has been answered at least once (auto mode)
         self._port: serial.SerialBase | None = None
         self._lock = threading.Lock()  # status() and print_bytes() come from different threads
@@ -176,6 +182,8 @@ class SerialPrinter:
     # -- port handling ------------------------------------------------------
 
     def _open(self):
+        if is_usb_url(self.url):  # usb://VID:PID: raw USB through pyusb, no kernel driver
+            return UsbPort(self.url, self.write_timeout, self.status_timeout, self.usb_backend)
         if is_device_file(self.url):  # /dev/usb/lp*: a printer-class device, not a tty
             return LpPort(self.url, self.write_timeout, self.status_timeout)
         return serial.serial_for_url(
@@ -294,7 +302,7 @@ def open_printer(url: str | None, **options) -> NullPrinter | SerialPrinter:
     """A SerialPrinter for url, or a NullPrinter when url is None, "" or "none".
 
     options are SerialPrinter's: baudrate, flow_control, write_timeout, status_timeout,
-    status_mode.
+    status_mode, usb_backend.
     A missing device does not raise here: status() reports "disconnected" until it appears.
     """
     if url is None or str(url).strip().lower() in ("", "none"):

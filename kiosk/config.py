@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from hardware.usburl import is_usb_url, parse_usb_url
 from seen.settings import (
     ConfigError,
     Role,
@@ -37,6 +38,17 @@ PRINTER_STATUS_MODES = ("auto", "dle_eot", "none")  # hardware.printer.STATUS_MO
 
 def _url(value) -> str | None:
     return None if re.match(r"^https?://[^\s/]+", value) else "must start with http:// or https://"
+
+
+def _printer(value) -> str | None:
+    if not value.strip():
+        return "must not be empty"
+    if is_usb_url(value):
+        try:
+            parse_usb_url(value)
+        except ValueError as exc:
+            return str(exc)
+    return None
 
 
 def _printer_width(value) -> str | None:
@@ -89,8 +101,10 @@ SETTINGS: tuple[Setting, ...] = (
         "printer",
         str,
         "none",
-        "receipt printer: none, or a port URL (/dev/ttyUSB0, loop://, a pty path)",
-        check=not_empty,
+        "receipt printer: none, a serial port (/dev/seen-printer, /dev/ttyUSB0, a pty path), "
+        "a USB printer-class device (/dev/usb/lp0), socket://HOST:9100 (network) or "
+        "usb://VID:PID[?serial=S&interface=N] (raw USB through libusb)",
+        check=_printer,
     ),
     Setting(
         "printer_profile",

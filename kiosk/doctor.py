@@ -20,7 +20,9 @@ from kiosk.client import ClientError, KioskClient, NotAuthorised, Untrusted
 from kiosk.controller import utcnow_iso
 from kiosk.heartbeat import printer_status
 from kiosk.outbox import Outbox, OutboxError
+from kiosk.peer_cert import CertDates, PeerCertError, read_dates
 from kiosk.printing import open_configured_printer
+from seen.cert_expiry import expires_soon, expiry_words
 from seen.settings import ConfigError
 from seen.vocabulary import PRINTER_STATES, printable
 
@@ -73,7 +75,13 @@ def run_checks(
         yield _fail("server", f"refusing an unverified server: {e}")
     except ClientError as e:
         yield _fail("server", str(e))
-    yield tls_check(config.server_url, config.ca_file)
+    dates = None
+    if server_up and config.server_url.startswith("https:"):
+        try:
+            dates = read_dates(config.server_url, config.ca_file, client.timeout)
+        except PeerCertError:
+            dates = None  # it answered /healthz a moment ago: say what is known
+    yield tls_check(config.server_url, config.ca_file, dates, now())
     state, detail, printer_check = _printer(config, test_slip)
     if server_up:
         check, answer = _token_check(client, state, detail, config)
@@ -180,11 +188,35 @@ def readyz_check(client: KioskClient) -> Check:
     return _fail("readyz", f"/readyz answered {response.status_code}: {reason}")
 
 
-def tls_check(server_url: str, ca_file: str) -> Check:
-    """Pure: is what goes over the network (names, dates of birth) encrypted?"""
+def tls_check(
+    server_url: str, ca_file: str, dates: CertDates | None = None, now: datetime | None = None
+) -> Check:
+    """Pure: is what goes over the network (names, dates of birth) encrypted, and for how
+    long yet? dates: the ends of the server's certificate and of ca_file's CAs, if read."""
     if server_url.startswith("https:"):
         against = f"ca_file {ca_file}" if ca_file else "the system's CAs"
-        return _pass("tls", f"https, the server's certificate checked against {against}")
+        words = f"https, the server's certificate checked against {against}"
+        if dates is None or now is None:
+            return _pass("tls", words)
+        soon = []
+        if expires_soon(dates.server_not_after, now):
+            soon.append(
+                expiry_words("the server's certificate", dates.server_not_after, now)
+                + " (renew it on the server: staffconsole tls renew; this kiosk needs nothing)"
+            )
+        for name, end in dates.ca_not_after:
+            if expires_soon(end, now):
+                soon.append(
+                    expiry_words(f"the clinic CA {name!r} in ca_file", end, now)
+                    + " (make a new CA on the server and copy its ca.pem to every kiosk)"
+                )
+        if soon:
+            return Check(
+                "WARN",
+                "tls",
+                f"{words}; " + "; ".join(soon) + "; from that day this kiosk refuses the server",
+            )
+        return _pass("tls", f"{words}; valid until {dates.server_not_after:%Y-%m-%d}")
     unused = f"; ca_file {ca_file} is not used over http" if ca_file else ""
     return Check(
         "WARN",

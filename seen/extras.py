@@ -1,7 +1,7 @@
 """Which optional parts of the install are missing, said plainly instead of a traceback.
 
 `pip install seen-checkin` alone installs neither role: the kiosk needs the `kiosk`
-extra (Kivy, pyserial, requests), the server the `console` extra (FastAPI, uvicorn...).
+extra (Kivy, pyserial, requests, pyusb), the server the `console` extra (FastAPI, uvicorn...).
 The two commands check for theirs before importing anything that needs them.
 """
 
@@ -20,7 +20,7 @@ EXTRAS = {
         "multipart",
         "cryptography",
     ),
-    "kiosk": ("kivy", "serial", "requests"),
+    "kiosk": ("kivy", "serial", "requests", "usb"),
 }
 
 

@@ -34,6 +34,8 @@ OTHER_VARIABLES: dict[str, str] = {
     "SEEN_INSTALL_SYSTEMCTL": "tests: the systemctl stand-in install.sh --root asks to stop, "
     "start and restart services (tests/deploy/systemctl_standin.py)",
     "SEEN_SANDBOX_ROOT": "tests: the --root folder that stand-in runs the units in",
+    "SEEN_INSTALL_STAFFCONSOLE": "tests: the staffconsole a --root install.sh runs to make "
+    "the server's certificates (without it a --root run only says it would)",
     "SEEN_SOAK": "tests: 1 runs the fault campaign at soak size (`make soak`)",
     "SEEN_FUZZ_EXAMPLES": "tests: examples per operation of the OpenAPI fuzzing (`make fuzz-soak`)",
     "SEEN_TEST_PRINTER": "tests: a real printer's port for tests/hardware/test_printer_port.py",

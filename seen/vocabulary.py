@@ -101,6 +101,7 @@ SERVER_KINDS = (
     "lookup_rate",
     "outbox_held",
     "outbox_unsaved",
+    "certificate_expiry",  # the server's own HTTPS certificate ends within 30 days
 )
 
 # -- printer states (from the receipt printer, through the kiosk's heartbeat) ------------
@@ -367,6 +368,14 @@ ALERT_KINDS = {
             "Lobby is busy",
             "The lobby filled up: look at when these alerts came, and staff the desk or "
             "spread the bookings at those hours.",
+            clears_itself=True,
+        ),
+        AlertKind(
+            "certificate_expiry",
+            27,
+            "Server certificate expires soon",
+            "The server's HTTPS certificate neared its end (kiosks refuse the server on that "
+            "day): renew it a month ahead with staffconsole tls renew and restart the server.",
             clears_itself=True,
         ),
         AlertKind(

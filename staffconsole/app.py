@@ -88,6 +88,14 @@ def create_app(
     app.state.clock = clock or ClinicClock(ClinicZone(settings.clinic_timezone))
     app.state.hub = live.Hub(app.state.clock)
     app.state.started_at = None  # set when serving starts (the lifespan)
+    # The end of the certificate served (uvicorn loads the same file): the watchdog's
+    # certificate_expiry alert and the admins' banner. Renewed on disk, it counts after
+    # a restart, as it does for the kiosks.
+    app.state.certificate_not_after = None
+    if settings.tls_cert:
+        from staffconsole.tls_policy import not_after  # cryptography: only when serving TLS
+
+        app.state.certificate_not_after = not_after(settings.tls_cert)
     app.state.lookup_limiter = LookupLimiter(
         settings.lookup_rate_max, settings.lookup_rate_window_s
     )

@@ -206,6 +206,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("tls_key", str, "", "PEM private key of tls_cert"),
     Setting(
+        "allow_plain_http",
+        bool,
+        False,
+        "serve plain HTTP on an address other than loopback (without tls_cert the server "
+        "refuses to start there): only when something else encrypts the traffic",
+    ),
+    Setting(
         "lookup_rate_max",
         int,
         30,

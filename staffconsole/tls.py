@@ -8,12 +8,15 @@ clinic network without a public CA.
   server.key   its private key (0600): `staffconsole serve --tls-cert ... --tls-key ...`
 An existing CA in DIR is reused, so re-running with new names only renews the server's
 certificate and kiosks need no new ca.pem. Keys are EC P-256: small and quick on a Pi.
+`staffconsole tls renew --dir DIR` issues the server a new certificate (and key) for the
+same names from the same CA, before the old one ends.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import os
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -135,28 +138,16 @@ def _load_ca(folder: Path) -> CaPair:
     return cert, key
 
 
-def init(
-    folder: str | Path,
-    sans: list[str],
-    clinic: str = "Seen Clinic",
-    now: datetime | None = None,
-    days: int = SERVER_DAYS,
-) -> Issued:
-    """Make (or reuse) the clinic CA in folder and issue the server certificate for sans."""
-    now = now or datetime.now(UTC)
-    dns, ips = split_sans(sans)
-    folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise TlsError(f"{folder}: cannot create the folder ({e.strerror})") from None
-    ca_created = not (folder / "ca.pem").exists()
-    if ca_created:
-        if (folder / "ca.key").exists():
-            raise TlsError(f"{folder}: ca.key exists without ca.pem; move it away first")
-        ca_cert, ca_key = _new_ca(folder, clinic, now)
-    else:
-        ca_cert, ca_key = _load_ca(folder)
+def _issue_server(
+    folder: Path,
+    ca_cert: x509.Certificate,
+    ca_key: ec.EllipticCurvePrivateKey,
+    dns: list[str],
+    ips: list[str],
+    now: datetime,
+    days: int,
+) -> datetime:
+    """Write a new server key and certificate for dns + ips, signed by the CA; its end."""
     key = ec.generate_private_key(ec.SECP256R1())
     alt = [x509.DNSName(n) for n in dns] + [x509.IPAddress(ipaddress.ip_address(i)) for i in ips]
     not_after = min(now + timedelta(days=days), ca_cert.not_valid_after_utc)
@@ -193,6 +184,32 @@ def init(
     )
     _write(folder / "server.key", _key_pem(key), private=True)
     _write(folder / "server.pem", cert.public_bytes(serialization.Encoding.PEM), private=False)
+    return not_after
+
+
+def init(
+    folder: str | Path,
+    sans: list[str],
+    clinic: str = "Seen Clinic",
+    now: datetime | None = None,
+    days: int = SERVER_DAYS,
+) -> Issued:
+    """Make (or reuse) the clinic CA in folder and issue the server certificate for sans."""
+    now = now or datetime.now(UTC)
+    dns, ips = split_sans(sans)
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise TlsError(f"{folder}: cannot create the folder ({e.strerror})") from None
+    ca_created = not (folder / "ca.pem").exists()
+    if ca_created:
+        if (folder / "ca.key").exists():
+            raise TlsError(f"{folder}: ca.key exists without ca.pem; move it away first")
+        ca_cert, ca_key = _new_ca(folder, clinic, now)
+    else:
+        ca_cert, ca_key = _load_ca(folder)
+    not_after = _issue_server(folder, ca_cert, ca_key, dns, ips, now, days)
     return Issued(folder, ca_created, tuple(dns), tuple(ips), not_after)
 
 
@@ -204,3 +221,45 @@ def check_pair(cert: str | None, key: str | None) -> None:
     for setting, path in (("tls_cert", cert), ("tls_key", key)):
         if path and not Path(path).is_file():
             raise TlsError(f"{setting} = {path!r}: file not found")
+
+
+@dataclass(frozen=True)
+class Renewed:
+    """What `tls renew` did, for the command to report."""
+
+    issued: Issued
+    previous_not_after: datetime
+    ca_not_after: datetime
+
+
+def renew(folder: str | Path, now: datetime | None = None, days: int = SERVER_DAYS) -> Renewed:
+    """A new server certificate in folder for the names of the present one, from its CA."""
+    now = now or datetime.now(UTC)
+    folder = Path(folder)
+    if not (folder / "ca.pem").exists() or not (folder / "ca.key").exists():
+        raise TlsError(
+            f"{folder}: no clinic CA here (ca.pem and ca.key); renew where `tls init` made "
+            "them, or run `staffconsole tls init` to start again"
+        )
+    ca_cert, ca_key = _load_ca(folder)
+    try:
+        old = x509.load_pem_x509_certificate((folder / "server.pem").read_bytes())
+        names = old.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except (OSError, ValueError, x509.ExtensionNotFound) as e:
+        raise TlsError(f"{folder / 'server.pem'}: cannot read the names to renew ({e})") from None
+    dns = names.get_values_for_type(x509.DNSName)
+    ips = [str(ip) for ip in names.get_values_for_type(x509.IPAddress)]
+    if ca_cert.not_valid_after_utc <= now:
+        raise TlsError(
+            f"{folder / 'ca.pem'}: the clinic CA itself expired on "
+            f"{ca_cert.not_valid_after_utc:%Y-%m-%d}: move ca.* away, run `tls init` and copy "
+            "the new ca.pem to every kiosk"
+        )
+    key_path = folder / "server.key"
+    # The installer lets the service's group read the key (0640): a renewal keeps that,
+    # or the server could not start with its new certificate. Never more than 0640.
+    key_mode = stat.S_IMODE(key_path.stat().st_mode) & 0o640 if key_path.exists() else 0o600
+    not_after = _issue_server(folder, ca_cert, ca_key, dns, ips, now, days)
+    os.chmod(key_path, key_mode | 0o600)
+    issued = Issued(folder, False, tuple(dns), tuple(ips), not_after)
+    return Renewed(issued, old.not_valid_after_utc, ca_cert.not_valid_after_utc)

@@ -8,6 +8,9 @@
 #   sudo deploy/raspberry-pi/install.sh --wheelhouse /media/usb/wheelhouse   # no internet
 #   sudo deploy/raspberry-pi/install.sh --uninstall [--purge]
 #
+# The server role makes the clinic CA and the server's certificate (staffconsole tls
+# init, in /etc/seen/tls) unless told --no-tls, and its server.toml serves HTTPS.
+#
 # With --root DIR every file goes under DIR and nothing on this machine changes: the
 # steps that would (apt-get, useradd, pip, udevadm, systemctl) are logged as
 # "would run: ..." instead. Safe to run again: /etc/seen/*.toml is never overwritten.
@@ -30,18 +33,21 @@ UPGRADE=0
 UNINSTALL=0
 PURGE=0
 READY_WAIT_GIVEN=""
+TLS_SANS=()
+NO_TLS=0
 
 usage() {
     cat <<EOF
 usage: $0 [--role kiosk|server|both] [--root DIR] [--user NAME] [--source PATH]
           [--printer-usb VENDOR:PRODUCT] [--printer-serial SERIAL]
           [--wheelhouse DIR] [--upgrade [--ready-wait SECONDS]] | --uninstall [--purge]
+          [--tls-san NAME_OR_IP]... [--no-tls]
   --role         kiosk (default): touch screen + printer; server: the staff console
   --root DIR     install into DIR only; log the system changes instead of making them
   --user NAME    service user (default seen)
   --source PATH  the checkout or wheel pip installs (default: this checkout, $SOURCE)
-  --printer-usb  USB ids of the printer's serial adapter for /dev/seen-printer
-                 (default $PRINTER_USB; find yours with lsusb)
+  --printer-usb  USB ids of the printer's serial adapter, or of a USB printer, for
+                 /dev/seen-printer and usb:// (default $PRINTER_USB; find yours with lsusb)
   --printer-serial  its USB serial number, so two identical adapters never race for
                  /dev/seen-printer (udevadm info -a -n /dev/ttyUSB0 | grep serial)
   --wheelhouse DIR  install offline from DIR (made by `make wheelhouse`): its wheels,
@@ -51,6 +57,10 @@ usage: $0 [--role kiosk|server|both] [--root DIR] [--user NAME] [--source PATH]
   --ready-wait   seconds the upgraded server has to be ready (default 60)
   --uninstall    remove what the installer added; keep settings and data
   --purge        with --uninstall: remove settings, data, backups and the user too
+  --tls-san      (server) a name or address kiosks use for the server, for its
+                 certificate (repeat; default: this machine's names and addresses)
+  --no-tls       (server) make no certificates; server.toml then needs your own
+                 tls_cert and tls_key, or allow_plain_http = true, to start
 EOF
 }
 
@@ -69,6 +79,8 @@ while [ $# -gt 0 ]; do
         --purge) PURGE=1; shift ;;
         --printer-usb) PRINTER_USB="${2:-}"; shift 2 ;;
         --printer-serial) PRINTER_SERIAL="${2:-}"; shift 2 ;;
+        --tls-san) TLS_SANS+=("${2:-}"); shift 2 ;;
+        --no-tls) NO_TLS=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option: $1" ;;
     esac
@@ -138,6 +150,7 @@ put() {
     sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@ETC@|$ETC|g" -e "s|@STATE@|$STATE|g" \
         -e "s|@USER@|$SERVICE_USER|g" -e "s|@VENDOR@|$VENDOR|g" -e "s|@PRODUCT@|$PRODUCT|g" \
         -e "s|@SERIAL_MATCH@|$SERIAL_MATCH|g" -e "s|@BACKUPS@|$BACKUPS|g" \
+        -e "s|@TLS@|$TLS_COMMENT|g" \
         "$HERE/$src" > "$target.tmp"
     chmod "$mode" "$target.tmp"
     mv "$target.tmp" "$target"
@@ -153,6 +166,52 @@ folder() {
     chmod "$mode" "$ROOT$dest"
     if [ "$owner" != root ]; then
         system chown "$owner:$owner" "$ROOT$dest"
+    fi
+}
+
+# HTTPS for the server (docs/install-raspberry-pi.md, "HTTPS on the clinic network"):
+# the clinic CA and the server's certificate in ETC/tls, readable by the service. Kept
+# when already there (a second run never replaces the CA the kiosks trust).
+# SEEN_INSTALL_STAFFCONSOLE stands in for the venv's staffconsole in --root tests only.
+TLS_COMMENT=""
+[ "$NO_TLS" = 1 ] && TLS_COMMENT="# "
+make_tls() {
+    local dir="$ETC/tls" tool="${SEEN_INSTALL_STAFFCONSOLE:-$PREFIX/venv/bin/staffconsole}"
+    if [ "$NO_TLS" = 1 ]; then
+        log "no certificates (--no-tls): set tls_cert and tls_key in $ETC/server.toml, or"
+        log "allow_plain_http = true, or the server refuses to start on a network address"
+        return
+    fi
+    local sans=("${TLS_SANS[@]}") name args=()
+    if [ "${#sans[@]}" = 0 ]; then
+        name="$(hostname 2>/dev/null || true)"
+        [ -n "$name" ] && sans+=("$name" "$name.local")
+        # shellcheck disable=SC2207 # addresses are single words
+        sans+=(localhost 127.0.0.1 $(hostname -I 2>/dev/null || true))
+    fi
+    for name in "${sans[@]}"; do args+=(--san "$name"); done
+    if [ -e "$ROOT$dir/server.pem" ]; then
+        log "kept $dir (renew with: $PREFIX/venv/bin/staffconsole tls renew --dir $dir)"
+    elif [ "$DRY" = 1 ] && [ -z "${SEEN_INSTALL_STAFFCONSOLE:-}" ]; then
+        log "would run: $tool tls init --dir $dir ${args[*]}"
+    else
+        "$tool" tls init --dir "$ROOT$dir" "${args[@]}" \
+            || die "could not make the certificates in $dir (see above)"
+        log "wrote $dir (the clinic CA and the server's certificate)"
+    fi
+    # The service reads its key; the CA's key stays root's alone.
+    if [ -d "$ROOT$dir" ]; then
+        chmod 0750 "$ROOT$dir"
+        chmod 0640 "$ROOT$dir/server.key"
+    fi
+    system chown "root:$SERVICE_USER" "$ROOT$dir" "$ROOT$dir/server.key"
+    log "copy $dir/ca.pem to every kiosk (ca_file in its kiosk.toml)"
+    if [ -e "$ROOT$ETC/server.toml" ] && ! grep -q '^tls_cert *=' "$ROOT$ETC/server.toml" \
+        && ! grep -q '^allow_plain_http *= *true' "$ROOT$ETC/server.toml"; then
+        # A server.toml from before HTTPS by default is kept as it is: say what it lacks.
+        log "WARNING: $ETC/server.toml has no tls_cert: the server refuses plain HTTP on a"
+        log "WARNING: network address; add tls_cert = \"$dir/server.pem\" and"
+        log "WARNING: tls_key = \"$dir/server.key\" to it"
     fi
 }
 
@@ -195,6 +254,7 @@ fi
 PACKAGES=(python3-venv python3-pip)
 if [ "$KIOSK" = 1 ]; then
     PACKAGES+=(libgl1 libegl1 libgles2 libgbm1 libdrm2 libmtdev1 libinput10 fonts-dejavu-core)
+    PACKAGES+=(libusb-1.0-0)  # pyusb's backend, for usb:// printers
 fi
 # The package lists on a new card are often months old: install fails without an update.
 system apt-get update
@@ -228,11 +288,14 @@ if [ "$KIOSK" = 1 ]; then
     put kivy-config.ini "$STATE/kivy/config.ini" 0644
     put 99-seen-printer.rules /etc/udev/rules.d/99-seen-printer.rules 0644
     system udevadm control --reload-rules
-    system udevadm trigger --subsystem-match=tty
+    # The rules' subsystems: a serial adapter, a printer-class printer, a raw USB one.
+    system udevadm trigger --subsystem-match=tty --subsystem-match=usbmisc \
+        --subsystem-match=usb
     put seen-kiosk.service /etc/systemd/system/seen-kiosk.service 0644
 fi
 if [ "$SERVER" = 1 ]; then
     put server.toml.template "$ETC/server.toml" 0640 "$SERVICE_USER" keep
+    make_tls
     put seen-console.service /etc/systemd/system/seen-console.service 0644
     # Nightly checked backups, the newest 14 kept (docs: "Backups").
     folder "$BACKUPS" 0700 "$SERVICE_USER"

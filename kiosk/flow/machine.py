@@ -172,6 +172,9 @@ class Flow:
     def _hand_off(self, reason: str, step: str | None = None) -> None:
         self.reason = reason
         data = {"reason": reason, "step": step or self.state, "entered": self.entered}
+        if (step or self.state) == CONFIRM and self.chosen:
+            # The one appointment on screen, so the desk's card can say which was found.
+            data["appointment"] = self.chosen["appointment"]
         if self.attempts:
             data["attempts"] = [dict(attempt) for attempt in self.attempts]
         self._emit(SESSION_HANDED_OFF, **data)

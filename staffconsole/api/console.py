@@ -12,6 +12,7 @@ import json
 import time
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -39,12 +40,19 @@ from staffconsole.auth.staff_sessions import (
     StaffSession,
 )
 from staffconsole.clock import ClinicZone, iso
+from staffconsole.rules.certificate import certificate_banner
 from staffconsole.store import schema
 from staffconsole.store.alerts import acknowledge_alert, resolve_alert
-from staffconsole.store.audit import audited, staff_actor
+from staffconsole.store.audit import audit_read, audited, staff_actor
 from staffconsole.web import templates
 from staffconsole.web.live_view import LiveView, Sent, locked_view
-from staffconsole.web.snapshot import build_section, build_snapshot, console_info, shape_alert
+from staffconsole.web.snapshot import (
+    build_section,
+    build_snapshot,
+    console_info,
+    shape_alert,
+    shown_counts,
+)
 
 # A heartbeat every few seconds lets the page say "Not live" within 10 s of a frozen
 # server (it waits about three heartbeats); each one also re-checks the session.
@@ -205,10 +213,20 @@ def console_page(request: Request, db: Db, now: Now) -> Response:
             "clinic_name": request.app.state.settings.clinic_name,
             "username": session.username,
             "csrf_token": session.csrf_token,
+            "certificate_warning": _certificate_warning(request, session, now),
         },
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _certificate_warning(request: Request, session, now: datetime) -> str | None:
+    """For admins: the server's certificate ends within 30 days (rules/certificate.py)."""
+    if session.role != "admin":
+        return None
+    settings = request.app.state.settings
+    folder = str(Path(settings.tls_cert).parent) if settings.tls_cert else ""
+    return certificate_banner(request.app.state.certificate_not_after, now, folder)
 
 
 # -- JSON API -------------------------------------------------------------------
@@ -292,7 +310,10 @@ def set_pin(body: PinBody, session: StaffWriting, db: Db, now: Now):
 
 @router.get("/api/v1/console/snapshot")
 def snapshot(request: Request, session: Staff, db: Db, clock: Clock, now: Now):
-    return _snapshot(request, db, now, clock.zone, session.username, request.app.state.hub.seq)
+    """Everything the page shows (audited as a read of the patient lists)."""
+    view = _snapshot(request, db, now, clock.zone, session.username, request.app.state.hub.seq)
+    audit_read(db, staff_actor(session.username), "console.snapshot", None, shown_counts(view), now)
+    return view
 
 
 def _act(
@@ -411,6 +432,11 @@ async def stream(request: Request, clock: Clock):
     def snapshot(sent: Sent, seq: int) -> dict:
         sections = view.sections()
         sent.patch(sections)  # records what the page now has
+        # Audited once per full view (connect, unlock), not per patch: the patches only
+        # update what this read already showed.
+        counts = shown_counts({name: section.items for name, section in sections.items()})
+        actor = staff_actor(session.username)
+        with_db(lambda db: audit_read(db, actor, "console.stream", None, counts, clock.now()))
         return {
             "seq": seq,
             "generated_at": iso(clock.now()),

@@ -377,6 +377,14 @@ def events(body: EventsIn, request: Request, kiosk: Kiosk, db: Db, now: Now, tod
     batch = [event.model_dump() for event in body.events]
 
     def shown_for(session: dict, data: dict) -> dict | None:
+        # The alert may name the appointment the kiosk says it showed only if a look-up
+        # offered it to this session: a token cannot put any patient's on the desk's card.
+        wanted = data.get("appointment")
+        minutes = request.app.state.settings.checkin_offer_minutes
+        if wanted is not None and not store_offers.was_offered(
+            db, kiosk["id"], session["id"], wanted, now, minutes
+        ):
+            data = {key: value for key, value in data.items() if key != "appointment"}
         return store_appointments.shown_appointment(db, session, data, today)
 
     accepted, duplicate = store_sessions.record_events(db, kiosk, batch, now, shown_for)

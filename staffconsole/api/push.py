@@ -26,7 +26,7 @@ from staffconsole.store.appointments import (
     cancel_appointment,
     upsert_appointment,
 )
-from staffconsole.store.audit import api_actor, audited
+from staffconsole.store.audit import api_actor, audit_read, audited
 
 
 def _unauthorised(reason: str) -> HTTPException:
@@ -218,11 +218,12 @@ def put_appointment(
     response_model=AppointmentOut,
     responses={404: {"description": "no appointment with this id"}},
 )
-def get_appointment(external_id: ExternalId, token: Token, db: Db) -> dict:
-    """One appointment as Seen has it."""
+def get_appointment(external_id: ExternalId, token: Token, db: Db, now: Now) -> dict:
+    """One appointment as Seen has it (audited as a read)."""
     found = appointment_by_external_id(db, external_id.strip())
     if found is None:
         raise HTTPException(404, f"no appointment with external_id {external_id!r}")
+    audit_read(db, api_actor(token["name"]), "appointment", found["external_id"], {}, now)
     return _public(found)
 
 
@@ -267,6 +268,7 @@ def _since(text: str | None) -> str | None:
 def arrivals(
     token: Token,
     db: Db,
+    now: Now,
     since: Annotated[
         str | None, Query(max_length=40, description="first call: arrivals from this ISO time on")
     ] = None,
@@ -280,16 +282,22 @@ def arrivals(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=feed.MAX_PAGE)] = feed.MAX_PAGE,
 ) -> dict:
-    """Arrivals (check-ins, called in, seen) since a time or after a cursor, oldest change first."""
+    """Arrivals (check-ins, called in, seen) since a time or after a cursor, oldest change first.
+
+    Audited as a read (how many rows, and where the page started), never the rows.
+    """
     if (since is None) == (cursor is None):
         raise HTTPException(
             422,
             "give exactly one of since= (an ISO time, first call) or "
             "cursor= (from the previous answer)",
         )
-    return feed.changes(
+    page = feed.changes(
         db, cursor=int(cursor) if cursor else None, since=_since(since), limit=limit
     )
+    detail = {"count": len(page["arrivals"]), "since": since, "cursor": cursor}
+    audit_read(db, api_actor(token["name"]), "arrivals", None, detail, now)
+    return page
 
 
 @router.post(

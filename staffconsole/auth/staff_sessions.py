@@ -30,13 +30,27 @@ from staffconsole.store.audit import audited, staff_actor
 from staffconsole.store.schema import write
 
 COOKIE = "seen_session"
-LOCKOUT_FAILURES = 10
-LOCKOUT_WINDOW = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """Failures free within `window`, then a wait after each further one, doubling to `cap`.
+
+    Growing waits rather than a hard lock: a stranger typing wrong passwords slows a
+    username down but cannot shut its owner out for an hour (and `user unlock` ends it).
+    """
+
+    free: int
+    window: timedelta
+    first: timedelta
+    cap: timedelta
+
+
+# Per username as typed (known or not, so the answer never says which exist).
+USERNAME_THROTTLE = Throttle(5, timedelta(hours=1), timedelta(seconds=30), timedelta(minutes=15))
 # Per client address, whatever usernames it tries: a shared desk PC where people mistype
-# gets this many failures free, then each further try waits twice as long as the last.
-ADDRESS_FREE_FAILURES = 20
-ADDRESS_WINDOW = timedelta(minutes=15)
-ADDRESS_MAX_WAIT = timedelta(minutes=15)
+# gets more failures free before each further try waits twice as long as the last.
+ADDRESS_THROTTLE = Throttle(20, timedelta(minutes=15), timedelta(seconds=1), timedelta(minutes=15))
 MAX_USERNAME = 200
 
 # Shown for a wrong password, an unknown user and a disabled user alike, so the
@@ -53,7 +67,7 @@ class BadCredentials(AuthError):
 
 
 class LockedOut(AuthError):
-    """Too many failed sign-ins for this username within the lockout window."""
+    """Too many recent failed sign-ins for this username: the next try must wait."""
 
 
 class Throttled(LockedOut):
@@ -154,46 +168,43 @@ def check_pin(pin: str, username: str) -> None:
         raise BadPin("The PIN must not be part of your username.")
 
 
-def lockout_until(attempts: list[tuple[str, bool]], now: datetime) -> datetime | None:
-    """When the lockout ends, or None if not locked.
-
-    attempts: (at, ok) pairs for one username, any order. Failures count only
-    within the window and after the last successful sign-in.
-    """
-    since = now - LOCKOUT_WINDOW
-    ordered = sorted((parse(at), ok) for at, ok in attempts)
-    failures: list[datetime] = []
-    for at, ok in ordered:
-        if ok:
-            failures = []
-        elif at > since:
-            failures.append(at)
-    if len(failures) < LOCKOUT_FAILURES:
-        return None
-    # The lockout lifts when the oldest counted failure leaves the window.
-    return failures[-LOCKOUT_FAILURES] + LOCKOUT_WINDOW
-
-
-def address_wait(attempts: list[tuple[str, bool]], now: datetime) -> timedelta | None:
-    """How long one client address must still wait before its next try, or None.
-
-    attempts: (at, ok) pairs from one address, any order. Failures count within
-    ADDRESS_WINDOW and after its last success; past ADDRESS_FREE_FAILURES the wait after
-    the latest failure doubles with each one: 1 s, 2 s, 4 s ... up to ADDRESS_MAX_WAIT.
-    """
-    since = now - ADDRESS_WINDOW
+def counting_failures(
+    attempts: list[tuple[str, bool]], now: datetime, window: timedelta
+) -> list[datetime]:
+    """The failures that count now: within the window and after the last success."""
+    since = now - window
     failures: list[datetime] = []
     for at, ok in sorted((parse(at), ok) for at, ok in attempts):
         if ok:
             failures = []
         elif at > since:
             failures.append(at)
-    extra = len(failures) - ADDRESS_FREE_FAILURES
+    return failures
+
+
+def throttle_wait(
+    attempts: list[tuple[str, bool]], now: datetime, throttle: Throttle
+) -> timedelta | None:
+    """How long the next try must still wait, or None if it may go ahead.
+
+    attempts: (at, ok) pairs for one username or one address, any order. Past
+    `throttle.free` counted failures the wait after the latest one doubles with each:
+    first, 2 x first, 4 x first ... up to the cap.
+    """
+    failures = counting_failures(attempts, now, throttle.window)
+    extra = len(failures) - throttle.free
     if extra < 0:
         return None
-    wait = min(timedelta(seconds=2 ** min(extra, 20)), ADDRESS_MAX_WAIT)
+    wait = min(throttle.first * 2 ** min(extra, 20), throttle.cap)
     left = failures[-1] + wait - now
     return left if left > timedelta(0) else None
+
+
+def _in_words(wait: timedelta) -> str:
+    seconds = max(1, math.ceil(wait.total_seconds()))
+    if seconds < 120:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{math.ceil(seconds / 60)} minutes"
 
 
 def check_csrf(session: StaffSession, header_value: str | None) -> None:
@@ -212,7 +223,7 @@ def _dummy_hash() -> str:
 
 
 def _attempts(db, key: str, now: datetime) -> list[tuple[str, bool]]:
-    since = iso(now - LOCKOUT_WINDOW)
+    since = iso(now - USERNAME_THROTTLE.window)
     rows = db.execute(
         "select at, ok from login_attempts where username = ? and at > ? order by at", [key, since]
     ).fetchall()
@@ -235,21 +246,12 @@ def unlock_sign_in(db, username: str, now: datetime) -> int:
     """
     key = attempt_key(username)
     with write(db):
-        counting = lockout_failures(_attempts(db, key, now), now)
+        counting = len(counting_failures(_attempts(db, key, now), now, USERNAME_THROTTLE.window))
         db.execute(
             "insert into login_attempts (username, at, ok, address) values (?, ?, 1, ?)",
             [key, iso(now), "unlock"],
         )
     return counting
-
-
-def lockout_failures(attempts: list[tuple[str, bool]], now: datetime) -> int:
-    """How many failures count towards a pause now (after the last success, in the window)."""
-    since = now - LOCKOUT_WINDOW
-    failures = 0
-    for at, ok in sorted((parse(at), ok) for at, ok in attempts):
-        failures = 0 if ok else failures + (at > since)
-    return failures
 
 
 def sign_in(
@@ -264,25 +266,24 @@ def sign_in(
     if address is not None:
         rows = db.execute(
             "select at, ok from login_attempts where address = ? and at > ?",
-            [address, iso(now - ADDRESS_WINDOW)],
+            [address, iso(now - ADDRESS_THROTTLE.window)],
         ).fetchall()
-        wait = address_wait([(at, bool(ok)) for at, ok in rows], now)
+        wait = throttle_wait([(at, bool(ok)) for at, ok in rows], now, ADDRESS_THROTTLE)
         if wait is not None:
             with audited(db, staff_actor(key), "login.throttled", key, None, now):
                 pass  # nothing changes but the log
-            seconds = max(1, math.ceil(wait.total_seconds()))
             raise Throttled(
-                "Too many failed sign-ins from this computer. "
-                f"Try again in {seconds} second{'s' if seconds != 1 else ''}."
+                f"Too many failed sign-ins from this computer. Try again in {_in_words(wait)}."
             )
-    until = lockout_until(_attempts(db, key, now), now)
-    if until is not None:
+    attempts = _attempts(db, key, now)
+    wait = throttle_wait(attempts, now, USERNAME_THROTTLE)
+    if wait is not None:
         with audited(db, staff_actor(key), "login.locked", key, None, now):
             pass  # nothing changes but the log
-        minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+        failed = len(counting_failures(attempts, now, USERNAME_THROTTLE.window))
         raise LockedOut(
-            f"Sign-in is paused for this username after {LOCKOUT_FAILURES} failed tries. "
-            f"Try again in {minutes} minutes, or ask a manager to help."
+            f"Sign-in for this username is paused after {failed} failed tries. "
+            f"Try again in {_in_words(wait)}, or ask a manager to unlock it."
         )
     user = user_by_name(db, username.strip()) if key else None
     usable = user is not None and not user["disabled"]

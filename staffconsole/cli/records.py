@@ -34,6 +34,11 @@ def add_parsers(commands, common) -> None:
     )
     audit.add_argument("--json", action="store_true", help="one JSON object per line")
     audit.add_argument("--limit", type=int, default=10_000, help="at most this many entries")
+    audit.add_argument(
+        "--changes",
+        action="store_true",
+        help="only what people and systems changed, not their reads of patient lists",
+    )
     audit.set_defaults(handler=cmd_audit)
     add_report_parser(commands, common)
     add_backup_parsers(commands, common)
@@ -74,7 +79,7 @@ def cmd_alerts(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    entries = list(reversed(list_audit(open_store(args), limit=args.limit)))
+    entries = list(reversed(list_audit(open_store(args), limit=args.limit, reads=not args.changes)))
     if args.json:
         for entry in entries:
             print(json_line(entry))

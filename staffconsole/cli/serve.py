@@ -1,4 +1,4 @@
-"""`staffconsole serve` and `staffconsole tls`: run the server, make its certificates."""
+"""`staffconsole serve` and `staffconsole tls`: run the server, make and renew its certificates."""
 
 from __future__ import annotations
 
@@ -36,6 +36,15 @@ def add_parsers(commands, common) -> None:
         "--days", type=int, default=825, help="server certificate lifetime in days"
     )
     tls_init.set_defaults(handler=cmd_tls_init)
+    tls_renew = tls_commands.add_parser(
+        "renew",
+        help="a new server certificate for the same names from the same CA (kiosks need nothing)",
+    )
+    tls_renew.add_argument("--dir", required=True, help="the folder `tls init` made")
+    tls_renew.add_argument(
+        "--days", type=int, default=825, help="server certificate lifetime in days"
+    )
+    tls_renew.set_defaults(handler=cmd_tls_renew)
 
 
 def cmd_serve(args) -> int:
@@ -50,15 +59,13 @@ def cmd_serve(args) -> int:
     settings = settings_from(
         args, host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key
     )
-    tls = {}
-    if settings.tls_cert or settings.tls_key:
-        from staffconsole.tls import TlsError, check_pair
+    from staffconsole.tls import TlsError
+    from staffconsole.tls_policy import serve_options
 
-        try:
-            check_pair(settings.tls_cert, settings.tls_key)
-        except TlsError as e:
-            raise CliError(str(e)) from None
-        tls = {"ssl_certfile": settings.tls_cert, "ssl_keyfile": settings.tls_key}
+    try:
+        tls = serve_options(settings, args.config)
+    except TlsError as e:
+        raise CliError(str(e)) from None
     app = create_app(settings)
     # Open console streams never end on their own: without a limit, stopping the server
     # would wait for every receptionist to close the page.
@@ -98,4 +105,40 @@ def cmd_tls_init(args) -> int:
         "server_url = https://<one of the names above>:<port>."
     )
     print(f"Keep {folder}/ca.key private: whoever has it can impersonate the server.")
+    return 0
+
+
+def cmd_tls_renew(args) -> int:
+    from datetime import UTC, datetime
+
+    from seen.cert_expiry import expires_soon, expiry_words
+    from staffconsole.tls import TlsError, renew
+
+    now = datetime.now(UTC)
+    try:
+        renewed = renew(args.dir, now=now, days=args.days)
+    except TlsError as e:
+        raise CliError(str(e)) from None
+    issued = renewed.issued
+    folder = shown(issued.folder)
+    print(
+        f"Renewed the server certificate in {folder} for "
+        + ", ".join(shown(name) for name in issued.dns_names + issued.ip_addresses)
+        + f": valid until {issued.not_after:%Y-%m-%d} "
+        f"(the old one: {renewed.previous_not_after:%Y-%m-%d})."
+    )
+    print(
+        "Restart the server to serve it: sudo systemctl restart seen-console "
+        "(the running server keeps the old one until then)."
+    )
+    print(
+        f"Kiosks need nothing: the clinic CA ({folder}/ca.pem, valid until "
+        f"{renewed.ca_not_after:%Y-%m-%d}) is unchanged."
+    )
+    if expires_soon(renewed.ca_not_after, now):
+        print(
+            f"Warning: {expiry_words('the clinic CA', renewed.ca_not_after, now)}, and no "
+            "certificate it signs lasts longer: make a new CA (move ca.* away, `tls init`) "
+            "and copy the new ca.pem to every kiosk."
+        )
     return 0

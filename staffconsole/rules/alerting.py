@@ -104,13 +104,19 @@ def handoff_summary(
     `shown`: the appointment the kiosk had shown (time and provider, never more);
     `attempts`: earlier tries of the same patient, which the desk may need to find them.
     """
-    sentence = _handoff_sentence(reason, kiosk_name, step, entered, describe_shown(shown))
+    ticket = (shown or {}).get("ticket")
+    sentence = _handoff_sentence(reason, kiosk_name, step, entered, describe_shown(shown), ticket)
     tried = describe_attempts(attempts, entered, with_first_name=reason == "walk_in")
     return f"{sentence}; {tried}" if tried else sentence
 
 
 def _handoff_sentence(
-    reason: str, kiosk_name: str, step: str | None, entered: Mapping | None, shown: str
+    reason: str,
+    kiosk_name: str,
+    step: str | None,
+    entered: Mapping | None,
+    shown: str,
+    ticket: int | None = None,
 ) -> str:
     who = describe_entered(entered)
     typed = f" after typing {who}" if who else ""
@@ -146,9 +152,10 @@ def _handoff_sentence(
     if reason == "reported_problem":
         return f'Someone at {kiosk_name} pressed "{REPORT_PROBLEM_BUTTON}" after checking in{paren}'
     if reason == "slip_not_printed":
+        number = f", {ticket} ({shown})" if ticket else ""
         return (
             f"Someone at {kiosk_name} is checked in{paren} but no slip came out of its "
-            "printer; give them their number"
+            f"printer; give them their number{number}"
         )
     if reason == "walk_in":
         walker = describe_entered(entered, with_first_name=True)
@@ -173,6 +180,8 @@ def handoff_alert(
     data = {"reason": reason, "step": step, "entered": dict(entered or {})}
     if shown:
         data["shown"] = {"time": shown.get("time"), "provider": shown.get("provider")}
+        if shown.get("ticket"):
+            data["shown"]["ticket"] = shown["ticket"]
     if attempts:
         data["attempts"] = [dict(attempt) for attempt in attempts]
     return {
@@ -458,6 +467,8 @@ def cleared_note(kind: str, kiosk_name: str | None) -> str:
         return f"Cleared by itself: {where} can save check-ins to its disk again"
     if kind == "lobby_busy":
         return "Cleared by itself: the lobby is no longer busy"
+    if kind == "certificate_expiry":
+        return "Cleared by itself: the server now serves a certificate valid for longer"
     return "Cleared by itself"
 
 

@@ -208,6 +208,8 @@ def lookup_code(db: Database, code: str, today: date) -> list[dict]:
 
 # Hand-offs whose alert names the appointment the patient was shown.
 NAMES_SHOWN = ("not_me", "timed_out")
+# Hand-offs after a check-in whose alert names the arrival's number (the slip's).
+NAMES_TICKET = ("slip_not_printed",)
 
 
 def shown_appointment(db: Database, session: Mapping, data: Mapping, today: date) -> dict | None:
@@ -217,6 +219,20 @@ def shown_appointment(db: Database, session: Mapping, data: Mapping, today: date
     the one match of what the session typed last (the look-up it showed). With several
     matches and no word from the kiosk nothing is guessed.
     """
+    if data.get("reason") in NAMES_TICKET:
+        found = first_row(
+            db,
+            "SELECT r.ticket, a.start, a.provider FROM arrivals r "
+            "JOIN appointments a ON a.id = r.appointment_id WHERE r.session_id = ?",
+            [session["id"]],
+        )
+        if found is None:
+            return None
+        return {
+            "time": found["start"][11:16],
+            "provider": found["provider"],
+            "ticket": found["ticket"],
+        }
     if data.get("reason") not in NAMES_SHOWN:
         return None
     first, after = _day_range(today)

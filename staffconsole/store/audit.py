@@ -106,9 +106,23 @@ def audited(
             )
 
 
-def list_audit(db: Database, limit: int = 500) -> list[dict]:
-    """Newest first."""
-    entries = list(db.query("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [limit]))
+# Reads of patient data are audited as "read.<what>", so they can be told apart (and
+# kept for a shorter time) from the changes. Their detail holds counts, never names.
+READ = "read."
+
+
+def audit_read(
+    db: Database, actor: str, what: str, target: str | None, detail: dict, now: datetime
+) -> None:
+    """Record that `actor` was shown patient data (`what`: e.g. "console.snapshot")."""
+    with audited(db, actor, READ + what, target, detail, now):
+        pass  # nothing changes but the log
+
+
+def list_audit(db: Database, limit: int = 500, reads: bool = True) -> list[dict]:
+    """Newest first; reads=False leaves out the reads of patient data."""
+    where = "" if reads else f"WHERE action NOT LIKE '{READ}%'"
+    entries = list(db.query(f"SELECT * FROM audit {where} ORDER BY id DESC LIMIT ?", [limit]))
     for entry in entries:
         entry["detail"] = loads(entry["detail"])
     return entries

@@ -19,6 +19,7 @@ from seen.vocabulary import kind_label
 from staffconsole.auth.kiosks import list_kiosks
 from staffconsole.clock import ClinicClock
 from staffconsole.rules import alerting, escalation
+from staffconsole.rules.certificate import CERTIFICATE_CAUSE, certificate_alert
 from staffconsole.store import alerts as store_alerts
 from staffconsole.store import arrivals
 from staffconsole.store.alerts import list_alerts, open_or_update_alert
@@ -76,6 +77,7 @@ def run_rules(
     presence: tuple | None = None,
     escalated: list | None = None,
     started_at: datetime | None = None,
+    certificate_not_after: datetime | None = None,
 ) -> int:
     """One pass of every rule at the clock's now; returns how many alerts it raised, changed
     or cleared. Long waits and the lobby are the clinic's day's (the clock's zone).
@@ -84,6 +86,8 @@ def run_rules(
     no_console rule. Alerts escalated in this pass are appended to `escalated`.
     started_at: when this server process started; no kiosk is called offline until the
     offline threshold has passed since then (None: no such grace).
+    certificate_not_after: when the HTTPS certificate this server serves ends (None:
+    plain HTTP); within 30 days it is a certificate_expiry alert.
     """
     changed = 0
     now = clock.now()
@@ -134,6 +138,10 @@ def run_rules(
             now,
         )
 
+        changed += state_rule(
+            db, CERTIFICATE_CAUSE, certificate_alert(certificate_not_after, now), now
+        )
+
         if presence is not None:
             listeners, absent_since = presence
             if store_alerts.unresolved_for_cause(db, alerting.CONSOLE_CAUSE) is None:
@@ -172,12 +180,20 @@ def notify_escalated(escalated: list, settings) -> int:
     return sent
 
 
-def _tick(settings, hub, clock: ClinicClock, started_at: datetime | None = None) -> int:
+def _tick(
+    settings,
+    hub,
+    clock: ClinicClock,
+    started_at: datetime | None = None,
+    certificate_not_after: datetime | None = None,
+) -> int:
     escalated: list = []
     db = open_db(settings.db_path)
     try:
         presence = hub.presence() if hub else None
-        changed = run_rules(db, clock, settings, presence, escalated, started_at)
+        changed = run_rules(
+            db, clock, settings, presence, escalated, started_at, certificate_not_after
+        )
     finally:
         db.close()
     # After the commit, and outside the write lock: a slow webhook must not hold kiosks up.
@@ -193,7 +209,12 @@ async def watch(app) -> None:
         await asyncio.sleep(settings.watchdog_interval_s)
         try:
             changed = await asyncio.to_thread(
-                _tick, settings, hub, app.state.clock, app.state.started_at
+                _tick,
+                settings,
+                hub,
+                app.state.clock,
+                app.state.started_at,
+                app.state.certificate_not_after,
             )
         # Keep watching: one failed pass (a locked database) is no reason to stop for good.
         except Exception as e:  # noqa: BLE001

@@ -190,3 +190,12 @@ def build_snapshot(
         **parts,
         "console": console_info(clinic_name, username, console_live, settings, zone, now),
     }
+
+
+# The sections that show patients (kiosks do not): their sizes go in the read audit.
+PATIENT_SECTIONS = ("alerts", "arrivals", "history")
+
+
+def shown_counts(view: dict) -> dict:
+    """How many patient rows a snapshot showed, per section: audit detail without names."""
+    return {name: len(view.get(name) or []) for name in PATIENT_SECTIONS}

@@ -296,16 +296,33 @@ def test_udev_rule_names_the_adapter(root):
             'SUBSYSTEM=="usbmisc", KERNEL=="lp[0-9]*", ATTRS{idVendor}=="067b", '
             'ATTRS{idProduct}=="2303", SYMLINK+="seen-printer", GROUP="dialout", MODE="0660"'
         ),
+        (  # raw USB (usb://067b:2303): the device node libusb opens, no kernel driver
+            'SUBSYSTEM=="usb", ENV{DEVTYPE}=="usb_device", ATTRS{idVendor}=="067b", '
+            'ATTRS{idProduct}=="2303", GROUP="dialout", MODE="0660"'
+        ),
     ]
+    text = (root / "etc/udev/rules.d/99-seen-printer.rules").read_text()
+    assert 'printer = "usb://067b:2303"' in text and "@" not in text
+
+
+def test_the_rules_subsystems_are_triggered_and_libusb_installed(installed):
+    log = installed[1]
+    assert (
+        "would run: udevadm trigger --subsystem-match=tty --subsystem-match=usbmisc "
+        "--subsystem-match=usb" in log
+    )
+    install_line = next(line for line in log.splitlines() if "apt-get install" in line)
+    assert " libusb-1.0-0" in install_line  # pyusb's backend for usb:// printers
 
 
 def test_udev_rule_pins_the_adapter_by_serial_number(tmp_path):
     install(tmp_path, "--printer-usb", "0403:6001", "--printer-serial", "A10K5XYZ")
     rules = (tmp_path / "etc/udev/rules.d/99-seen-printer.rules").read_text().splitlines()
     rules = [line for line in rules if line and not line.startswith("#")]
-    assert len(rules) == 2
-    for line in rules:
+    assert len(rules) == 3
+    for line in rules[:2]:
         assert 'ATTRS{idProduct}=="6001", ATTRS{serial}=="A10K5XYZ", SYMLINK' in line
+    assert 'ATTRS{idProduct}=="6001", ATTRS{serial}=="A10K5XYZ", GROUP="dialout"' in rules[2]
     bad = install(tmp_path, "--printer-serial", 'x" RUN+="/bin/sh', check=False)
     assert bad.returncode == 2 and "--printer-serial must be" in bad.stderr
 

@@ -109,3 +109,73 @@ def test_serve_refuses_a_certificate_without_its_key(tmp_path):
         check=False,
     )
     assert proc.returncode == 1 and "tls_key = " in proc.stderr and "file not found" in proc.stderr
+
+
+# -- tls renew (issue 17, part 6) -----------------------------------------------------------
+
+
+def test_renew_keeps_the_ca_and_the_names_and_says_what_to_do(tmp_path):
+    folder = tmp_path / "tls"
+    run_cli(
+        "tls",
+        "init",
+        "--dir",
+        str(folder),
+        "--san",
+        "console.clinic.lan",
+        "--san",
+        "10.0.0.5",
+        "--days",
+        "20",
+    )
+    ca_pem, ca_key = (folder / "ca.pem").read_bytes(), (folder / "ca.key").read_bytes()
+    before = load(folder / "server.pem")
+    key_before = (folder / "server.key").read_bytes()
+    (folder / "server.key").chmod(0o640)  # as the installer leaves it for the service
+    proc = run_cli("tls", "renew", "--dir", str(folder))
+    after = load(folder / "server.pem")
+    assert (folder / "ca.pem").read_bytes() == ca_pem and (folder / "ca.key").read_bytes() == ca_key
+    after.verify_directly_issued_by(load(folder / "ca.pem"))
+    assert after.serial_number != before.serial_number
+    assert (folder / "server.key").read_bytes() != key_before  # a new key too
+    assert mode(folder / "server.key") == 0o640  # the service still reads it
+    names = after.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert names == before.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert after.subject == before.subject
+    assert (after.not_valid_after_utc - after.not_valid_before_utc).days == 825
+    lines = proc.stdout.splitlines()
+    assert lines[0] == (
+        f"Renewed the server certificate in {folder} for console.clinic.lan, 10.0.0.5: valid "
+        f"until {after.not_valid_after_utc:%Y-%m-%d} (the old one: "
+        f"{before.not_valid_after_utc:%Y-%m-%d})."
+    )
+    assert lines[1].startswith(
+        "Restart the server to serve it: sudo systemctl restart seen-console"
+    )
+    assert lines[2].startswith("Kiosks need nothing: the clinic CA") and "is unchanged" in lines[2]
+    assert len(lines) == 3  # the CA has years left: no warning
+
+
+def test_renew_without_a_ca_is_refused_with_the_folder(tmp_path):
+    proc = run_cli("tls", "renew", "--dir", str(tmp_path), check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (
+        f"staffconsole: {tmp_path}: no clinic CA here (ca.pem and ca.key); renew where "
+        "`tls init` made them, or run `staffconsole tls init` to start again"
+    )
+
+
+def test_renew_warns_when_the_ca_itself_ends_soon(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from staffconsole.tls import CA_DAYS, init
+
+    # A CA made ten years less twenty days ago: twenty days left.
+    init(tmp_path, ["console"], now=datetime.now(UTC) - timedelta(days=CA_DAYS - 20))
+    proc = run_cli("tls", "renew", "--dir", str(tmp_path))
+    ca = load(tmp_path / "ca.pem")
+    assert load(tmp_path / "server.pem").not_valid_after_utc == ca.not_valid_after_utc
+    assert proc.stdout.splitlines()[-1].startswith(
+        f"Warning: the clinic CA expires on {ca.not_valid_after_utc:%Y-%m-%d} (in "
+    )
+    assert "copy the new ca.pem to every kiosk" in proc.stdout

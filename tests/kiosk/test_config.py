@@ -45,6 +45,12 @@ def test_file_and_environment(tmp_path):
         ('[kiosk]\nserver_url = "console:8400"\n', ["server_url", "'console:8400'", "http://"]),
         ('[kiosk]\nwindow_size = "big"\n', ["window_size", "'big'", "WIDTHxHEIGHT"]),
         ('[kiosk]\nprinter_profile = "star"\n', ["printer_profile", "'star'", "epson"]),
+        ('[kiosk]\nprinter = "usb://4b8:202"\n', ["printer", "'usb://4b8:202'", "in hex"]),
+        (
+            '[kiosk]\nprinter = "usb://04b8:0202?port=1"\n',
+            ["printer", "'usb://04b8:0202?port=1'", "unknown URL option 'port'"],
+        ),
+        ('[kiosk]\nprinter = " "\n', ["printer", "must not be empty"]),
         ('[kiosk]\ncolour = "blue"\n', ["unknown setting", "'colour'", "'blue'"]),
         ("[screen]\nx = 1\n", ["unknown key", "'screen'", "[kiosk]"]),
         ("[kiosk\n", ["not valid TOML"]),
@@ -76,6 +82,18 @@ def test_every_setting_has_help_and_is_in_the_table():
     table = settings_table()
     for setting in SETTINGS:
         assert setting.help and f"`{setting.name}`" in table
+
+
+def test_printer_urls_of_every_kind_load(tmp_path):
+    for url in (
+        "/dev/seen-printer",
+        "/dev/usb/lp0",
+        "socket://192.0.2.10:9100",
+        "usb://04b8:0202",
+        "usb://0416:5011?serial=SEEN0001&interface=1",
+    ):
+        path = write(tmp_path, f'[kiosk]\nprinter = "{url}"\n')
+        assert load_config(path, environ={}).printer == url
 
 
 def test_printer_width_zero_means_the_profile_and_bad_widths_name_the_key(tmp_path):

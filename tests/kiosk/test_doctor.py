@@ -215,6 +215,17 @@ def test_an_unplugged_printer_fails_naming_the_device(tmp_path, sim, fake_consol
     assert check.reason.startswith(f"{sim.port}: disconnected (cannot open printer {sim.port}")
 
 
+@pytest.mark.e2e  # pyusb finds the system's libusb through ctypes, which runs ldconfig
+def test_an_absent_raw_usb_printer_fails_naming_the_url(tmp_path, fake_console):
+    url = "usb://ffff:fffe?serial=NONE1"
+    check = doctor(tmp_path, fake_console.url, url)["printer"]
+    assert check.status == "FAIL"
+    assert check.reason.startswith(
+        f"{url}: disconnected (cannot open printer {url}: no USB device ffff:fffe with "
+        "serial NONE1 is connected"
+    )
+
+
 def test_test_slip_prints_accents_in_the_right_code_page(tmp_path, sim, fake_console):
     checks = doctor(tmp_path, fake_console.url, sim.port, test_slip=True)
     assert checks["printer"].status == "PASS" and checks["printer"].reason.endswith(

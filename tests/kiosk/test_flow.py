@@ -127,10 +127,22 @@ def test_handoff_carries_what_was_entered():
     flow = at_state(vocabulary.CONFIRM)
     (handoff,) = emitted(flow.handle(f.ConfirmNo()), "session.handed_off")
     assert handoff.data["entered"] == {"last_name": "Okafor", "dob": "1980-04-02"}
+    assert handoff.data["appointment"] == flow_appointment()  # the one on screen
     assert "attempts" not in handoff.data  # only after a miss
     flow = at_state(vocabulary.IDENTIFY_NAME)
     (handoff,) = emitted(flow.handle(f.Help()), "session.handed_off")
     assert handoff.data["entered"] == {}
+
+
+def flow_appointment() -> int:
+    """The appointment the happy path's confirm screen shows."""
+    return at_state(vocabulary.CONFIRM).chosen["appointment"]
+
+
+def test_none_of_these_names_no_appointment():
+    flow = at_state(vocabulary.CHOOSE)
+    (handoff,) = emitted(flow.handle(f.ConfirmNo()), "session.handed_off")
+    assert handoff.data["reason"] == "not_me" and "appointment" not in handoff.data
 
 
 @pytest.mark.parametrize(
@@ -190,6 +202,7 @@ def test_countdown_expired_hands_off_timed_out():
         "reason": "timed_out",
         "step": "confirm",
         "entered": {"last_name": "Okafor", "dob": "1980-04-02"},
+        "appointment": flow_appointment(),
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import queue
 
 import pytest
+from helpers.usb_printer import UsbInterface, UsbPrinter, UsbPrinterBackend
 from support import wait_for
 
 from hardware.printer import NullPrinter, SerialPrinter
@@ -189,3 +190,35 @@ def test_printer_status_setting_reaches_the_printer(sim, tmp_path):
     with pytest.raises(ConfigError) as e:
         load_config(path, environ={})
     assert "printer_status" in str(e.value) and "always" in str(e.value)
+
+
+# --- raw USB (usb://), on pyusb with the test backend of tests/helpers/usb_printer.py ---
+
+
+def test_a_raw_usb_printer_without_bulk_in_prints_on_trust(sim, run_receipts):
+    backend = UsbPrinterBackend(UsbPrinter(sim.port, interfaces=[UsbInterface(bulk_in=None)]))
+    try:
+        printer = SerialPrinter(
+            "usb://0416:5011",
+            status_timeout=0.2,
+            status_mode=DEFAULTS.printer_status,  # auto: it never answers, so no status
+            usb_backend=backend,
+        )
+        result, receipts = run_receipts(printer)
+        assert result.printed and result.state == "no_status" and receipts.printed == 1
+        wait_for(lambda: sim.cuts == 1, timeout=5, what="the cut")
+        assert "Zoë O." in sim.text()
+    finally:
+        backend.close()
+
+
+def test_a_raw_usb_printer_out_of_paper_gets_nothing(sim, run_receipts):
+    sim.set_state("paper_out")
+    backend = UsbPrinterBackend(UsbPrinter(sim.port))
+    try:
+        printer = SerialPrinter("usb://0416:5011", status_timeout=0.2, usb_backend=backend)
+        result, receipts = run_receipts(printer)
+        assert not result.printed and result.state == "paper_out" and receipts.failed == 1
+        assert sim.text() == ""
+    finally:
+        backend.close()

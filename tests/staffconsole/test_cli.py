@@ -5,7 +5,7 @@ import json
 import sqlite3
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from support import REPO, run_cli
@@ -247,3 +247,19 @@ def test_a_refused_command_writes_no_audit_row(db):
         audited = conn.execute("SELECT actor, action, target FROM audit").fetchall()
     conn.close()
     assert audited == [("cli:" + getpass.getuser(), "kiosk.add", "Lobby kiosk 1")]
+
+
+def test_audit_changes_leaves_out_the_reads_of_patient_lists(db):
+    from staffconsole.store.audit import audit_read
+    from staffconsole.store.schema import open_db
+
+    cli(db, "kiosk", "add", "Lobby kiosk 1")
+    conn = open_db(db)
+    audit_read(conn, "ana", "console.snapshot", None, {"alerts": 3}, datetime.now(UTC))
+    conn.close()
+    everything = [
+        json.loads(line)["action"] for line in cli(db, "audit", "--json").stdout.splitlines()
+    ]
+    changes = cli(db, "audit", "--changes").stdout
+    assert everything == ["kiosk.add", "read.console.snapshot"]
+    assert "kiosk.add" in changes and "read." not in changes

@@ -119,13 +119,13 @@ def test_remove_deletes_the_login_but_not_its_history(db):
 def test_unlock_ends_a_sign_in_pause(db):
     conn = open_db(db)
     now = datetime.now(UTC)
-    for n in range(staff_sessions.LOCKOUT_FAILURES):
+    for n in range(staff_sessions.USERNAME_THROTTLE.free):
         with pytest.raises(staff_sessions.BadCredentials):
             staff_sessions.sign_in(conn, "Ben", "wrong", now - timedelta(seconds=30 - n))
     with pytest.raises(staff_sessions.LockedOut):
         sign_in(db, "ben")
     out = cli(db, "user", "unlock", "BEN").stdout
-    assert f"{staff_sessions.LOCKOUT_FAILURES} failed tries" in out
+    assert f"{staff_sessions.USERNAME_THROTTLE.free} failed tries" in out
     assert sign_in(db, "ben")[1].username == "ben"
     assert "user.unlock" in audit_actions(db)
 

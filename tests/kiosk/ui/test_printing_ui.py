@@ -162,7 +162,7 @@ def test_a_printer_without_status_promises_no_slip_and_takes_my_slip_didnt_print
     )
     assert alert["summary"] == (
         "Someone at Lobby kiosk 1 is checked in ('Okafor', born 2 Apr 1980) but no slip "
-        "came out of its printer; give them their number"
+        "came out of its printer; give them their number, 1 (10:30 with Dr. Lee)"
     )
     # Checked in all the same: the hand-off keeps the arrival's outcome.
     assert server_row(live_server.db, "SELECT outcome FROM sessions") == ("checked_in",)

@@ -7,15 +7,19 @@ from itertools import pairwise
 
 from fastapi.testclient import TestClient
 
-from staffconsole.auth.staff_sessions import (
-    ADDRESS_FREE_FAILURES,
-    ADDRESS_MAX_WAIT,
-    address_wait,
-)
+from staffconsole.auth.staff_sessions import ADDRESS_THROTTLE, throttle_wait
 from staffconsole.clock import iso
 from staffconsole.store.audit import list_audit
 
 PASSWORD = "correct horse battery staple"
+
+
+ADDRESS_FREE_FAILURES = ADDRESS_THROTTLE.free
+ADDRESS_MAX_WAIT = ADDRESS_THROTTLE.cap
+
+
+def address_wait(attempts, now):
+    return throttle_wait(attempts, now, ADDRESS_THROTTLE)
 
 
 def at(clock, seconds_ago: float) -> str:

@@ -238,7 +238,13 @@ def test_console_watched_is_what_kiosks_are_told():
 
 
 def test_self_clearing_kinds_say_so():
-    assert set(SELF_CLEARING) == {"kiosk_offline", "printer", "lobby_busy", "outbox_unsaved"}
+    assert set(SELF_CLEARING) == {
+        "kiosk_offline",
+        "printer",
+        "lobby_busy",
+        "outbox_unsaved",
+        "certificate_expiry",
+    }
     assert (
         alerting.cleared_note("printer", "Side door")
         == "Cleared by itself: the printer at Side door reported OK again"

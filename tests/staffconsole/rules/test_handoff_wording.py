@@ -41,6 +41,20 @@ def test_not_me_names_the_appointment_shown():
     assert fields["data"]["shown"] == SHOWN
 
 
+def test_slip_not_printed_gives_the_desk_the_number_to_hand_over():
+    shown = {**SHOWN, "ticket": 12}
+    fields = alerting.handoff_alert(
+        "slip_not_printed", SESSION, "Lobby kiosk 1", OKAFOR, T0, shown=shown
+    )
+    assert fields["summary"] == (
+        "Someone at Lobby kiosk 1 is checked in ('Okafor', born 4 Feb 1980) but no slip came "
+        "out of its printer; give them their number, 12 (10:30 with Dr. Lee)"
+    )
+    assert fields["data"]["shown"] == shown
+    unknown = alerting.handoff_summary("slip_not_printed", "Lobby kiosk 1", "done", OKAFOR)
+    assert unknown.endswith("give them their number")
+
+
 def test_not_me_without_what_was_shown_reads_as_before():
     summary = alerting.handoff_summary("not_me", "Lobby kiosk 1", "confirm", OKAFOR)
     assert summary == (

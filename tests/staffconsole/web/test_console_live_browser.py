@@ -116,11 +116,16 @@ def test_alert_sounds_escalates_returns_and_is_resolved(quick_server, browser):
     finally:
         context.close()
 
-    audit = [json.loads(line) for line in server.cli("audit", "--json").stdout.splitlines()]
+    audit = [
+        json.loads(line) for line in server.cli("audit", "--changes", "--json").stdout.splitlines()
+    ]
     actions = [entry["action"] for entry in audit]
     assert actions[:2] == ["user.add", "kiosk.add"]
     assert actions[2:] == ["login.ok", "alert.acknowledge", "alert.acknowledge", "alert.resolve"]
     assert audit[-1]["detail"] == {"outcome": "patient_left"}
+    # The page's view of the patient lists was a read, audited apart from the changes.
+    everything = server.cli("audit", "--json").stdout
+    assert '"action": "read.console.stream"' in everything or "read.console.stream" in everything
 
 
 def test_banner_comes_and_goes_with_the_server_and_the_page_resyncs(tmp_path, browser):

@@ -47,8 +47,10 @@ def fuzz_client(tmp_path_factory):
         yield client, {"Authorization": f"Bearer {token}"}
 
 
-def audit(db):
-    return [(a["actor"], a["action"], a["target"]) for a in reversed(list_audit(db))]
+def audit(db, reads=False):
+    """Changes, oldest first (with reads=True: only the read rows)."""
+    rows = [(a["actor"], a["action"], a["target"]) for a in reversed(list_audit(db))]
+    return [r for r in rows if r[1].startswith("read.") == reads]
 
 
 def lookup(client, auth, last_name="obrien nunez", dob="1957-11-30", session="s1"):
@@ -365,3 +367,18 @@ def test_any_body_or_id_is_answered_with_a_reason_never_a_500(fuzz_client, chang
     assert r.status_code in (200, 201, 422), r.text
     if r.status_code == 422:
         assert r.json()["detail"]
+
+
+def test_reads_through_the_push_api_are_audited_without_names(client, app_db, push, auth):
+    checked_in(client, push, auth, "A", "10:00")
+    assert client.get("/api/v1/appointments/A", headers=push).status_code == 200
+    assert client.get("/api/v1/appointments/nobody", headers=push).status_code == 404
+    page = client.get("/api/v1/arrivals", params={"since": "2000-01-01T00:00:00Z"}, headers=push)
+    assert page.status_code == 200
+    assert audit(app_db, reads=True) == [
+        ("api:Acme PMS", "read.appointment", "A"),
+        ("api:Acme PMS", "read.arrivals", None),
+    ]
+    feed_row = list_audit(app_db)[0]
+    assert feed_row["detail"] == {"count": 1, "since": "2000-01-01T00:00:00Z", "cursor": None}
+    assert "Zoë" not in str(list_audit(app_db)) and "Brien" not in str(list_audit(app_db))

@@ -14,6 +14,7 @@ from staffconsole.store.alerts import list_alerts
 API = "/api/v1/kiosk"
 TODAY = date.today()
 OKAFOR = {"last_name": "Okafor", "dob": "1980-02-04"}
+KOWALSKI = {"last_name": "Kowalski", "dob": "1991-06-15"}
 
 
 def handoff(reason, step="confirm", session="s1", **data):
@@ -51,9 +52,18 @@ def test_not_me_names_the_one_match_of_what_was_typed(client, auth, app_db, book
 
 
 def test_timed_out_names_the_appointment_the_kiosk_says_it_showed(client, auth, app_db, booked):
-    body = handoff("timed_out", appointment=booked["Kowalski"], entered=OKAFOR)
+    client.post(f"{API}/lookup", headers=auth, json={"session": "s1", **KOWALSKI})
+    body = handoff("timed_out", appointment=booked["Kowalski"], entered=KOWALSKI)
     alert = _summary(client, auth, app_db, body)
     assert alert["summary"].endswith("; it was showing the appointment at 11:15 with Dr. Patel")
+
+
+def test_an_appointment_never_offered_to_the_session_is_not_named(client, auth, app_db, booked):
+    # A stolen token naming any id cannot put that patient's appointment on the desk's card.
+    body = handoff("timed_out", appointment=booked["Kowalski"], entered=OKAFOR)
+    alert = _summary(client, auth, app_db, body)
+    # The named id is ignored; what the session typed still finds its one match.
+    assert alert["summary"].endswith("; it was showing the appointment at 10:30 with Dr. Lee")
 
 
 def test_several_matches_and_no_word_from_the_kiosk_name_nothing(client, auth, app_db):

@@ -73,9 +73,9 @@ fuzz-soak: venv
 # The lock file of each install role (docs/install-raspberry-pi.md, "Upgrades"): every
 # dependency pinned with the hashes of all its files on PyPI, so a kiosk and a console
 # install exactly what was tested. Re-resolve after changing pyproject.toml's extras
-# (needs pip-tools and the internet): `make locks`. install.sh reads them.
+# (pip-tools is in the dev extra; needs the internet): `make locks`. install.sh reads them.
 LOCKS := deploy/locks
-PIP_COMPILE ?= pip-compile
+PIP_COMPILE ?= $(VENV)/bin/pip-compile
 LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
 	--no-emit-find-links
 locks:

@@ -8,10 +8,10 @@ import sqlite3
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
 from support import free_port, run_cli, start_server
 
-from staffconsole import __version__
 from staffconsole.cli.upkeep import ask_ready, server_url
 from staffconsole.store.schema import SCHEMA_VERSION
 
@@ -38,7 +38,8 @@ def test_check_ready_waits_for_the_real_server(tmp_path):
         config = tmp_path / "server.toml"
         config.write_text(f'[server]\nhost = "0.0.0.0"\nport = {port}\n')
         out = run_cli("check-ready", "--config", str(config), "--db", str(server.db)).stdout
-        assert out.strip() == f"ready: http://127.0.0.1:{port}/readyz (version {__version__})"
+        served = httpx.get(f"{server.url}/healthz", timeout=10).json()["version"]
+        assert out.strip() == f"ready: http://127.0.0.1:{port}/readyz (version {served})"
     finally:
         server.stop()
 

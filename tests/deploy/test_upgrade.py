@@ -25,29 +25,46 @@ from support import free_port, wait_for
 pytestmark = pytest.mark.e2e
 
 CONSOLE = "seen-console.service"
-# The schema the broken release migrates to: a table the previous one does not know.
-SCHEMA_BUMP = (
-    "\nSCHEMA_VERSION += 1\n"
-    'MIGRATIONS[SCHEMA_VERSION] = ["CREATE TABLE upgrade_probe (id INTEGER PRIMARY KEY)"]\n'
-)
+# The new releases' schema: one version on, a table the previous release does not know.
+SCHEMA_BUMP = {
+    "staffconsole/store/schema.py": (
+        "\n\ndef open_db(",
+        (
+            "\nSCHEMA_VERSION += 1\n"
+            'MIGRATIONS[SCHEMA_VERSION] = ["CREATE TABLE upgrade_probe (id INTEGER PRIMARY KEY)"]\n'
+            "\n\ndef open_db("
+        ),
+    )
+}
 
 
 @pytest.fixture(scope="module")
 def wheels(tmp_path_factory):
-    """The previous release, the new one, and a new one whose /readyz never says ready
-    (and whose schema is one version newer, so the rollback must restore the database)."""
-    made = {}
-    for tag in ("v0.1.0", "v0.2.0"):
-        made[tag] = seen_wheel(tmp_path_factory.mktemp(tag), tag)
+    """The previous release; the new one, with a schema one version newer; and a new one
+    with that schema whose /readyz never says ready (so the rollback must restore the
+    database: the previous code refuses a newer schema)."""
+    made = {"v0.1.0": seen_wheel(tmp_path_factory.mktemp("v0.1.0"), "v0.1.0")}
+    made["v0.2.0"] = seen_wheel(tmp_path_factory.mktemp("v0.2.0"), "v0.2.0", SCHEMA_BUMP)
     made["broken"] = seen_wheel(
         tmp_path_factory.mktemp("broken"),
         "v0.3.0",
         patches={
             "staffconsole/app.py": ("reason = ready()", 'reason = "broken on purpose"'),
+            **SCHEMA_BUMP,
+        },
+    )
+    made["bad-migration"] = seen_wheel(
+        tmp_path_factory.mktemp("bad-migration"),
+        "v0.4.0",
+        patches={
             "staffconsole/store/schema.py": (
                 "\n\ndef open_db(",
-                SCHEMA_BUMP + "\n\ndef open_db(",
-            ),
+                (
+                    "\nSCHEMA_VERSION += 1\n"
+                    'MIGRATIONS[SCHEMA_VERSION] = ["CREATE TABLE kiosks (id INTEGER)"]  # exists\n'
+                    "\n\ndef open_db("
+                ),
+            )
         },
     )
     return made
@@ -88,6 +105,11 @@ def ready(port: int) -> bool:
             return answer.status == 200
     except OSError:
         return False
+
+
+def tables(root: Path) -> set[str]:
+    with sqlite3.connect(root / "var/lib/seen/seen.db") as conn:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
 
 
 def schema_version(root: Path) -> int:
@@ -155,6 +177,7 @@ def test_an_upgrade_migrates_restarts_onto_the_new_code_and_checks_readyz(
 ):
     root, port = serving
     previous = os.readlink(venv(root))
+    before = schema_version(root)
     assert served_version(port) == "0.1.0"
     (root / "systemctl.log").write_text("")
     log = run_install(
@@ -169,7 +192,8 @@ def test_an_upgrade_migrates_restarts_onto_the_new_code_and_checks_readyz(
         f"stop {CONSOLE}",
         f"start {CONSOLE}",
     ]
-    assert "migrate" in log and "check-ready --wait 60" in log
+    assert f"schema {before} -> {before + 1}" in log and "check-ready --wait 60" in log
+    assert schema_version(root) == before + 1 and "upgrade_probe" in tables(root)
     assert list((root / "var/backups/seen").glob("before-upgrade-*.db"))
     assert "Entrée Nord" in command(root, "kiosk", "list")  # the data came along
     assert command(root, "--version").strip() == "staffconsole 0.2.0"
@@ -212,10 +236,7 @@ def test_a_failed_upgrade_rolls_back_the_venv_the_database_and_the_service(
     # The previous code serves again, on the database as it was before the migration.
     wait_for(lambda: ready(port), timeout=120, what="the previous version's /readyz")
     assert served_version(port) == "0.1.0"
-    assert schema_version(root) == before
-    with sqlite3.connect(root / "var/lib/seen/seen.db") as conn:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-    assert "upgrade_probe" not in tables
+    assert schema_version(root) == before and "upgrade_probe" not in tables(root)
     assert "Entrée Nord" in command(root, "kiosk", "list")
 
 
@@ -296,3 +317,25 @@ def test_bad_release_options_are_refused_clearly(tmp_path, args, message):
         check=False,
     )
     assert proc.returncode == 2 and message in proc.stderr, proc.stderr
+
+
+def test_a_migration_that_fails_leaves_the_previous_version_serving(serving, wheels, wheelhouse):
+    root, port = serving
+    previous = os.readlink(venv(root))
+    before = schema_version(root)
+    proc = run_install(
+        root,
+        "--upgrade",
+        "--wheelhouse",
+        str(wheelhouse),
+        "--source",
+        str(wheels["bad-migration"]),
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "upgrade failed (the database migration failed)" in proc.stderr
+    assert "table kiosks already exists" in proc.stderr  # the migration's own reason
+    assert os.readlink(venv(root)) == previous
+    wait_for(lambda: ready(port), timeout=120, what="the previous version's /readyz")
+    assert served_version(port) == "0.1.0" and schema_version(root) == before
+    assert "Entrée Nord" in command(root, "kiosk", "list")

@@ -151,10 +151,12 @@ install_code() {
         code rm -rf "$r$PREFIX/venv"
     fi
     build_venv
-    local was=""
-    [ -L "$r$PREFIX/venv" ] && was="$(readlink "$r$PREFIX/venv")"
+    if [ -L "$r$PREFIX/venv" ]; then
+        PREVIOUS_VENV="$(readlink "$r$PREFIX/venv")"
+    fi
     switch_venv "$NEW_VENV"
-    if [ -n "$was" ]; then
+    if [ -n "$PREVIOUS_VENV" ]; then
+        prune_venvs
         log "note: running services keep the old code until restarted; --upgrade restarts and checks them"
     fi
 }

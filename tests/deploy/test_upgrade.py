@@ -157,6 +157,14 @@ def test_an_offline_install_builds_a_venv_from_the_wheelhouse_and_its_lock(tmp_p
         name, version = line.split(" ")[0].split("==")
         assert have.get(name.lower().replace("_", "-")) == version, name
 
+    # Run again (no --upgrade): a new venv each time, the one before kept, older ones gone.
+    for _ in range(2):
+        again = run_install(root, "--wheelhouse", str(wheelhouse)).stdout
+    assert "running services keep the old code until restarted" in again
+    kept = sorted(p.name for p in (root / "opt/seen/venvs").iterdir())
+    assert len(kept) == 2 and os.readlink(venv(root)) == f"venvs/{kept[-1]}"
+    assert target not in [f"venvs/{name}" for name in kept]
+
 
 def test_a_wheel_that_does_not_match_the_lock_is_refused(tmp_path, wheelhouse):
     tampered = tmp_path / "tampered"

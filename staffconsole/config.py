@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from seen.log_setup import LOG_FORMATS
 from seen.settings import Role, Setting, load, markdown_table, not_empty, settings_class
 
 
@@ -263,6 +264,49 @@ SETTINGS: tuple[Setting, ...] = (
         4 * 1024 * 1024,
         "largest request body accepted; larger ones get 413",
         greater_than=0,
+    ),
+    Setting(
+        "log_format",
+        str,
+        "text",
+        "log lines on stderr: text (level, logger, message) or json (one object a line); "
+        "under systemd each line starts with its journald priority",
+        choices=LOG_FORMATS,
+    ),
+    Setting(
+        "metrics_port",
+        int,
+        0,
+        "also serve /metrics (Prometheus) without sign-in on this port of 127.0.0.1 only, "
+        "for a scraper on the server itself; 0: only the main port's /metrics, for admins "
+        "and API tokens",
+        minimum=0,
+        maximum=65535,
+    ),
+    Setting(
+        "typed_text_retention_days",
+        int,
+        30,
+        "days after a kiosk session's last event before what the patient typed (kept with "
+        "the session and its events) is deleted; the session itself stays for the report",
+        minimum=1,
+    ),
+    Setting(
+        "event_retention_days",
+        int,
+        30,
+        "days a kiosk event is kept after it arrived (at least 2: a kiosk may resend an "
+        "event for a day); abandoned-session marks stay, empty, for the report",
+        minimum=2,
+    ),
+    Setting(
+        "audit_read_retention_days",
+        int,
+        365,
+        "days the audit rows of reads (read.*: console views, push API reads; report "
+        "exports, user listings) are kept; audit rows of changes, arrivals and alerts are "
+        "kept for good (the report covers any period)",
+        minimum=1,
     ),
 )
 

@@ -224,6 +224,8 @@ class OutboxState(BaseModel):
     held: Annotated[int, Field(strict=True, ge=0, le=10**9)] = 0
     newest_held: Id | None = None
     unsaved: Annotated[int, Field(strict=True, ge=0, le=10**9)] = 0
+    # Events not yet delivered (the outbox's depth, for /metrics); older kiosks send none.
+    unsent: Annotated[int, Field(strict=True, ge=0, le=10**9)] | None = None
 
 
 class HeartbeatIn(BaseModel):
@@ -409,6 +411,8 @@ def heartbeat(body: HeartbeatIn, request: Request, kiosk: Kiosk, db: Db, now: No
     hub = request.app.state.hub
     if body.outbox is not None and _outbox_rule(db, kiosk, body.outbox, now):
         changed = True
+    if body.outbox is not None and body.outbox.unsent is not None:
+        request.app.state.metrics.outbox_reported(kiosk["id"], body.outbox.unsent)
     if changed:
         hub.notify("kiosks", "alerts")
     live = hub.console_watched(now, request.app.state.settings.console_absent_s)

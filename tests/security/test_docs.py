@@ -17,6 +17,10 @@ SECURITY_SETTINGS = (
     "checkin_rate_max",
     "checkin_rate_window_s",
     "max_body_bytes",
+    "metrics_port",
+    "typed_text_retention_days",
+    "event_retention_days",
+    "audit_read_retention_days",
 )
 
 

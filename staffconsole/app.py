@@ -118,7 +118,8 @@ def create_app(
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict:
-        return {"ok": True}
+        # The version says which code answers: the upgrade checks that the new one does.
+        return {"ok": True, "version": __version__}
 
     # Readiness, unlike liveness: can the database take a write right now (issue 16).
     ready = CachedProbe(settings.db_path)

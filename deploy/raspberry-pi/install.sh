@@ -208,10 +208,14 @@ make_tls() {
     log "copy $dir/ca.pem to every kiosk (ca_file in its kiosk.toml)"
     if [ -e "$ROOT$ETC/server.toml" ] && ! grep -q '^tls_cert *=' "$ROOT$ETC/server.toml" \
         && ! grep -q '^allow_plain_http *= *true' "$ROOT$ETC/server.toml"; then
-        # A server.toml from before HTTPS by default is kept as it is: say what it lacks.
-        log "WARNING: $ETC/server.toml has no tls_cert: the server refuses plain HTTP on a"
-        log "WARNING: network address; add tls_cert = \"$dir/server.pem\" and"
-        log "WARNING: tls_key = \"$dir/server.key\" to it"
+        # A server.toml from before HTTPS by default: its kiosks speak http://, so an
+        # upgrade must not stop the clinic. Keep plain HTTP, said in the file, and warn.
+        sed -i '/^\[server\]/a allow_plain_http = true  # kept by an upgrade from before HTTPS by default' \
+            "$ROOT$ETC/server.toml"
+        log "WARNING: $ETC/server.toml served plain HTTP: kept, with allow_plain_http = true."
+        log "WARNING: to switch to HTTPS, add tls_cert = \"$dir/server.pem\" and"
+        log "WARNING: tls_key = \"$dir/server.key\", remove allow_plain_http, copy $dir/ca.pem"
+        log "WARNING: to each kiosk (ca_file) and set its server_url to https://"
     fi
 }
 

@@ -135,7 +135,7 @@ def test_a_request_head_sent_byte_by_byte_is_cut_off(tmp_path):
             answers = slow.answers()
         # A request whose head arrives at once is answered as before.
         kiosk = KioskClient(server.url, "no-token")
-        assert kiosk.healthz() == {"ok": True}
+        assert kiosk.healthz()["ok"] is True
         log = server.log.read_text(errors="replace")
     finally:
         server.stop()
@@ -164,7 +164,7 @@ def test_over_tls_a_handshake_that_never_comes_is_cut_off_too(tmp_path):
                 what="the server to give up on the handshakes that never came",
             )
         with httpx.Client(verify=trust, timeout=10) as client:
-            assert client.get(f"{url}/healthz").json() == {"ok": True}
+            assert client.get(f"{url}/healthz").json()["ok"] is True
     finally:
         server.stop()
 
@@ -207,6 +207,6 @@ def test_without_the_guard_accept_errors_are_logged_once_per_interval(tmp_path):
 
 def _healthy(url: str) -> bool:
     try:
-        return KioskClient(url, "no-token").healthz() == {"ok": True}
+        return KioskClient(url, "no-token").healthz()["ok"] is True
     except (Offline, Unconfirmed):  # not yet
         return False

@@ -278,6 +278,15 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=0,
     ),
     Setting(
+        "request_body_timeout_s",
+        float,
+        30.0,
+        "seconds a request may take to send its body once its head is complete; slower "
+        "ones get 408 and are closed, so a client trickling a body cannot hold a socket "
+        "and a request slot (kiosk bodies are a few kB; 0: no limit)",
+        minimum=0,
+    ),
+    Setting(
         "request_head_timeout_s",
         float,
         10.0,

@@ -38,6 +38,7 @@ def uvicorn_options(settings) -> dict[str, Any]:
             files_reserve=settings.open_files_reserve,
             max_connections=settings.limit_concurrency,
             log_interval_s=settings.resource_error_log_interval_s,
+            body_timeout_s=settings.request_body_timeout_s,
         )
     )
     return {

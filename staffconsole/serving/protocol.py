@@ -7,6 +7,8 @@ time holds a socket (a file descriptor) for ever, and ~1,100 of them used up a s
   first byte of its next request when kept alive), else it gets 408 and is closed;
 - counts against its client address while it sends its head: past `per_client` such
   connections, that address's oldest ones are closed (`guard.ConnectionTable`);
+- must finish a request body within `body_timeout_s` of its head (a slow body holds a
+  socket and a request slot as a slow head does), else 408 and closed;
 - checks the open-file limit: Linux gives a new socket the lowest free descriptor, so
   its number says how many are in use at least. Past the soft RLIMIT_NOFILE less
   `files_reserve` (or the connection limit less one), waiting connections of the
@@ -37,6 +39,11 @@ TIMED_OUT = (
     b"connection: close\r\ncontent-length: 42\r\n\r\n"
     b"the request head did not arrive in time.\r\n"
 )
+BODY_TIMED_OUT = (
+    b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
+    b"connection: close\r\ncontent-length: 42\r\n\r\n"
+    b"the request body did not arrive in time.\r\n"
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,7 @@ class Limits:
     files_reserve: int
     max_connections: int
     log_interval_s: float = 60.0
+    body_timeout_s: float = 0.0
 
 
 @dataclass
@@ -97,6 +105,7 @@ def guarded_protocol(limits: Limits) -> type[H11Protocol]:
             super().connection_made(transport)
             self.host = self.client[0] if self.client else None
             self._head_timer: asyncio.TimerHandle | None = None
+            self._body_timer: asyncio.TimerHandle | None = None
             self._shed_here = False
             self._sending_head = True
             table.add(self)
@@ -109,6 +118,7 @@ def guarded_protocol(limits: Limits) -> type[H11Protocol]:
 
         def connection_lost(self, exc: Exception | None) -> None:
             self._cancel_head_timer()
+            self._cancel_body_timer()
             if self._shed_here:
                 closing["pending"] -= 1
             table.remove(self)
@@ -116,6 +126,11 @@ def guarded_protocol(limits: Limits) -> type[H11Protocol]:
 
         def data_received(self, data: bytes) -> None:
             super().data_received(data)
+            if self.conn.their_state is h11.SEND_BODY:
+                if self._body_timer is None and limits.body_timeout_s:
+                    self._body_timer = self.loop.call_later(limits.body_timeout_s, self._body_late)
+            else:
+                self._cancel_body_timer()
             if self.conn.their_state is not h11.IDLE:
                 self._sending_head = False
                 self._cancel_head_timer()
@@ -174,6 +189,21 @@ def guarded_protocol(limits: Limits) -> type[H11Protocol]:
             if self._head_timer is not None:
                 self._head_timer.cancel()
                 self._head_timer = None
+
+        def _cancel_body_timer(self) -> None:
+            if self._body_timer is not None:
+                self._body_timer.cancel()
+                self._body_timer = None
+
+        def _body_late(self) -> None:
+            self._body_timer = None
+            if self.transport.is_closing() or self.conn.their_state is not h11.SEND_BODY:
+                return
+            note("request body too slow")
+            # The app may be waiting for the rest: closing tells it the client left.
+            if self.conn.our_state is h11.SEND_RESPONSE:
+                self.transport.write(BODY_TIMED_OUT)
+            self.transport.close()
 
         def _head_late(self) -> None:
             self._head_timer = None

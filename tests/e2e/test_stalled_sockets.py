@@ -144,6 +144,29 @@ def test_a_request_head_sent_byte_by_byte_is_cut_off(tmp_path):
     assert "request head too slow" in log
 
 
+def test_a_request_body_sent_byte_by_byte_is_cut_off(tmp_path):
+    server = start_server(tmp_path, env={"SEEN_REQUEST_BODY_TIMEOUT_S": "1"})
+    head = (
+        b"POST /api/v1/kiosk/events HTTP/1.1\r\nHost: console\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"
+    )
+    try:
+        with StalledSockets(server.url, 5, source="127.0.0.1", head=head, trickle_s=0.2) as slow:
+            wait_for(
+                lambda: slow.connected() == 5 and slow.alive() == 0,
+                timeout=60,
+                what="the slow bodies to be cut off",
+            )
+            answers = slow.answers()
+        assert KioskClient(server.url, "no-token").healthz()["ok"] is True
+        log = server.log.read_text(errors="replace")
+    finally:
+        server.stop()
+    assert len(answers) == 5
+    assert all(a.startswith(b"HTTP/1.1 408 Request Timeout\r\n") for a in answers), answers
+    assert "request body too slow" in log and "Traceback" not in log
+
+
 def test_over_tls_a_handshake_that_never_comes_is_cut_off_too(tmp_path):
     """asyncio would wait 60 s for each (the wait below gives up sooner)."""
     folder = tmp_path / "tls"

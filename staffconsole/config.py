@@ -361,7 +361,7 @@ SETTINGS: tuple[Setting, ...] = (
         0,
         "also serve /metrics (Prometheus) without sign-in on this port of 127.0.0.1 only, "
         "for a scraper on the server itself; 0: only the main port's /metrics, for admins "
-        "and API tokens",
+        "and API tokens of scope metrics",
         minimum=0,
         maximum=65535,
     ),

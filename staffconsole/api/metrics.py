@@ -6,9 +6,9 @@ kiosks online, each kiosk's outbox depth (from its heartbeats) and request laten
 route template. Labels are kinds, statuses, kiosk names, methods, route templates and
 status codes: never a path as sent, so never a name or an id a patient could be found by.
 
-Who may read it: a signed-in admin, or a caller with an API token (`staffconsole apitoken
-add`: a scraper's credential; the figures hold no patient data, and a push token already
-reads far more). With `metrics_port` set, also anyone on the server itself, on that port
+Who may read it: a signed-in admin, or a caller with an API token of scope `metrics`
+(`staffconsole apitoken add NAME --scope metrics`: a scraper's credential, which opens
+nothing else; a push token gets 403 here, as a metrics token does on the push API). With `metrics_port` set, also anyone on the server itself, on that port
 of 127.0.0.1 (prometheus_client's own small server, started with the app).
 """
 
@@ -165,6 +165,12 @@ def _check_reader(request: Request, db, now) -> None:
         if token is None or token["revoked_at"]:
             raise HTTPException(
                 401, "unknown or revoked API token", headers={"WWW-Authenticate": "Bearer"}
+            )
+        if token["scope"] != "metrics":
+            raise HTTPException(
+                403,
+                f"this API token's scope is {token['scope']}, not metrics: add one with "
+                "staffconsole apitoken add NAME --scope metrics",
             )
         return
     try:

@@ -47,7 +47,11 @@ def signed_in(url: str, username: str) -> tuple[requests.Session, str]:
 def test_metrics_scraped_from_a_real_server(tmp_path):
     server = start_server(tmp_path)
     try:
-        token = server.cli("apitoken", "add", "prometheus").stdout.strip().splitlines()[-1]
+        token = (
+            server.cli("apitoken", "add", "prometheus", "--scope", "metrics")
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         kiosk = server.add_kiosk("Lobby kiosk 1")
         server.add_user("ana", PASSWORD)
         server.add_user("root", PASSWORD)

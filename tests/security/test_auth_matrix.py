@@ -178,7 +178,7 @@ def test_the_admin_page_and_its_calls_are_for_admins_only(app, client, creds):
     assert admin.get("/console/admin").status_code == 200
 
 
-def test_metrics_are_for_admins_and_api_tokens_only(app, client, creds):
+def test_metrics_are_for_admins_and_metrics_tokens_only(app, client, creds):
     for name, headers in {
         "none": {},
         "kiosk token": bearer(creds["kiosk"]),
@@ -192,9 +192,16 @@ def test_metrics_are_for_admins_and_api_tokens_only(app, client, creds):
     receptionist = TestClient(app, follow_redirects=False)
     sign_in(receptionist)
     assert receptionist.get("/metrics").status_code == 403
+    pushed = client.get("/metrics", headers=bearer(creds["push"]))
+    assert pushed.status_code == 403 and "--scope metrics" in pushed.json()["detail"]
+    # ... and a scraper's token opens nothing of the push API.
+    feed = client.get(
+        "/api/v1/arrivals?since=2026-01-01T00:00:00Z", headers=bearer(creds["metrics"])
+    )
+    assert feed.status_code == 403 and "not push" in feed.json()["detail"]
     admin = TestClient(app, follow_redirects=False)
     sign_in(admin, "root")
-    for answer in (admin.get("/metrics"), client.get("/metrics", headers=bearer(creds["push"]))):
+    for answer in (admin.get("/metrics"), client.get("/metrics", headers=bearer(creds["metrics"]))):
         assert answer.status_code == 200, answer.text
         assert answer.headers["content-type"].startswith("text/plain")
         assert "# TYPE seen_alerts_open gauge" in answer.text

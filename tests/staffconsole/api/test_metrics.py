@@ -40,7 +40,7 @@ def value(text: str, name: str, **labels) -> float:
 def token(app, settings, clock):
     db = open_db(settings.db_path)
     try:
-        return api_tokens.add_token(db, "prometheus", "push", clock())
+        return api_tokens.add_token(db, "prometheus", "metrics", clock())
     finally:
         db.close()
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from hardware.usburl import is_usb_url, parse_usb_url
+from kiosk.speech import engine_problem
 from seen.settings import (
     ConfigError,
     Role,
@@ -221,6 +222,25 @@ SETTINGS: tuple[Setting, ...] = (
         "screen rotation in degrees: 0, 90, 180 or 270",
         choices=(0, 90, 180, 270),
     ),
+    Setting(
+        "speech_engine",
+        str,
+        "espeak-ng",
+        "speech mode's voice: espeak-ng (offline, Debian's package), none (silent) or "
+        "record:<file> (writes each phrase asked for to a file, for tests)",
+        check=engine_problem,
+    ),
+    Setting(
+        "speech_volume",
+        int,
+        80,
+        "speech mode's starting volume in percent, 10 to 100 (the volume keys change it "
+        "for the session)",
+        minimum=10,
+        maximum=100,
+    ),
+    Setting("speech_voice_en", str, "en-us", "espeak-ng voice for English", check=not_empty),
+    Setting("speech_voice_es", str, "es-419", "espeak-ng voice for Spanish", check=not_empty),
 )
 
 KIOSK = Role("kiosk", "SEEN_KIOSK_", SETTINGS)

@@ -28,6 +28,8 @@ from kiosk.printing import ReceiptPrinter, open_configured_printer
 from kiosk.scanner import ScanBuffer
 from kiosk.screens import SCREENS
 from kiosk.sender import Sender
+from kiosk.speech import open_speaker
+from kiosk.speech.mode import SpeechMode
 from kiosk.widgets.keyboard import LetterKeyboard
 from kiosk.widgets.keypad import DigitKeypad
 from seen.vocabulary import WELCOME
@@ -84,6 +86,7 @@ class KioskApp(App):
         self.scans = ScanBuffer(max_gap_s=SCAN_GAP_S)
         self._last_key = 0.0
         self._before_burst = None
+        self._swallow_text: str | None = None  # a speech key's own character
 
     def build(self):
         c = self.kiosk_config
@@ -122,6 +125,8 @@ class KioskApp(App):
             ),
         )
         self._timers = timers
+        voices = {"en": c.speech_voice_en, "es": c.speech_voice_es}
+        self.speaker = open_speaker(c.speech_engine, c.speech_volume, voices)
         self.controller = Controller(
             self.flow,
             self.client,
@@ -131,6 +136,7 @@ class KioskApp(App):
             c,
             show=self.show,
             present=self.present,
+            speech=SpeechMode(self.speaker, c),
         )
         self.screens = ScreenManager(transition=NoTransition())
         # Only welcome is built before the first frame; the rest follow, one a frame, once
@@ -158,6 +164,9 @@ class KioskApp(App):
     def _typed(self, _window, text: str) -> None:
         # A USB keyboard types into the field on screen, as the on-screen keys do; a burst
         # that ends in Enter like a scanner's is a code, and the field gets back its text.
+        if self._swallow_text is not None and text == self._swallow_text:
+            self._swallow_text = None  # a speech key's "-" or "*" is not typed
+            return
         now = time.monotonic()
         if now - self._last_key > SCAN_GAP_S:
             self._before_burst = keys.snapshot(self.screens.current_screen)
@@ -167,6 +176,10 @@ class KioskApp(App):
             self.controller.touched()
 
     def _key_down(self, _window, key: int, *_args) -> bool:
+        if key in keys.SPEECH_KEYS:
+            self._swallow_text = keys.SPEECH_KEY_TEXT[key]
+            self.controller.speech_key(keys.SPEECH_KEYS[key])
+            return True
         if key in ENTER_KEYS:
             code = self.scans.enter(time.monotonic())
             if code and len(code) >= MIN_SCAN_LENGTH:
@@ -239,6 +252,7 @@ class KioskApp(App):
         self.heartbeat.stop(timeout=2)
         self.sender.stop(timeout=2)
         self.receipts.stop(timeout=2)
+        self.speaker.close()
         self.printer.close()
         self.outbox.close()
 

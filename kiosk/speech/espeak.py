@@ -84,7 +84,7 @@ class EspeakSpeaker(Speaker):
         self.program = program
         self.voices = dict(voices)
         self._wake = threading.Condition()
-        self._job: tuple[int, tuple[str, ...], str, int] | None = None
+        self._job: tuple[int, tuple[tuple[str, str], ...], int] | None = None
         self._generation = 0  # every say/stop starts a new one; older jobs stop
         self._process: subprocess.Popen | None = None
         self._closed = False
@@ -95,7 +95,7 @@ class EspeakSpeaker(Speaker):
     def _play(self, phrases, language, volume) -> None:
         with self._wake:
             self._generation += 1
-            self._job = (self._generation, phrases, language, volume)
+            self._job = (self._generation, phrases, volume)
             self._kill()
             self._wake.notify()
 
@@ -132,9 +132,9 @@ class EspeakSpeaker(Speaker):
                     self._wake.wait()
                 if self._closed:
                     return
-                generation, phrases, language, volume = self._job
+                generation, phrases, volume = self._job
                 self._job = None
-            for phrase in phrases:
+            for phrase, language in phrases:
                 if not self._speak(generation, phrase, language, volume):
                     break
 

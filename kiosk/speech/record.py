@@ -1,8 +1,8 @@
 """A speech engine that writes down what it was asked to say (for tests and rehearsals).
 
 One JSON line per call in a file, so a test outside the kiosk's process can read the
-phrases spoken per screen: {"say": [...], "language": "es", "volume": 80} or
-{"stop": true}. Lines are appended and flushed at once.
+phrases spoken per screen: {"say": [...], "language": "es", "volume": 80} (with "languages", one a phrase, when
+some phrase has its own) or {"stop": true}. Lines are appended and flushed at once.
 """
 
 from __future__ import annotations
@@ -31,7 +31,10 @@ class RecordingSpeaker(Speaker):
                     out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def _play(self, phrases, language, volume) -> None:
-        self._record({"say": list(phrases), "language": language, "volume": volume})
+        record = {"say": [text for text, _own in phrases], "language": language, "volume": volume}
+        if any(own != language for _text, own in phrases):
+            record["languages"] = [own for _text, own in phrases]
+        self._record(record)
 
     def _silence(self) -> None:
         self._record({"stop": True})

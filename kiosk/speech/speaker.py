@@ -15,6 +15,20 @@ VOLUME_MIN, VOLUME_MAX, VOLUME_STEP = 10, 100, 10
 LANGUAGES = ("en", "es")  # the session's languages; each has an espeak-ng voice
 
 
+Phrase = str | tuple[str, str]
+
+
+def normalise(phrases: str | Sequence[Phrase], language: str) -> tuple[tuple[str, str], ...]:
+    """((text, language), ...) without blank phrases; unknown languages speak English."""
+    items = (phrases,) if isinstance(phrases, str) else tuple(phrases)
+    pairs = []
+    for item in items:
+        text, own = (item, language) if isinstance(item, str) else item
+        if text.strip():
+            pairs.append((text, own if own in LANGUAGES else "en"))
+    return tuple(pairs)
+
+
 class SpeechError(Exception):
     """The speech engine could not be set up (named in the message)."""
 
@@ -29,14 +43,14 @@ class Speaker:
 
     def __init__(self, volume: int = 80) -> None:
         self.volume = clamp_volume(volume)
-        self._last: tuple[tuple[str, ...], str] = ((), "en")
+        self._last: tuple[tuple[tuple[str, str], ...], str] = ((), "en")
         self._lock = threading.Lock()
 
-    def say(self, phrases: str | Sequence[str], language: str = "en") -> None:
-        """Speak these now, cutting off whatever is being said."""
-        said = (phrases,) if isinstance(phrases, str) else tuple(phrases)
-        said = tuple(phrase for phrase in said if phrase.strip())
+    def say(self, phrases: str | Sequence[Phrase], language: str = "en") -> None:
+        """Speak these now, cutting off whatever is being said. A phrase is text in the
+        given language, or (text, its own language) (welcome's Spanish line)."""
         language = language if language in LANGUAGES else "en"
+        said = normalise(phrases, language)
         with self._lock:
             self._last = (said, language)
         if said:
@@ -73,7 +87,8 @@ class Speaker:
         """Stop for good (the kiosk is shutting down)."""
         self._silence()
 
-    def _play(self, phrases: tuple[str, ...], language: str, volume: int) -> None:
+    def _play(self, phrases: tuple[tuple[str, str], ...], language: str, volume: int) -> None:
+        """Start speaking (text, language) pairs; `language` is the session's."""
         raise NotImplementedError
 
     def _silence(self) -> None:

@@ -45,12 +45,19 @@ def test_the_recorder_writes_each_call_and_repeat_says_the_last_again(tmp_path):
     speaker.repeat()
     speaker.stop()
     speaker.say("Ñandú, Øster, 王", "xx")  # an unknown language speaks English
+    speaker.say(["Welcome", ("Para español, pulse…", "es")], "en")
     assert read_records(path) == speaker.said
     assert speaker.said == [
         {"say": ["What is your last name?", "Start over"], "language": "es", "volume": 70},
         {"say": ["What is your last name?", "Start over"], "language": "es", "volume": 70},
         {"stop": True},
         {"say": ["Ñandú, Øster, 王"], "language": "en", "volume": 70},
+        {
+            "say": ["Welcome", "Para español, pulse…"],
+            "language": "en",
+            "volume": 70,
+            "languages": ["en", "es"],
+        },
     ]
     speaker.forget()
     speaker.repeat()  # the session is over: nothing left to repeat
@@ -133,11 +140,12 @@ def test_a_new_phrase_cuts_off_the_one_being_spoken(stand_in):
         assert first["text"] == "This goes on for ever"
         assert first["argv"] == ["-v", "en-us", "-a", "80", "-s", "160"]
         assert alive(first["pid"])
-        speaker.say(["¿Cuál es su apellido?", "Siguiente"], "es")
+        speaker.say(["¿Cuál es su apellido?", ("Next", "en")], "es")
         wait_for(lambda: len(spoken()) == 3, "the new phrases")
         texts = [entry["text"] for entry in spoken()]
-        assert texts == ["This goes on for ever", "¿Cuál es su apellido?", "Siguiente"]
+        assert texts == ["This goes on for ever", "¿Cuál es su apellido?", "Next"]
         assert spoken()[1]["argv"][:2] == ["-v", "es-419"]
+        assert spoken()[2]["argv"][:2] == ["-v", "en-us"]
         wait_for(lambda: not alive(first["pid"]), "the first phrase to be killed")
         wait_for(lambda: not speaker.speaking, "the end of speech")
     finally:
@@ -153,7 +161,7 @@ def test_stop_silences_at_once_and_repeat_starts_again(stand_in):
         first = wait_for(spoken, "the phrase")[0]
         speaker.stop()
         wait_for(lambda: not alive(first["pid"]), "stop to kill the phrase")
-        assert not speaker.speaking
+        wait_for(lambda: not speaker.speaking, "the worker to see it end")
         speaker.louder()
         speaker.repeat()
         wait_for(lambda: len(spoken()) == 2, "the repeat")

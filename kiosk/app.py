@@ -18,7 +18,7 @@ from kivy.metrics import Metrics
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from kiosk import i18n, keys, sdnotify
+from kiosk import i18n, keys, sdnotify, tactile
 from kiosk.client import KioskClient
 from kiosk.controller import Controller
 from kiosk.flow import Flow
@@ -28,7 +28,7 @@ from kiosk.printing import ReceiptPrinter, open_configured_printer
 from kiosk.scanner import ScanBuffer
 from kiosk.screens import SCREENS
 from kiosk.sender import Sender
-from kiosk.speech import open_speaker
+from kiosk.speech import open_speaker, phrases
 from kiosk.speech.mode import SpeechMode
 from kiosk.widgets.keyboard import LetterKeyboard
 from kiosk.widgets.keypad import DigitKeypad
@@ -87,6 +87,7 @@ class KioskApp(App):
         self._last_key = 0.0
         self._before_burst = None
         self._swallow_text: str | None = None  # a speech key's own character
+        self.focus = tactile.Focus()  # the keypad's place among the screen's choices
 
     def build(self):
         c = self.kiosk_config
@@ -173,12 +174,16 @@ class KioskApp(App):
         self._last_key = now
         self.scans.feed(text, now)
         if keys.type_into(self.screens.current_screen, text):
+            self.focus.reset()  # typing by keyboard: Enter is Next again, not the walked key
             self.controller.touched()
 
-    def _key_down(self, _window, key: int, *_args) -> bool:
+    def _key_down(self, _window, key: int, _scancode=None, _text=None, modifiers=()) -> bool:
         if key in keys.SPEECH_KEYS:
             self._swallow_text = keys.SPEECH_KEY_TEXT[key]
             self.controller.speech_key(keys.SPEECH_KEYS[key])
+            return True
+        if key in tactile.MOVE_KEYS:
+            self._move_focus(key, "shift" in (modifiers or ()))
             return True
         if key in ENTER_KEYS:
             code = self.scans.enter(time.monotonic())
@@ -186,12 +191,28 @@ class KioskApp(App):
                 keys.restore(self._before_burst)
                 self.controller.scanned(code)
             elif self.controller.accepts_touch():  # as a tap: not just after a change by itself
-                keys.press_next(self.screens.current_screen)  # Enter acts as Next
+                self._enter()
             return True
         if key == BACKSPACE:
             keys.delete(self.screens.current_screen)
             return True
         return key == 27  # Escape: swallowed, never "back" or "exit" on a kiosk
+
+    def _move_focus(self, key: int, backwards: bool) -> None:
+        screen = self.screens.current_screen
+        where = self.focus.move(screen, phrases.choices(self.flow), key, backwards)
+        if where is not None:
+            label, index, count = where
+            self.controller.focus_moved(label, index, count, place=self.focus.ring == "choices")
+
+    def _enter(self) -> None:
+        """Enter presses the focused choice or key; else it is Next (or, in speech mode at
+        welcome, Check in: a blind patient has no other way to begin)."""
+        screen = self.screens.current_screen
+        if self.focus.press() or keys.press_next(screen):
+            return
+        if self.flow.state == WELCOME and self.controller.speaking:
+            self.controller.start(self.flow.language)
 
     def _key_up(self, _window, _key, *_args) -> bool:
         # On key up, after the key's text went to the screen it was pressed on: a key that
@@ -215,6 +236,7 @@ class KioskApp(App):
         screen = self.screens.get_screen(name)
         screen.refresh(self.flow, self.kiosk_config)
         self.screens.current = name
+        self.focus.reset()  # a new screen (or the same redrawn): its choices from the start
 
     def _receipt_result(self, _arrival, result) -> None:
         # Called on the printing thread. Screens may also listen (telling the patient).

@@ -146,6 +146,16 @@ class Controller:
         if self.speech is not None:
             self.speech.press(action, self.flow)
 
+    def focus_moved(self, label: str, index: int, count: int, place: bool = True) -> None:
+        """The keypad's focus moved (kiosk.tactile): speech mode says where it is."""
+        if self.speech is not None:
+            self.speech.focused(self.flow, label, index, count, place)
+
+    @property
+    def speaking(self) -> bool:
+        """Speech mode is on (Enter at welcome then starts a check-in)."""
+        return self.speech is not None and self.speech.on
+
     def said_error(self, message: str) -> None:
         """The screen shows an error (English msgid): speech mode says it too."""
         if self.speech is not None:

@@ -106,12 +106,15 @@ class SpeechMode:
         if said:
             self.speaker.say(said, flow.language)
 
-    def focused(self, flow, label: str, index: int, count: int) -> None:
-        """Focus moved to a choice (the tactile path): say it and where it is."""
-        if self.on:
-            self.speaker.say(
-                phrases.focus_phrase(label, index, count, flow.language), flow.language
-            )
+    def focused(self, flow, label: str, index: int, count: int, place: bool = True) -> None:
+        """Focus moved (the tactile path): say the choice and where it is ("Next, 1 of 5"),
+        or a letter key alone. Labels may be msgids or already in the language."""
+        if not self.on:
+            return
+        words = in_language(flow.language, label)
+        if place:
+            words = phrases.focus_phrase(words, index, count, flow.language)
+        self.speaker.say(words, flow.language)
 
     def error(self, flow, message: str) -> None:
         """An error the screen shows (an impossible date): said at once."""

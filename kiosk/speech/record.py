@@ -39,6 +39,9 @@ class RecordingSpeaker(Speaker):
     def _silence(self) -> None:
         self._record({"stop": True})
 
+    def close(self) -> None:
+        pass  # the kiosk shutting down is not something a patient heard
+
 
 def read_records(path: str | Path) -> list[dict]:
     """The records a RecordingSpeaker wrote ([] before the first)."""

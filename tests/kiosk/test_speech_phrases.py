@@ -179,3 +179,9 @@ def test_speech_says_no_more_about_the_patient_than_the_screen():
 def test_focus_says_the_choice_and_its_place():
     assert p.focus_phrase("Next", 0, 5, "en") == "Next, 1 of 5"
     assert p.focus_phrase("Siguiente", 1, 5, "es") == "Siguiente, 2 de 5"
+
+
+def test_the_catalogue_holds_each_message_once():
+    text = i18n.po_path("es").read_text(encoding="utf-8")
+    ids = re.findall(r'^msgid "(.*)"$', text, flags=re.MULTILINE)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})

@@ -37,9 +37,10 @@ DOB_HELP = {
 CHOOSE_HELP = N_("Move with the arrow keys to hear each one, and press Enter on yours.")
 STILL_THERE_HELP = N_("Press any key to keep going.")
 WALK_IN_HELP = (
-    N_("Type your first name, then press Tab for your last name."),
-    N_("Press Tab again for a phone number, if you like."),
-    N_("Then press Enter to send it to the front desk."),
+    N_("Type your first name."),
+    N_("For your last name, move down to its field, press Enter and type."),
+    N_("A phone number is up to you."),
+    N_("Then press Enter on Send to the front desk."),
 )
 DELETED = N_("Deleted")
 NOTHING_TYPED = N_("Nothing typed yet")
@@ -102,8 +103,9 @@ BUTTONS = {
              ("help", HELP)),
     v.HANDOFF: (("finish", N_("OK")),),
     v.STILL_THERE: (("still_here", N_("I'm still here")), ("help", HELP)),
-    v.WALK_IN: (("send", N_("Send to the front desk")), ("back", BACK), ("help", HELP),
-                ("start_over", START_OVER)),
+    v.WALK_IN: (("field_first_name", N_("First name")), ("field_last_name", N_("Last name")),
+                ("field_phone", N_("Phone (optional)")), ("send", N_("Send to the front desk")),
+                ("back", BACK), ("help", HELP), ("start_over", START_OVER)),
     v.CHECK_TYPED: (("try_again", N_("Try again")), ("get_help", N_("Get help"))),
 }  # fmt: skip
 SLIP_NOT_PRINTED = ("slip_not_printed", N_("My slip didn't print"))

@@ -208,6 +208,12 @@ SETTINGS: tuple[Setting, ...] = (
         "`kiosk doctor` fails (not warns) when no touch panel is found",
     ),
     Setting(
+        "require_audio",
+        bool,
+        False,
+        "`kiosk doctor` fails (not warns) when no sound card is found for speech mode",
+    ),
+    Setting(
         "touch_input",
         str,
         "mouse",

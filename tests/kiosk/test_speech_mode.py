@@ -147,3 +147,11 @@ def test_the_date_fields_digits_in_typed_order():
     assert digits_of("04 / 0D / YYYY") == "040"
     assert digits_of("05 / 04 / AAAA") == "0504"
     assert digits_of("") == ""
+
+
+def test_every_speech_key_names_an_action():
+    from kiosk.keys import SPEECH_KEY_TEXT, SPEECH_KEYS
+    from kiosk.speech.mode import ACTIONS
+
+    assert sorted(SPEECH_KEYS.values()) == sorted(ACTIONS)
+    assert set(SPEECH_KEY_TEXT) == set(SPEECH_KEYS)

@@ -240,3 +240,23 @@ def test_a_walk_in_in_spanish_with_keys_only(xvfb_display, speech_config, seeded
     assert handoff[1] in (es(p.words.COMING), es(p.words.GO_TO_DESK))
     (walk,) = [h for h in handoffs(seeded_server) if h["reason"] == "walk_in"]
     assert walk["entered"] == {"first_name": "Sean", "last_name": "Ruiz", "phone": ""}
+
+
+def test_the_listen_button_turns_speech_on_and_off_by_touch(
+    xvfb_display, speech_config, seeded_server, tmp_path
+):
+    config, said = speech_config
+    steps = [
+        {"wait_screen": "welcome"},
+        {"tap": "listen"},  # top right on welcome, in the header on every other screen
+        {"tap": "start"},
+        {"wait_screen": "identify_name"},
+        {"tap": "listen"},
+        {"type": "Ok"},
+        {"sleep": 0.5},
+    ]
+    run_scenario(xvfb_display, config, steps, tmp_path)
+    records = spoken(said)
+    assert records[0][: len(p.SPEECH_ON)] == list(p.SPEECH_ON)
+    assert records[1][0] == p.TITLES["identify_name"]
+    assert records[2:] == [[p.SPEECH_OFF]]  # off: the letters typed after are not echoed

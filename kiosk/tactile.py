@@ -74,9 +74,18 @@ class Focus:
         self.reset()
 
     def reset(self) -> None:
+        self._show(None)
         self.ring: str | None = None  # "choices" or "letters"
         self.index: int | None = None
-        self.widget = None
+
+    def _show(self, widget) -> None:
+        """Move the drawn focus ring (buttons with a `focused` property) to widget."""
+        old = getattr(self, "widget", None)
+        if old is not None and hasattr(old, "focused"):
+            old.focused = False
+        self.widget = widget
+        if widget is not None and hasattr(widget, "focused"):
+            widget.focused = True
 
     def move(self, screen, choices: list[tuple[str, str]], key: int, backwards: bool = False):
         """Move for an arrow or Tab; returns (label, index, count) of where focus is now
@@ -90,17 +99,17 @@ class Focus:
             self.ring, self.index = "choices", None
         self.index = step(self.index, len(present), delta)
         if self.index is None:
-            self.widget = None
+            self._show(None)
             return None
         key_, label = present[self.index]
-        self.widget = find(screen, key_)
+        self._show(find(screen, key_))
         return label, self.index, len(present)
 
     def _move_letters(self, letters: list, delta: int):
         if self.ring != "letters":
             self.ring, self.index = "letters", None
         self.index = step(self.index, len(letters), delta)
-        self.widget = letters[self.index]
+        self._show(letters[self.index])
         kiosk_id = getattr(self.widget, "kiosk_id", "")
         label = KEY_NAMES.get(kiosk_id, getattr(self.widget, "text", ""))
         return label, self.index, len(letters)

@@ -12,6 +12,7 @@ class Widget:
         self.children = list(children)
         self.released = 0
         self.page = "letters"
+        self.focused = False
 
     def walk(self, restrict=True):
         yield self
@@ -47,11 +48,14 @@ def test_down_and_tab_walk_the_choices_that_can_be_pressed():
     screen = Screen(ids)
     focus = tactile.Focus()
     assert focus.move(screen, CHOICES, tactile.DOWN) == ("Back", 0, 2)  # Next is disabled
+    assert ids["back"].focused and not ids["help"].focused  # the ring is drawn there
     assert focus.move(screen, CHOICES, tactile.TAB) == ("I need help", 1, 2)
+    assert ids["help"].focused and not ids["back"].focused
     assert focus.move(screen, CHOICES, tactile.TAB, backwards=True) == ("Back", 0, 2)
     assert focus.move(screen, CHOICES, tactile.UP) == ("I need help", 1, 2)
     assert focus.press() and ids["help"].released == 1
     assert not focus.press()  # a pressed choice leaves nothing focused
+    assert not any(widget.focused for widget in ids.values())
 
 
 def test_left_and_right_walk_the_letter_keys_and_enter_types_one():

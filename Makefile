@@ -11,7 +11,7 @@ TEST_WORKERS ?= 2
 SYSTEM_PACKAGES := xvfb xdotool libgl1-mesa-dri libegl1 libgl1 chromium socat systemd \
 	libusb-1.0-0 espeak-ng
 
-.PHONY: demo test venv system-packages lint bench clean soak fuzz-soak
+.PHONY: demo test venv system-packages lint bench clean soak fuzz-soak locks wheelhouse
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,7 +59,7 @@ bench: system-packages venv
 	$(PY) -m bench $(ONLY)
 
 clean:
-	rm -rf $(VENV) .demo .pytest_cache test-artifacts
+	rm -rf $(VENV) .demo .pytest_cache test-artifacts $(WHEELHOUSE)
 
 # The long runs (docs/reliability.md, docs/security.md): the fault campaign at soak
 # size (2,000+ sessions, 1,000+ faults), then the fuzzing at 10,000+ requests.
@@ -69,3 +69,42 @@ soak: system-packages venv
 
 fuzz-soak: venv
 	SEEN_FUZZ_EXAMPLES=900 $(VENV)/bin/pytest -q -p no:cacheprovider tests/fuzz
+
+# The lock file of each install role (docs/install-raspberry-pi.md, "Upgrades"): every
+# dependency pinned with the hashes of all its files on PyPI, so a kiosk and a console
+# install exactly what was tested. Re-resolve after changing pyproject.toml's extras
+# (pip-tools is in the dev extra; needs the internet): `make locks`. install.sh reads them.
+LOCKS := deploy/locks
+PIP_COMPILE ?= $(VENV)/bin/pip-compile
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	--no-emit-find-links
+locks:
+	CUSTOM_COMPILE_COMMAND="make locks" $(PIP_COMPILE) $(LOCK_FLAGS) --extra kiosk \
+	  --output-file $(LOCKS)/kiosk.txt pyproject.toml
+	CUSTOM_COMPILE_COMMAND="make locks" $(PIP_COMPILE) $(LOCK_FLAGS) --extra console \
+	  --output-file $(LOCKS)/console.txt pyproject.toml
+	CUSTOM_COMPILE_COMMAND="make locks" $(PIP_COMPILE) $(LOCK_FLAGS) --extra kiosk --extra console \
+	  --output-file $(LOCKS)/both.txt pyproject.toml
+
+# Everything an install needs with no internet (install.sh --wheelhouse DIR, e.g. from a
+# USB stick): this checkout's wheel, every locked dependency as a wheel for a Raspberry
+# Pi (aarch64) and a PC (x86_64) running CPython 3.11 (Debian 12 / Raspberry Pi OS
+# Bookworm), each hash checked against the lock, and the locks themselves. Tag the
+# release first (git tag v0.2.0) so the wheel carries its version.
+WHEELHOUSE ?= wheelhouse
+WHEEL_ARCHES ?= aarch64 x86_64
+# pip takes a wheel's platform tag literally: every manylinux level Bookworm's glibc 2.36 runs.
+GLIBCS := manylinux2014 manylinux_2_24 manylinux_2_26 manylinux_2_28 manylinux_2_31 \
+	manylinux_2_34 manylinux_2_35 manylinux_2_36
+wheelhouse: venv
+	rm -rf $(WHEELHOUSE) && mkdir -p $(WHEELHOUSE)/locks
+	$(PIP) wheel --quiet --no-deps --no-build-isolation --wheel-dir $(WHEELHOUSE) .
+	cp $(LOCKS)/*.txt $(WHEELHOUSE)/locks/
+	for arch in $(WHEEL_ARCHES); do for lock in $(LOCKS)/*.txt; do \
+	  $(PIP) download --quiet --no-deps --require-hashes --only-binary=:all: \
+	    --python-version 3.11 --implementation cp --abi cp311 --abi abi3 --abi none \
+	    $(foreach glibc,$(GLIBCS),--platform $(glibc)_$$arch) --platform any \
+	    --dest $(WHEELHOUSE) -r $$lock || exit 1; \
+	done; done
+	@echo "$(WHEELHOUSE)/: $$(ls $(WHEELHOUSE)/*.whl | wc -l) wheels; install with" \
+	  "deploy/raspberry-pi/install.sh --wheelhouse $(WHEELHOUSE)"

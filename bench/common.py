@@ -105,19 +105,28 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.05):
 class Server:
     """`staffconsole serve` as a real uvicorn process on a temp database."""
 
-    def __init__(self, workdir: Path, **settings) -> None:
+    def __init__(self, workdir: Path, open_files: int | None = None, **settings) -> None:
         self.db = workdir / "seen.db"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ)
         # Simulated kiosks look up far faster than patients type: the per-kiosk look-up
         # limit (docs/security.md) would turn the measured sessions into hand-offs.
-        settings = {"lookup_rate_max": 1_000_000, **settings}
+        # Hundreds of them also come from one address, past the connection limits.
+        settings = {
+            "lookup_rate_max": 1_000_000,
+            "max_connections_per_client": 0,
+            "limit_concurrency": 1_000_000,
+            **settings,
+        }
         env.update({f"SEEN_{k.upper()}": str(v) for k, v in settings.items()})
         self.log_path = workdir / "server.log"
+        # prlimit sets RLIMIT_NOFILE, then becomes the server (the same process id).
+        limit = ["prlimit", f"--nofile={open_files}:{open_files}", "--"] if open_files else []
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 [
+                    *limit,
                     script("staffconsole"),
                     "serve",
                     "--db",

@@ -1,3 +1,5 @@
 """Seen kiosk: the patient's check-in screen (Kivy), its pure flow, outbox and client."""
 
-__version__ = "0.1.0"
+from seen.version import VERSION as __version__
+
+__all__ = ["__version__"]

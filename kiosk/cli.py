@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 
 from kiosk import __version__
 from kiosk.config import load_config
+from seen import log_setup
 from seen.settings import ConfigError
 from seen.terminal import shown
 
@@ -37,6 +37,7 @@ def cmd_run(args) -> int:
             file=sys.stderr,
         )
         return 2
+    setup_logging(config)
     from kiosk.window import configure_window
 
     configure_window(config)
@@ -44,6 +45,13 @@ def cmd_run(args) -> int:
 
     run(config)
     return 0
+
+
+def setup_logging(config, environ=os.environ, stream=None) -> None:
+    """The kiosk's logs as the server's (seen/log_setup.py): before Kivy loads, which in
+    its default mode would take the root logger and stderr over, unfiltered."""
+    os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+    log_setup.configure(config.log_format, environ, stream)
 
 
 def cmd_doctor(args) -> int:
@@ -75,8 +83,6 @@ def main(argv: list[str] | None = None) -> int:
             )
     args = parser.parse_args(argv)
     if args.func is cmd_doctor:
-        # `run` logs through Kivy's logger, which takes over the root logger.
-        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
-    # urllib3 logs every connection at DEBUG; Kivy's default level would show them all.
-    logging.getLogger("urllib3").setLevel(logging.WARNING)
+        # The checks are the output; only warnings and errors of the code under them.
+        log_setup.configure("text", level="WARNING")
     return args.func(args)

@@ -29,6 +29,7 @@ class Offline(ClientError):
     """No connection to the server: the request surely did not arrive."""
 
     kind = "offline"
+    safe_to_log = True  # messages name the call and the server's URL, never a patient
 
 
 class Untrusted(Offline):
@@ -39,6 +40,7 @@ class Unconfirmed(ClientError):
     """The request was sent but no definite answer came back (timeout, 5xx, garbled)."""
 
     kind = "unconfirmed"
+    safe_to_log = True  # messages name the call and what went wrong, never a patient
 
 
 class ServerError(Unconfirmed):

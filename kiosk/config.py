@@ -15,6 +15,7 @@ from pathlib import Path
 
 from hardware.usburl import is_usb_url, parse_usb_url
 from kiosk.speech import engine_problem
+from seen.log_setup import LOG_FORMATS
 from seen.settings import (
     ConfigError,
     Role,
@@ -227,6 +228,14 @@ SETTINGS: tuple[Setting, ...] = (
         0,
         "screen rotation in degrees: 0, 90, 180 or 270",
         choices=(0, 90, 180, 270),
+    ),
+    Setting(
+        "log_format",
+        str,
+        "text",
+        "log lines on stderr: text (level, logger, message) or json (one object a line); "
+        "under systemd each line starts with its journald priority",
+        choices=LOG_FORMATS,
     ),
     Setting(
         "speech_engine",

@@ -24,11 +24,12 @@ def printer_status(printer) -> tuple[str, str]:
 
 
 def outbox_status(outbox) -> dict | None:
-    """The outbox's held_status, or None (not sent) when there is none or it fails."""
+    """The outbox's held_status and its depth (events not yet delivered: the server's
+    /metrics shows it), or None (not sent) when there is none or it fails."""
     if outbox is None:
         return None
     try:
-        return outbox.held_status()
+        return {**outbox.held_status(), "unsent": outbox.unsent_count()}
     except Exception as e:  # noqa: BLE001
         log.warning("heartbeat: outbox status unavailable: %s", type(e).__name__)
         return None

@@ -19,6 +19,7 @@ EXTRAS = {
         "argon2",
         "multipart",
         "cryptography",
+        "prometheus_client",
     ),
     "kiosk": ("kivy", "serial", "requests", "usb"),
 }

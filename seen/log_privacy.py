@@ -17,7 +17,8 @@ import sqlite3
 import traceback
 
 WITHHELD = "(message withheld: it may hold what was sent)"
-# Errors whose text is about the machine, not about the data being handled.
+# Errors whose text is about the machine, not about the data being handled. A class of
+# our own whose messages are built only from such facts says so with `safe_to_log = True`.
 SAFE_MESSAGES: tuple[type[BaseException], ...] = (OSError, sqlite3.Error)
 _DONE = "_seen_private"
 _CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
@@ -32,7 +33,7 @@ def describe(exc: BaseException) -> str:
         if kind.__module__ == "builtins"
         else f"{kind.__module__}.{kind.__qualname__}"
     )
-    if isinstance(exc, SAFE_MESSAGES):
+    if isinstance(exc, SAFE_MESSAGES) or getattr(type(exc), "safe_to_log", False) is True:
         return f"{name}: {exc}"
     return f"{name}: {WITHHELD}"
 

@@ -31,6 +31,9 @@ OTHER_VARIABLES: dict[str, str] = {
     "at this point (staffconsole/api/faults.py, the fault campaign)",
     "SEEN_INSTALL_ARCH": "tests: the machine type install.sh checks instead of `uname -m`",
     "SEEN_INSTALL_MOUNTS": "tests: the mount table install.sh reads instead of /proc/mounts",
+    "SEEN_INSTALL_SYSTEMCTL": "tests: the systemctl stand-in install.sh --root asks to stop, "
+    "start and restart services (tests/deploy/systemctl_standin.py)",
+    "SEEN_SANDBOX_ROOT": "tests: the --root folder that stand-in runs the units in",
     "SEEN_INSTALL_STAFFCONSOLE": "tests: the staffconsole a --root install.sh runs to make "
     "the server's certificates (without it a --root run only says it would)",
     "SEEN_SOAK": "tests: 1 runs the fault campaign at soak size (`make soak`)",

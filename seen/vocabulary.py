@@ -99,6 +99,7 @@ SERVER_KINDS = (
     "printer",
     "no_console",
     "lookup_rate",
+    "checkin_refused",  # a kiosk asked to check in appointments no look-up showed it
     "outbox_held",
     "outbox_unsaved",
     "certificate_expiry",  # the server's own HTTPS certificate ends within 30 days
@@ -377,6 +378,14 @@ ALERT_KINDS = {
             "The server's HTTPS certificate neared its end (kiosks refuse the server on that "
             "day): renew it a month ahead with staffconsole tls renew and restart the server.",
             clears_itself=True,
+        ),
+        AlertKind(
+            "checkin_refused",
+            47,
+            "Check-ins refused at a kiosk",
+            "A kiosk asked to check in appointments that no look-up had shown it, as a copied "
+            "token sweeping ids would: check who is using it, and if nobody is, revoke its "
+            "token (the admin page or staffconsole kiosk revoke) and add the kiosk again.",
         ),
         AlertKind(
             "lookup_rate",

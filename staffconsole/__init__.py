@@ -1,3 +1,5 @@
 """Seen staff console: the server, its storage and alert rules, and the receptionists' page."""
 
-__version__ = "0.1.0"
+from seen.version import VERSION as __version__
+
+__all__ = ["__version__"]

@@ -14,11 +14,13 @@ from fastapi.staticfiles import StaticFiles
 
 from staffconsole import __version__
 from staffconsole.api import (
+    admin,
     api_docs,
     console,
     errors,
     kiosk,
     lobby,
+    metrics,
     openapi,
     push,
     report,
@@ -27,6 +29,7 @@ from staffconsole.api import (
 from staffconsole.api.body_limit import BodyLimit
 from staffconsole.api.client_source import ClientSource
 from staffconsole.api.headers import SecurityHeaders
+from staffconsole.api.request_timing import RequestTimer
 from staffconsole.auth import passwords
 from staffconsole.clock import ClinicClock, ClinicZone
 from staffconsole.config import Settings, load_settings
@@ -67,9 +70,11 @@ def create_app(
             anchor = open_db(settings.db_path)
             task = watchdog.start(app)
             feeding = ready_notify.start(settings.db_path)
+            app.state.metrics.serve_locally(settings.metrics_port)  # 127.0.0.1 only
             try:
                 yield
             finally:
+                app.state.metrics.stop_local()
                 await ready_notify.stop(feeding)
                 await watchdog.stop(task)
                 anchor.close()
@@ -104,6 +109,8 @@ def create_app(
     )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(ClientSource)  # audit rows say which address a request came from
+    app.state.metrics = metrics.Metrics(settings, app.state.clock)  # this app's registry
+    app.add_middleware(RequestTimer, histogram=app.state.metrics.requests)
     app.add_middleware(SecurityHeaders)  # added last: outermost, so even a 413 carries them
     validation.install(app)
     errors.install(app)
@@ -111,7 +118,8 @@ def create_app(
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict:
-        return {"ok": True}
+        # The version says which code answers: the upgrade checks that the new one does.
+        return {"ok": True, "version": __version__}
 
     # Readiness, unlike liveness: can the database take a write right now (issue 16).
     ready = CachedProbe(settings.db_path)
@@ -130,10 +138,12 @@ def create_app(
 
     app.include_router(kiosk.router)
     app.include_router(push.router)
+    app.include_router(metrics.router)
     if staff:
         app.include_router(console.router)
         app.include_router(lobby.router)
         app.include_router(report.router)
         app.include_router(api_docs.router)
+        app.include_router(admin.router)
         app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     return app

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from seen.log_setup import LOG_FORMATS
 from seen.settings import Role, Setting, load, markdown_table, not_empty, settings_class
 
 
@@ -258,11 +259,136 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=0,
     ),
     Setting(
+        "limit_concurrency",
+        int,
+        512,
+        "most connections open at once (uvicorn's limit_concurrency): before it is reached "
+        "the connections idle or still sending their request head are closed, busiest client "
+        "first; a request arriving past it gets 503",
+        greater_than=0,
+    ),
+    Setting(
+        "max_connections_per_client",
+        int,
+        32,
+        "most connections one client address may have still sending a request head (a real "
+        "client sends its head at once; a kiosk keeps one or two connections in all); past "
+        "it that address's oldest such connections are closed (0: no cap; raise it behind a "
+        "reverse proxy, where every client has the proxy's address)",
+        minimum=0,
+    ),
+    Setting(
+        "request_body_timeout_s",
+        float,
+        30.0,
+        "seconds a request may take to send its body once its head is complete; slower "
+        "ones get 408 and are closed, so a client trickling a body cannot hold a socket "
+        "and a request slot (kiosk bodies are a few kB; 0: no limit)",
+        minimum=0,
+    ),
+    Setting(
+        "request_head_timeout_s",
+        float,
+        10.0,
+        "seconds a connection may take to send a complete request head (from connecting, or "
+        "from the first byte of the next request on a kept-alive one); slower ones get 408 "
+        "and are closed, so byte-by-byte senders cannot hold sockets; over TLS the "
+        "handshake gets as long again (0: no limit, and asyncio's 60 s for a handshake)",
+        minimum=0,
+    ),
+    Setting(
+        "timeout_keep_alive_s",
+        int,
+        5,
+        "seconds an idle kept-alive connection stays open between requests "
+        "(uvicorn's timeout_keep_alive)",
+        greater_than=0,
+    ),
+    Setting(
+        "open_files_reserve",
+        int,
+        256,
+        "file descriptors kept in reserve under the process's open-file limit "
+        "(RLIMIT_NOFILE): a connection given a descriptor past the limit less this closes "
+        "idle or incomplete connections of the busiest client, so accepting does not fail "
+        "for everybody (0: no gate)",
+        minimum=0,
+    ),
+    Setting(
+        "backlog",
+        int,
+        64,
+        "connections the kernel queues before the server accepts them (uvicorn's backlog), "
+        "which is also how many asyncio accepts in one go: keep open_files_reserve at three "
+        "times this or more, so a burst cannot run out of files before the gate sees it",
+        greater_than=0,
+    ),
+    Setting(
+        "max_request_head_bytes",
+        int,
+        16384,
+        "largest request line and headers accepted; larger ones get 400 "
+        "(uvicorn's h11_max_incomplete_event_size)",
+        minimum=1024,
+    ),
+    Setting(
+        "resource_error_log_interval_s",
+        float,
+        60.0,
+        'a repeated out-of-resource error ("Too many open files" on accept), or a warning '
+        "uvicorn writes for each refused request, is logged once per this many seconds, "
+        "with how many were suppressed since",
+        greater_than=0,
+    ),
+    Setting(
         "max_body_bytes",
         int,
         4 * 1024 * 1024,
         "largest request body accepted; larger ones get 413",
         greater_than=0,
+    ),
+    Setting(
+        "log_format",
+        str,
+        "text",
+        "log lines on stderr: text (level, logger, message) or json (one object a line); "
+        "under systemd each line starts with its journald priority",
+        choices=LOG_FORMATS,
+    ),
+    Setting(
+        "metrics_port",
+        int,
+        0,
+        "also serve /metrics (Prometheus) without sign-in on this port of 127.0.0.1 only, "
+        "for a scraper on the server itself; 0: only the main port's /metrics, for admins "
+        "and API tokens of scope metrics",
+        minimum=0,
+        maximum=65535,
+    ),
+    Setting(
+        "typed_text_retention_days",
+        int,
+        30,
+        "days after a kiosk session's last event before what the patient typed (kept with "
+        "the session and its events) is deleted; the session itself stays for the report",
+        minimum=1,
+    ),
+    Setting(
+        "event_retention_days",
+        int,
+        30,
+        "days a kiosk event is kept after it arrived (at least 2: a kiosk may resend an "
+        "event for a day); abandoned-session marks stay, empty, for the report",
+        minimum=2,
+    ),
+    Setting(
+        "audit_read_retention_days",
+        int,
+        365,
+        "days the audit rows of reads (read.*: console views, push API reads; report "
+        "exports, user listings) are kept; audit rows of changes, arrivals and alerts are "
+        "kept for good (the report covers any period)",
+        minimum=1,
     ),
 )
 

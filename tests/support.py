@@ -76,6 +76,21 @@ def run_cli(
     return proc
 
 
+def run_kiosk_doctor(tmp_path: Path, url: str, token: str, ca) -> subprocess.CompletedProcess:
+    """`kiosk doctor` as a real process, with a kiosk.toml naming the server and its CA."""
+    path = tmp_path / "kiosk.toml"
+    path.write_text(f'[kiosk]\nserver_url = "{url}"\ntoken = "{token}"\nca_file = "{ca}"\n')
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SEEN_KIOSK")}
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", "doctor", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=environ,
+        check=False,
+    )
+
+
 @dataclass
 class LiveServer:
     url: str
@@ -106,17 +121,32 @@ class LiveServer:
 
 
 def start_server(
-    tmp_path: Path, db: Path | None = None, env: dict | None = None, port: int | None = None
+    tmp_path: Path,
+    db: Path | None = None,
+    env: dict | None = None,
+    port: int | None = None,
+    journal: bool = False,
+    open_files: int | None = None,
 ) -> LiveServer:
-    """Start `staffconsole serve` as a real uvicorn process (on a free port unless given)."""
+    """Start `staffconsole serve` as a real uvicorn process (on a free port unless given).
+
+    journal: its log file stands for the journal, as systemd names it in JOURNAL_STREAM.
+    open_files: run it under that RLIMIT_NOFILE, soft and hard, through `prlimit`, which
+    sets it and then becomes the server (the same process id)."""
     db = db or tmp_path / "seen.db"
     port = port or free_port()
     log = tmp_path / f"server-{port}-{os.urandom(3).hex()}.log"
     proc_env = dict(os.environ)
+    proc_env.pop("JOURNAL_STREAM", None)  # a test run from a systemd unit is no journal
     proc_env.update(env or {})
+    limit = ["prlimit", f"--nofile={open_files}:{open_files}", "--"] if open_files else []
     with open(log, "wb") as out:
+        if journal:
+            stat = os.fstat(out.fileno())
+            proc_env["JOURNAL_STREAM"] = f"{stat.st_dev}:{stat.st_ino}"
         process = subprocess.Popen(
             [
+                *limit,
                 console_script("staffconsole"),
                 "serve",
                 "--db",

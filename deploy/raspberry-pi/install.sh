@@ -4,6 +4,9 @@
 #   sudo deploy/raspberry-pi/install.sh                     # a kiosk
 #   sudo deploy/raspberry-pi/install.sh --role server       # the staff console server
 #   deploy/raspberry-pi/install.sh --root /tmp/pi-root      # dry install into a folder
+#   sudo deploy/raspberry-pi/install.sh --upgrade --source seen_checkin-0.2.0-py3-none-any.whl
+#   sudo deploy/raspberry-pi/install.sh --wheelhouse /media/usb/wheelhouse   # no internet
+#   sudo deploy/raspberry-pi/install.sh --uninstall [--purge]
 #
 # The server role makes the clinic CA and the server's certificate (staffconsole tls
 # init, in /etc/seen/tls) unless told --no-tls, and its server.toml serves HTTPS.
@@ -24,6 +27,12 @@ PREFIX=/opt/seen
 ETC=/etc/seen
 STATE=/var/lib/seen
 BACKUPS=/var/backups/seen
+SOURCE_GIVEN=0
+WHEELHOUSE=""
+UPGRADE=0
+UNINSTALL=0
+PURGE=0
+READY_WAIT_GIVEN=""
 TLS_SANS=()
 NO_TLS=0
 
@@ -31,6 +40,7 @@ usage() {
     cat <<EOF
 usage: $0 [--role kiosk|server|both] [--root DIR] [--user NAME] [--source PATH]
           [--printer-usb VENDOR:PRODUCT] [--printer-serial SERIAL]
+          [--wheelhouse DIR] [--upgrade [--ready-wait SECONDS]] | --uninstall [--purge]
           [--tls-san NAME_OR_IP]... [--no-tls]
   --role         kiosk (default): touch screen + printer; server: the staff console
   --root DIR     install into DIR only; log the system changes instead of making them
@@ -40,6 +50,13 @@ usage: $0 [--role kiosk|server|both] [--root DIR] [--user NAME] [--source PATH]
                  /dev/seen-printer and usb:// (default $PRINTER_USB; find yours with lsusb)
   --printer-serial  its USB serial number, so two identical adapters never race for
                  /dev/seen-printer (udevadm info -a -n /dev/ttyUSB0 | grep serial)
+  --wheelhouse DIR  install offline from DIR (made by `make wheelhouse`): its wheels,
+                 its locks/ROLE.txt, its seen_checkin wheel unless --source names one
+  --upgrade      install the new version into a new venv, migrate the database,
+                 restart the services, check /readyz; back to the previous venv if not
+  --ready-wait   seconds the upgraded server has to be ready (default 60)
+  --uninstall    remove what the installer added; keep settings and data
+  --purge        with --uninstall: remove settings, data, backups and the user too
   --tls-san      (server) a name or address kiosks use for the server, for its
                  certificate (repeat; default: this machine's names and addresses)
   --no-tls       (server) make no certificates; server.toml then needs your own
@@ -54,7 +71,12 @@ while [ $# -gt 0 ]; do
         --role) ROLE="${2:-}"; shift 2 ;;
         --root) ROOT="${2:-}"; shift 2 ;;
         --user) SERVICE_USER="${2:-}"; shift 2 ;;
-        --source) SOURCE="${2:-}"; shift 2 ;;
+        --source) SOURCE="${2:-}"; SOURCE_GIVEN=1; shift 2 ;;
+        --wheelhouse) WHEELHOUSE="${2:-}"; shift 2 ;;
+        --upgrade) UPGRADE=1; shift ;;
+        --ready-wait) READY_WAIT_GIVEN="${2:-}"; shift 2 ;;
+        --uninstall) UNINSTALL=1; shift ;;
+        --purge) PURGE=1; shift ;;
         --printer-usb) PRINTER_USB="${2:-}"; shift 2 ;;
         --printer-serial) PRINTER_SERIAL="${2:-}"; shift 2 ;;
         --tls-san) TLS_SANS+=("${2:-}"); shift 2 ;;
@@ -81,6 +103,17 @@ PRINTER_SERIAL="${PRINTER_SERIAL:-}"
 SERIAL_MATCH=""
 if [ -n "$PRINTER_SERIAL" ]; then
     SERIAL_MATCH=", ATTRS{serial}==\"$PRINTER_SERIAL\""
+fi
+
+# The code's own steps: versioned venvs, upgrade and rollback, uninstall.
+# shellcheck source=release.sh
+. "$HERE/release.sh"
+[ "$UPGRADE" = 0 ] || [ "$UNINSTALL" = 0 ] || die "--upgrade and --uninstall go one at a time"
+[ "$PURGE" = 0 ] || [ "$UNINSTALL" = 1 ] || die "--purge goes with --uninstall"
+if [ -n "$READY_WAIT_GIVEN" ]; then
+    [[ "$READY_WAIT_GIVEN" =~ ^[0-9]+$ ]] \
+        || die "--ready-wait must be a whole number of seconds, not '$READY_WAIT_GIVEN'"
+    READY_WAIT="$READY_WAIT_GIVEN"
 fi
 
 if [ -n "$ROOT" ]; then
@@ -175,17 +208,28 @@ make_tls() {
     log "copy $dir/ca.pem to every kiosk (ca_file in its kiosk.toml)"
     if [ -e "$ROOT$ETC/server.toml" ] && ! grep -q '^tls_cert *=' "$ROOT$ETC/server.toml" \
         && ! grep -q '^allow_plain_http *= *true' "$ROOT$ETC/server.toml"; then
-        # A server.toml from before HTTPS by default is kept as it is: say what it lacks.
-        log "WARNING: $ETC/server.toml has no tls_cert: the server refuses plain HTTP on a"
-        log "WARNING: network address; add tls_cert = \"$dir/server.pem\" and"
-        log "WARNING: tls_key = \"$dir/server.key\" to it"
+        # A server.toml from before HTTPS by default: its kiosks speak http://, so an
+        # upgrade must not stop the clinic. Keep plain HTTP, said in the file, and warn.
+        sed -i '/^\[server\]/a allow_plain_http = true  # kept by an upgrade from before HTTPS by default' \
+            "$ROOT$ETC/server.toml"
+        log "WARNING: $ETC/server.toml served plain HTTP: kept, with allow_plain_http = true."
+        log "WARNING: to switch to HTTPS, add tls_cert = \"$dir/server.pem\" and"
+        log "WARNING: tls_key = \"$dir/server.key\", remove allow_plain_http, copy $dir/ca.pem"
+        log "WARNING: to each kiosk (ca_file) and set its server_url to https://"
     fi
 }
 
 KIOSK=0; SERVER=0
 case "$ROLE" in kiosk) KIOSK=1 ;; server) SERVER=1 ;; both) KIOSK=1; SERVER=1 ;; esac
 
+if [ "$UNINSTALL" = 1 ]; then
+    log "uninstall from ${ROOT:-/}"
+    uninstall
+    exit 0
+fi
 log "role $ROLE, user $SERVICE_USER, into ${ROOT:-/}"
+check_code_options
+[ "$UPGRADE" = 0 ] || upgrade_check
 
 # 0. The machine. SEEN_INSTALL_ARCH and SEEN_INSTALL_MOUNTS stand in for uname and
 # /proc/mounts in the tests only.
@@ -236,13 +280,9 @@ folder "$PREFIX" 0755 root
 folder "$ETC" 0755 root
 folder "$STATE" 0750 "$SERVICE_USER"
 
-# 4. The virtualenv with the package and the extras this role needs.
-EXTRAS=""
-[ "$KIOSK" = 1 ] && EXTRAS="kiosk"
-[ "$SERVER" = 1 ] && EXTRAS="${EXTRAS:+$EXTRAS,}console"
-system python3 -m venv "$PREFIX/venv"
-system "$PREFIX/venv/bin/pip" install --upgrade pip
-system "$PREFIX/venv/bin/pip" install "$SOURCE[$EXTRAS]"
+# 4. The code: a new venv from the role's lock file (release.sh); --upgrade builds and
+# switches to it after the units are in place (step 7).
+[ "$UPGRADE" = 1 ] || install_code
 install -m 0644 -D "$HERE/../../docs/install-raspberry-pi.md" \
     "$ROOT$PREFIX/docs/install-raspberry-pi.md"
 
@@ -279,6 +319,9 @@ if [ "$SERVER" = 1 ]; then
     system systemctl enable seen-console.service
     system systemctl enable seen-backup.timer
 fi
+
+# 7. --upgrade: migrate, switch, restart, check /readyz; roll back if any of it fails.
+[ "$UPGRADE" = 0 ] || upgrade_code
 
 log "done."
 if [ "$KIOSK" = 1 ]; then

@@ -213,6 +213,7 @@ def console_page(request: Request, db: Db, now: Now) -> Response:
             "clinic_name": request.app.state.settings.clinic_name,
             "username": session.username,
             "csrf_token": session.csrf_token,
+            "is_admin": session.role == "admin",
             "certificate_warning": _certificate_warning(request, session, now),
         },
     )

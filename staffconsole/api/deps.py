@@ -127,6 +127,24 @@ Staff = Annotated[StaffSession, Depends(api_session)]
 LockScreen = Annotated[StaffSession, Depends(lock_screen_session)]
 StaffWriting = Annotated[StaffSession, Depends(api_session_csrf)]
 
+NOT_ADMIN = "Only an admin can do this; ask your practice manager."
+
+
+def admin_session(session: Staff) -> StaffSession:
+    """As api_session, for admins only: receptionists get a 403 saying so."""
+    if session.role != "admin":
+        raise HTTPException(403, NOT_ADMIN)
+    return session
+
+
+def admin_session_csrf(session: StaffWriting) -> StaffSession:
+    """As api_session_csrf, for admins only (the CSRF header is checked first)."""
+    return admin_session(session)
+
+
+Admin = Annotated[StaffSession, Depends(admin_session)]
+AdminWriting = Annotated[StaffSession, Depends(admin_session_csrf)]
+
 
 # -- kiosks -------------------------------------------------------------------------
 

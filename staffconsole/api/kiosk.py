@@ -224,6 +224,8 @@ class OutboxState(BaseModel):
     held: Annotated[int, Field(strict=True, ge=0, le=10**9)] = 0
     newest_held: Id | None = None
     unsaved: Annotated[int, Field(strict=True, ge=0, le=10**9)] = 0
+    # Events not yet delivered (the outbox's depth, for /metrics); older kiosks send none.
+    unsent: Annotated[int, Field(strict=True, ge=0, le=10**9)] | None = None
 
 
 class HeartbeatIn(BaseModel):
@@ -332,27 +334,45 @@ def checkin(
 ) -> dict:
     """Record the arrival of an appointment a look-up offered this session; answers only
     after it is committed (and audited). Repeats return the same."""
-    _check_checkin_rate(request, kiosk, now)
-    arrival = store_offers.checkin_offered(  # Refused 403, NotFound 404, Conflict 409
-        db,
-        kiosk,
-        body.session,
-        body.appointment,
-        now,
-        today,
-        minutes=request.app.state.settings.checkin_offer_minutes,
-    )
+    _check_checkin_rate(request, db, kiosk, body, now)
+    try:
+        arrival = store_offers.checkin_offered(  # Refused 403, NotFound 404, Conflict 409
+            db,
+            kiosk,
+            body.session,
+            body.appointment,
+            now,
+            today,
+            minutes=request.app.state.settings.checkin_offer_minutes,
+        )
+    except store_offers.NotOffered:
+        _refusals_to_the_desk(request, db, kiosk, now)
+        raise
     faults.exit_after_commit("checkin")  # test-only, off by default (staffconsole/api/faults.py)
     request.app.state.hub.notify("arrivals", "alerts")
     return {"arrival": arrival}
 
 
-def _check_checkin_rate(request: Request, kiosk: dict, now: datetime) -> None:
+def _refusals_to_the_desk(request: Request, db, kiosk: dict, now: datetime) -> None:
+    """From the third refused check-in in the window on, one checkin_refused alert."""
+    window_s = request.app.state.settings.checkin_rate_window_s
+    refused = store_offers.recent_refusals(db, kiosk, now, window_s)
+    if refused < alerting.CHECKIN_REFUSALS_ALERT:
+        return
+    store_alerts.open_or_update_alert(
+        db, alerting.checkin_refused_alert(kiosk, now, refused, window_s)
+    )
+    request.app.state.hub.notify("alerts")
+
+
+def _check_checkin_rate(request: Request, db, kiosk: dict, body, now: datetime) -> None:
     """429 when this kiosk is over its check-in limit (a sweep of ids stops here)."""
     settings = request.app.state.settings
     limiter = request.app.state.checkin_limiter
     if limiter.allow(kiosk["id"], now):
         return
+    store_offers.audit_refusal(db, kiosk, body.session, body.appointment, "rate", now)
+    _refusals_to_the_desk(request, db, kiosk, now)
     raise HTTPException(
         429,
         f"too many check-ins from this kiosk: at most {settings.checkin_rate_max} in "
@@ -409,6 +429,8 @@ def heartbeat(body: HeartbeatIn, request: Request, kiosk: Kiosk, db: Db, now: No
     hub = request.app.state.hub
     if body.outbox is not None and _outbox_rule(db, kiosk, body.outbox, now):
         changed = True
+    if body.outbox is not None and body.outbox.unsent is not None:
+        request.app.state.metrics.outbox_reported(kiosk["id"], body.outbox.unsent)
     if changed:
         hub.notify("kiosks", "alerts")
     live = hub.console_watched(now, request.app.state.settings.console_absent_s)

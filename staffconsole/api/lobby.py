@@ -5,29 +5,18 @@ HTTP edge only; the store does the work (and the audit entries for arrivals).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from staffconsole.api.deps import Clock, Db, Now, Staff, StaffWriting, parse_alert_id
-from staffconsole.auth.staff_sessions import StaffSession
+from staffconsole.api.deps import Admin, Clock, Db, Now, StaffWriting, parse_alert_id
 from staffconsole.store import arrivals as store_arrivals
 from staffconsole.store.alerts import get_alert
 from staffconsole.store.audit import list_audit, staff_actor
 from staffconsole.web.snapshot import shape_alert, shape_board_row
 
 router = APIRouter()
-
-
-def admin_session(session: Staff) -> StaffSession:
-    """As api_session, for admins only: receptionists get a 403 saying so."""
-    if session.role != "admin":
-        raise HTTPException(403, "Only an admin can do this; ask your practice manager.")
-    return session
-
-
-Admin = Annotated[StaffSession, Depends(admin_session)]
 
 
 @router.get("/api/v1/console/audit")

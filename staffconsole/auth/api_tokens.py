@@ -1,4 +1,7 @@
-"""API tokens for other systems (scope `push`): created by `staffconsole apitoken add`.
+"""API tokens for other systems: created by `staffconsole apitoken add`.
+
+Scope `push`: a practice system's (the push API). Scope `metrics`: a scraper's, which
+reads `/metrics` and nothing else; a push token does not read the metrics.
 
 Kept apart from kiosk tokens, in their own table, so neither kind opens the other's
 API. Only the token's sha256 is stored; the token is shown once.
@@ -16,7 +19,7 @@ from staffconsole.clock import iso
 from staffconsole.errors import Conflict, Invalid, NotFound
 from staffconsole.store.schema import first_row, write
 
-SCOPES = ("push",)
+SCOPES = ("push", "metrics")
 MAX_NAME = 100
 
 

@@ -238,6 +238,22 @@ def _attempts(db, key: str, now: datetime) -> list[tuple[str, bool]]:
     return pairs
 
 
+def sign_in_pause(db, username: str, now: datetime) -> tuple[int, timedelta | None]:
+    """(failed tries counting now, how long the next must still wait or None) for a username."""
+    attempts = _attempts(db, attempt_key(username), now)
+    failures = counting_failures(attempts, now, USERNAME_THROTTLE.window)
+    return len(failures), throttle_wait(attempts, now, USERNAME_THROTTLE)
+
+
+def last_sign_in(db, username: str) -> str | None:
+    """When this username last signed in with its password, if the record still holds it."""
+    return db.execute(
+        "select max(at) from login_attempts where username = ? and ok = 1"
+        " and (address is null or address != 'unlock')",
+        [attempt_key(username)],
+    ).fetchone()[0]
+
+
 def unlock_sign_in(db, username: str, now: datetime) -> int:
     """End a sign-in pause for a username now (`staffconsole user unlock`).
 

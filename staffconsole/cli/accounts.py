@@ -48,6 +48,12 @@ def add_parsers(commands, common) -> None:
         "add", parents=[common], help="create a push API token and print it"
     )
     token_add.add_argument("name", help="who uses it, e.g. the practice system's name")
+    token_add.add_argument(
+        "--scope",
+        choices=api_tokens.SCOPES,
+        default="push",
+        help="push: the practice system's push API (default); metrics: a scraper of /metrics",
+    )
     token_add.set_defaults(handler=cmd_apitoken_add)
     token_revoke = apitoken_commands.add_parser(
         "revoke", parents=[common], help="stop a push API token working"
@@ -234,13 +240,14 @@ def cmd_user_unlock(args) -> int:
 
 def cmd_apitoken_add(args) -> int:
     db = open_store(args)
-    target, detail = " ".join(args.name.split()), {"scope": "push"}
+    target, detail = " ".join(args.name.split()), {"scope": args.scope}
     now = utcnow()  # one instant for the change and its audit row
     with audited(db, actor(), "apitoken.add", target, detail, now):
-        token = api_tokens.add_token(db, args.name, "push", now)
+        token = api_tokens.add_token(db, args.name, args.scope, now)
+    user = "practice system" if args.scope == "push" else "metrics scraper"
     print(
-        f"API token {' '.join(args.name.split())!r} added (scope push). Give it to the "
-        "practice system as 'Authorization: Bearer <token>'."
+        f"API token {' '.join(args.name.split())!r} added (scope {args.scope}). Give it to "
+        f"the {user} as 'Authorization: Bearer <token>'."
     )
     print("It is shown only this once; if it is lost, revoke it and add another.")
     print(token)

@@ -51,10 +51,10 @@ def cmd_serve(args) -> int:
     # The web stack and the certificate code load only for the commands that use them:
     # they take most of a second to import on a Pi, and `kiosk add` needs neither.
     import uvicorn
-    from uvicorn.config import LOGGING_CONFIG
 
-    from seen.log_privacy import with_privacy
+    from seen import log_setup
     from staffconsole.app import create_app
+    from staffconsole.serving import uvicorn_options
 
     settings = settings_from(
         args, host=args.host, port=args.port, tls_cert=args.tls_cert, tls_key=args.tls_key
@@ -74,10 +74,13 @@ def cmd_serve(args) -> int:
         host=settings.host,
         port=settings.port,
         log_level="info",
-        # No request data or patient text in any log line or traceback.
-        log_config=with_privacy(LOGGING_CONFIG),
+        # Logger names, journald priorities, text or JSON; no request data or patient
+        # text in any log line or traceback (seen/log_setup.py).
+        log_config=log_setup.config(settings.log_format),
         timeout_graceful_shutdown=2,
         **tls,
+        # Connection limits that keep kiosks answered (staffconsole/serving/).
+        **uvicorn_options(settings),
     )
     return 0
 

@@ -14,6 +14,21 @@ from datetime import date, datetime, timedelta
 from seen.vocabulary import ALERT_KINDS, HANDOFF_REASONS, PRINTER_STATES, screen_label
 from staffconsole.clock import ClinicZone, iso, parse
 
+
+def alert_fields(kind: str, cause: str, summary: str, data: dict, *, at: datetime, **ids) -> dict:
+    """The fields of one alert of `kind` (its severity from the vocabulary), as the store
+    opens or updates it; `ids` are the kiosk_id and session_id it has, if any."""
+    return {
+        "kind": kind,
+        "cause": cause,
+        "severity": ALERT_KINDS[kind].severity,
+        "summary": summary,
+        "data": data,
+        **ids,
+        "at": iso(at),
+    }
+
+
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -184,18 +199,15 @@ def handoff_alert(
             data["shown"]["ticket"] = shown["ticket"]
     if attempts:
         data["attempts"] = [dict(attempt) for attempt in attempts]
-    return {
-        "kind": reason,
-        "cause": session_cause(session["id"]),
-        "severity": ALERT_KINDS[reason].severity,
-        "summary": handoff_summary(
-            reason, kiosk_name, step, entered, shown=shown, attempts=attempts
-        ),
-        "data": data,
-        "kiosk_id": session.get("kiosk_id"),
-        "session_id": session["id"],
-        "at": iso(now),
-    }
+    return alert_fields(
+        reason,
+        session_cause(session["id"]),
+        handoff_summary(reason, kiosk_name, step, entered, shown=shown, attempts=attempts),
+        data,
+        kiosk_id=session.get("kiosk_id"),
+        session_id=session["id"],
+        at=now,
+    )
 
 
 def due_unresponsive(
@@ -227,24 +239,23 @@ def unresponsive_alert(session: Mapping, kiosk_name: str, now: datetime, deadlin
     who = describe_entered(session.get("entered"))
     typed = f" after typing {who}" if who else ""
     silent_s = int((now - parse(session["last_event_at"])).total_seconds())
-    return {
-        "kind": "unresponsive_session",
-        "cause": session_cause(session["id"]),
-        "severity": ALERT_KINDS["unresponsive_session"].severity,
-        "summary": (
+    return alert_fields(
+        "unresponsive_session",
+        session_cause(session["id"]),
+        (
             f"A check-in at {kiosk_name} went silent on {_screen(session.get('step'))}"
             f"{typed}; nothing heard for {silent_s} s"
         ),
-        "data": {
+        {
             "step": session.get("step"),
             "entered": dict(session.get("entered") or {}),
             "last_event_at": session["last_event_at"],
             "deadline_s": deadline_s,
         },
-        "kiosk_id": session.get("kiosk_id"),
-        "session_id": session["id"],
-        "at": iso(now),
-    }
+        kiosk_id=session.get("kiosk_id"),
+        session_id=session["id"],
+        at=now,
+    )
 
 
 # -- lobby, kiosks and the console: alerts about the state of things -------------
@@ -303,18 +314,17 @@ def kiosk_offline_alert(
         return None
     if restart_grace(started_at, now, heartbeat_s, missed):
         return None
-    return {
-        "kind": "kiosk_offline",
-        "cause": kiosk_offline_cause(kiosk["id"]),
-        "severity": ALERT_KINDS["kiosk_offline"].severity,
-        "summary": (
+    return alert_fields(
+        "kiosk_offline",
+        kiosk_offline_cause(kiosk["id"]),
+        (
             f"{kiosk['name']} is offline: no heartbeat for {missed} periods. "
             "Patients there cannot check in; check its power and network"
         ),
-        "data": {"last_seen_at": kiosk["last_seen_at"]},
-        "kiosk_id": kiosk["id"],
-        "at": iso(now),
-    }
+        {"last_seen_at": kiosk["last_seen_at"]},
+        kiosk_id=kiosk["id"],
+        at=now,
+    )
 
 
 def printer_alert(kiosk: Mapping, now: datetime) -> dict | None:
@@ -324,18 +334,17 @@ def printer_alert(kiosk: Mapping, now: datetime) -> dict | None:
         return None
     state = known.name
     detail = (kiosk.get("printer_detail") or "").strip()
-    return {
-        "kind": "printer",
-        "cause": printer_cause(kiosk["id"]),
-        "severity": ALERT_KINDS["printer"].severity,
-        "summary": (
+    return alert_fields(
+        "printer",
+        printer_cause(kiosk["id"]),
+        (
             f"The receipt printer at {kiosk['name']} {known.problem}"
             + (f" ({detail})" if detail else "")
         ),
-        "data": {"state": state, "detail": detail},
-        "kiosk_id": kiosk["id"],
-        "at": iso(now),
-    }
+        {"state": state, "detail": detail},
+        kiosk_id=kiosk["id"],
+        at=now,
+    )
 
 
 def wait_starts(arrival: Mapping, zone: ClinicZone) -> datetime:
@@ -356,20 +365,19 @@ def long_wait_alert(
     since = wait_starts(arrival, zone)
     if now - since < timedelta(minutes=long_wait_min):
         return None
-    return {
-        "kind": "long_wait",
-        "cause": arrival_cause(arrival["id"]),
-        "severity": ALERT_KINDS["long_wait"].severity,
-        "summary": (
+    return alert_fields(
+        "long_wait",
+        arrival_cause(arrival["id"]),
+        (
             f"{arrival['display_name']} (booked {arrival['time']} with "
             f"{arrival['provider']}) has waited more than {long_wait_min:g} min "
             "and has not been called in"
         ),
         # wait_from lets the console say how long the patient has waited, not "just now".
-        "data": {"arrival": arrival["id"], "long_wait_min": long_wait_min, "wait_from": iso(since)},
-        "kiosk_id": arrival.get("kiosk_id"),
-        "at": iso(now),
-    }
+        {"arrival": arrival["id"], "long_wait_min": long_wait_min, "wait_from": iso(since)},
+        kiosk_id=arrival.get("kiosk_id"),
+        at=now,
+    )
 
 
 def median(values: list[float]) -> float:
@@ -399,16 +407,13 @@ def lobby_busy_alert(
     if len(waits) <= max_waiting and middle <= max_median_min:
         return None
     people = "patient is" if len(waits) == 1 else "patients are"
-    return {
-        "kind": "lobby_busy",
-        "cause": LOBBY_CAUSE,
-        "severity": ALERT_KINDS["lobby_busy"].severity,
-        "summary": (
-            f"The lobby is busy: {len(waits)} {people} waiting, median wait {int(middle)} min"
-        ),
-        "data": {"waiting": len(waits), "median_min": int(middle)},
-        "at": iso(now),
-    }
+    return alert_fields(
+        "lobby_busy",
+        LOBBY_CAUSE,
+        (f"The lobby is busy: {len(waits)} {people} waiting, median wait {int(middle)} min"),
+        {"waiting": len(waits), "median_min": int(middle)},
+        at=now,
+    )
 
 
 def console_watched(
@@ -434,17 +439,16 @@ def no_console_alert(
         return None
     if now - absent_since < timedelta(seconds=grace_s):
         return None
-    return {
-        "kind": "no_console",
-        "cause": CONSOLE_CAUSE,
-        "severity": ALERT_KINDS["no_console"].severity,
-        "summary": (
+    return alert_fields(
+        "no_console",
+        CONSOLE_CAUSE,
+        (
             f"No console page was open for more than {grace_s:g} s while kiosks were "
             "running; the kiosks sent patients with any problem to the front desk"
         ),
-        "data": {"absent_since": iso(absent_since) if absent_since else None},
-        "at": iso(now),
-    }
+        {"absent_since": iso(absent_since) if absent_since else None},
+        at=now,
+    )
 
 
 def checked_in_note(ticket: int | None) -> str:
@@ -476,6 +480,33 @@ def lookup_rate_cause(kiosk_id: int) -> str:
     return f"kiosk:{kiosk_id}:lookup_rate"
 
 
+def checkin_refused_cause(kiosk_id: int) -> str:
+    return f"kiosk:{kiosk_id}:checkin_refused"
+
+
+# Refused check-ins from one kiosk within the check-in window before the desk is told: a
+# patient whose look-up went stale is one refusal (and is handed to the desk anyway).
+CHECKIN_REFUSALS_ALERT = 3
+
+
+def checkin_refused_alert(kiosk: Mapping, now: datetime, refused: int, window_s: float) -> dict:
+    """The alert for a kiosk whose check-ins are being refused (`refused` in the window):
+    not offered to its session, or over its check-in limit. No patient in it."""
+    tries = "check-in" if refused == 1 else "check-ins"
+    return alert_fields(
+        "checkin_refused",
+        checkin_refused_cause(kiosk["id"]),
+        (
+            f"{kiosk['name']} asked for {refused} {tries} in {window_s / 60:g} min that were "
+            "refused (appointments it had not shown, or too many). If nobody there is "
+            "checking in, its token may have been copied: revoke it"
+        ),
+        {"refused": refused, "window_s": window_s},
+        at=now,
+        kiosk_id=kiosk["id"],
+    )
+
+
 def outbox_cause(kiosk_id: int) -> str:
     return f"kiosk:{kiosk_id}:outbox"
 
@@ -496,19 +527,18 @@ def outbox_held_alert(
         if same_event and (last["status"] == "resolved" or last["data"].get("held") == held):
             return None
     events = "event" if held == 1 else "events"
-    return {
-        "kind": "outbox_held",
-        "cause": outbox_cause(kiosk["id"]),
-        "severity": ALERT_KINDS["outbox_held"].severity,
-        "summary": (
+    return alert_fields(
+        "outbox_held",
+        outbox_cause(kiosk["id"]),
+        (
             f"{kiosk['name']} could not deliver {held} {events} to the server (kept on the "
             "kiosk); a patient there may have asked for help: look in the lobby, then "
             "check the kiosk"
         ),
-        "data": {"held": held, "newest_held": newest_held},
-        "kiosk_id": kiosk["id"],
-        "at": iso(now),
-    }
+        {"held": held, "newest_held": newest_held},
+        kiosk_id=kiosk["id"],
+        at=now,
+    )
 
 
 def outbox_unsaved_cause(kiosk_id: int) -> str:
@@ -521,15 +551,14 @@ def outbox_unsaved_alert(kiosk: Mapping, unsaved: int, now: datetime) -> dict | 
     if unsaved <= 0:
         return None
     events = "event" if unsaved == 1 else "events"
-    return {
-        "kind": "outbox_unsaved",
-        "cause": outbox_unsaved_cause(kiosk["id"]),
-        "severity": ALERT_KINDS["outbox_unsaved"].severity,
-        "summary": (
+    return alert_fields(
+        "outbox_unsaved",
+        outbox_unsaved_cause(kiosk["id"]),
+        (
             f"{kiosk['name']} cannot save check-ins to its disk (full?): {unsaved} {events} "
             "only in its memory, lost if it restarts; free space on the kiosk"
         ),
-        "data": {"unsaved": unsaved},
-        "kiosk_id": kiosk["id"],
-        "at": iso(now),
-    }
+        {"unsaved": unsaved},
+        kiosk_id=kiosk["id"],
+        at=now,
+    )

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from seen.cert_expiry import WARN_DAYS, expires_soon, expiry_words
-from seen.vocabulary import ALERT_KINDS
 from staffconsole.clock import iso
+from staffconsole.rules.alerting import alert_fields
 
 CERTIFICATE_CAUSE = "server:certificate"
 
@@ -27,17 +27,16 @@ def certificate_alert(
     if not_after is None or not expires_soon(not_after, now, warn_days):
         return None
     words = expiry_words("The server's HTTPS certificate", not_after, now)
-    return {
-        "kind": "certificate_expiry",
-        "cause": CERTIFICATE_CAUSE,
-        "severity": ALERT_KINDS["certificate_expiry"].severity,
-        "summary": (
+    return alert_fields(
+        "certificate_expiry",
+        CERTIFICATE_CAUSE,
+        (
             f"{words}: from then every kiosk refuses the server and patients cannot check "
             "in. Tell clinic IT to renew it"
         ),
-        "data": {"not_after": iso(not_after)},
-        "at": iso(now),
-    }
+        {"not_after": iso(not_after)},
+        at=now,
+    )
 
 
 def certificate_banner(not_after: datetime | None, now: datetime, folder: str) -> str | None:

@@ -15,9 +15,7 @@ import threading
 from collections import deque
 from datetime import datetime, timedelta
 
-from seen.vocabulary import ALERT_KINDS
-from staffconsole.clock import iso
-from staffconsole.rules.alerting import lookup_rate_cause
+from staffconsole.rules.alerting import alert_fields, lookup_rate_cause
 
 
 class LookupLimiter:
@@ -59,19 +57,18 @@ def refusal(max_lookups: int, window_s: float) -> str:
 
 def lookup_rate_alert(kiosk: dict, now: datetime, max_lookups: int, window_s: float) -> dict:
     """The alert fields for a kiosk over its look-up limit (no patient-typed text in it)."""
-    return {
-        "kind": "lookup_rate",
-        "cause": lookup_rate_cause(kiosk["id"]),
-        "severity": ALERT_KINDS["lookup_rate"].severity,
-        "summary": (
+    return alert_fields(
+        "lookup_rate",
+        lookup_rate_cause(kiosk["id"]),
+        (
             f"{kiosk['name']} asked for more than {max_lookups} look-ups in "
             f"{window_s / 60:g} min; further look-ups are refused for now. Check who "
             "is using it, and help anyone waiting there at the desk"
         ),
-        "data": {"max_lookups": max_lookups, "window_s": window_s},
-        "kiosk_id": kiosk["id"],
-        "at": iso(now),
-    }
+        {"max_lookups": max_lookups, "window_s": window_s},
+        kiosk_id=kiosk["id"],
+        at=now,
+    )
 
 
 def within_window(start: str, local_now: datetime, late_hours: float) -> bool:

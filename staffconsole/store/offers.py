@@ -81,6 +81,28 @@ def was_offered(
     return found is not None
 
 
+def recent_refusals(db: Database, kiosk: Mapping, now: datetime, window_s: float) -> int:
+    """How many check-ins this kiosk had refused (audited) within the last window_s."""
+    since = iso(now - timedelta(seconds=window_s))
+    found = first_row(
+        db,
+        "SELECT count(*) AS n FROM audit WHERE action = ? AND at >= ? "
+        "AND json_extract(detail, '$.kiosk') = ?",  # by id: a rename does not reset it
+        [CHECKIN_REFUSED, since, kiosk["id"]],
+    )
+    return found["n"] if found else 0
+
+
+def audit_refusal(
+    db: Database, kiosk: Mapping, session_id: str, appointment_id: int, reason: str, now
+) -> None:
+    """A refused check-in's own audit row (reason: not_offered, or rate over the limit)."""
+    detail = {"kiosk": kiosk["id"], "session": session_id, "reason": reason}
+    target = f"appointment:{appointment_id}"
+    with audited(db, kiosk_actor(kiosk["name"]), CHECKIN_REFUSED, target, detail, now):
+        pass
+
+
 def checkin_offered(
     db: Database,
     kiosk: Mapping,
@@ -114,7 +136,5 @@ def checkin_offered(
             return arrival
     except NotOffered:
         # The block rolled back; the refusal gets its own row (a swept token shows here).
-        refused = {**detail, "reason": "not_offered"}
-        with audited(db, actor, CHECKIN_REFUSED, target, refused, now):
-            pass
+        audit_refusal(db, kiosk, session_id, appointment_id, "not_offered", now)
         raise

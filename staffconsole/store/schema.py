@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 10_000
 _WRITERS = threading.RLock()  # one write transaction at a time per process
 
@@ -200,12 +200,31 @@ HOSTILE_V4 = [
     "ALTER TABLE audit ADD COLUMN source TEXT",
 ]
 
+# API tokens gain the `metrics` scope (a scraper's credential that cannot push). SQLite
+# cannot change a CHECK in place: the table is rebuilt, rows and ids kept.
+METRICS_SCOPE_V5 = [
+    """CREATE TABLE api_tokens_v5 (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        token_hash TEXT NOT NULL UNIQUE,
+        scope TEXT NOT NULL CHECK (scope IN ('push', 'metrics')),
+        created_at TEXT NOT NULL,
+        revoked_at TEXT)""",
+    (
+        "INSERT INTO api_tokens_v5 (id, name, token_hash, scope, created_at, revoked_at) "
+        "SELECT id, name, token_hash, scope, created_at, revoked_at FROM api_tokens"
+    ),
+    "DROP TABLE api_tokens",
+    "ALTER TABLE api_tokens_v5 RENAME TO api_tokens",
+]
+
 # MIGRATIONS[n] takes a database at version n-1 to version n.
 MIGRATIONS: dict[int, list[str]] = {
     1: TABLES_V1,
     2: TABLES_V2 + SCHEDULE_V2,
     3: LOCK_V3,
     4: HOSTILE_V4,
+    5: METRICS_SCOPE_V5,
 }
 
 

@@ -3,7 +3,8 @@
 The server does not trust a kiosk to report its own failure: a session that goes
 quiet without an outcome, a kiosk that stops its heartbeats, a printer fault, a
 long wait, a crowded lobby and an unwatched console all become alerts on their
-own; then the escalation ladder runs over every unresolved alert.
+own; then the escalation ladder runs over every unresolved alert. Once an hour (and
+at the first pass) it also deletes what the retention settings say is too old.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
@@ -21,13 +22,15 @@ from staffconsole.clock import ClinicClock
 from staffconsole.rules import alerting, escalation
 from staffconsole.rules.certificate import CERTIFICATE_CAUSE, certificate_alert
 from staffconsole.store import alerts as store_alerts
-from staffconsole.store import arrivals
+from staffconsole.store import arrivals, retention
 from staffconsole.store.alerts import list_alerts, open_or_update_alert
 from staffconsole.store.schema import open_db, write
 from staffconsole.store.sessions import sessions_awaiting_outcome
 from staffconsole.watch import webhook
 
 log = logging.getLogger("staffconsole.watch.watchdog")
+
+PURGE_EVERY = timedelta(hours=1)  # retention is counted in days: hourly is plenty
 
 
 def _raise(db: Database, fields: dict | None) -> bool:
@@ -201,12 +204,48 @@ def _tick(
     return changed
 
 
+def purge_due(last: datetime | None, now: datetime) -> bool:
+    """True at the first pass and once PURGE_EVERY has gone by since the last purge."""
+    return last is None or now - last >= PURGE_EVERY
+
+
+def run_retention(db: Database, clock: ClinicClock, settings) -> retention.Purged:
+    """Delete what is older than the retention settings at the clock's now; logs counts."""
+    purged = retention.purge(db, clock.now(), retention.Limits.from_settings(settings))
+    if purged.total:
+        log.info(
+            "retention: typed text emptied in %d session(s) and %d event(s); %d event(s) "
+            "and %d audit row(s) of reads deleted",
+            purged.sessions_blanked,
+            purged.events_blanked,
+            purged.events_deleted,
+            purged.audit_reads_deleted,
+        )
+    return purged
+
+
+def _purge(settings, clock: ClinicClock) -> None:
+    db = open_db(settings.db_path)
+    try:
+        run_retention(db, clock, settings)
+    finally:
+        db.close()
+
+
 async def watch(app) -> None:
     """Run the rules every watchdog_interval_s until cancelled; a failed pass is logged, not fatal."""
     settings = app.state.settings
     hub = app.state.hub
+    purged_at: datetime | None = None
     while True:
         await asyncio.sleep(settings.watchdog_interval_s)
+        now = app.state.clock.now()
+        if purge_due(purged_at, now):
+            purged_at = now  # a failed purge is tried again in an hour, not every second
+            try:
+                await asyncio.to_thread(_purge, settings, app.state.clock)
+            except Exception as e:  # noqa: BLE001
+                log.error("retention purge failed: %s: %s", type(e).__name__, e)
         try:
             changed = await asyncio.to_thread(
                 _tick,

@@ -105,6 +105,7 @@ def shape_kiosk(kiosk: dict, now: datetime, settings) -> dict:
         "last_seen_at": kiosk.get("last_seen_at"),
         "printer_state": state,
         "printer_reported": reported,  # the last heartbeat's, however old
+        "app_version": kiosk.get("app_version") or None,  # the last heartbeat's, or None
         "printer_label": printer_label(state),
         "printer_ok": (
             None

@@ -103,7 +103,13 @@ def test_system_changes_are_logged_not_made(installed):
         "/usr/sbin/nologin seen" in log
     )
     assert "would run: usermod -a -G video,render,input,dialout,audio seen" in log
-    assert f"would run: /opt/seen/venv/bin/pip install {REPO}[kiosk,console]" in log
+    # The code: a new venv, the role's locked dependencies (hashes checked), the package.
+    venv = re.search(r"would run: python3 -m venv (/opt/seen/venvs/\d{8}T\d{6})\n", log)
+    assert venv, log
+    pip = f"would run: {venv[1]}/bin/pip install --quiet"
+    assert f"{pip} --require-hashes --no-deps -r {REPO}/deploy/locks/both.txt" in log
+    assert f"{pip} --no-deps {REPO}\n" in log
+    assert f"would point /opt/seen/venv at {venv[1].removeprefix('/opt/seen/')}" in log
     assert "would run: chown root:seen " + str(root / "etc/seen/kiosk.toml") in log
     for step in (
         "systemctl enable seen-kiosk.service",
@@ -144,6 +150,7 @@ def test_console_unit(root):
         "/opt/seen/venv/bin/staffconsole serve --config /etc/seen/server.toml"
     )
     assert service["User"] == "seen" and service["ReadWritePaths"] == "/var/lib/seen"
+    assert service["LimitNOFILE"] == "8192"  # a connection is a file (docs/security.md)
 
 
 def test_units_pass_systemd_analyze_verify(root, tmp_path):

@@ -109,7 +109,7 @@ def test_the_server_role_makes_certificates_and_its_settings_serve_them(tmp_path
         assert server.poll() is None, (tmp_path / "serve.log").read_text()
         trust = ssl.create_default_context(cafile=str(folder / "ca.pem"))
         with httpx.Client(verify=trust, timeout=10) as client:
-            assert client.get(f"https://localhost:{port}/healthz").json() == {"ok": True}
+            assert client.get(f"https://localhost:{port}/healthz").json()["ok"] is True
         with pytest.raises(httpx.HTTPError):  # and no plain HTTP on the same port
             httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
     finally:
@@ -177,13 +177,20 @@ def test_no_tls_makes_none_and_the_server_then_refuses_plain_http(tmp_path):
     )
 
 
-def test_an_old_plain_http_server_toml_is_kept_and_warned_about(tmp_path):
+def test_an_old_plain_http_server_toml_keeps_serving_and_is_warned_about(tmp_path):
+    # Its kiosks speak http://: an upgrade that made the server refuse to start would stop
+    # the clinic. It keeps plain HTTP, said in the file, and the installer says how to move.
     (tmp_path / "etc/seen").mkdir(parents=True)
-    old = '[server]\nhost = "0.0.0.0"\n# tls_cert = "/etc/seen/tls/server.pem"\n'
-    (tmp_path / "etc/seen/server.toml").write_text(old)
+    old = '[server]\nhost = "0.0.0.0"\nport = 8080\n# tls_cert = "/etc/seen/tls/server.pem"\n'
+    config = tmp_path / "etc/seen/server.toml"
+    config.write_text(old)
     proc = server_install(tmp_path, "--tls-san", "console.clinic.lan")
-    assert (tmp_path / "etc/seen/server.toml").read_text() == old
-    assert "WARNING: /etc/seen/server.toml has no tls_cert" in proc.stdout
+    kept = tomllib.loads(config.read_text())["server"]
+    assert kept == {"host": "0.0.0.0", "port": 8080, "allow_plain_http": True}
+    assert "WARNING: /etc/seen/server.toml served plain HTTP: kept" in proc.stdout
+    assert 'add tls_cert = "/etc/seen/tls/server.pem"' in proc.stdout
+    again = server_install(tmp_path, "--tls-san", "console.clinic.lan")
+    assert config.read_text().count("allow_plain_http") == 1 and "WARNING" not in again.stdout
     fresh = server_install(tmp_path / "fresh", "--tls-san", "console.clinic.lan")
     assert "WARNING" not in fresh.stdout
     assert tomllib.loads((tmp_path / "fresh/etc/seen/server.toml").read_text())["server"][

@@ -7,15 +7,12 @@ ca_file. A server with a fresh certificate does neither. Plus tls_check's words,
 from __future__ import annotations
 
 import json
-import os
 import ssl
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from support import start_server, wait_for
+from support import run_kiosk_doctor, start_server, wait_for
 
 from kiosk.doctor import tls_check
 from kiosk.peer_cert import CertDates
@@ -80,25 +77,11 @@ def test_the_server_raises_a_desk_alert_by_itself(ending):
     assert alert["status"] == "open"
 
 
-def doctor(tmp_path, url, token, ca):
-    path = tmp_path / "kiosk.toml"
-    path.write_text(f'[kiosk]\nserver_url = "{url}"\ntoken = "{token}"\nca_file = "{ca}"\n')
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("SEEN_KIOSK")}
-    return subprocess.run(
-        [sys.executable, "-m", "kiosk", "doctor", "--config", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=environ,
-        check=False,
-    )
-
-
 @pytest.mark.e2e
 def test_kiosk_doctor_warns_about_the_certificate_and_the_ca(ending, tmp_path):
     server, folder, url = ending
     token = server.add_kiosk("Lobby")
-    proc = doctor(tmp_path, url, token, folder / "ca.pem")
+    proc = run_kiosk_doctor(tmp_path, url, token, folder / "ca.pem")
     [line] = [x for x in proc.stdout.splitlines() if x.startswith(("PASS tls", "WARN tls"))] or [
         proc.stdout + proc.stderr
     ]
@@ -118,7 +101,7 @@ def test_a_fresh_certificate_raises_nothing(tmp_path):
     try:
         assert 'id="certificate-warning"' not in console_page(url, folder / "ca.pem", "rosa")
         token = server.add_kiosk("Lobby")
-        proc = doctor(tmp_path, url, token, folder / "ca.pem")
+        proc = run_kiosk_doctor(tmp_path, url, token, folder / "ca.pem")
         ends = datetime.now(UTC) + timedelta(days=825)
         assert "PASS tls: https, the server's certificate checked against ca_file " in proc.stdout
         assert f"; valid until {ends:%Y-%m-%d}" in proc.stdout

@@ -92,7 +92,14 @@ def test_a_sweep_of_bare_ids_checks_nobody_in_and_reads_no_name(tmp_path):
         assert not any(first in text or last in text for first, last in people)
         assert _count(db_path, "SELECT count(*) FROM arrivals") == 0
         refusals = "SELECT count(*) FROM audit WHERE action = 'arrival.checkin_refused'"
-        assert _count(db_path, refusals) == 30  # a swept token shows in the audit
+        assert _count(db_path, refusals) == COUNT  # a swept token shows in the audit
+        # ... and on the desk's screen: one card naming the kiosk, its count, no patient.
+        with sqlite3.connect(db_path) as conn:
+            cards = conn.execute(
+                "SELECT summary FROM alerts WHERE kind = 'checkin_refused'"
+            ).fetchall()
+        assert len(cards) == 1 and cards[0][0].startswith(f"Lobby kiosk A asked for {COUNT} ")
+        assert not any(first in cards[0][0] or last in cards[0][0] for first, last in people)
 
         # The patient at kiosk B is not held up: look-up, then check-in, as the kiosk does.
         kiosk_b = KioskClient(server.url, token_b, timeout=(3.0, 10.0))

@@ -4,13 +4,11 @@ certificate from `tls init`; the kiosk client verifies it against ca_file, and
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
-import sys
 
 import pytest
-from support import console_script, free_port, run_cli, wait_for
+from support import console_script, free_port, run_cli, run_kiosk_doctor, wait_for
 
 from kiosk.client import KioskClient, Untrusted
 
@@ -80,23 +78,9 @@ def test_an_unverified_server_is_refused(tls_server, which):
     assert raised.value.kind == "offline"  # nothing was sent: the flow may say so
 
 
-def doctor(tmp_path, url, token, ca):
-    path = tmp_path / "kiosk.toml"
-    path.write_text(f'[kiosk]\nserver_url = "{url}"\ntoken = "{token}"\nca_file = "{ca}"\n')
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("SEEN_KIOSK")}
-    return subprocess.run(
-        [sys.executable, "-m", "kiosk", "doctor", "--config", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=environ,
-        check=False,
-    )
-
-
 def test_doctor_passes_over_verified_tls(tls_server, tmp_path):
     url, token, ca, _ = tls_server
-    proc = doctor(tmp_path, url, token, ca)
+    proc = run_kiosk_doctor(tmp_path, url, token, ca)
     assert f"PASS server: {url} answers /healthz over verified TLS" in proc.stdout
     assert "PASS token: accepted" in proc.stdout
     assert f"PASS tls: https, the server's certificate checked against ca_file {ca}" in proc.stdout
@@ -104,7 +88,7 @@ def test_doctor_passes_over_verified_tls(tls_server, tmp_path):
 
 def test_doctor_refuses_a_server_its_ca_does_not_vouch_for(tls_server, tmp_path):
     url, token, _, other = tls_server
-    proc = doctor(tmp_path, url, token, other)
+    proc = run_kiosk_doctor(tmp_path, url, token, other)
     assert proc.returncode == 1
     line = next(x for x in proc.stdout.splitlines() if x.startswith("FAIL server:"))
     assert line.startswith(
@@ -115,7 +99,7 @@ def test_doctor_refuses_a_server_its_ca_does_not_vouch_for(tls_server, tmp_path)
 
 
 def test_a_missing_ca_file_is_a_config_error(tmp_path):
-    proc = doctor(tmp_path, "https://localhost:1", "t", "clinic-ca.pem")
+    proc = run_kiosk_doctor(tmp_path, "https://localhost:1", "t", "clinic-ca.pem")
     assert proc.returncode == 1
     missing = tmp_path / "clinic-ca.pem"
     assert proc.stdout.strip() == (

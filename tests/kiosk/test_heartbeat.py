@@ -10,6 +10,7 @@ from hardware.printer import PrinterStatus
 from kiosk import __version__
 from kiosk.client import KioskClient
 from kiosk.heartbeat import Heartbeat
+from kiosk.outbox import Outbox
 
 
 class Printer:
@@ -76,6 +77,9 @@ class HeldOutbox:
             raise self.answer
         return self.answer
 
+    def unsent_count(self):
+        return 7
+
 
 def test_heartbeat_reports_the_outbox_and_survives_its_failure(fake_console):
     status = {"held": 2, "newest_held": "e9", "unsaved": 1}
@@ -84,7 +88,23 @@ def test_heartbeat_reports_the_outbox_and_survives_its_failure(fake_console):
         KioskClient(fake_console.url, "tok"), Printer(), 1, outbox=HeldOutbox(OSError("disk"))
     ).beat()  # a failing outbox does not stop the beat; the field is left out
     calls = [body for call, body, _auth in fake_console.requests if call == "heartbeat"]
-    assert calls[0]["outbox"] == status and "outbox" not in calls[1]
+    assert calls[0]["outbox"] == {**status, "unsent": 7} and "outbox" not in calls[1]
+
+
+def test_heartbeat_carries_the_outbox_depth(fake_console, tmp_path):
+    outbox = Outbox(tmp_path / "outbox.db")
+    try:
+        for n in range(3):
+            outbox.put(
+                {"id": f"e{n}", "session": "s1", "type": "session.started", "at": "x", "data": {}}
+            )
+        Heartbeat(KioskClient(fake_console.url, "tok"), Printer(), 1, outbox=outbox).beat()
+        outbox.mark_sent(["e0"])
+        Heartbeat(KioskClient(fake_console.url, "tok"), Printer(), 1, outbox=outbox).beat()
+    finally:
+        outbox.close()
+    calls = [body for call, body, _auth in fake_console.requests if call == "heartbeat"]
+    assert [call["outbox"]["unsent"] for call in calls] == [3, 2]
 
 
 def statuses(console, count=2):

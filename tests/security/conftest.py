@@ -76,6 +76,7 @@ def creds(db, clock):
     push = api_tokens.add_token(db, "practice system", "push", clock())
     revoked_push = api_tokens.add_token(db, "old practice system", "push", clock())
     api_tokens.revoke_token(db, "old practice system", clock())
+    metrics = api_tokens.add_token(db, "prometheus", "metrics", clock())
     add_user(db, "ana", PASSWORD, "receptionist", clock())
     add_user(db, "root", PASSWORD, "admin", clock())
     return {
@@ -83,4 +84,5 @@ def creds(db, clock):
         "revoked_kiosk": revoked_kiosk,
         "push": push,
         "revoked_push": revoked_push,
+        "metrics": metrics,
     }

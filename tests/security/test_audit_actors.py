@@ -10,6 +10,7 @@ from helpers.seed import offer
 from security.helpers import PASSWORD, bearer, sign_in
 
 from staffconsole.auth.kiosks import kiosk_for_token
+from staffconsole.auth.users import set_disabled
 from staffconsole.rules import alerting
 from staffconsole.store.alerts import open_or_update_alert
 from staffconsole.store.audit import list_audit
@@ -160,6 +161,59 @@ def case_report_csv(client, db, creds, clock, booked):
     return lambda: client.get("/console/report.csv"), (STAFF, "report.export")
 
 
+ADMIN = "root"  # conftest.creds' admin
+ADMIN_API = "/api/v1/console/admin"
+
+
+def _admin(client, path, json):
+    csrf = sign_in(client, ADMIN)
+    return lambda: client.post(ADMIN_API + path, json=json, headers={"X-CSRF-Token": csrf})
+
+
+def _admin_case(path, body, action, arrange=None):
+    """A case for the admin page's calls: the CLI's action names, the admin as actor."""
+
+    def case(client, db, creds, clock, booked):
+        if arrange:
+            arrange(db, clock)
+        return _admin(client, path, body), (ADMIN, action)
+
+    return case
+
+
+def _disabled_ana(db, clock):
+    set_disabled(db, STAFF, True)
+
+
+NEW_PASSWORD = "a brand new phrase 2026"
+ADMIN_CASES = {
+    ("POST", "/users"): _admin_case(
+        "/users", {"username": "bea", "role": "receptionist", "password": NEW_PASSWORD}, "user.add"
+    ),
+    ("POST", "/users/disable"): _admin_case("/users/disable", {"username": STAFF}, "user.disable"),
+    ("POST", "/users/enable"): _admin_case(
+        "/users/enable", {"username": STAFF}, "user.enable", _disabled_ana
+    ),
+    ("POST", "/users/reset-password"): _admin_case(
+        "/users/reset-password",
+        {"username": STAFF, "password": NEW_PASSWORD},
+        "user.reset_password",
+    ),
+    ("POST", "/users/set-role"): _admin_case(
+        "/users/set-role", {"username": STAFF, "role": "admin"}, "user.set_role"
+    ),
+    ("POST", "/users/remove"): _admin_case("/users/remove", {"username": STAFF}, "user.remove"),
+    ("POST", "/users/unlock"): _admin_case("/users/unlock", {"username": STAFF}, "user.unlock"),
+    ("POST", "/kiosks"): _admin_case("/kiosks", {"name": "Lobby kiosk 2"}, "kiosk.add"),
+    ("POST", "/kiosks/rename"): _admin_case(
+        "/kiosks/rename", {"name": "Lobby kiosk 1", "new_name": "Front door"}, "kiosk.rename"
+    ),
+    ("POST", "/kiosks/revoke"): _admin_case(
+        "/kiosks/revoke", {"name": "Lobby kiosk 1"}, "kiosk.revoke"
+    ),
+}
+
+
 CASES = {
     ("POST", "/login"): case_login,
     ("POST", "/logout"): case_logout,
@@ -173,6 +227,7 @@ CASES = {
     ("POST", "/api/v1/console/lock"): case_lock,
     ("POST", "/api/v1/console/unlock"): case_unlock,
     ("POST", "/api/v1/console/pin"): case_pin,
+    **{(method, ADMIN_API + path): case for (method, path), case in ADMIN_CASES.items()},
 }
 # The page's "a person is here" signal only moves the session's last activity; an audit
 # row per mouse move would bury the log. Locking and unlocking are audited above.

@@ -13,7 +13,7 @@ from staffconsole.auth import staff_sessions
 from staffconsole.store.audit import list_audit
 
 PUBLIC = {("GET", "/healthz"), ("GET", "/readyz")}
-PAGES = [("GET", "/console"), ("POST", "/logout")]
+PAGES = [("GET", "/console"), ("GET", "/console/admin"), ("POST", "/logout")]
 
 
 def operations(app) -> list[tuple[str, str]]:
@@ -29,6 +29,8 @@ def area(path: str) -> str:
         return "console"
     if path.startswith("/api/v1/"):
         return "push"
+    if path == "/metrics":
+        return "metrics"
     return "other"
 
 
@@ -51,7 +53,7 @@ def test_every_operation_is_guarded_by_one_kind_of_credential(app):
     assert len(found) >= 15
     unguarded = [op for op in found if op not in PUBLIC and area(op[1]) == "other"]
     assert unguarded == [], "every operation must belong to the kiosk, push or console API"
-    assert {area(path) for _, path in found} >= {"kiosk", "push", "console"}
+    assert {area(path) for _, path in found} >= {"kiosk", "push", "console", "metrics"}
 
 
 def test_kiosk_api_refuses_missing_wrong_revoked_and_foreign_credentials(app, client, creds):
@@ -150,6 +152,59 @@ def test_the_audit_log_is_for_admins_only(app, client, creds):
     sign_in(admin, "root")
     entries = admin.get("/api/v1/console/audit").json()["entries"]
     assert any(e["actor"] == "ana" for e in entries)
+
+
+def test_the_admin_page_and_its_calls_are_for_admins_only(app, client, creds):
+    admin_ops = [op for op in operations(app) if op[1].startswith("/api/v1/console/admin/")]
+    assert len(admin_ops) == 12
+    receptionist = TestClient(app, follow_redirects=False)
+    ana = {"X-CSRF-Token": sign_in(receptionist)}
+    admin = TestClient(app, follow_redirects=False)
+    root = {"X-CSRF-Token": sign_in(admin, "root")}
+    for method, path in admin_ops:
+        r = call(receptionist, method, path, ana)  # signed in, right CSRF token: still no
+        assert r.status_code == 403, (path, r.status_code, r.text)
+        assert "Only an admin" in r.json()["detail"], path
+        for name, headers in {
+            "none": {},
+            "kiosk token": bearer(creds["kiosk"]),
+            "push token": bearer(creds["push"]),
+        }.items():
+            assert call(client, method, path, headers).status_code == 401, (path, name)
+        # An admin gets past the guard (to the body check, or the answer).
+        assert call(admin, method, path, root).status_code in (200, 422), path
+    assert receptionist.get("/console/admin").status_code == 403
+    assert client.get("/console/admin").headers["location"] == "/login"
+    assert admin.get("/console/admin").status_code == 200
+
+
+def test_metrics_are_for_admins_and_metrics_tokens_only(app, client, creds):
+    for name, headers in {
+        "none": {},
+        "kiosk token": bearer(creds["kiosk"]),
+        "unknown": bearer("x" * 43),
+        "revoked API token": bearer(creds["revoked_push"]),
+        "forged cookie": {"Cookie": "seen_session=" + "z" * 43},
+    }.items():
+        r = client.get("/metrics", headers=headers)
+        assert r.status_code == 401, (name, r.status_code, r.text)
+        assert r.headers["www-authenticate"] == "Bearer" and r.json()["detail"]
+    receptionist = TestClient(app, follow_redirects=False)
+    sign_in(receptionist)
+    assert receptionist.get("/metrics").status_code == 403
+    pushed = client.get("/metrics", headers=bearer(creds["push"]))
+    assert pushed.status_code == 403 and "--scope metrics" in pushed.json()["detail"]
+    # ... and a scraper's token opens nothing of the push API.
+    feed = client.get(
+        "/api/v1/arrivals?since=2026-01-01T00:00:00Z", headers=bearer(creds["metrics"])
+    )
+    assert feed.status_code == 403 and "not push" in feed.json()["detail"]
+    admin = TestClient(app, follow_redirects=False)
+    sign_in(admin, "root")
+    for answer in (admin.get("/metrics"), client.get("/metrics", headers=bearer(creds["metrics"]))):
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"].startswith("text/plain")
+        assert "# TYPE seen_alerts_open gauge" in answer.text
 
 
 def test_login_pauses_after_the_free_failures_and_opens_again_later(client, creds, clock):

@@ -75,6 +75,13 @@ def test_every_page_works_under_the_policy(live_server, browser):
         page.locator("#operations").wait_for()
         assert page.locator("#operations tbody tr").count() >= 15
         assert violations(page) == []
+        # The admins' page: its module script draws the tables and its stylesheet applies.
+        page.goto(f"{live_server.url}/console/admin")
+        page.locator("#kiosk-rows tr", has_text="Front door").wait_for()
+        assert page.locator("#user-rows tr").count() == 2
+        buttons = page.locator(".row-actions").first.evaluate("e => getComputedStyle(e).display")
+        assert buttons == "flex"  # admin.css applied
+        assert violations(page) == []
     finally:
         admin.close()
     assert complaints == [] and admin_complaints == []

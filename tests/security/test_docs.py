@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from support import REPO
 
 from staffconsole.config import settings_table_markdown
@@ -17,6 +19,10 @@ SECURITY_SETTINGS = (
     "checkin_rate_max",
     "checkin_rate_window_s",
     "max_body_bytes",
+    "metrics_port",
+    "typed_text_retention_days",
+    "event_retention_days",
+    "audit_read_retention_days",
 )
 
 
@@ -31,3 +37,12 @@ def test_the_fuzz_figures_are_filled_in():
     text = DOC.read_text(encoding="utf-8")
     assert "FUZZ_SOAK_FIGURES" not in text
     assert "| CI (`make test`) | 150 |" in text
+
+
+def test_every_test_the_doc_names_exists():
+    text = DOC.read_text(encoding="utf-8")
+    named = set(re.findall(r"`(tests/[\w/]+(?:\.py|/))`", text))
+    assert len(named) > 10
+    missing = sorted(path for path in named if not (REPO / path).exists())
+    assert not missing, f"docs/security.md names tests that do not exist: {missing}"
+    assert "@LIMITS@" not in text

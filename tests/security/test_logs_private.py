@@ -7,6 +7,7 @@ requests; then every line both sides logged is searched for the synthetic patien
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import date
 
@@ -159,3 +160,48 @@ def test_no_names_or_dates_of_birth_in_any_log(tmp_path, caplog):
     for word in forbidden_words():
         assert word not in server_log, f"the server log contains {word!r}"
         assert word not in kiosk_log, f"the kiosk log contains {word!r}"
+
+
+@pytest.mark.e2e
+def test_json_lines_to_the_journal_hold_no_names_either(tmp_path):
+    """`log_format = "json"` under systemd (JOURNAL_STREAM names the server's stderr):
+    every line is a priority and one JSON object naming its logger; INFO access lines are
+    kept; no patient's name or date of birth in any of them."""
+    server = start_server(tmp_path, env={"SEEN_LOG_FORMAT": "json"}, journal=True)
+    try:
+        db = open_db(server.db)
+        try:
+            book_today(db)
+        finally:
+            db.close()
+        token = server.add_kiosk("Lobby kiosk 1")
+        auth = {"Authorization": f"Bearer {token}"}
+        first, last, dob = PATIENTS[0][0], PATIENTS[0][1], PATIENTS[0][2]
+        r = requests.post(
+            server.url + "/api/v1/kiosk/lookup",
+            timeout=10,
+            headers=auth,
+            json={"session": "j1", "last_name": last, "dob": dob},
+        )
+        assert r.status_code == 200 and r.json()["matches"], r.text
+        bad = {"session": "j1", "last_name": {"x": f"{first} {last}"}, "dob": dob}
+        r = requests.post(server.url + "/api/v1/kiosk/lookup", timeout=10, headers=auth, json=bad)
+        assert r.status_code == 422
+        r = requests.get(f"{server.url}/healthz?name={last}&dob={dob}", timeout=10)
+        assert r.status_code == 200
+    finally:
+        server.stop()
+    lines = server.log.read_text(encoding="utf-8").splitlines()
+    records = []
+    for line in lines:
+        assert line[:1] == "<" and line[2] == ">", line  # journald's priority prefix
+        record = json.loads(line[3:])
+        assert record["logger"] and record["level"] and "message" in record
+        records.append((int(line[1]), record))
+    access = [r["message"] for p, r in records if r["logger"] == "uvicorn.access" and p == 6]
+    assert any('POST /api/v1/kiosk/lookup HTTP/1.1" 422' in m for m in access), access
+    assert any('"GET /healthz?… HTTP/1.1" 200' in m for m in access), access
+    assert any(r["logger"] == "uvicorn.error" for _, r in records)  # startup, at INFO
+    text = "\n".join(lines)
+    for word in forbidden_words():
+        assert word not in text, f"the server log contains {word!r}"

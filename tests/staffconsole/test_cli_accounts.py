@@ -145,3 +145,22 @@ def test_kiosk_list_and_rename_keep_the_token(db):
     taken = cli(db, "kiosk", "rename", "Lobby east", "Side door", check=False)
     assert taken.returncode == 1 and "already exists" in taken.stderr
     assert "kiosk.rename" in audit_actions(db)
+
+
+def test_kiosk_list_shows_the_version_each_kiosk_reported(db):
+    from staffconsole.auth.kiosks import kiosk_for_token
+    from staffconsole.store.sessions import heartbeat
+
+    token = cli(db, "kiosk", "add", "Lobby 1").stdout.strip().splitlines()[-1]
+    cli(db, "kiosk", "add", "Side door")
+    kiosk = kiosk_for_token(open_db(db), token)
+    now = datetime.now(UTC)
+    heartbeat(
+        open_db(db), kiosk, app_version="0.2.0", printer_state="ok", printer_detail="", now=now
+    )
+    listed = cli(db, "kiosk", "list").stdout.splitlines()
+    assert "version" in listed[0]
+    lobby, side = listed[1], listed[2]
+    assert "0.2.0" in lobby.split() and "0.2.0" not in side
+    rows = [json.loads(line) for line in cli(db, "kiosk", "list", "--json").stdout.splitlines()]
+    assert [r["app_version"] for r in rows] == ["0.2.0", None]

@@ -4,6 +4,7 @@ import sqlite3
 
 from support import wait_for
 
+from staffconsole import __version__
 from staffconsole.store.readiness import PROBE_BUSY_MS, CachedProbe, explain, probe
 from staffconsole.store.schema import BUSY_TIMEOUT_MS
 
@@ -51,7 +52,7 @@ def test_readyz_route_answers_ready_and_503_with_reason(client, settings):
         # Probed at most once a second (CachedProbe): the lock shows within that.
         r = wait_for(lambda: (r := client.get("/readyz")).status_code == 503 and r)
         assert r.text == "database is locked"
-        assert client.get("/healthz").json() == {"ok": True}
+        assert client.get("/healthz").json() == {"ok": True, "version": __version__}
     finally:
         holder.execute("ROLLBACK")
         holder.close()

@@ -29,10 +29,10 @@ def server(tmp_path):
     live.stop()
 
 
-def beat(server, token: str, state: str = "ok") -> None:
+def beat(server, token: str, state: str = "ok", version: str = "0.1.0") -> None:
     body = {
         "at": datetime.now(UTC).isoformat(),
-        "app_version": "0.1.0",
+        "app_version": version,
         "printer": {"state": state, "detail": ""},
     }
     kiosk_post(server, token, "heartbeat", body)
@@ -50,7 +50,11 @@ def test_an_offline_kiosk_does_not_show_printer_ok(server, browser):
         beat(server, token, "ok")  # its first: a change, so the strip is redrawn at once
         entrance.locator(".kiosk-state", has_text="Online").wait_for()
         assert entrance.locator(".printer-state").text_content() == "Printer OK"
+        assert entrance.locator(".kiosk-version").text_content() == "version 0.1.0"
+        beat(server, token, "ok", version="0.2.0")  # upgraded: a change, redrawn at once
+        entrance.locator(".kiosk-version", has_text="version 0.2.0").wait_for()
         assert never.locator(".kiosk-state").text_content() == "Never connected"
+        assert never.locator(".kiosk-version").count() == 0  # never said what it runs
         assert never.locator(".printer-state").text_content() == "Printer state unknown"
         assert "printer-unknown" in never.get_attribute("class")
 

@@ -37,6 +37,7 @@ def test_an_offline_kiosks_printer_is_unknown(client, signed_in, db, clock, stat
     assert offline["printer_state"] == "unknown"
     assert offline["printer_ok"] is None
     assert offline["printer_reported"] == state
+    assert offline["app_version"] == "1"  # what it last said it runs, kept while offline
 
     beat(db, kiosk, "ok", clock())  # back: the new report counts again
     assert strip(client)["Entrée Nord"]["printer_label"] == "Printer OK"
@@ -48,6 +49,7 @@ def test_a_kiosk_never_connected_has_an_unknown_printer(client, signed_in, db, c
     assert never["online"] is False and never["last_seen_at"] is None
     assert never["printer_label"] == "Printer state unknown"
     assert never["printer_ok"] is None
+    assert never["app_version"] is None
 
 
 def test_a_printer_without_status_shows_no_status_not_offline(client, signed_in, db, clock):

@@ -17,6 +17,12 @@ export function renderKiosks(kiosks) {
     printer.className = "printer-state";
     printer.textContent = k.printer_label;
     li.append(name, " ", state, " · ", printer);
+    if (k.app_version) {  // what it runs, by its last heartbeat: upgrades show here
+      const version = document.createElement("span");
+      version.className = "kiosk-version";
+      version.textContent = "version " + k.app_version;
+      li.append(" · ", version);
+    }
     return li;
   });
   $("kiosks").replaceChildren(...items);

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from helpers.seed import book, book_today, offer
 
+from staffconsole import __version__
 from staffconsole.auth.kiosks import list_kiosks, revoke_kiosk
 from staffconsole.clock import utcnow
 from staffconsole.store.alerts import list_alerts
@@ -31,7 +32,7 @@ def booked(app_db):
 
 
 def test_healthz_needs_no_token(client):
-    assert client.get("/healthz").json() == {"ok": True}
+    assert client.get("/healthz").json() == {"ok": True, "version": __version__}
 
 
 @pytest.mark.parametrize("typed", ["Okafor", "okafor", "  OKAFOR ", "Ókafor"])

@@ -97,6 +97,27 @@ def test_check_ins_are_rate_limited_per_kiosk_with_a_reason(client, auth, other,
     assert checkin(client, other, "o1", kowalski["appointment"]).status_code == 429
 
 
+def test_a_sweep_of_ids_tells_the_desk_once_without_a_name(client, auth, app_db, booked):
+    [match] = offer(client, auth, "s1", "Okafor")
+    # One stale check-in is a patient (handed to the desk anyway), not a sweep.
+    assert checkin(client, auth, "s1", booked["Kowalski"]).status_code == 403
+    assert checkin(client, auth, "s1", booked["Te Rangi"]).status_code == 403
+    assert list_alerts(app_db) == []
+    assert checkin(client, auth, "s1", booked["Ní Bhriain"]).status_code == 403
+    [alert] = list_alerts(app_db)
+    assert alert["kind"] == "checkin_refused" and alert["kiosk"] == "Lobby kiosk 1"
+    assert alert["summary"].startswith("Lobby kiosk 1 asked for 3 check-ins in 10 min that")
+    assert "revoke it" in alert["summary"]
+    # More refusals, and then the rate limit, update the same card.
+    assert checkin(client, auth, "s1", 999).status_code == 403
+    assert checkin(client, auth, "s1", match["appointment"]).status_code == 429
+    [alert] = list_alerts(app_db)
+    assert alert["data"]["refused"] == 5
+    assert not any(name in str(alert) for name in NAMES)
+    reasons = [e["detail"]["reason"] for e in list_audit(app_db) if "refused" in e["action"]]
+    assert reasons == ["rate", "not_offered", "not_offered", "not_offered", "not_offered"]
+
+
 def test_each_check_in_is_audited_with_its_source_and_no_name(client, auth, app_db, booked):
     [match] = offer(client, auth, "s1", "O'Brien-Núñez")
     arrival = checkin(client, auth, "s1", match["appointment"]).json()["arrival"]

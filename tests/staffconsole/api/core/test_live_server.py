@@ -22,7 +22,7 @@ def test_kiosk_checks_in_and_hands_off_over_http(live_server, tmp_path):
     api = f"{live_server.url}/api/v1/kiosk"
     auth = {"Authorization": f"Bearer {token}"}
 
-    assert requests.get(f"{live_server.url}/healthz", timeout=5).json() == {"ok": True}
+    assert requests.get(f"{live_server.url}/healthz", timeout=5).json()["ok"] is True
     assert requests.post(f"{api}/lookup", json={}, timeout=5).status_code == 401
 
     found = requests.post(

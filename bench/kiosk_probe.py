@@ -2,11 +2,16 @@
 
     python -m bench.kiosk_probe start CONFIG.toml RESULT.json      first frame of welcome
     python -m bench.kiosk_probe taps CONFIG.toml RESULT.json ROUNDS   tap -> screen drawn
+    python -m bench.kiosk_probe speech CONFIG.toml RESULT.json ROUNDS  the same taps with
+                                                                     speech mode on
     python -m bench.kiosk_probe bare - RESULT.json                  a bare app, one label
 
 "Drawn" is the first window flip after the screen became current. Taps are real touch
 down/up events through the window (hit-testing as for a finger), one check-in per round.
 The result JSON has `first_frame` (wall time) and, for taps, `taps`: [[path, seconds]].
+In speech mode (turned on at welcome before each round, as a patient would with the star
+key) it also has `speech`: [[screen, seconds from the screen becoming current to its
+first phrase's espeak-ng process starting, or null when none started before the next]].
 """
 
 from __future__ import annotations
@@ -52,12 +57,21 @@ def _find(root, name: str):
 
 
 class Probe:
-    def __init__(self, app, result_path: Path, rounds: int) -> None:
+    def __init__(self, app, result_path: Path, rounds: int, speech: bool = False) -> None:
         self.app, self.result_path = app, result_path
         self.steps = ROUND * rounds
         self.result = {"first_frame": None, "taps": [], "error": None}
         self.pending = None  # (screen, path, tap time)
         self.index = 0
+        self.speech = speech
+        self.changes: list[tuple[str, float]] = []  # (screen, when it became current)
+        self.phrases: list[float] = []  # when each phrase's process started
+
+    def watch_speech(self) -> None:
+        self.app.screens.bind(
+            current=lambda _m, name: self.changes.append((name, time.perf_counter()))
+        )
+        self.app.speaker.on_phrase = lambda _text: self.phrases.append(time.perf_counter())
 
     def flipped(self, *_args) -> None:
         from kivy.clock import Clock
@@ -84,6 +98,12 @@ class Probe:
 
         name, screen, path = self.steps[self.index]
         self.index += 1
+        if (
+            self.speech
+            and self.app.screens.current == "welcome"
+            and not self.app.controller.speaking
+        ):
+            self.app.controller.speech_key("toggle")  # speech mode ends with every session
         root = self.app.screens.current_screen
         widget = _find(root, name)
         if widget is None:
@@ -96,7 +116,20 @@ class Probe:
         touch.touch_up()
         self.app.root.canvas.ask_update()  # a tap that stays on its screen still flips
 
+    def speech_starts(self) -> list:
+        """[screen, seconds to its first phrase] per screen change (welcome ends speech)."""
+        starts = []
+        ends = [when for _name, when in self.changes[1:]] + [float("inf")]
+        for (name, when), until in zip(self.changes, ends, strict=True):
+            if name == "welcome":
+                continue
+            first = next((t for t in self.phrases if when <= t < until), None)
+            starts.append([name, None if first is None else first - when])
+        return starts
+
     def finish(self, *_args) -> None:
+        if self.speech:
+            self.result["speech"] = self.speech_starts()
         self.result_path.write_text(json.dumps(self.result))
         self.app.stop()
 
@@ -134,8 +167,10 @@ def main(argv: list[str]) -> int:
     from kivy.clock import Clock
     from kivy.core.window import Window
 
-    probe = Probe(app, Path(result_path), rounds)
+    probe = Probe(app, Path(result_path), rounds, speech=mode == "speech")
     Window.bind(on_flip=probe.flipped)
+    if probe.speech:
+        Clock.schedule_once(lambda _dt: probe.watch_speech(), 0)  # once build() made them
     Clock.schedule_once(lambda _dt: probe.finish(), 60 + 20 * rounds)  # never hang the bench
     app.run()
     return 0 if probe.result["error"] is None else 1

@@ -45,6 +45,7 @@ def run(tiny: bool = False) -> list[Row]:
         bare_s, bare_rss = _starts(x.display, workdir, "bare", None, size["starts"])
         real_s, real_rss = _starts(x.display, workdir, "start", config, size["starts"])
         taps = run_probe(x.display, workdir, "taps", config, size["rounds"]).result["taps"]
+        spoken = run_probe(x.display, workdir, "speech", config, size["rounds"]).result
     rows = [
         Row(
             "kiosk_ui",
@@ -90,4 +91,36 @@ def run(tiny: bool = False) -> list[Row]:
             p95 <= 0.1,
         )
     )
+    rows += speech_rows(p95, spoken)
     return rows
+
+
+def speech_rows(silent_p95: float, spoken: dict) -> list[Row]:
+    """Speech mode on: how soon each new screen starts speaking, and whether taps slow."""
+    starts = [seconds for _screen, seconds in spoken["speech"]]
+    heard = [seconds for seconds in starts if seconds is not None]
+    missed = len(starts) - len(heard)
+    speech_p95 = percentile(heard, 95) if heard else float("inf")
+    taps_p95 = percentile([seconds for _path, seconds in spoken["taps"]], 95)
+    ratio = taps_p95 / silent_p95
+    return [
+        Row(
+            "kiosk_ui",
+            f"speech mode: screen change -> first phrase started p95 (n={len(heard)}, "
+            f"{missed} never started)",
+            ms(speech_p95),
+            "",
+            "",
+            "p95 <= 300 ms, none missed",
+            speech_p95 <= 0.3 and missed == 0,
+        ),
+        Row(
+            "kiosk_ui",
+            "speech mode: tap -> next screen drawn p95, all main paths (baseline: speech off)",
+            ms(taps_p95),
+            ms(silent_p95),
+            f"{ratio:.2f}x",
+            "<= 1.1x",
+            ratio <= 1.1,
+        ),
+    ]

@@ -18,7 +18,7 @@ from kivy.metrics import Metrics
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from kiosk import i18n, keys, sdnotify
+from kiosk import i18n, keys, sdnotify, tactile
 from kiosk.client import KioskClient
 from kiosk.controller import Controller
 from kiosk.flow import Flow
@@ -28,6 +28,8 @@ from kiosk.printing import ReceiptPrinter, open_configured_printer
 from kiosk.scanner import ScanBuffer
 from kiosk.screens import SCREENS
 from kiosk.sender import Sender
+from kiosk.speech import open_speaker, phrases
+from kiosk.speech.mode import SpeechMode
 from kiosk.widgets.keyboard import LetterKeyboard
 from kiosk.widgets.keypad import DigitKeypad
 from seen.vocabulary import WELCOME
@@ -84,6 +86,8 @@ class KioskApp(App):
         self.scans = ScanBuffer(max_gap_s=SCAN_GAP_S)
         self._last_key = 0.0
         self._before_burst = None
+        self._swallow_text: str | None = None  # a speech key's own character
+        self.focus = tactile.Focus()  # the keypad's place among the screen's choices
 
     def build(self):
         c = self.kiosk_config
@@ -122,6 +126,8 @@ class KioskApp(App):
             ),
         )
         self._timers = timers
+        voices = {"en": c.speech_voice_en, "es": c.speech_voice_es}
+        self.speaker = open_speaker(c.speech_engine, c.speech_volume, voices)
         self.controller = Controller(
             self.flow,
             self.client,
@@ -131,6 +137,7 @@ class KioskApp(App):
             c,
             show=self.show,
             present=self.present,
+            speech=SpeechMode(self.speaker, c),
         )
         self.screens = ScreenManager(transition=NoTransition())
         # Only welcome is built before the first frame; the rest follow, one a frame, once
@@ -158,27 +165,54 @@ class KioskApp(App):
     def _typed(self, _window, text: str) -> None:
         # A USB keyboard types into the field on screen, as the on-screen keys do; a burst
         # that ends in Enter like a scanner's is a code, and the field gets back its text.
+        if self._swallow_text is not None and text == self._swallow_text:
+            self._swallow_text = None  # a speech key's "-" or "*" is not typed
+            return
         now = time.monotonic()
         if now - self._last_key > SCAN_GAP_S:
             self._before_burst = keys.snapshot(self.screens.current_screen)
         self._last_key = now
         self.scans.feed(text, now)
         if keys.type_into(self.screens.current_screen, text):
+            self.focus.reset()  # typing by keyboard: Enter is Next again, not the walked key
             self.controller.touched()
 
-    def _key_down(self, _window, key: int, *_args) -> bool:
+    def _key_down(self, _window, key: int, _scancode=None, _text=None, modifiers=()) -> bool:
+        if key in keys.SPEECH_KEYS:
+            self._swallow_text = keys.SPEECH_KEY_TEXT[key]
+            self.controller.speech_key(keys.SPEECH_KEYS[key])
+            return True
+        if key in tactile.MOVE_KEYS:
+            self._move_focus(key, "shift" in (modifiers or ()))
+            return True
         if key in ENTER_KEYS:
             code = self.scans.enter(time.monotonic())
             if code and len(code) >= MIN_SCAN_LENGTH:
                 keys.restore(self._before_burst)
                 self.controller.scanned(code)
             elif self.controller.accepts_touch():  # as a tap: not just after a change by itself
-                keys.press_next(self.screens.current_screen)  # Enter acts as Next
+                self._enter()
             return True
         if key == BACKSPACE:
             keys.delete(self.screens.current_screen)
             return True
         return key == 27  # Escape: swallowed, never "back" or "exit" on a kiosk
+
+    def _move_focus(self, key: int, backwards: bool) -> None:
+        screen = self.screens.current_screen
+        where = self.focus.move(screen, phrases.choices(self.flow), key, backwards)
+        if where is not None:
+            label, index, count = where
+            self.controller.focus_moved(label, index, count, place=self.focus.ring == "choices")
+
+    def _enter(self) -> None:
+        """Enter presses the focused choice or key; else it is Next (or, in speech mode at
+        welcome, Check in: a blind patient has no other way to begin)."""
+        screen = self.screens.current_screen
+        if self.focus.press() or keys.press_next(screen):
+            return
+        if self.flow.state == WELCOME and self.controller.speaking:
+            self.controller.start(self.flow.language)
 
     def _key_up(self, _window, _key, *_args) -> bool:
         # On key up, after the key's text went to the screen it was pressed on: a key that
@@ -202,6 +236,7 @@ class KioskApp(App):
         screen = self.screens.get_screen(name)
         screen.refresh(self.flow, self.kiosk_config)
         self.screens.current = name
+        self.focus.reset()  # a new screen (or the same redrawn): its choices from the start
 
     def _receipt_result(self, _arrival, result) -> None:
         # Called on the printing thread. Screens may also listen (telling the patient).
@@ -239,6 +274,7 @@ class KioskApp(App):
         self.heartbeat.stop(timeout=2)
         self.sender.stop(timeout=2)
         self.receipts.stop(timeout=2)
+        self.speaker.close()
         self.printer.close()
         self.outbox.close()
 

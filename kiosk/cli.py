@@ -58,7 +58,7 @@ def cmd_doctor(args) -> int:
     from kiosk.doctor import run_checks
 
     failed = False
-    for check in run_checks(lambda: _load(args), test_slip=args.test_slip):
+    for check in run_checks(lambda: _load(args), test_slip=args.test_slip, speech=True):
         failed |= not check.ok
         print(f"{check.status} {check.name}: {shown(check.reason)}", flush=True)
     return 1 if failed else 0
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     for name, func, help_text in (
         ("run", cmd_run, "start the check-in screen"),
-        ("doctor", cmd_doctor, "check config, server, token, printer"),
+        ("doctor", cmd_doctor, "check config, server, token, printer, speech"),
     ):
         sub = commands.add_parser(name, help=help_text)
         sub.add_argument("--config", help=f"kiosk TOML file (default: ${DEFAULT_CONFIG_ENV})")

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from hardware.usburl import is_usb_url, parse_usb_url
+from kiosk.speech import engine_problem
 from seen.log_setup import LOG_FORMATS
 from seen.settings import (
     ConfigError,
@@ -208,6 +209,12 @@ SETTINGS: tuple[Setting, ...] = (
         "`kiosk doctor` fails (not warns) when no touch panel is found",
     ),
     Setting(
+        "require_audio",
+        bool,
+        False,
+        "`kiosk doctor` fails (not warns) when no sound card is found for speech mode",
+    ),
+    Setting(
         "touch_input",
         str,
         "mouse",
@@ -230,6 +237,25 @@ SETTINGS: tuple[Setting, ...] = (
         "under systemd each line starts with its journald priority",
         choices=LOG_FORMATS,
     ),
+    Setting(
+        "speech_engine",
+        str,
+        "espeak-ng",
+        "speech mode's voice: espeak-ng (offline, Debian's package), none (silent) or "
+        "record:<file> (writes each phrase asked for to a file, for tests)",
+        check=engine_problem,
+    ),
+    Setting(
+        "speech_volume",
+        int,
+        80,
+        "speech mode's starting volume in percent, 10 to 100 (the volume keys change it "
+        "for the session)",
+        minimum=10,
+        maximum=100,
+    ),
+    Setting("speech_voice_en", str, "en-us", "espeak-ng voice for English", check=not_empty),
+    Setting("speech_voice_es", str, "es-419", "espeak-ng voice for Spanish", check=not_empty),
 )
 
 KIOSK = Role("kiosk", "SEEN_KIOSK_", SETTINGS)

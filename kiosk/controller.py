@@ -69,6 +69,7 @@ class Controller:
         run: Callable[[Callable[[], None]], None] = in_thread,
         present: Callable[[str, bool], None] = lambda _language, _large: None,
         clock: Callable[[], float] = time.monotonic,
+        speech=None,
     ) -> None:
         self.flow = flow
         self.client = client
@@ -77,6 +78,7 @@ class Controller:
         self.timers = timers
         self.config = config
         self.show = show
+        self.speech = speech  # kiosk.speech.mode.SpeechMode, or None: no speech at all
         self.new_id = new_id
         self.now_iso = now_iso
         self.run = run
@@ -130,12 +132,34 @@ class Controller:
 
     def typed(self, field: str, text: str) -> None:
         self.handle(f.Typed(field, text))
+        if self.speech is not None:
+            self.speech.typed(self.flow, field, text)
         # Debounced: sent once the patient pauses, so a crash mid-typing still names them.
         if self._typing_timer is not None:
             self._typing_timer.cancel()
         self._typing_timer = self.timers.call_later(
             PROGRESS_QUIET_S, lambda: self.handle(f.SendTyped())
         )
+
+    def speech_key(self, action: str) -> None:
+        """A speech key (kiosk.keys.SPEECH_KEYS): speech on/off, repeat, stop, volume."""
+        if self.speech is not None:
+            self.speech.press(action, self.flow)
+
+    def focus_moved(self, label: str, index: int, count: int, place: bool = True) -> None:
+        """The keypad's focus moved (kiosk.tactile): speech mode says where it is."""
+        if self.speech is not None:
+            self.speech.focused(self.flow, label, index, count, place)
+
+    @property
+    def speaking(self) -> bool:
+        """Speech mode is on (Enter at welcome then starts a check-in)."""
+        return self.speech is not None and self.speech.on
+
+    def said_error(self, message: str) -> None:
+        """The screen shows an error (English msgid): speech mode says it too."""
+        if self.speech is not None:
+            self.speech.error(self.flow, message)
 
     def try_again(self) -> None:
         self.handle(f.TryAgain())
@@ -237,6 +261,8 @@ class Controller:
             )
         elif isinstance(effect, f.Show):
             self.show(effect.screen)
+            if self.speech is not None:  # after show: the screen's fields are set by then
+                self.speech.shown(self.flow)
         elif isinstance(effect, f.Present):
             self.present(effect.language, effect.large_text)
         else:

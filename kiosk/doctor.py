@@ -22,6 +22,7 @@ from kiosk.heartbeat import printer_status
 from kiosk.outbox import Outbox, OutboxError
 from kiosk.peer_cert import CertDates, PeerCertError, read_dates
 from kiosk.printing import open_configured_printer
+from kiosk.speech.check import speech_checks
 from seen.cert_expiry import expires_soon, expiry_words
 from seen.settings import ConfigError
 from seen.vocabulary import PRINTER_STATES, printable
@@ -56,7 +57,10 @@ def run_checks(
     root: str | Path = "/",
     environ: Mapping[str, str] = os.environ,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    speech: bool = False,
 ) -> Iterator[Check]:
+    """Every check in order; `speech` adds the voice and the sound card (`kiosk doctor`
+    does: it speaks a test phrase on the headphones)."""
     try:
         config = load()
     except ConfigError as e:
@@ -93,6 +97,9 @@ def run_checks(
     yield touch_check(root, config.require_touch)
     yield disk_check(config.outbox_path)
     yield _outbox_check(config.outbox_path)
+    if speech:
+        for status, name, reason in speech_checks(config, root):
+            yield Check(status, name, reason)
 
 
 # -- printer -------------------------------------------------------------------------

@@ -10,6 +10,11 @@ from __future__ import annotations
 NAME_MARKS = " -'"  # what a name may hold besides letters (as on the on-screen keyboard)
 CODE_MARKS = "-"
 NEXT_BUTTONS = ("next", "send", "try_again")  # what Enter presses, the first found
+# Speech mode's keys on a USB numeric keypad (Kivy key codes): star turns speech on and
+# off, slash repeats, dot stops, plus and minus change the volume (docs/kiosk.md).
+SPEECH_KEYS = {268: "toggle", 267: "repeat", 266: "stop", 270: "louder", 269: "quieter"}
+# The text those keys also type, which must not reach a field (a "-" in a name).
+SPEECH_KEY_TEXT = {268: "*", 267: "/", 266: ".", 270: "+", 269: "-"}
 
 
 def active_pad(screen):

@@ -259,6 +259,7 @@ PACKAGES=(python3-venv python3-pip)
 if [ "$KIOSK" = 1 ]; then
     PACKAGES+=(libgl1 libegl1 libgles2 libgbm1 libdrm2 libmtdev1 libinput10 fonts-dejavu-core)
     PACKAGES+=(libusb-1.0-0)  # pyusb's backend, for usb:// printers
+    PACKAGES+=(espeak-ng alsa-utils)  # speech mode's voice, offline; aplay -l for kiosk doctor
 fi
 # The package lists on a new card are often months old: install fails without an update.
 system apt-get update
@@ -270,8 +271,8 @@ if [ "$DRY" = 1 ] || ! id -u "$SERVICE_USER" >/dev/null 2>&1; then
         "$SERVICE_USER"
 fi
 if [ "$KIOSK" = 1 ]; then
-    # Screen and GPU, touch panel and scanner, the printer's serial port.
-    system usermod -a -G video,render,input,dialout "$SERVICE_USER"
+    # Screen and GPU, touch panel and scanner, the printer's serial port, the headphone jack.
+    system usermod -a -G video,render,input,dialout,audio "$SERVICE_USER"
 fi
 
 # 3. Folders: code in PREFIX, settings in ETC (root's), data in STATE (the user's).

@@ -1,23 +1,10 @@
 """After one look-up found nothing: the name and date as typed, to look at once more."""
 
-from datetime import date
-
 from kivy.properties import StringProperty
 
 from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.identify_dob import language_order
-
-ORDER_FORMATS = {"MDY": "%m/%d/%Y", "DMY": "%d/%m/%Y", "YMD": "%Y/%m/%d"}
-
-
-def shown_date(iso: str, order: str) -> str:
-    """The date as the patient typed it, in the clinic's field order ("" if not a date)."""
-    try:
-        born = date.fromisoformat(iso)
-    except ValueError:
-        return ""
-    return born.strftime(ORDER_FORMATS.get(order, "%Y-%m-%d")).replace("/", " / ")
+from kiosk.words import check_typed_lines
 
 
 class CheckTypedScreen(KioskScreen):
@@ -26,10 +13,8 @@ class CheckTypedScreen(KioskScreen):
 
     def refresh(self, flow, config) -> None:
         # Only what the patient typed themselves: nothing from the server is shown.
-        self.name_typed = _("Last name: {name}").format(name=flow.last_name)
-        # In the order the patient typed it (day first in Spanish), not the clinic's.
-        self.date_typed = _("Date of birth: {date}").format(
-            date=shown_date(flow.dob, language_order(config.date_order))
+        self.name_typed, self.date_typed = check_typed_lines(
+            flow.last_name, flow.dob, config.date_order, _
         )
 
     def clear(self) -> None:

@@ -1,6 +1,7 @@
 from kivy.app import App
 from kivy.metrics import dp
 
+from kiosk import words
 from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
 from kiosk.widgets.buttons import BigButton
@@ -11,9 +12,7 @@ def _controller():
 
 
 def describe(match: dict) -> str:
-    return _("{name}, {time} with {provider}").format(
-        name=match["display_name"], time=match["time"], provider=match["provider"]
-    )
+    return words.describe(match, _)
 
 
 class ChooseScreen(KioskScreen):

@@ -2,6 +2,7 @@ from kivy.properties import StringProperty
 
 from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
+from kiosk.words import appointment_when
 
 
 class ConfirmScreen(KioskScreen):
@@ -11,9 +12,7 @@ class ConfirmScreen(KioskScreen):
     def refresh(self, flow, config) -> None:
         match = flow.chosen or {}
         self.who = match.get("display_name", "")
-        self.when = _("{time} with {provider}").format(
-            time=match.get("time", ""), provider=match.get("provider", "")
-        )
+        self.when = appointment_when(match, _)
 
     def clear(self) -> None:
         self.who = self.when = ""

@@ -1,18 +1,8 @@
 from kivy.properties import StringProperty
 
-from kiosk.i18n import N_, _, in_language
+from kiosk.i18n import _, in_language
 from kiosk.screens.base import KioskScreen
-
-# Said before anyone types, when a check-in could not reach anyone now (from heartbeats).
-UNREACHABLE = N_("Sorry, check-in isn't working right now. Please check in at the front desk.")
-NO_CONSOLE = N_("If you need help, please go to the front desk.")
-
-
-def notice(reachable: bool, console_live: bool) -> str:
-    """The welcome's warning in English ("" when the server and a console are reachable)."""
-    if not reachable:
-        return UNREACHABLE
-    return "" if console_live else NO_CONSOLE
+from kiosk.words import notice
 
 
 class WelcomeScreen(KioskScreen):

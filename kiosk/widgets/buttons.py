@@ -5,7 +5,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.metrics import dp, sp
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.button import Button
 
 from kiosk.i18n import _
@@ -15,6 +15,7 @@ class BigButton(Button):
     """A high-contrast button; `kiosk_id` names it for tests when it has no kv id."""
 
     kiosk_id = StringProperty("")
+    focused = BooleanProperty(False)  # the keypad's focus is here (kiosk.tactile): a ring
 
 
 class WordKey(BigButton):

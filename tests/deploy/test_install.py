@@ -102,7 +102,7 @@ def test_system_changes_are_logged_not_made(installed):
         "would run: useradd --system --user-group --home-dir /var/lib/seen --shell "
         "/usr/sbin/nologin seen" in log
     )
-    assert "would run: usermod -a -G video,render,input,dialout seen" in log
+    assert "would run: usermod -a -G video,render,input,dialout,audio seen" in log
     # The code: a new venv, the role's locked dependencies (hashes checked), the package.
     venv = re.search(r"would run: python3 -m venv (/opt/seen/venvs/\d{8}T\d{6})\n", log)
     assert venv, log
@@ -129,7 +129,8 @@ def test_kiosk_unit(root):
     service = dict(unit["Service"])
     assert service["Type"] == "notify" and service["Restart"] == "always"
     assert service["WatchdogSec"] == "30" and service["User"] == "seen"
-    assert service["SupplementaryGroups"].split() == ["video", "render", "input", "dialout"]
+    groups = ["video", "render", "input", "dialout", "audio"]
+    assert service["SupplementaryGroups"].split() == groups
     assert service["ExecStart"] == "/opt/seen/venv/bin/kiosk run --config /etc/seen/kiosk.toml"
     env = dict(v.split("=", 1) for v in values(unit, "Service", "Environment"))
     assert env["SDL_VIDEODRIVER"] == "kmsdrm" and env["KIVY_HOME"] == "/var/lib/seen/kivy"
@@ -314,6 +315,7 @@ def test_the_rules_subsystems_are_triggered_and_libusb_installed(installed):
     )
     install_line = next(line for line in log.splitlines() if "apt-get install" in line)
     assert " libusb-1.0-0" in install_line  # pyusb's backend for usb:// printers
+    assert " espeak-ng " in install_line and " alsa-utils" in install_line  # speech mode
 
 
 def test_udev_rule_pins_the_adapter_by_serial_number(tmp_path):

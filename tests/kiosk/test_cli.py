@@ -53,10 +53,13 @@ def test_doctor_passes_with_a_real_server_and_printer(tmp_path, live_server):
         "touch:",
         "disk:",
         "outbox:",
+        "speech:",
+        "audio:",
     ]
-    # Plain http warns; no screen or touch panel on a CI machine: those may warn too.
+    # Plain http warns; no screen, touch panel or sound card on a CI machine: those may warn.
     assert lines[3].startswith("WARN tls: server_url is http")
-    assert {line.split(" ", 1)[0] for line in lines[:3] + lines[4:7] + lines[9:]} == {"PASS"}
+    assert {line.split(" ", 1)[0] for line in lines[:3] + lines[4:7] + lines[9:12]} == {"PASS"}
+    assert lines[11].startswith("PASS speech: espeak-ng speaks en (en-us)")
 
 
 def test_doctor_fails_on_a_bad_token(tmp_path, live_server):

@@ -1,12 +1,11 @@
-"""The words the hand-off, welcome and check screens choose, as plain functions."""
+"""The words the hand-off, welcome and check screens choose, as plain functions (kiosk/words.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from kiosk.screens.check_typed import shown_date
-from kiosk.screens.handoff import COMING, GO_TO_DESK, TELL_DESK, words
-from kiosk.screens.welcome import NO_CONSOLE, UNREACHABLE, notice
+from kiosk.words import COMING, GO_TO_DESK, NO_CONSOLE, TELL_DESK, UNREACHABLE, notice, shown_date
+from kiosk.words import handoff_words as words
 
 
 @pytest.mark.parametrize(

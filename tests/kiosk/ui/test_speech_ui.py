@@ -1,0 +1,262 @@
+"""Speech mode and the tactile path on the real app: real X key events only (no touch),
+the recording speech engine (speech_engine = "record:<file>") writes down every phrase the
+kiosk asked to say, and the test reads the phrases spoken, screen by screen."""
+
+from __future__ import annotations
+
+import pytest
+from helpers.kiosk_harness import handoffs, run_scenario, write_config
+
+from kiosk import i18n
+from kiosk.speech import phrases as p
+from kiosk.speech import read_records
+
+pytestmark = [pytest.mark.ui, pytest.mark.e2e]
+
+TITLES = {title: state for state, title in p.TITLES.items()}
+
+
+def keys(*names, delay=250):
+    """Real key events, spaced like a person's (never a scanner's burst)."""
+    return {"xdotool": ["key", "--delay", str(delay), *names]}
+
+
+def typed(text):
+    return {"xdotool": ["type", "--delay", "250", text]}
+
+
+@pytest.fixture
+def speech_config(seeded_server, printer, tmp_path):
+    token = seeded_server.add_kiosk("lobby")
+    said = tmp_path / "said.jsonl"
+    config = write_config(
+        tmp_path / "kiosk.toml",
+        seeded_server.url,
+        token,
+        printer=printer.port,
+        heartbeat_s=1,
+        speech_engine=f"record:{said}",
+    )
+    return config, said
+
+
+def spoken(said):
+    """Each record: the phrases of one say (or "STOP")."""
+    return [r.get("say", "STOP") for r in read_records(said)]
+
+
+def es(message):
+    return i18n.in_language("es", message)
+
+
+def titles(records, language):
+    """The screens announced, in order, from the titles spoken first."""
+    by_title = {i18n.in_language(language, t): state for state, t in p.TITLES.items()}
+    return [by_title[r[0]] for r in records if r != "STOP" and r[0] in by_title]
+
+
+def first(records, phrase):
+    """The index of the first record starting with this phrase."""
+    return next(i for i, r in enumerate(records) if r != "STOP" and r[0] == phrase)
+
+
+# How a patient picks the language at welcome with speech on: Enter is "Check in" in
+# English; Right three times lands on "Español" (Check in, English, Español).
+BEGIN = {
+    "en": [keys("Return")],
+    "es": [keys("Right", "Right", "Right"), keys("Return")],
+}
+DOB = {"en": ("04021980", "04 / 02 / 1980"), "es": ("02041980", "02 / 04 / 1980")}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_check_in_with_keys_only_is_spoken_screen_by_screen(
+    xvfb_display, speech_config, seeded_server, tmp_path, language
+):
+    config, said = speech_config
+    t = p.translator(language)
+    digits, shown = DOB[language]
+    steps = [
+        {"wait_screen": "welcome"},
+        keys("KP_Multiply"),  # speech on
+        {"sleep": 0.5},
+        *BEGIN[language],
+        {"wait_screen": "identify_name"},
+        typed("Okafo"),
+        keys("Right", "Right", "Right", "Right", "Return"),  # walk Q W E R, press R
+        {"expect_text": "Okafor"},
+        keys("Down", "Return"),  # from the letters to the choices: Next
+        {"wait_screen": "identify_dob"},
+        typed(digits),
+        {"expect_text": shown},
+        keys("Return"),
+        {"wait_screen": "confirm", "timeout": 10},
+        {"sleep": 1.2},  # the screen changed by itself: keys just after are ignored
+        keys("Down", "Return"),
+        {"wait_screen": "done", "timeout": 10},
+        {"sleep": 1.2},
+        keys("KP_Divide"),  # repeat
+        keys("Down", "Return"),  # "Done"
+        {"wait_screen": "welcome"},
+        {"sleep": 0.5},
+    ]
+    run_scenario(xvfb_display, config, steps, tmp_path)
+    records = spoken(said)
+    assert records[0][: len(p.SPEECH_ON)] == list(p.SPEECH_ON)  # turned on at welcome
+    assert "Welcome to Seen Clinic" in records[0]
+    assert titles(records, language) == [
+        "identify_name",
+        "identify_dob",
+        "looking_up",
+        "confirm",
+        "checking_in",
+    ]
+    if language == "es":
+        walk = [["Check in, 1 of 4"], ["English, 2 of 4"], ["Español, 3 of 4"]]
+        assert records[1:4] == walk
+    start = first(records, t(p.TITLES["identify_name"]))
+    # Each letter echoed as shown (a capital first, then small letters); the walk says
+    # each key it lands on, then R is typed; Down goes to the choices.
+    assert records[start + 1 : start + 6] == [["O"], ["k"], ["a"], ["f"], ["o"]]
+    walked = records[start + 6 : start + 12]
+    next_choice = p.focus_phrase(t(p.NEXT), 0, 5, language)
+    assert walked == [["Q"], ["W"], ["E"], ["R"], ["r"], [next_choice]]
+    dob = first(records, t(p.TITLES["identify_dob"]))
+    assert records[dob + 1 : dob + 8] == [[d] for d in digits[:7]]
+    read_back = "April 2, 1980" if language == "en" else "2 de abril de 1980"
+    assert records[dob + 8] == [digits[7], read_back]
+    confirm = records[first(records, t(p.TITLES["confirm"]))]
+    assert confirm[1:3] == [
+        "María O.",
+        t("{time} with {provider}").format(time="10:30", provider="Dr. Lee"),
+    ]
+    assert [p.focus_phrase(t("Yes, that's me"), 0, 3, language)] in records
+    checked_in = t("You're checked in, {name}. Please take a seat.").format(name="María")
+    done = [r for r in records if r != "STOP" and r[0] == checked_in]
+    assert len(done) == 2 and done[0] == done[1]  # shown, then the repeat key
+    assert (
+        t("Appointment: {time} with {provider}").format(time="10:30", provider="Dr. Lee") in done[0]
+    )
+    ticket = done[0][1]
+    assert any(char.isdigit() for char in ticket)  # the ticket number, as on the receipt
+    # Back at welcome: speech over, nothing left to repeat.
+    assert records[-2:] == [[p.focus_phrase(t("Done"), 0, 3, language)], "STOP"], records[-4:]
+
+
+def test_a_no_match_hand_off_with_keys_only(xvfb_display, speech_config, seeded_server, tmp_path):
+    config, said = speech_config
+    steps = [
+        {"wait_screen": "welcome"},
+        keys("KP_Multiply"),
+        {"sleep": 0.5},
+        keys("Return"),
+        {"wait_screen": "identify_name"},
+        typed("Nobody"),
+        keys("Return"),
+        {"wait_screen": "identify_dob"},
+        typed("01011970"),
+        keys("Return"),
+        {"wait_screen": "check_typed", "timeout": 10},
+        {"sleep": 1.2},
+        keys("Return"),  # Try again: the name and date come back as typed
+        {"wait_screen": "identify_name"},
+        keys("Return"),
+        {"wait_screen": "identify_dob"},
+        keys("Return"),
+        {"wait_screen": "handoff", "timeout": 10},
+        {"sleep": 1.2},
+        keys("Down", "Return"),  # OK
+        {"wait_screen": "welcome"},
+        {"sleep": 0.5},
+    ]
+    run_scenario(xvfb_display, config, steps, tmp_path)
+    records = spoken(said)
+    assert titles(records, "en") == [
+        "identify_name",
+        "identify_dob",
+        "looking_up",
+        "check_typed",
+        "identify_name",
+        "identify_dob",
+        "looking_up",
+    ]
+    check = records[first(records, p.TITLES["check_typed"])]
+    assert check[1:4] == [
+        p.BODIES["check_typed"],
+        "Last name: Nobody",
+        "Date of birth: January 1, 1970",
+    ]
+    again = records[first(records, p.TITLES["check_typed"]) :]
+    name_again = again[first(again, p.TITLES["identify_name"])]
+    assert "Nobody: N, o, b, o, d, y" in name_again  # what the screen shows, spelled
+    handoff = next(
+        r for r in records if r != "STOP" and r[0] == p.words.HANDOFF_WORDS["no_match"][0]
+    )
+    assert handoff[1] in (p.words.COMING, p.words.GO_TO_DESK)
+    assert handoff[-2:] == [p.CHOICES, "OK"]
+    assert records[-2:] == [["OK, 1 of 1"], "STOP"]
+    reasons = [h["reason"] for h in handoffs(seeded_server)]
+    assert reasons == ["no_match"]
+
+
+def test_a_walk_in_in_spanish_with_keys_only(xvfb_display, speech_config, seeded_server, tmp_path):
+    config, said = speech_config
+    steps = [
+        {"wait_screen": "welcome"},
+        keys("KP_Multiply"),
+        {"sleep": 0.5},
+        *BEGIN["es"],
+        {"wait_screen": "identify_name"},
+        keys("Down", "Down", "Return"),  # Next is off while empty: code, then no appointment
+        {"wait_screen": "walk_in"},
+        typed("Sean"),
+        keys("Down", "Down", "Return"),  # to the last name's field
+        typed("Ruiz"),
+        keys("KP_Add"),  # louder
+        keys("Return"),  # Send to the front desk
+        {"wait_screen": "handoff", "timeout": 10},
+        {"sleep": 1.5},
+    ]
+    run_scenario(xvfb_display, config, steps, tmp_path)
+    records = spoken(said)
+    assert titles(records, "es") == ["identify_name", "walk_in"]
+    name = first(records, es(p.TITLES["identify_name"]))
+    assert records[name + 1 : name + 3] == [
+        [p.focus_phrase(es("I have an appointment code"), 0, 4, "es")],
+        [p.focus_phrase(es("I don't have an appointment"), 1, 4, "es")],
+    ]
+    walk_in = first(records, es(p.TITLES["walk_in"]))
+    help_lines = [es(line) for line in p.WALK_IN_HELP]
+    assert records[walk_in][1 : 1 + len(help_lines)] == help_lines
+    assert records[walk_in + 1 : walk_in + 5] == [["S"], ["e"], ["a"], ["n"]]
+    assert records[walk_in + 5 : walk_in + 7] == [
+        [p.focus_phrase(es("First name"), 0, 7, "es")],
+        [p.focus_phrase(es("Last name"), 1, 7, "es")],
+    ]
+    assert ["Volumen al 90 por ciento."] in records
+    handoff = next(
+        r for r in records if r != "STOP" and r[0] == es(p.words.HANDOFF_WORDS["walk_in"][0])
+    )
+    assert handoff[1] in (es(p.words.COMING), es(p.words.GO_TO_DESK))
+    (walk,) = [h for h in handoffs(seeded_server) if h["reason"] == "walk_in"]
+    assert walk["entered"] == {"first_name": "Sean", "last_name": "Ruiz", "phone": ""}
+
+
+def test_the_listen_button_turns_speech_on_and_off_by_touch(
+    xvfb_display, speech_config, seeded_server, tmp_path
+):
+    config, said = speech_config
+    steps = [
+        {"wait_screen": "welcome"},
+        {"tap": "listen"},  # top right on welcome, in the header on every other screen
+        {"tap": "start"},
+        {"wait_screen": "identify_name"},
+        {"tap": "listen"},
+        {"type": "Ok"},
+        {"sleep": 0.5},
+    ]
+    run_scenario(xvfb_display, config, steps, tmp_path)
+    records = spoken(said)
+    assert records[0][: len(p.SPEECH_ON)] == list(p.SPEECH_ON)
+    assert records[1][0] == p.TITLES["identify_name"]
+    assert records[2:] == [[p.SPEECH_OFF]]  # off: the letters typed after are not echoed

@@ -3,12 +3,11 @@ a checkout does: the catalogues under assets/ travel in the wheel."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from helpers.wheels import build_wheel
 from support import REPO
 
 from kiosk import i18n
@@ -23,26 +22,7 @@ def test_locale_dir_prefers_the_checkout_then_the_installed_copy(tmp_path):
 
 @pytest.mark.e2e
 def test_the_wheel_carries_every_catalogue(tmp_path):
-    built = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "--quiet",
-            "--wheel-dir",
-            str(tmp_path),
-            str(REPO),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    assert built.returncode == 0, built.stderr[-2000:]
-    (wheel,) = tmp_path.glob("seen_checkin-*.whl")
+    wheel = build_wheel(REPO, tmp_path)
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
     catalogues = sorted(

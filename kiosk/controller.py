@@ -160,12 +160,13 @@ class Controller:
     def headphones(self, plugged: bool) -> None:
         """Headphones plugged in (speech on, the screen said) or pulled out (speech off);
         either is the patient's hand, so it also answers "Are you still there?"."""
-        if self.speech is not None:
-            if plugged:
-                self.speech.plugged(self.flow)
-            else:
-                self.speech.unplugged(self.flow)
+        # Plugged in: back to the screen first, so what is said whole is that screen;
+        # pulled out: silent first, so nothing starts on the way back.
+        if not plugged and self.speech is not None:
+            self.speech.unplugged(self.flow)
         self.key_released()
+        if plugged and self.speech is not None:
+            self.speech.plugged(self.flow)
 
     def focus_moved(self, label: str, index: int, count: int, place: bool = True) -> None:
         """The keypad's focus moved (kiosk.tactile): speech mode says where it is."""

@@ -7,6 +7,7 @@ phrase is spoken aloud (espeak-ng to the default ALSA device; tests pass their o
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -123,8 +124,10 @@ def headphones_check(config, root: str | Path = "/") -> tuple[str, str, str]:
             count = len(parse_cards(text))
             found.append(f"USB headsets via {config.headphones_cards} ({count} cards now)")
     switch = switch_path(config.headphones_switch, root)
-    if switch and _under(root, switch).exists():
+    if switch and os.access(_under(root, switch), os.R_OK):
         found.append(f"jack switch on {switch}")
+    elif switch and _under(root, switch).exists():
+        missing.append(f"cannot read {switch} (the kiosk's user needs the input group)")
     elif switch:
         missing.append(f"no {switch}")
     elif config.headphones_switch == "auto":

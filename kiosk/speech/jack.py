@@ -92,17 +92,22 @@ class JackWatch:
                 self._tell(change)
 
     def _watch_switch(self) -> None:
+        said = None  # the last failure logged: once, not every retry
         while not self._stop.is_set():
             try:
                 fd = os.open(self.switch, os.O_RDONLY | os.O_NONBLOCK)
             except OSError as exc:
-                log.info("headphone switch %s: %s", self.switch, exc.strerror)
+                if exc.strerror != said:
+                    said = exc.strerror
+                    log.warning("headphone switch %s: %s", self.switch, exc.strerror)
                 self._stop.wait(max(self.poll_s, 5.0))
                 continue
+            said = None
             try:
                 self._read_switch(fd)
             finally:
                 os.close(fd)
+            self._stop.wait(self.poll_s)  # then opened again: it may come back
 
     def _read_switch(self, fd: int) -> None:
         state = initial_switch(fd)
@@ -115,10 +120,10 @@ class JackWatch:
                 data = os.read(fd, h.EVENT.size * 16)
             except BlockingIOError:
                 continue
-            except OSError as exc:
-                if exc.errno == errno.ENODEV:  # the device went (a USB jack pulled)
-                    return
-                raise
+            except OSError as exc:  # ENODEV: the device went (a USB jack pulled)
+                if exc.errno != errno.ENODEV:
+                    log.warning("headphone switch %s: %s", self.switch, exc.strerror)
+                return
             if not data:  # end of a plain file or a FIFO with no writer: wait for more
                 self._stop.wait(self.poll_s)
                 continue

@@ -201,3 +201,9 @@ def test_any_key_or_headphones_answer_are_you_still_there(tmp_path):
         answer()  # ...and its release (or headphones) is "I'm still here"
         assert c.flow.state == "identify_name"
         assert said(speaker)[-1][0] == "What is your last name?"
+    c.speech_key("toggle")  # off: headphones plugged in on the question...
+    c.handle(f.Idle(), automatic=True)
+    c.headphones(True)
+    assert c.flow.state == "identify_name"  # ...answer it, and the screen is said whole
+    assert said(speaker)[-1][: len(p.SPEECH_ON)] == list(p.SPEECH_ON)
+    assert "What is your last name?" in said(speaker)[-1]

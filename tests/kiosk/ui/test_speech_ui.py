@@ -260,3 +260,71 @@ def test_the_listen_button_turns_speech_on_and_off_by_touch(
     assert records[0][: len(p.SPEECH_ON)] == list(p.SPEECH_ON)
     assert records[1][0] == p.TITLES["identify_name"]
     assert records[2:] == [[p.SPEECH_OFF]]  # off: the letters typed after are not echoed
+
+
+PI_CARDS = " 0 [Headphones     ]: bcm2835_headpho - bcm2835 Headphones\n"
+HEADSET = " 2 [Headset        ]: USB-Audio - Jabra EVOLVE 20 MS\n"
+
+
+def test_headphones_language_key_and_any_key_on_are_you_still_there(
+    xvfb_display, seeded_server, printer, tmp_path
+):
+    """Plugging in starts speech (a USB headset's card; a jack's input_event bytes),
+    pulling out silences it; F8 swaps the language and the screen is said again in the
+    new voice; a speech key answers "Are you still there?"."""
+    from kiosk.speech.headphones import encode_event
+
+    token = seeded_server.add_kiosk("lobby")
+    said, cards, jack = tmp_path / "said.jsonl", tmp_path / "cards", tmp_path / "event"
+    cards.write_text(PI_CARDS)
+    jack.write_bytes(b"")
+    config = write_config(
+        tmp_path / "kiosk.toml",
+        seeded_server.url,
+        token,
+        printer=printer.port,
+        speech_engine=f"record:{said}",
+        headphones_cards=str(cards),
+        headphones_switch=str(jack),
+        headphones_poll_s=0.2,
+        inactivity_prompt_s=6,
+        countdown_s=60,
+    )
+    steps = [
+        {"wait_screen": "welcome"},
+        {"sleep": 0.5},  # the watcher has read the cards there at start
+        {"write_file": [str(cards), PI_CARDS + HEADSET]},  # a USB headset plugged in
+        {"wait_speaking": True},
+        keys("F8"),  # the language key at welcome: begins in Spanish
+        {"wait_screen": "identify_name"},
+        {"expect_text": es("What is your last name?")},
+        keys("F8"),  # and back to English, on the same screen
+        {"expect_text": "What is your last name?", "timeout": 5},
+        {"write_file": [str(cards), PI_CARDS]},  # pulled out
+        {"wait_speaking": False},
+        {"append_hex": [str(jack), encode_event(True, 1, 0).hex()]},  # the jack's switch
+        {"wait_speaking": True},
+        {"wait_screen": "still_there", "timeout": 20},
+        keys("F6"),  # repeat: said again, and the key is "I'm still here"
+        {"wait_screen": "identify_name", "timeout": 5},
+        {"append_hex": [str(jack), encode_event(False, 2, 0).hex()]},
+        {"wait_speaking": False},
+    ]
+    run_scenario(xvfb_display, config, steps, tmp_path)
+    records = read_records(said)
+    words = [r.get("say", "STOP") for r in records]
+    name_en, name_es = p.TITLES["identify_name"], es(p.TITLES["identify_name"])
+    assert words[0][: len(p.SPEECH_ON)] == list(p.SPEECH_ON)  # the headset: speech on
+    assert "Welcome to Seen Clinic" in words[0]
+    spanish = first(words, name_es)
+    assert records[spanish]["language"] == "es"  # F8 at welcome: Spanish, its voice
+    english = first(words[spanish:], name_en) + spanish
+    assert records[english]["language"] == "en"  # F8 again: the screen in English
+    assert words[english + 1] == "STOP"  # pulled out: silence, not a word to the room
+    plugged = words[english + 2]  # the jack: speech on again, the screen from the start
+    assert plugged[: len(p.SPEECH_ON)] == list(p.SPEECH_ON) and name_en in plugged
+    still = first(words, p.TITLES[p.v.STILL_THERE])
+    assert words[still + 1] == words[still]  # F6 repeated it...
+    assert words[still + 2][0] == name_en  # ...and its release went back to the name
+    assert words[-1] == "STOP" and len(words) == still + 4  # pulled out: silent
+    assert handoffs(seeded_server) == []  # the session went on, nothing timed out

@@ -47,7 +47,7 @@ def handle(db: Database, raw: bytes, lookup: Lookup, now: datetime) -> tuple[byt
         _safe(header.control_id),
         note,
     )
-    return ack(header, "AA", "", now=now), "AA"
+    return ack(header, "AA", note, now=now), "AA"
 
 
 def _apply(db: Database, inbound) -> str:

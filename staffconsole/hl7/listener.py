@@ -124,16 +124,23 @@ class ListenerThread:
     def _run(self) -> None:
         asyncio.set_event_loop(self.loop)
         try:
-            self.loop.run_until_complete(self.listener.start())
-        except OSError as e:
-            self.error = e
-            self.ready.set()
-            return
-        self.ready.set()
-        self.loop.run_forever()
+            try:
+                self.loop.run_until_complete(self.listener.start())
+            except OSError as e:
+                self.error = e
+                return
+            finally:
+                self.ready.set()
+            self.loop.run_forever()
+            tasks = asyncio.all_tasks(self.loop)
+            for task in tasks:
+                task.cancel()
+            self.loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+        finally:
+            self.loop.close()
 
     def stop(self) -> None:
-        if self.loop.is_running():
-            asyncio.run_coroutine_threadsafe(self.listener.close(), self.loop).result(5)
+        if self.thread.is_alive() and not self.loop.is_closed():
+            asyncio.run_coroutine_threadsafe(self.listener.close(), self.loop).result(10)
             self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
+        self.thread.join(10)

@@ -37,6 +37,10 @@ class Receiver:
 
     def stop(self) -> None:
         if self._sock is not None:
+            try:
+                self._sock.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept() on Linux
+            except OSError:
+                pass
             self._sock.close()
             self._sock = None
         if self._thread is not None:

@@ -75,6 +75,7 @@ def cmd_serve(args) -> int:
     # HL7 v2 beside the web server: its listener and the arrival sender (cli/hl7.py).
     from staffconsole.cli.hl7 import start_beside
 
+    log_setup.configure(settings.log_format)  # before uvicorn does: the threads log from now
     start_beside(settings, args.hl7_port)
     # Open console streams never end on their own: without a limit, stopping the server
     # would wait for every receptionist to close the page.

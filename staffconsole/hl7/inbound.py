@@ -40,6 +40,9 @@ def handle(db: Database, raw: bytes, lookup: Lookup, now: datetime) -> tuple[byt
         log.error("HL7 message not stored: database error %s", type(e).__name__)
         reason = "the schedule could not be written; send again later"
         return ack(header, "AE", reason, INTERNAL, "", now), "AE"
+    except Exception as e:  # noqa: BLE001 -- an answer even for a bug: never a silent drop
+        log.error("HL7 message not applied: %s", type(e).__name__)
+        return ack(header, "AE", "internal error; see the server log", INTERNAL, "", now), "AE"
     log.info(
         "HL7 %s^%s %s accepted: %s",
         header.message_type,

@@ -104,6 +104,10 @@ class Sender:
         text = row["message"]
         if text is None:
             arrival = queue.arrival_for_message(db, row["arrival_id"])
+            if arrival is None:  # gone before it was ever sent (a restore): nothing to say
+                queue.delivered(db, row["id"])
+                log.warning("HL7 arrival %s dropped: its arrival is gone", row["control_id"])
+                return
             text = arrival_message(
                 arrival, row["control_id"], self.options.kind, self.options.facility, self.now()
             )

@@ -19,6 +19,7 @@ from staffconsole.rules.names import display_name
 from staffconsole.store.alerts import close_alert, get_alert, unresolved_for_cause
 from staffconsole.store.appointments import upsert_appointment
 from staffconsole.store.audit import audited
+from staffconsole.store.hl7_outbound import enqueue as enqueue_hl7
 from staffconsole.store.schema import first_row
 
 STATUSES = ("waiting", "called_in", "seen")
@@ -182,6 +183,7 @@ def check_in_walk_in(
             "VALUES (?, ?, ?, ?, ?)",
             [appointment_id, alert.get("session_id"), alert.get("kiosk_id"), iso(now), ticket],
         ).lastrowid
+        enqueue_hl7(db, arrival_id, now)  # to the practice system (staffconsole/hl7)
         close_alert(db, alert_id, by, "checked_in_at_desk", "Walk-in checked in at the desk", now)
         entry.detail["arrival"] = arrival_id
         return get_arrival(db, arrival_id)

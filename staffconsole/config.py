@@ -445,7 +445,7 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "",
         "HOST:PORT of the practice system's MLLP listener that is sent each arrival; "
-        "empty: arrivals are queued but not sent",
+        "empty: arrivals are queued but not sent, and dropped after a day",
         check=_host_port_or_empty,
     ),
     Setting(

@@ -21,7 +21,7 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bench.common import BenchError, Row, Server, ms, percentile
@@ -76,6 +76,12 @@ def _event(session: str, kind: str, data: dict | None = None) -> dict:
     }
 
 
+def _dob(i: int) -> str:
+    """Patient i's date of birth: all different, as in a clinic (a look-up filters on it;
+    one shared date made each look-up compare the names of the whole day)."""
+    return (date(1940, 1, 1) + timedelta(days=i)).isoformat()
+
+
 def _patients(count: int) -> list[tuple]:
     # Booked this hour (local, as the clinic's default zone): a look-up does not offer an
     # appointment that started more than `lookup_late_hours` ago.
@@ -86,7 +92,7 @@ def _patients(count: int) -> list[tuple]:
             f"cap-{i}",
             "Bench",
             f"Patient{i:04d}",
-            "1970-01-01",
+            _dob(i),
             f"{today}T{hour:02d}:{i % 60:02d}",
             "Dr. Load",
         )
@@ -182,7 +188,7 @@ async def _session(client, load: Load, appointments: list[int], rng: random.Rand
         client,
         load,
         "/lookup",
-        {"session": session, "last_name": f"Patient{i:04d}", "dob": "1970-01-01"},
+        {"session": session, "last_name": f"Patient{i:04d}", "dob": _dob(i)},
     )
     matches = (found or {}).get("matches") or [{"appointment": appointments[i]}]
     appointment = matches[0]["appointment"]  # the one the look-up offered

@@ -358,7 +358,7 @@ class Day:
     # -- the loop: steps when due, the desks' hands between ----------------------------
 
     def _loop(self) -> None:
-        last_collect = last_nudge = 0.0
+        last_collect = last_nudge = last_chime = 0.0
         while time.time() < self.end_real:
             now = time.time()
             while self.steps and self.steps[0][0] <= now:
@@ -371,16 +371,21 @@ class Day:
                 last_nudge = now
                 for d in (*self.desks, self.provider):
                     if d.index < 0 or d.index not in self.away_since:
-                        self._guard(d, d.nudge)
+                        self._guard(d, d.nudge, hands=True)
             self._hands(now)
+            if now - last_chime > 0.25:  # often: 0.25 real s is 15 simulated s at 60x
+                last_chime = now
+                self._answer_chimes()
             if now - last_collect > 3.0:
                 last_collect = now
                 self._collect()
             time.sleep(0.05)
 
-    def _guard(self, desk: DeskPage, action):
+    def _guard(self, desk: DeskPage, action, hands: bool = False):
+        """`action` on a page, None if it failed; `hands`: a person is there and
+        unlocks the page first (an away one cannot)."""
         try:
-            if desk.locked():
+            if hands and desk.locked():
                 desk.unlock()
             return action()
         except Exception:  # noqa: BLE001 - a page mid-navigation; next round
@@ -396,7 +401,7 @@ class Day:
             i = desk.index
             if i in self.away_since:
                 continue
-            cards = self._guard(desk, desk.actionable) or []
+            cards = self._guard(desk, desk.actionable, hands=True) or []
             for alert, ackable in cards:
                 if alert not in self.pending[i]:
                     ack_s, resolve_s = next(self.reactions[i])
@@ -412,7 +417,7 @@ class Day:
                 self.pending[i].pop(alert, None)  # gone: they see it again when back
                 continue
             act = desk.acknowledge if what == "ack" else desk.resolve
-            done = self._guard(desk, lambda act=act, alert=alert: act(alert))
+            done = self._guard(desk, lambda act=act, alert=alert: act(alert), hands=True)
             if what == "resolve" and not done:
                 self.pending[i].pop(alert, None)
 
@@ -427,19 +432,27 @@ class Day:
         now = time.time()
         for wait in self.waits.values():
             if wait[1] is None and wait[3] <= now and not final:
-                status = self._guard(self.provider, lambda w=wait: self.provider.call_in(w[2]))
+                status = self._guard(
+                    self.provider, lambda w=wait: self.provider.call_in(w[2]), hands=True
+                )
                 if status == 200:
                     wait[1] = now
         for d in self.desks:
             self._guard(d, d.collect_chimes)
             d.log.extend(self._guard(d, d.drain_log) or [])
-        for desk, (kind, since) in list(self.away_since.items()):
-            if desk in self.away_since and kind == AWAY:
-                played = [c for c in self.desks[desk].chimes.values() if c["played"]]
-                if any(c["at"] / 1000 >= since for c in played):  # a chime calls them back
-                    self._back(desk, kind)
+        self._answer_chimes()
         if final:
             for desk, (kind, since) in list(self.away_since.items()):
+                self._back(desk, kind)
+
+    def _answer_chimes(self) -> None:
+        """A chime that played while someone looks away brings them back (not at lunch)."""
+        for desk, (kind, since) in list(self.away_since.items()):
+            if kind != AWAY:
+                continue
+            d = self.desks[desk]
+            self._guard(d, d.collect_chimes)
+            if any(c["played"] and c["at"] / 1000 >= since for c in d.chimes.values()):
                 self._back(desk, kind)
 
     @property

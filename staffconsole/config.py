@@ -95,7 +95,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "watchdog_interval_s", float, 1.0, "seconds between watchdog rule passes", greater_than=0
     ),
-    Setting("heartbeat_interval_s", int, 10, "seconds between kiosk heartbeats", greater_than=0),
+    Setting(
+        "heartbeat_interval_s", float, 10.0, "seconds between kiosk heartbeats", greater_than=0
+    ),
     Setting(
         "heartbeats_missed_offline",
         int,
@@ -105,8 +107,8 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "long_wait_min",
-        int,
-        15,
+        float,
+        15.0,
         "minutes past the later of appointment time and arrival that make a long wait",
         greater_than=0,
     ),
@@ -174,8 +176,8 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "resound_s",
-        int,
-        60,
+        float,
+        60.0,
         "how often the console page reminds while alerts are unacknowledged (at least 30 s)",
         greater_than=0,
     ),

@@ -103,6 +103,7 @@ SERVER_KINDS = (
     "outbox_held",
     "outbox_unsaved",
     "certificate_expiry",  # the server's own HTTPS certificate ends within 30 days
+    "display_dark",  # a lobby display stopped streaming
 )
 
 # -- printer states (from the receipt printer, through the kiosk's heartbeat) ------------
@@ -386,6 +387,14 @@ ALERT_KINDS = {
             "A kiosk asked to check in appointments that no look-up had shown it, as a copied "
             "token sweeping ids would: check who is using it, and if nobody is, revoke its "
             "token (the admin page or staffconsole kiosk revoke) and add the kiosk again.",
+        ),
+        AlertKind(
+            "display_dark",
+            32,
+            "Lobby display is dark",
+            "A lobby display stopped showing calls: check its power, network and browser, "
+            "and call patients by voice meanwhile.",
+            clears_itself=True,
         ),
         AlertKind(
             "lookup_rate",

@@ -473,6 +473,8 @@ def cleared_note(kind: str, kiosk_name: str | None) -> str:
         return "Cleared by itself: the lobby is no longer busy"
     if kind == "certificate_expiry":
         return "Cleared by itself: the server now serves a certificate valid for longer"
+    if kind == "display_dark":
+        return "Cleared by itself: the lobby display is showing calls again"
     return "Cleared by itself"
 
 

@@ -244,7 +244,9 @@ def test_self_clearing_kinds_say_so():
         "lobby_busy",
         "outbox_unsaved",
         "certificate_expiry",
+        "display_dark",
     }
+    assert "lobby display" in alerting.cleared_note("display_dark", None)
     assert (
         alerting.cleared_note("printer", "Side door")
         == "Cleared by itself: the printer at Side door reported OK again"

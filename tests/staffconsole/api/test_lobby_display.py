@@ -10,12 +10,13 @@ import pytest
 from helpers.seed import book_and_arrive
 
 from staffconsole.auth.displays import add_display, list_displays, revoke_display
+from staffconsole.cli import main
 from staffconsole.config import load_settings
 from staffconsole.store.alerts import list_alerts
 from staffconsole.store.appointments import list_arrivals
 from staffconsole.store.audit import list_audit
 from staffconsole.store.calls import call_in
-from staffconsole.store.schema import SCHEMA_VERSION, schema_version
+from staffconsole.store.schema import SCHEMA_VERSION, open_db, schema_version
 from staffconsole.watch.watchdog import display_rules
 
 NAMES = [("Zoë", "O'Brien-Núñez"), ("Дмитрий", "Иванова"), ("美咲", "田中")]
@@ -187,3 +188,21 @@ def test_a_display_that_stops_streaming_is_an_alert_until_it_returns(db, clock):
     db.execute("UPDATE displays SET last_seen_at = ?", [later.isoformat()])
     assert display_rules(db, later, 60, None) == 1
     assert list_alerts(db) == []
+
+
+def test_the_display_commands_add_list_and_revoke_audited(tmp_path, capsys):
+    db = str(tmp_path / "cli.db")
+    assert main(["display", "add", "Waiting room", "--site", "north", "--db", db]) == 0
+    out = capsys.readouterr().out.splitlines()
+    token = out[-1]
+    assert any(f"/lobby/north#token={token}" in line for line in out)
+    assert main(["display", "list", "--json", "--db", db]) == 0
+    [listed] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (listed["name"], listed["site"], listed["revoked_at"]) == ("Waiting room", "north", None)
+    assert token not in json.dumps(listed)
+    assert main(["display", "add", "Waiting room", "--db", db]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert main(["display", "revoke", "Waiting room", "--db", db]) == 0
+    assert main(["display", "revoke", "Nowhere", "--db", db]) == 1
+    actions = [e["action"] for e in list_audit(open_db(db), reads=False)]
+    assert actions[:2] == ["display.revoke", "display.add"]

@@ -32,6 +32,10 @@ DISCONNECT_POLL_S = 1.0
 
 router = APIRouter()
 
+# What the display's calls may answer besides 200 (the fuzzer holds them to it).
+UNKNOWN = {401: {"description": "the display's token is unknown or was revoked"}}
+NOT_HERE = {**UNKNOWN, 403: {"description": "the display belongs to another site"}}
+
 
 def _site_ok(site: str) -> str:
     if not site or len(site) > 100:
@@ -59,7 +63,7 @@ def _secure(request: Request) -> bool:
     return request.url.scheme == "https" or request.app.state.settings.cookie_secure
 
 
-@router.post("/api/v1/lobby/session")
+@router.post("/api/v1/lobby/session", responses=UNKNOWN)
 def display_session(body: SessionBody, request: Request, db: Db) -> Response:
     """Exchange a display's token (from its URL fragment) for its cookie."""
     display = display_for_token(db, body.token)
@@ -90,7 +94,7 @@ def _display(request: Request, db, site: str) -> dict:
     return display
 
 
-@router.get("/api/v1/lobby/state")
+@router.get("/api/v1/lobby/state", responses=NOT_HERE)
 def display_state(request: Request, db: Db, clock: Clock, now: Now, site: str = "default"):
     """The display's state once (what the stream sends first)."""
     _display(request, db, site)
@@ -102,7 +106,7 @@ def _sse(event: str, data) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-@router.get("/api/v1/lobby/stream")
+@router.get("/api/v1/lobby/stream", responses=NOT_HERE)
 async def display_stream(request: Request, clock: Clock, site: str = "default"):
     """Server-sent events: `display` (the whole state, small) on connect and whenever it
     changes; `ping` every KEEPALIVE_S; `revoked` when the token stops working."""

@@ -15,7 +15,14 @@ from datetime import UTC, datetime
 from bench.common import REPO, BenchError, Row, machine
 from bench.report import text_table, write_results
 
-BENCHMARKS = ("alert_latency", "capacity", "kiosk_ui", "receipt", "stalled_sockets")
+BENCHMARKS = (
+    "alert_latency",
+    "capacity",
+    "kiosk_ui",
+    "lobby_latency",
+    "receipt",
+    "stalled_sockets",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,6 +20,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import i18n, keys, sdnotify, tactile
 from kiosk.client import KioskClient
+from kiosk.config import display_locations
 from kiosk.controller import Controller
 from kiosk.flow import Flow
 from kiosk.heartbeat import Heartbeat
@@ -106,6 +107,7 @@ class KioskApp(App):
             profile=c.printer_profile,
             width=c.printer_width,
             on_result=self._receipt_result,
+            display_locations=display_locations(c),
         )
         self.sender = Sender(
             self.outbox,

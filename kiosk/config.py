@@ -173,6 +173,22 @@ SETTINGS: tuple[Setting, ...] = (
         "minutes past the later of appointment and arrival to tell the front desk",
         greater_than=0,
     ),
+    # -- the lobby display (issue 21) --
+    Setting(
+        "display_location",
+        str,
+        "",
+        'where the lobby\'s now-calling display is, in English, to follow "Watch" '
+        '(e.g. "the screen by the window"); empty: there is no display and the slip and '
+        "done screen do not mention one",
+    ),
+    Setting(
+        "display_location_es",
+        str,
+        "",
+        'the same in Spanish (e.g. "la pantalla junto a la ventana"); empty: Spanish says '
+        '"the lobby screen"',
+    ),
     Setting("fullscreen", bool, True, "fill the screen (turn off for development)"),
     Setting("window_size", str, "1280x800", "window size when not fullscreen", check=_window_size),
     Setting(
@@ -329,3 +345,8 @@ def window_size(config: KioskConfig) -> tuple[int, int]:
 def settings_table() -> str:
     """The settings as a Markdown table (for the docs)."""
     return markdown_table(KIOSK)
+
+
+def display_locations(config) -> dict[str, str]:
+    """Where the lobby display is, per language (words.display_line); {} values when none."""
+    return {"en": config.display_location, "es": config.display_location_es}

@@ -19,6 +19,7 @@ from hardware.escpos import encode
 from hardware.printer import PrinterError, open_printer
 from kiosk import i18n
 from kiosk.receipt import build_receipt
+from kiosk.words import display_line
 from seen.vocabulary import printable
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,9 @@ class ReceiptPrinter:
         width: int,
         now: Callable[[], datetime] = local_now,
         on_result: Callable[[dict, PrintResult], None] | None = None,
+        display_locations: dict[str, str] | None = None,
     ) -> None:
+        self.display_locations = display_locations or {}  # words.display_line
         self.printer = printer
         self.clinic_name = clinic_name
         self.long_wait_min = long_wait_min
@@ -136,7 +139,10 @@ class ReceiptPrinter:
             return PrintResult(ticket, False, *before)
         try:
             words = i18n.load(language).gettext  # its own catalogue: not the screen's
-            lines = build_receipt(arrival, self.clinic_name, self.now(), self.long_wait_min, words)
+            display = display_line(self.display_locations, language, words)
+            lines = build_receipt(
+                arrival, self.clinic_name, self.now(), self.long_wait_min, words, display
+            )
             self.printer.print_bytes(encode(lines, profile=self.profile, width=self.width))
         except PrinterError as e:  # names the device, never the slip
             return PrintResult(ticket, False, "error", str(e))

@@ -33,13 +33,17 @@ def build_receipt(
     now: datetime,
     long_wait_min: float,
     translate: Callable[[str], str] = str,
+    display: str = "",
 ) -> list[Line]:
     """The lines of the slip for one arrival (as the server's checkin returned it),
-    in the patient's language when `translate` is that language's gettext."""
+    in the patient's language when `translate` is that language's gettext.
+
+    `display`: where the lobby display is, in that language (words.display_line); ""
+    when there is none."""
     arrived = _local(arrival["arrived_at"], now)
     by = tell_desk_by(arrival, now, long_wait_min)
     t = translate
-    return [
+    lines = [
         Line(clinic_name, bold=True, align="center"),
         Line(""),
         Line(arrival["display_name"], bold=True, double=True),
@@ -63,3 +67,6 @@ def build_receipt(
             )
         ),
     ]
+    if display:
+        lines[-1:-1] = [Line(display, bold=True), Line("")]  # before "tell the desk"
+    return lines

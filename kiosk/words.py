@@ -136,3 +136,17 @@ def done_lines(flow, t: Translate) -> tuple[str, str, str, bool]:
         "",
         False,
     )
+
+
+def display_line(locations: dict[str, str], language: str, t: Translate) -> str:
+    """Where the now-calling display is, for the slip and the done screen; "" without one.
+
+    `locations` maps a language to the clinic's words for the place (the kiosk settings
+    display_location, display_location_es); English's being set says there is a display.
+    """
+    if not locations.get("en"):
+        return ""
+    where = locations.get(language) or ""
+    if where:
+        return t(N_("Watch {where}: your number will be called there.")).format(where=where)
+    return t(N_("Watch the lobby screen: your number will be called there."))

@@ -104,6 +104,7 @@ SERVER_KINDS = (
     "outbox_unsaved",
     "certificate_expiry",  # the server's own HTTPS certificate ends within 30 days
     "hl7_queue_stuck",  # arrivals for the practice system have waited too long (staffconsole/hl7)
+    "display_dark",  # a lobby display stopped streaming
 )
 
 # -- printer states (from the receipt printer, through the kiosk's heartbeat) ------------
@@ -394,6 +395,11 @@ ALERT_KINDS = {
             "Arrivals not reaching the practice system",
             "The practice system's HL7 interface did not take arrivals for a long time (they "
             "are kept and sent when it does): run staffconsole hl7 status and tell clinic IT.",
+            "display_dark",
+            32,
+            "Lobby display is dark",
+            "A lobby display stopped showing calls: check its power, network and browser, "
+            "and call patients by voice meanwhile.",
             clears_itself=True,
         ),
         AlertKind(

@@ -43,6 +43,21 @@ def _datetime_format(value) -> str | None:
     )
 
 
+SPEECH_LANGUAGES = ("en", "es")
+
+
+def split_list(value: str) -> tuple[str, ...]:
+    """A comma-separated setting as its items, spaces tidied, empty ones dropped."""
+    return tuple(" ".join(part.split()) for part in value.split(",") if part.strip())
+
+
+def _speech_languages(value) -> str | None:
+    wrong = [lang for lang in split_list(str(value)) if lang not in SPEECH_LANGUAGES]
+    if wrong:
+        return f"languages must be among {', '.join(SPEECH_LANGUAGES)}, not {', '.join(wrong)}"
+    return None
+
+
 def _timezone(value) -> str | None:
     if not value:
         return None
@@ -391,6 +406,29 @@ SETTINGS: tuple[Setting, ...] = (
         "and API tokens of scope metrics",
         minimum=0,
         maximum=65535,
+    ),
+    # -- the lobby display (issue 21) --
+    Setting(
+        "lobby_rooms",
+        str,
+        "",
+        "rooms or desks a receptionist may call a patient to, comma-separated "
+        '(e.g. "Room 1, Room 2, Desk A"); empty: calls name no room',
+    ),
+    Setting(
+        "lobby_speech_languages",
+        str,
+        "",
+        "languages the lobby display speaks each call in, comma-separated (en, es), with the "
+        "browser's own speech (speechSynthesis); empty: a chime only",
+        check=_speech_languages,
+    ),
+    Setting(
+        "display_dark_s",
+        int,
+        60,
+        "seconds a lobby display may go without streaming before a display_dark alert",
+        minimum=15,
     ),
     Setting(
         "typed_text_retention_days",

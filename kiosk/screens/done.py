@@ -1,8 +1,9 @@
 from kivy.properties import BooleanProperty, StringProperty
 
+from kiosk.config import display_locations
 from kiosk.i18n import _
 from kiosk.screens.base import KioskScreen
-from kiosk.words import done_lines
+from kiosk.words import display_line, done_lines
 
 
 class DoneScreen(KioskScreen):
@@ -14,6 +15,10 @@ class DoneScreen(KioskScreen):
 
     def refresh(self, flow, config) -> None:
         self.message, self.ticket, self.receipt, self.ask_about_slip = done_lines(flow, _)
+        # Where the now-calling display is, under the number, when the clinic has one.
+        where = display_line(display_locations(config), flow.language, _)
+        if where:
+            self.ticket = f"{self.ticket}\n{where}"
 
     def clear(self) -> None:
         self.message = self.ticket = self.receipt = ""

@@ -13,7 +13,7 @@ import sys
 from seen.settings import ConfigError
 from seen.terminal import shown
 from staffconsole import __version__
-from staffconsole.cli import accounts, hl7, records, schedule, serve, upkeep
+from staffconsole.cli import accounts, displays, hl7, records, schedule, serve, upkeep
 from staffconsole.cli.common import CliError
 from staffconsole.errors import StoreError
 from staffconsole.report import export as report_export
@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (serve, accounts, schedule, records, upkeep, hl7):
+    for module in (serve, accounts, displays, schedule, records, upkeep, hl7):
         module.add_parsers(commands, common)
     return parser
 

@@ -475,6 +475,8 @@ def cleared_note(kind: str, kiosk_name: str | None) -> str:
         return "Cleared by itself: the server now serves a certificate valid for longer"
     if kind == "hl7_queue_stuck":
         return "Cleared by itself: the practice system takes arrivals again"
+    if kind == "display_dark":
+        return "Cleared by itself: the lobby display is showing calls again"
     return "Cleared by itself"
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BUSY_TIMEOUT_MS = 10_000
 _WRITERS = threading.RLock()  # one write transaction at a time per process
 
@@ -239,6 +239,27 @@ HL7_V6 = [
         patient_id INTEGER NOT NULL REFERENCES patients(id))""",
 ]
 
+# The lobby display (issue 21): display screens with their own tokens, and the calls
+# receptionists sent to them (ticket and room only: a display never learns a name).
+LOBBY_V7 = [
+    """CREATE TABLE IF NOT EXISTS displays (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        site TEXT NOT NULL DEFAULT 'default',
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT,
+        last_seen_at TEXT)""",
+    """CREATE TABLE IF NOT EXISTS lobby_calls (
+        id INTEGER PRIMARY KEY,
+        arrival_id INTEGER NOT NULL REFERENCES arrivals(id),
+        ticket INTEGER NOT NULL,
+        room TEXT NOT NULL DEFAULT '',
+        called_at TEXT NOT NULL,
+        called_by TEXT NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS lobby_calls_at ON lobby_calls (called_at)",
+]
+
 # MIGRATIONS[n] takes a database at version n-1 to version n.
 MIGRATIONS: dict[int, list[str]] = {
     1: TABLES_V1,
@@ -247,6 +268,7 @@ MIGRATIONS: dict[int, list[str]] = {
     4: HOSTILE_V4,
     5: METRICS_SCOPE_V5,
     6: HL7_V6,
+    7: LOBBY_V7,
 }
 
 

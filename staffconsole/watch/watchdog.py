@@ -17,10 +17,12 @@ from datetime import datetime, timedelta
 from sqlite_utils import Database
 
 from seen.vocabulary import kind_label
+from staffconsole.auth.displays import list_displays
 from staffconsole.auth.kiosks import list_kiosks
 from staffconsole.clock import ClinicClock
 from staffconsole.rules import alerting, escalation
 from staffconsole.rules.certificate import CERTIFICATE_CAUSE, certificate_alert
+from staffconsole.rules.display_dark import display_dark_alert, display_dark_cause
 from staffconsole.store import alerts as store_alerts
 from staffconsole.store import arrivals, retention
 from staffconsole.store.alerts import list_alerts, open_or_update_alert
@@ -73,6 +75,20 @@ def state_rule(db: Database, cause: str, fields: dict | None, now: datetime) -> 
     return _raise(db, fields)
 
 
+def display_rules(db: Database, now: datetime, dark_after_s: float, started_at) -> int:
+    """Lobby displays that stopped streaming raise display_dark; it clears when they return."""
+    changed = 0
+    for display in list_displays(db):
+        cause = display_dark_cause(display["id"])
+        fields = (
+            None
+            if display["revoked_at"]
+            else display_dark_alert(display, now, dark_after_s, started_at)
+        )
+        changed += state_rule(db, cause, fields, now)
+    return changed
+
+
 def run_rules(
     db: Database,
     clock: ClinicClock,
@@ -122,6 +138,8 @@ def run_rules(
                 fields = alerting.kiosk_offline_alert(kiosk, now, beat, missed, started_at)
                 changed += state_rule(db, offline_cause, fields, now)
             changed += state_rule(db, printer_cause, alerting.printer_alert(kiosk, now), now)
+
+        changed += display_rules(db, now, settings.display_dark_s, started_at)
 
         board = arrivals.list_board(db, today)
         for arrival in board:

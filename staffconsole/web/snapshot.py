@@ -20,6 +20,7 @@ from seen.vocabulary import (
 )
 from staffconsole.auth.kiosks import list_kiosks
 from staffconsole.clock import ClinicZone, iso, parse
+from staffconsole.config import split_list
 from staffconsole.rules import alerting
 from staffconsole.rules.escalation import is_escalated
 from staffconsole.store import alerts as store_alerts
@@ -165,6 +166,7 @@ def console_info(
         "outcomes": [{"value": k, "label": outcome_label(k)} for k in STAFF_OUTCOMES],
         "resound_s": settings.resound_s,
         "idle_lock_s": settings.console_idle_logoff_min * 60,
+        "rooms": list(split_list(settings.lobby_rooms)),  # the board's "Call in" choice
     }
 
 

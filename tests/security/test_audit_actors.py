@@ -101,6 +101,16 @@ def case_console_arrival(client, db, creds, clock, booked):
     return _console(client, path), (STAFF, "arrival.called_in")
 
 
+def case_console_call(client, db, creds, clock, booked):
+    # Called again (did not hear): the call's own row. A first Call in also writes
+    # arrival.called_in (tests/staffconsole/api/test_lobby_display.py).
+    arrival = arrive(client, creds, booked)
+    r = _console(client, f"/api/v1/console/arrivals/{arrival}/called_in")()
+    assert r.status_code == 200, r.text
+    act = _console(client, f"/api/v1/console/arrivals/{arrival}/call", json={})
+    return act, (STAFF, "arrival.call")
+
+
 def case_push_put(client, db, creds, clock, booked):
     body = {
         "first_name": "Aroha",
@@ -221,6 +231,7 @@ CASES = {
     ("POST", "/api/v1/console/alerts/{alert_id}/resolve"): case_resolve,
     ("POST", "/api/v1/console/alerts/{alert_id}/check-in"): case_walk_in,
     ("POST", "/api/v1/console/arrivals/{arrival_id}/{status}"): case_console_arrival,
+    ("POST", "/api/v1/console/arrivals/{arrival_id}/call"): case_console_call,
     ("PUT", "/api/v1/appointments/{external_id}"): case_push_put,
     ("DELETE", "/api/v1/appointments/{external_id}"): case_push_delete,
     ("POST", "/api/v1/arrivals/{arrival_id}/status"): case_push_arrival,
@@ -231,7 +242,8 @@ CASES = {
 }
 # The page's "a person is here" signal only moves the session's last activity; an audit
 # row per mouse move would bury the log. Locking and unlocking are audited above.
-NOT_AUDITED = {("POST", "/api/v1/console/activity")}
+# A lobby display trading its token for its cookie changes nothing stored.
+NOT_AUDITED = {("POST", "/api/v1/console/activity"), ("POST", "/api/v1/lobby/session")}
 READS = {("GET", "/console/report.csv"): case_report_csv}  # reads of patient data, audited
 
 

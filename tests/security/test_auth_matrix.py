@@ -27,6 +27,8 @@ def area(path: str) -> str:
         return "kiosk"
     if path.startswith(("/api/v1/console/", "/console/")):
         return "console"
+    if path.startswith("/api/v1/lobby/"):
+        return "display"  # tests/staffconsole/api/test_lobby_display.py
     if path.startswith("/api/v1/"):
         return "push"
     if path == "/metrics":

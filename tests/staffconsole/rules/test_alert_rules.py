@@ -245,7 +245,9 @@ def test_self_clearing_kinds_say_so():
         "outbox_unsaved",
         "certificate_expiry",
         "hl7_queue_stuck",
+        "display_dark",
     }
+    assert "lobby display" in alerting.cleared_note("display_dark", None)
     assert (
         alerting.cleared_note("printer", "Side door")
         == "Cleared by itself: the printer at Side door reported OK again"

@@ -127,7 +127,10 @@ function fillRow(tr, a, before) {
   // Buttons are only remade when what they do or say changes (focus stays on them).
   if (!before || before.status !== a.status || before.display_name !== a.display_name) {
     const buttons = [];
-    if (a.status === "waiting") buttons.push(boardButton(a, "called_in", "Called in"));
+    if (a.status === "waiting") {
+      buttons.push(boardButton(a, "call", "Call in"));
+      buttons.push(boardButton(a, "called_in", "Called in"));
+    }
     if (a.status !== "seen") buttons.push(boardButton(a, "seen", "Seen"));
     cells[ACTIONS_CELL].replaceChildren(...buttons);
   }
@@ -232,6 +235,16 @@ $("board-fold").addEventListener("click", (e) => {
   $("board-done").hidden = !open;
 });
 
+// "Call in" calls the ticket on the lobby displays, to the room chosen above the board
+// (rooms come from the lobby_rooms setting; none configured: no choice shown).
+export function setRooms(rooms) {
+  const select = $("call-room");
+  const keep = select.value;
+  select.replaceChildren(new Option("No room", ""), ...(rooms || []).map((r) => new Option(r, r)));
+  if ((rooms || []).includes(keep)) select.value = keep;
+  $("call-room-row").hidden = !(rooms && rooms.length);
+}
+
 // aria-disabled rather than disabled while the call is out: a disabled button drops
 // the keyboard's focus.
 async function setArrival(id, status, button) {
@@ -239,7 +252,8 @@ async function setArrival(id, status, button) {
   button.setAttribute("aria-disabled", "true");
   let r;
   try {
-    r = await post("/api/v1/console/arrivals/" + id + "/" + status, {});
+    const body = status === "call" ? { room: $("call-room").value } : {};
+    r = await post("/api/v1/console/arrivals/" + id + "/" + status, body);
   } catch (e) {
     r = null;
   }

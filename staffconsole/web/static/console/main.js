@@ -7,7 +7,7 @@
 // urgency only) while locked, and `ping` every few seconds.
 import { $, clinic, leave, onLeave, onLocked, post, setClinicZone, setServerTime } from "./util.js";
 import { clearErrors, forgetAlerts, renderAlerts, setOutcomes, tickAlerts } from "./alerts.js";
-import { renderBoard, tickBoard } from "./board.js";
+import { renderBoard, setRooms, tickBoard } from "./board.js";
 import { renderHistory, renderKiosks } from "./panels.js";
 import * as lock from "./lock.js";
 import * as sound from "./sound.js";
@@ -104,6 +104,7 @@ function checkSignedIn() {
 function applySnapshot(snap) {
   setServerTime(snap.generated_at);
   setOutcomes(snap.console.outcomes);
+  setRooms(snap.console.rooms);
   setClinicZone(snap.console);
   sound.configure(snap.console);
   lock.configure(snap.console);

@@ -395,6 +395,9 @@ ALERT_KINDS = {
             "Arrivals not reaching the practice system",
             "The practice system's HL7 interface did not take arrivals for a long time (they "
             "are kept and sent when it does): run staffconsole hl7 status and tell clinic IT.",
+            clears_itself=True,
+        ),
+        AlertKind(
             "display_dark",
             32,
             "Lobby display is dark",

@@ -29,6 +29,7 @@ from kiosk.scanner import ScanBuffer
 from kiosk.screens import SCREENS
 from kiosk.sender import Sender
 from kiosk.speech import open_speaker, phrases
+from kiosk.speech.jack import JackWatch, switch_path
 from kiosk.speech.mode import SpeechMode
 from kiosk.widgets.keyboard import LetterKeyboard
 from kiosk.widgets.keypad import DigitKeypad
@@ -139,6 +140,13 @@ class KioskApp(App):
             present=self.present,
             speech=SpeechMode(self.speaker, c),
         )
+        # Headphones plugged in or pulled out, seen on the watcher's threads, acted on here.
+        self.jack = JackWatch(
+            c.headphones_cards,
+            switch_path(c.headphones_switch),
+            lambda plugged: timers.call_soon(lambda: self.controller.headphones(plugged)),
+            c.headphones_poll_s,
+        )
         self.screens = ScreenManager(transition=NoTransition())
         # Only welcome is built before the first frame; the rest follow, one a frame, once
         # it is up (start-up time on a Pi; docs/performance.md). show() builds any still missing.
@@ -179,7 +187,7 @@ class KioskApp(App):
 
     def _key_down(self, _window, key: int, _scancode=None, _text=None, modifiers=()) -> bool:
         if key in keys.SPEECH_KEYS:
-            self._swallow_text = keys.SPEECH_KEY_TEXT[key]
+            self._swallow_text = keys.SPEECH_KEY_TEXT.get(key)
             self.controller.speech_key(keys.SPEECH_KEYS[key])
             return True
         if key in tactile.MOVE_KEYS:
@@ -261,6 +269,7 @@ class KioskApp(App):
         Clock.schedule_once(self._build_next_screen, 0.2)
         self.sender.start()
         self.heartbeat.start()
+        self.jack.start()
         # Under systemd (seen-kiosk.service): ready now, then a ping from the UI loop itself,
         # so a frozen screen stops the pings and gets the kiosk restarted.
         sdnotify.ready()
@@ -272,6 +281,7 @@ class KioskApp(App):
     def on_stop(self) -> None:
         sdnotify.stopping()
         self.heartbeat.stop(timeout=2)
+        self.jack.stop(timeout=2)
         self.sender.stop(timeout=2)
         self.receipts.stop(timeout=2)
         self.speaker.close()

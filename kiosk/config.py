@@ -256,6 +256,29 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("speech_voice_en", str, "en-us", "espeak-ng voice for English", check=not_empty),
     Setting("speech_voice_es", str, "es-419", "espeak-ng voice for Spanish", check=not_empty),
+    # Headphones that start speech mode (kiosk/speech/jack.py, docs/kiosk.md).
+    Setting(
+        "headphones_cards",
+        str,
+        "/proc/asound/cards",
+        "ALSA's card list, watched for a USB headset or sound adapter plugged in (starts "
+        "speech mode) or pulled out (stops it); empty: not watched",
+    ),
+    Setting(
+        "headphones_switch",
+        str,
+        "auto",
+        "input device whose headphone-jack switch (SW_HEADPHONE_INSERT) starts and stops "
+        "speech mode: a path like /dev/input/event3, auto (the first device the kernel "
+        "lists with one) or empty (none)",
+    ),
+    Setting(
+        "headphones_poll_s",
+        float,
+        0.5,
+        "seconds between looks at headphones_cards (and the longest a stop waits)",
+        greater_than=0,
+    ),
 )
 
 KIOSK = Role("kiosk", "SEEN_KIOSK_", SETTINGS)

@@ -142,9 +142,31 @@ class Controller:
         )
 
     def speech_key(self, action: str) -> None:
-        """A speech key (kiosk.keys.SPEECH_KEYS): speech on/off, repeat, stop, volume."""
-        if self.speech is not None:
+        """A speech key (kiosk.keys.SPEECH_KEYS): speech on/off, repeat, stop, volume, or
+        the language key (English <-> Spanish, the screen said again in the new voice)."""
+        if action == "language":
+            self.switch_language()
+        elif self.speech is not None:
             self.speech.press(action, self.flow)
+
+    def switch_language(self) -> None:
+        """The language key: at welcome it begins in Spanish (as the Español button);
+        in a session it swaps English and Spanish on the screen as it is."""
+        if self.flow.state == vocabulary.WELCOME:
+            self.start("es")
+        else:
+            self.set_language("es" if self.flow.language == "en" else "en")
+
+    def headphones(self, plugged: bool) -> None:
+        """Headphones plugged in (speech on, the screen said) or pulled out (speech off);
+        either is the patient's hand, so it also answers "Are you still there?"."""
+        # Plugged in: back to the screen first, so what is said whole is that screen;
+        # pulled out: silent first, so nothing starts on the way back.
+        if not plugged and self.speech is not None:
+            self.speech.unplugged(self.flow)
+        self.key_released()
+        if plugged and self.speech is not None:
+            self.speech.plugged(self.flow)
 
     def focus_moved(self, label: str, index: int, count: int, place: bool = True) -> None:
         """The keypad's focus moved (kiosk.tactile): speech mode says where it is."""

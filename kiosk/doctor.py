@@ -22,7 +22,7 @@ from kiosk.heartbeat import printer_status
 from kiosk.outbox import Outbox, OutboxError
 from kiosk.peer_cert import CertDates, PeerCertError, read_dates
 from kiosk.printing import open_configured_printer
-from kiosk.speech.check import speech_checks
+from kiosk.speech.check import headphones_check, speech_checks
 from seen.cert_expiry import expires_soon, expiry_words
 from seen.settings import ConfigError
 from seen.vocabulary import PRINTER_STATES, printable
@@ -100,6 +100,7 @@ def run_checks(
     if speech:
         for status, name, reason in speech_checks(config, root):
             yield Check(status, name, reason)
+        yield Check(*headphones_check(config, root))
 
 
 # -- printer -------------------------------------------------------------------------

@@ -12,7 +12,19 @@ CODE_MARKS = "-"
 NEXT_BUTTONS = ("next", "send", "try_again")  # what Enter presses, the first found
 # Speech mode's keys on a USB numeric keypad (Kivy key codes): star turns speech on and
 # off, slash repeats, dot stops, plus and minus change the volume (docs/kiosk.md).
-SPEECH_KEYS = {268: "toggle", 267: "repeat", 266: "stop", 270: "louder", 269: "quieter"}
+KEYPAD_SPEECH_KEYS = {268: "toggle", 267: "repeat", 266: "stop", 270: "louder", 269: "quieter"}
+# The same on a plain keyboard, the second group of function keys (found by touch: the
+# gap after F4), plus the language key. F1 stays Kivy's (swallowed), F2-F4 unused.
+F5, F6, F7, F8, F9, F10 = 286, 287, 288, 289, 290, 291
+KEYBOARD_SPEECH_KEYS = {
+    F5: "toggle",
+    F6: "repeat",
+    F7: "stop",
+    F8: "language",
+    F9: "quieter",
+    F10: "louder",
+}
+SPEECH_KEYS = {**KEYPAD_SPEECH_KEYS, **KEYBOARD_SPEECH_KEYS}
 # The text those keys also type, which must not reach a field (a "-" in a name).
 SPEECH_KEY_TEXT = {268: "*", 267: "/", 266: ".", 270: "+", 269: "-"}
 

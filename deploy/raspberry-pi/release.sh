@@ -166,10 +166,56 @@ upgrade_check() {
     local r
     r="$(code_root)"
     code_runs || return 0
+    if [ -d "$r$PREFIX/venv" ] && [ ! -L "$r$PREFIX/venv" ] && [ -x "$r$PREFIX/venv/bin/python" ]; then
+        adopt_unversioned
+    fi
     [ -L "$r$PREFIX/venv" ] || die "--upgrade: no versioned install at $PREFIX/venv; run the installer without --upgrade first"
     PREVIOUS_VENV="$(readlink "$r$PREFIX/venv")"
     [ -x "$r$PREFIX/$PREVIOUS_VENV/bin/python" ] \
         || die "--upgrade: $PREFIX/venv points at $PREVIOUS_VENV, which is not a venv"
+    save_units
+}
+
+UNITS="seen-kiosk.service seen-console.service seen-backup.service seen-backup.timer"
+UNITS_BEFORE=""      # a copy of the unit files as they were before this upgrade
+
+# The installer writes this release's units before the upgrade switches code; a
+# rollback puts the previous ones back, so the previous code runs as it did.
+save_units() {
+    local unit
+    UNITS_BEFORE="$(mktemp -d)"
+    for unit in $UNITS; do
+        if [ -e "$ROOT/etc/systemd/system/$unit" ]; then
+            cp -p "$ROOT/etc/systemd/system/$unit" "$UNITS_BEFORE/"
+        fi
+    done
+}
+
+restore_units() {
+    local unit
+    [ -n "$UNITS_BEFORE" ] || return 0
+    for unit in $UNITS; do
+        if [ -e "$UNITS_BEFORE/$unit" ]; then
+            cp -p "$UNITS_BEFORE/$unit" "$ROOT/etc/systemd/system/$unit"
+            log "put back the previous /etc/systemd/system/$unit"
+        fi
+    done
+    system systemctl daemon-reload
+}
+
+# An install from before versioned venvs (PREFIX/venv a plain folder) becomes one: the
+# folder moves into venvs/ and PREFIX/venv points at it. Its scripts name
+# PREFIX/venv/bin/python, which is itself whenever PREFIX/venv points at it - in use
+# now, and again after a rollback - so nothing in it needs rewriting. Services that
+# run from it keep running: their files are open, and the path still resolves.
+adopt_unversioned() {
+    local r name
+    r="$(code_root)"
+    name="venvs/$(date -u +%Y%m%dT%H%M%S)-unversioned"
+    mkdir -p "$r$PREFIX/venvs"
+    mv -T "$r$PREFIX/venv" "$r$PREFIX/$name"
+    ln -sfn "$name" "$r$PREFIX/venv"
+    log "the unversioned $PREFIX/venv is now $PREFIX/$name (kept for a rollback)"
 }
 
 BEFORE_UPGRADE=""    # the database backup taken before migrating
@@ -204,6 +250,7 @@ upgrade_code() {
             || rollback "the new version's /readyz did not say ready"
     fi
     prune_venvs
+    rm -rf "$UNITS_BEFORE"
     log "upgraded: $PREFIX/venv is $NEW_VENV (the previous, $PREVIOUS_VENV, is kept)"
 }
 
@@ -212,6 +259,7 @@ rollback() {
     local r why="$1"
     r="$(code_root)"
     log "UPGRADE FAILED: $why; rolling back to $PREVIOUS_VENV"
+    restore_units
     switch_venv "$PREVIOUS_VENV"
     if [ "$SERVER" = 1 ]; then
         service stop seen-console.service || true
@@ -227,6 +275,7 @@ rollback() {
             || log "WARNING: the previous version is not ready either: see journalctl -u seen-console"
     fi
     code rm -rf "$r$PREFIX/$NEW_VENV"
+    rm -rf "$UNITS_BEFORE"
     echo "install: upgrade failed ($why); rolled back to $PREVIOUS_VENV" >&2
     exit 1
 }

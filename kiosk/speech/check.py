@@ -7,6 +7,7 @@ phrase is spoken aloud (espeak-ng to the default ALSA device; tests pass their o
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -15,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.speech.espeak import PROGRAM, command, render_wav
+from kiosk.speech.headphones import parse_cards
+from kiosk.speech.jack import switch_path
 from kiosk.speech.speaker import SpeechError
 
 TEST_PHRASES = {
@@ -103,3 +106,34 @@ def speech_checks(
         return [*checks, ("FAIL", "audio", f"sound cards {', '.join(cards)}: {problem}")]
     listen = "listen on the headphones"
     return [*checks, ("PASS", "audio", f"{', '.join(cards)}: test phrase spoken ({listen})")]
+
+
+def _under(root: str | Path, path: str) -> Path:
+    return Path(root) / path.lstrip("/")
+
+
+def headphones_check(config, root: str | Path = "/") -> tuple[str, str, str]:
+    """The "headphones" line: which plug-in reports the kiosk will watch (kiosk/speech/jack.py)."""
+    found, missing = [], []
+    if config.headphones_cards:
+        try:
+            text = _under(root, config.headphones_cards).read_text(errors="replace")
+        except OSError:
+            missing.append(f"cannot read {config.headphones_cards}")
+        else:
+            count = len(parse_cards(text))
+            found.append(f"USB headsets via {config.headphones_cards} ({count} cards now)")
+    switch = switch_path(config.headphones_switch, root)
+    if switch and os.access(_under(root, switch), os.R_OK):
+        found.append(f"jack switch on {switch}")
+    elif switch and _under(root, switch).exists():
+        missing.append(f"cannot read {switch} (the kiosk's user needs the input group)")
+    elif switch:
+        missing.append(f"no {switch}")
+    elif config.headphones_switch == "auto":
+        missing.append("no input device has a headphone switch (the Pi's own jack has none)")
+    if not found:
+        why = "; ".join(missing) or "headphones_cards and headphones_switch are empty"
+        return ("WARN", "headphones", f"plugging in does not start speech: {why}")
+    extra = f" ({'; '.join(missing)})" if missing else ""
+    return ("PASS", "headphones", "plugging in starts speech: " + ", ".join(found) + extra)

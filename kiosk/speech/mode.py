@@ -18,7 +18,7 @@ from seen.vocabulary import WELCOME
 
 VOLUME = N_("Volume {volume} percent.")
 # What each speech key does (kiosk/keys.py maps the keypad's keys to these).
-ACTIONS = ("toggle", "repeat", "stop", "louder", "quieter")
+ACTIONS = ("toggle", "repeat", "stop", "louder", "quieter", "language")
 
 
 def digits_of(shown: str) -> str:
@@ -73,6 +73,21 @@ class SpeechMode:
             self.speaker.say([*intro, *self.screen_phrases(flow)], flow.language)
         else:
             self.speaker.say(in_language(flow.language, phrases.SPEECH_OFF), flow.language)
+
+    def plugged(self, flow) -> None:
+        """Headphones plugged in: speech on (if it was not) and the screen said from the
+        start, as the star key does; already on, the screen is said again."""
+        if self.on:
+            self.speaker.say(self.screen_phrases(flow), flow.language)
+        else:
+            self.toggle(flow)
+
+    def unplugged(self, flow) -> None:
+        """Headphones pulled out: silence at once and speech off, without a word (the
+        sound would go to the room, not the patient's ears); the session goes on."""
+        if self.on:
+            self.on = False
+            self.speaker.stop()
 
     def shown(self, flow) -> None:
         """A screen has just appeared (or was redrawn: a new language, an answer)."""

@@ -15,10 +15,11 @@ import sqlite3
 import subprocess
 import urllib.request
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from helpers.sandbox import SCRIPT, run_install, sandbox_env, systemctl, venv
+from helpers.sandbox import SCRIPT, make_unversioned, run_install, sandbox_env, systemctl, venv
 from helpers.wheels import local_wheelhouse, seen_wheel
 from support import free_port, wait_for
 
@@ -117,12 +118,14 @@ def schema_version(root: Path) -> int:
         return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
-@pytest.fixture
-def serving(tmp_path, wheelhouse):
-    """A server box installed offline with the previous release, a kiosk added, its
-    console service started (as at boot) on a free port: (root, port)."""
-    root = tmp_path / "pi"
+@contextmanager
+def serve_installed(root: Path, wheelhouse: Path, *, unversioned: bool = False):
+    """A server box installed offline with the previous release (laid out as before
+    versioned venvs if asked), a kiosk added, its console service started (as at boot)
+    on a free port: (root, port)."""
     run_install(root, "--wheelhouse", str(wheelhouse))
+    if unversioned:
+        make_unversioned(root)
     port = free_port()
     (root / "etc/seen/server.toml").write_text(f'[server]\nhost = "127.0.0.1"\nport = {port}\n')
     command(root, "kiosk", "add", "Entrée Nord")
@@ -132,6 +135,18 @@ def serving(tmp_path, wheelhouse):
         yield root, port
     finally:
         systemctl(root, "stop", CONSOLE)
+
+
+@pytest.fixture
+def serving(tmp_path, wheelhouse):
+    with serve_installed(tmp_path / "pi", wheelhouse) as served:
+        yield served
+
+
+@pytest.fixture
+def serving_unversioned(tmp_path, wheelhouse):
+    with serve_installed(tmp_path / "pi", wheelhouse, unversioned=True) as served:
+        yield served
 
 
 def test_an_offline_install_builds_a_venv_from_the_wheelhouse_and_its_lock(tmp_path, wheelhouse):
@@ -181,10 +196,12 @@ def test_a_wheel_that_does_not_match_the_lock_is_refused(tmp_path, wheelhouse):
 
 
 def test_an_upgrade_migrates_restarts_onto_the_new_code_and_checks_readyz(
-    serving, wheels, wheelhouse
+    serving_unversioned, wheels, wheelhouse
 ):
-    root, port = serving
-    previous = os.readlink(venv(root))
+    # From an install made before versioned venvs: its venv is adopted as the previous
+    # one; the second upgrade below goes from one versioned venv to the next.
+    root, port = serving_unversioned
+    assert venv(root).is_dir() and not venv(root).is_symlink()
     before = schema_version(root)
     assert served_version(port) == "0.1.0"
     (root / "systemctl.log").write_text("")
@@ -192,8 +209,10 @@ def test_an_upgrade_migrates_restarts_onto_the_new_code_and_checks_readyz(
         root, "--upgrade", "--wheelhouse", str(wheelhouse), "--source", str(wheels["v0.2.0"])
     ).stdout
     new = os.readlink(venv(root))
-    assert new.endswith("-0.2.0") and new != previous
-    assert (root / "opt/seen" / previous).is_dir()  # kept for the next rollback
+    assert new.endswith("-0.2.0")
+    [previous] = [p for p in (root / "opt/seen/venvs").iterdir() if p.name != Path(new).name]
+    assert previous.name.endswith("-unversioned") and "is now /opt/seen/venvs/" in log
+    assert (previous / "bin/staffconsole").is_file()  # kept for the next rollback
     assert served_version(port) == "0.2.0" and ready(port)  # restarted onto the new venv
     # Stopped for the backup and the migration, started on the new venv.
     assert (root / "systemctl.log").read_text().splitlines() == [
@@ -224,6 +243,10 @@ def test_a_failed_upgrade_rolls_back_the_venv_the_database_and_the_service(
     root, port = serving
     previous = os.readlink(venv(root))
     before = schema_version(root)
+    # The unit as this install left it (the failed upgrade writes the new release's).
+    unit = root / "etc/systemd/system" / CONSOLE
+    unit.write_text(unit.read_text() + "# as the previous release had it\n")
+    kept = unit.read_text()
     proc = run_install(
         root,
         "--upgrade",
@@ -240,6 +263,10 @@ def test_a_failed_upgrade_rolls_back_the_venv_the_database_and_the_service(
     assert f"rolled back to {previous}" in proc.stderr
     assert "broken on purpose" in proc.stdout + proc.stderr  # check-ready said why
     assert os.readlink(venv(root)) == previous
+    assert (
+        unit.read_text() == kept
+        and f"put back the previous /etc/systemd/system/{CONSOLE}" in proc.stdout
+    )
     assert [p.name for p in (root / "opt/seen/venvs").iterdir()] == [Path(previous).name]
     # The previous code serves again, on the database as it was before the migration.
     wait_for(lambda: ready(port), timeout=120, what="the previous version's /readyz")

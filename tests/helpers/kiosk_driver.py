@@ -21,6 +21,9 @@ Steps (one dict each, run in order, each on its own clock tick):
   {"xdotool_async": [...]}        the same without waiting, so the app sees keys as they come
                                    (a slow typist: ["type", "--delay", "1200", "Okafor"])
   {"signal": [PID, "SIGSTOP"]}     sends a signal to a process (a server that hangs)
+  {"write_file": [PATH, "text"]}   replaces a stand-in file's text (a /proc/asound/cards)
+  {"append_hex": [PATH, "0a0b"]}   appends bytes to a stand-in device (input_event records)
+  {"wait_speaking": true, "timeout": 10}  until speech mode is on (or off)
   {"expect_running": true}         the app has not been asked to stop (after Escape etc.)
   {"check_lockdown": true}         the kiosk Config settings are in force
   {"font_size": ["help", 36, 99]}  a widget's font size in px is within [min, max]
@@ -160,6 +163,19 @@ class Runner:
         elif "signal" in step:
             pid, name = step["signal"]
             os.kill(int(pid), getattr(signal, name))
+        elif "write_file" in step:
+            path, text = step["write_file"]
+            Path(path).write_text(text, encoding="utf-8")
+        elif "append_hex" in step:
+            path, data = step["append_hex"]
+            with open(path, "ab") as device:
+                device.write(bytes.fromhex(data))
+        elif "wait_speaking" in step:
+            if self.app.controller.speaking == step["wait_speaking"]:
+                return True
+            if self.waited(step, 10):
+                raise StepFailed(f"speech mode is not {'on' if step['wait_speaking'] else 'off'}")
+            return False
         elif "expect_running" in step:
             if self.app.stopped:
                 raise StepFailed("the app was asked to stop")

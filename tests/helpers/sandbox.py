@@ -55,3 +55,19 @@ def systemctl(root: Path, *args: str, env: dict | None = None) -> None:
 
 def venv(root: Path) -> Path:
     return root / "opt/seen/venv"
+
+
+def make_unversioned(root: Path) -> None:
+    """Lay the sandbox's install out as before versioned venvs: PREFIX/venv a plain folder.
+    Its scripts are rewritten to name that folder, as pip wrote them in such an install."""
+    link = venv(root)
+    target = link.parent / os.readlink(link)
+    link.unlink()
+    target.rename(link)
+    (link.parent / "venvs").rmdir()
+    old, new = str(target).encode(), str(link).encode()
+    for script in (link / "bin").iterdir():
+        if script.is_file() and not script.is_symlink():
+            text = script.read_bytes()
+            if old in text:
+                script.write_bytes(text.replace(old, new))

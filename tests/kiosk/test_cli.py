@@ -55,6 +55,7 @@ def test_doctor_passes_with_a_real_server_and_printer(tmp_path, live_server):
         "outbox:",
         "speech:",
         "audio:",
+        "headphones:",
     ]
     # Plain http warns; no screen, touch panel or sound card on a CI machine: those may warn.
     assert lines[3].startswith("WARN tls: server_url is http")

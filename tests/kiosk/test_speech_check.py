@@ -96,6 +96,6 @@ def test_the_doctor_adds_the_speech_lines_when_asked(tmp_path):
         c.name
         for c in run_checks(lambda: load_config(path, environ={}), root=tmp_path, speech=True)
     ]
-    assert names[-1] == "speech"
+    assert names[-2:] == ["speech", "headphones"]
     names = [c.name for c in run_checks(lambda: load_config(path, environ={}), root=tmp_path)]
-    assert "speech" not in names
+    assert "speech" not in names and "headphones" not in names

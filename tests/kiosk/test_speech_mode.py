@@ -150,8 +150,60 @@ def test_the_date_fields_digits_in_typed_order():
 
 
 def test_every_speech_key_names_an_action():
-    from kiosk.keys import SPEECH_KEY_TEXT, SPEECH_KEYS
+    from kiosk.keys import KEYBOARD_SPEECH_KEYS, KEYPAD_SPEECH_KEYS, SPEECH_KEY_TEXT
     from kiosk.speech.mode import ACTIONS
 
-    assert sorted(SPEECH_KEYS.values()) == sorted(ACTIONS)
-    assert set(SPEECH_KEY_TEXT) == set(SPEECH_KEYS)
+    # The plain keyboard has every action; the keypad all but the language.
+    assert sorted(KEYBOARD_SPEECH_KEYS.values()) == sorted(ACTIONS)
+    assert sorted(KEYPAD_SPEECH_KEYS.values()) == sorted(set(ACTIONS) - {"language"})
+    assert set(SPEECH_KEY_TEXT) == set(KEYPAD_SPEECH_KEYS)  # F-keys type nothing
+
+
+def test_headphones_plugged_in_turn_speech_on_and_pulled_out_silence_it(tmp_path):
+    c, speaker = make(tmp_path)
+    c.headphones(True)  # at welcome: as the star key
+    assert said(speaker)[-1][: len(p.SPEECH_ON)] == list(p.SPEECH_ON)
+    c.start()
+    assert said(speaker)[-1][0] == "What is your last name?"
+    c.headphones(True)  # plugged in again while on: the screen again, no intro
+    assert said(speaker)[-1][0] == "What is your last name?"
+    count = len(speaker.said)
+    c.headphones(False)
+    assert speaker.said[count:] == [{"stop": True}]  # silence, not a word to the room
+    assert not c.speaking and c.flow.state == "identify_name"  # the session goes on
+    c.typed("last_name", "O")
+    assert len(speaker.said) == count + 1  # off: no echo
+    c.headphones(True)  # back in: on, the screen said from the start
+    assert said(speaker)[-1][: len(p.SPEECH_ON)] == list(p.SPEECH_ON)
+    assert "What is your last name?" in said(speaker)[-1]
+
+
+def test_the_language_key_swaps_the_voice_and_says_the_screen_again(tmp_path):
+    c, speaker = make(tmp_path)
+    c.speech_key("toggle")
+    c.speech_key("language")  # at welcome: begins in Spanish, as the Español button
+    assert c.flow.state == "identify_name" and c.flow.language == "es"
+    assert speaker.said[-1]["language"] == "es"
+    assert said(speaker)[-1][0] == "¿Cuál es su apellido?"
+    c.speech_key("language")
+    assert c.flow.language == "en" and speaker.said[-1]["language"] == "en"
+    assert said(speaker)[-1][0] == "What is your last name?"
+
+
+def test_any_key_or_headphones_answer_are_you_still_there(tmp_path):
+    c, speaker = make(tmp_path)
+    c.start()
+    c.speech_key("toggle")
+    for answer in (c.key_released, lambda: c.headphones(True)):
+        c.handle(f.Idle(), automatic=True)
+        assert c.flow.state == "still_there"
+        c.speech_key("repeat")  # a speech key's press does its own thing...
+        answer()  # ...and its release (or headphones) is "I'm still here"
+        assert c.flow.state == "identify_name"
+        assert said(speaker)[-1][0] == "What is your last name?"
+    c.speech_key("toggle")  # off: headphones plugged in on the question...
+    c.handle(f.Idle(), automatic=True)
+    c.headphones(True)
+    assert c.flow.state == "identify_name"  # ...answer it, and the screen is said whole
+    assert said(speaker)[-1][: len(p.SPEECH_ON)] == list(p.SPEECH_ON)
+    assert "What is your last name?" in said(speaker)[-1]

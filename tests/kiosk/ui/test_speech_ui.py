@@ -143,13 +143,17 @@ def test_a_check_in_with_keys_only_is_spoken_screen_by_screen(
     assert records[-2:] == [[p.focus_phrase(t("Done"), 0, 3, language)], "STOP"], records[-4:]
 
 
-def test_a_no_match_hand_off_with_keys_only(xvfb_display, speech_config, seeded_server, tmp_path):
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_no_match_hand_off_with_keys_only(
+    xvfb_display, speech_config, seeded_server, tmp_path, language
+):
     config, said = speech_config
+    t = p.translator(language)
     steps = [
         {"wait_screen": "welcome"},
         keys("KP_Multiply"),
         {"sleep": 0.5},
-        keys("Return"),
+        *BEGIN[language],
         {"wait_screen": "identify_name"},
         typed("Nobody"),
         keys("Return"),
@@ -171,7 +175,7 @@ def test_a_no_match_hand_off_with_keys_only(xvfb_display, speech_config, seeded_
     ]
     run_scenario(xvfb_display, config, steps, tmp_path)
     records = spoken(said)
-    assert titles(records, "en") == [
+    assert titles(records, language) == [
         "identify_name",
         "identify_dob",
         "looking_up",
@@ -180,32 +184,37 @@ def test_a_no_match_hand_off_with_keys_only(xvfb_display, speech_config, seeded_
         "identify_dob",
         "looking_up",
     ]
-    check = records[first(records, p.TITLES["check_typed"])]
+    check = records[first(records, t(p.TITLES["check_typed"]))]
     assert check[1:4] == [
-        p.BODIES["check_typed"],
-        "Last name: Nobody",
-        "Date of birth: January 1, 1970",
+        t(p.BODIES["check_typed"]),
+        {"en": "Last name: Nobody", "es": "Apellido: Nobody"}[language],
+        {
+            "en": "Date of birth: January 1, 1970",
+            "es": "Fecha de nacimiento: 1 de enero de 1970",
+        }[language],
     ]
-    again = records[first(records, p.TITLES["check_typed"]) :]
-    name_again = again[first(again, p.TITLES["identify_name"])]
+    again = records[first(records, t(p.TITLES["check_typed"])) :]
+    name_again = again[first(again, t(p.TITLES["identify_name"]))]
     assert "Nobody: N, o, b, o, d, y" in name_again  # what the screen shows, spelled
     handoff = next(
-        r for r in records if r != "STOP" and r[0] == p.words.HANDOFF_WORDS["no_match"][0]
+        r for r in records if r != "STOP" and r[0] == t(p.words.HANDOFF_WORDS["no_match"][0])
     )
-    assert handoff[1] in (p.words.COMING, p.words.GO_TO_DESK)
-    assert handoff[-2:] == [p.CHOICES, "OK"]
-    assert records[-2:] == [["OK, 1 of 1"], "STOP"]
+    assert handoff[1] in (t(p.words.COMING), t(p.words.GO_TO_DESK))
+    assert handoff[-2:] == [t(p.CHOICES), t("OK")]
+    assert records[-2:] == [[p.focus_phrase(t("OK"), 0, 1, language)], "STOP"]
     reasons = [h["reason"] for h in handoffs(seeded_server)]
     assert reasons == ["no_match"]
 
 
-def test_a_walk_in_in_spanish_with_keys_only(xvfb_display, speech_config, seeded_server, tmp_path):
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_walk_in_with_keys_only(xvfb_display, speech_config, seeded_server, tmp_path, language):
     config, said = speech_config
+    t = p.translator(language)
     steps = [
         {"wait_screen": "welcome"},
         keys("KP_Multiply"),
         {"sleep": 0.5},
-        *BEGIN["es"],
+        *BEGIN[language],
         {"wait_screen": "identify_name"},
         keys("Down", "Down", "Return"),  # Next is off while empty: code, then no appointment
         {"wait_screen": "walk_in"},
@@ -219,25 +228,25 @@ def test_a_walk_in_in_spanish_with_keys_only(xvfb_display, speech_config, seeded
     ]
     run_scenario(xvfb_display, config, steps, tmp_path)
     records = spoken(said)
-    assert titles(records, "es") == ["identify_name", "walk_in"]
-    name = first(records, es(p.TITLES["identify_name"]))
+    assert titles(records, language) == ["identify_name", "walk_in"]
+    name = first(records, t(p.TITLES["identify_name"]))
     assert records[name + 1 : name + 3] == [
-        [p.focus_phrase(es("I have an appointment code"), 0, 4, "es")],
-        [p.focus_phrase(es("I don't have an appointment"), 1, 4, "es")],
+        [p.focus_phrase(t("I have an appointment code"), 0, 4, language)],
+        [p.focus_phrase(t("I don't have an appointment"), 1, 4, language)],
     ]
-    walk_in = first(records, es(p.TITLES["walk_in"]))
-    help_lines = [es(line) for line in p.WALK_IN_HELP]
+    walk_in = first(records, t(p.TITLES["walk_in"]))
+    help_lines = [t(line) for line in p.WALK_IN_HELP]
     assert records[walk_in][1 : 1 + len(help_lines)] == help_lines
     assert records[walk_in + 1 : walk_in + 5] == [["S"], ["e"], ["a"], ["n"]]
     assert records[walk_in + 5 : walk_in + 7] == [
-        [p.focus_phrase(es("First name"), 0, 7, "es")],
-        [p.focus_phrase(es("Last name"), 1, 7, "es")],
+        [p.focus_phrase(t("First name"), 0, 7, language)],
+        [p.focus_phrase(t("Last name"), 1, 7, language)],
     ]
-    assert ["Volumen al 90 por ciento."] in records
+    assert [{"en": "Volume 90 percent.", "es": "Volumen al 90 por ciento."}[language]] in records
     handoff = next(
-        r for r in records if r != "STOP" and r[0] == es(p.words.HANDOFF_WORDS["walk_in"][0])
+        r for r in records if r != "STOP" and r[0] == t(p.words.HANDOFF_WORDS["walk_in"][0])
     )
-    assert handoff[1] in (es(p.words.COMING), es(p.words.GO_TO_DESK))
+    assert handoff[1] in (t(p.words.COMING), t(p.words.GO_TO_DESK))
     (walk,) = [h for h in handoffs(seeded_server) if h["reason"] == "walk_in"]
     assert walk["entered"] == {"first_name": "Sean", "last_name": "Ruiz", "phone": ""}
 
@@ -260,3 +269,71 @@ def test_the_listen_button_turns_speech_on_and_off_by_touch(
     assert records[0][: len(p.SPEECH_ON)] == list(p.SPEECH_ON)
     assert records[1][0] == p.TITLES["identify_name"]
     assert records[2:] == [[p.SPEECH_OFF]]  # off: the letters typed after are not echoed
+
+
+PI_CARDS = " 0 [Headphones     ]: bcm2835_headpho - bcm2835 Headphones\n"
+HEADSET = " 2 [Headset        ]: USB-Audio - Jabra EVOLVE 20 MS\n"
+
+
+def test_headphones_language_key_and_any_key_on_are_you_still_there(
+    xvfb_display, seeded_server, printer, tmp_path
+):
+    """Plugging in starts speech (a USB headset's card; a jack's input_event bytes),
+    pulling out silences it; F8 swaps the language and the screen is said again in the
+    new voice; a speech key answers "Are you still there?"."""
+    from kiosk.speech.headphones import encode_event
+
+    token = seeded_server.add_kiosk("lobby")
+    said, cards, jack = tmp_path / "said.jsonl", tmp_path / "cards", tmp_path / "event"
+    cards.write_text(PI_CARDS)
+    jack.write_bytes(b"")
+    config = write_config(
+        tmp_path / "kiosk.toml",
+        seeded_server.url,
+        token,
+        printer=printer.port,
+        speech_engine=f"record:{said}",
+        headphones_cards=str(cards),
+        headphones_switch=str(jack),
+        headphones_poll_s=0.2,
+        inactivity_prompt_s=6,
+        countdown_s=60,
+    )
+    steps = [
+        {"wait_screen": "welcome"},
+        {"sleep": 0.5},  # the watcher has read the cards there at start
+        {"write_file": [str(cards), PI_CARDS + HEADSET]},  # a USB headset plugged in
+        {"wait_speaking": True},
+        keys("F8"),  # the language key at welcome: begins in Spanish
+        {"wait_screen": "identify_name"},
+        {"expect_text": es("What is your last name?")},
+        keys("F8"),  # and back to English, on the same screen
+        {"expect_text": "What is your last name?", "timeout": 5},
+        {"write_file": [str(cards), PI_CARDS]},  # pulled out
+        {"wait_speaking": False},
+        {"append_hex": [str(jack), encode_event(True, 1, 0).hex()]},  # the jack's switch
+        {"wait_speaking": True},
+        {"wait_screen": "still_there", "timeout": 20},
+        keys("F6"),  # repeat: said again, and the key is "I'm still here"
+        {"wait_screen": "identify_name", "timeout": 5},
+        {"append_hex": [str(jack), encode_event(False, 2, 0).hex()]},
+        {"wait_speaking": False},
+    ]
+    run_scenario(xvfb_display, config, steps, tmp_path)
+    records = read_records(said)
+    words = [r.get("say", "STOP") for r in records]
+    name_en, name_es = p.TITLES["identify_name"], es(p.TITLES["identify_name"])
+    assert words[0][: len(p.SPEECH_ON)] == list(p.SPEECH_ON)  # the headset: speech on
+    assert "Welcome to Seen Clinic" in words[0]
+    spanish = first(words, name_es)
+    assert records[spanish]["language"] == "es"  # F8 at welcome: Spanish, its voice
+    english = first(words[spanish:], name_en) + spanish
+    assert records[english]["language"] == "en"  # F8 again: the screen in English
+    assert words[english + 1] == "STOP"  # pulled out: silence, not a word to the room
+    plugged = words[english + 2]  # the jack: speech on again, the screen from the start
+    assert plugged[: len(p.SPEECH_ON)] == list(p.SPEECH_ON) and name_en in plugged
+    still = first(words, p.TITLES[p.v.STILL_THERE])
+    assert words[still + 1] == words[still]  # F6 repeated it...
+    assert words[still + 2][0] == name_en  # ...and its release went back to the name
+    assert words[-1] == "STOP" and len(words) == still + 4  # pulled out: silent
+    assert handoffs(seeded_server) == []  # the session went on, nothing timed out

@@ -34,8 +34,13 @@ from kiosk.client import KioskClient
 
 DEADLINE_S = 3
 WATCHDOG_S = 0.25
-FULL = {"handoffs": 200, "poll_s": 20.0, "window_s": 60.0, "silent": 5}
-TINY = {"handoffs": 5, "poll_s": 1.0, "window_s": 2.0, "silent": 1}
+# `open`: alerts already open on both pages before the measured hand-offs (issue 20).
+FULL = {"open": 200, "handoffs": 200, "poll_s": 20.0, "window_s": 60.0, "silent": 5}
+TINY = {"open": 3, "handoffs": 5, "poll_s": 1.0, "window_s": 2.0, "silent": 1}
+TARGET_P99_S = 0.100
+# How many distinct already-open alerts (markers Bo0000q...) a page shows.
+OPEN_SHOWN_JS = """(listId) => new Set(
+  (document.getElementById(listId).textContent || "").match(/Bo\\d{4}q/g) || []).size"""
 
 # Marks each card's first appearance; the marker (Bn0001q, Bs0001q) is in the summary.
 OBSERVE_JS = """(listId) => {
@@ -107,6 +112,20 @@ def _send_handoffs(client: KioskClient, count: int, window_s: float) -> dict[str
     return sent
 
 
+def _open_alerts(client: KioskClient, count: int, pages: list, poll_s: float) -> None:
+    """`count` hand-offs left open, shown on every page before the measured ones."""
+    for start in range(0, count, 50):
+        batch = range(start, min(count, start + 50))
+        client.post_events([_handoff(uuid.uuid4().hex, f"Bo{i:04d}q") for i in batch])
+    for page in pages:
+        wait_until(
+            lambda page=page: page.evaluate(OPEN_SHOWN_JS, "alerts") >= count,
+            poll_s + 60,
+            f"{count} open alerts on the page",
+            interval=0.25,
+        )
+
+
 def _silent_kiosks(server: Server, token: str, count: int) -> dict[str, float]:
     """Start kiosks that go quiet mid-session and kill them; marker -> last request sent."""
     sent = {}
@@ -166,6 +185,7 @@ def run(tiny: bool = False) -> list[Row]:
             poller.evaluate(OBSERVE_JS, "alerts")
 
             client = KioskClient(server.url, token)
+            _open_alerts(client, size["open"], [live, poller], size["poll_s"])
             sent = _send_handoffs(client, size["handoffs"], size["window_s"])
             silent = _silent_kiosks(server, token, size["silent"])
             everyone = {**sent, **silent}
@@ -198,13 +218,13 @@ def _rows(live: list[float], poll: list[float], silent: list[float], size: dict)
         rows.append(
             Row(
                 "alert_latency",
-                f"hand-off -> alert painted p{p} (n={len(live)}; baseline: "
-                f"{size['poll_s']:g} s polling page)",
+                f"hand-off -> alert painted p{p} (n={len(live)}, {size['open']} alerts "
+                f"already open; baseline: {size['poll_s']:g} s polling page)",
                 ms(lv),
                 ms(pv),
                 f"{pv / lv:.0f}x faster",
-                "p99 <= 0.5 s" if p == 99 else "",
-                lv <= 0.5 if p == 99 else None,
+                f"p99 <= {TARGET_P99_S * 1000:g} ms" if p == 99 else "",
+                lv <= TARGET_P99_S if p == 99 else None,
             )
         )
     worst = max(silent)

@@ -282,9 +282,15 @@ class ProbeRun:
 
 
 def run_probe(
-    display: str, workdir: Path, mode: str, config: Path | None = None, rounds: int = 0
+    display: str,
+    workdir: Path,
+    mode: str,
+    config: Path | None = None,
+    rounds: int = 0,
+    prefix: tuple[str, ...] = (),
 ) -> ProbeRun:
-    """Run bench.kiosk_probe in its own process (one Kivy app per process)."""
+    """Run bench.kiosk_probe in its own process (one Kivy app per process); `prefix`
+    goes before the command (e.g. bench.pi_budget.CpuQuota.prefix)."""
     home = workdir / "kivy-home"
     home.mkdir(exist_ok=True)
     result_path = workdir / f"probe-{mode}.json"
@@ -301,6 +307,7 @@ def run_probe(
     started = time.time()
     proc = subprocess.Popen(
         [
+            *prefix,
             sys.executable,
             "-m",
             "bench.kiosk_probe",

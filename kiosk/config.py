@@ -168,8 +168,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("heartbeat_s", int, 10, "seconds between heartbeats to the server", greater_than=0),
     Setting(
         "long_wait_min",
-        int,
-        15,
+        float,
+        15.0,
         "minutes past the later of appointment and arrival to tell the front desk",
         greater_than=0,
     ),

@@ -69,7 +69,7 @@ class ReceiptPrinter:
         self,
         printer,
         clinic_name: str,
-        long_wait_min: int,
+        long_wait_min: float,
         *,
         profile: str,
         width: int,

@@ -18,7 +18,7 @@ def _local(arrived_at: str, now: datetime) -> datetime:
     return local.replace(tzinfo=None)
 
 
-def tell_desk_by(arrival: dict, now: datetime, long_wait_min: int) -> datetime:
+def tell_desk_by(arrival: dict, now: datetime, long_wait_min: float) -> datetime:
     """When a patient not yet called should speak up: long_wait_min past the later of the
     appointment time and the arrival (the same rule as the server's long_wait alert)."""
     arrived = _local(arrival["arrived_at"], now)
@@ -31,7 +31,7 @@ def build_receipt(
     arrival: dict,
     clinic_name: str,
     now: datetime,
-    long_wait_min: int,
+    long_wait_min: float,
     translate: Callable[[str], str] = str,
 ) -> list[Line]:
     """The lines of the slip for one arrival (as the server's checkin returned it),

@@ -103,6 +103,7 @@ SERVER_KINDS = (
     "outbox_held",
     "outbox_unsaved",
     "certificate_expiry",  # the server's own HTTPS certificate ends within 30 days
+    "hl7_queue_stuck",  # arrivals for the practice system have waited too long (staffconsole/hl7)
 )
 
 # -- printer states (from the receipt printer, through the kiosk's heartbeat) ------------
@@ -386,6 +387,14 @@ ALERT_KINDS = {
             "A kiosk asked to check in appointments that no look-up had shown it, as a copied "
             "token sweeping ids would: check who is using it, and if nobody is, revoke its "
             "token (the admin page or staffconsole kiosk revoke) and add the kiosk again.",
+        ),
+        AlertKind(
+            "hl7_queue_stuck",
+            42,
+            "Arrivals not reaching the practice system",
+            "The practice system's HL7 interface did not take arrivals for a long time (they "
+            "are kept and sent when it does): run staffconsole hl7 status and tell clinic IT.",
+            clears_itself=True,
         ),
         AlertKind(
             "lookup_rate",

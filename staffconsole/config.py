@@ -53,6 +53,31 @@ def _timezone(value) -> str | None:
     return None
 
 
+def hl7_map(value: str) -> dict[str, str]:
+    """ "ID=Name,ID2=Other name" as a dict (hl7_provider_map, hl7_location_map)."""
+    pairs = (item.split("=", 1) for item in value.split(",") if item.strip())
+    return {key.strip(): name.strip() for key, name in pairs}
+
+
+def _hl7_map(value) -> str | None:
+    items = [item for item in value.split(",") if item.strip()]
+    if all(
+        "=" in item and item.split("=", 1)[0].strip() and item.split("=", 1)[1].strip()
+        for item in items
+    ):
+        return None
+    return "must be ID=Name pairs separated by commas, e.g. 1234=Dr. Lee,ROOM2=Nurse Kim"
+
+
+def _host_port_or_empty(value) -> str | None:
+    if not value:
+        return None
+    host, _, port = value.rpartition(":")
+    if host and port.isdigit() and 0 < int(port) < 65536:
+        return None
+    return "must be empty or HOST:PORT, e.g. 10.0.0.5:6661"
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "db_path", str, "seen.db", "SQLite database file (created if missing)", check=not_empty
@@ -70,7 +95,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "watchdog_interval_s", float, 1.0, "seconds between watchdog rule passes", greater_than=0
     ),
-    Setting("heartbeat_interval_s", int, 10, "seconds between kiosk heartbeats", greater_than=0),
+    Setting(
+        "heartbeat_interval_s", float, 10.0, "seconds between kiosk heartbeats", greater_than=0
+    ),
     Setting(
         "heartbeats_missed_offline",
         int,
@@ -80,8 +107,8 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "long_wait_min",
-        int,
-        15,
+        float,
+        15.0,
         "minutes past the later of appointment time and arrival that make a long wait",
         greater_than=0,
     ),
@@ -149,8 +176,8 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "resound_s",
-        int,
-        60,
+        float,
+        60.0,
         "how often the console page reminds while alerts are unacknowledged (at least 30 s)",
         greater_than=0,
     ),
@@ -389,6 +416,89 @@ SETTINGS: tuple[Setting, ...] = (
         "exports, user listings) are kept; audit rows of changes, arrivals and alerts are "
         "kept for good (the report covers any period)",
         minimum=1,
+    ),
+    # -- HL7 v2 over MLLP (staffconsole/hl7, docs/schedule.md) --------------------------
+    Setting(
+        "hl7_port",
+        int,
+        0,
+        "TCP port of the HL7 v2 MLLP listener that staffconsole serve runs beside the web "
+        "server (schedule messages in); 0: no listener",
+        minimum=0,
+        maximum=65535,
+    ),
+    Setting("hl7_host", str, "127.0.0.1", "address the HL7 MLLP listener binds", check=not_empty),
+    Setting(
+        "hl7_max_message_bytes",
+        int,
+        1024 * 1024,
+        "largest HL7 message taken; a larger one is refused (AR) and the connection closed",
+        greater_than=0,
+    ),
+    Setting(
+        "hl7_read_timeout_s",
+        float,
+        60.0,
+        "seconds an MLLP connection may stay silent (or hold half a message) before it is closed",
+        greater_than=0,
+    ),
+    Setting(
+        "hl7_destination",
+        str,
+        "",
+        "HOST:PORT of the practice system's MLLP listener that is sent each arrival; "
+        "empty: arrivals are queued but not sent, and dropped after a day",
+        check=_host_port_or_empty,
+    ),
+    Setting(
+        "hl7_arrival_message",
+        str,
+        "SIU^S14",
+        "what an arrival is sent as: SIU^S14 with filler status Arrived, or ADT^A10",
+        choices=("SIU^S14", "ADT^A10"),
+    ),
+    Setting(
+        "hl7_provider_map",
+        str,
+        "",
+        "AIP-3 provider ids and the names shown for them, ID=Name,ID=Name (unlisted ids: "
+        "the name in AIP-3)",
+        check=_hl7_map,
+    ),
+    Setting(
+        "hl7_location_map",
+        str,
+        "",
+        "AIL-3 locations and the names shown for them when a message has no AIP, LOC=Name,LOC=Name",
+        check=_hl7_map,
+    ),
+    Setting(
+        "hl7_ack_timeout_s",
+        float,
+        10.0,
+        "seconds the arrival sender waits for the receiver's ACK before trying again later",
+        greater_than=0,
+    ),
+    Setting(
+        "hl7_retry_base_s",
+        float,
+        2.0,
+        "first wait before resending an arrival the receiver did not take; doubles each try",
+        greater_than=0,
+    ),
+    Setting(
+        "hl7_retry_max_s",
+        float,
+        300.0,
+        "longest wait between tries of one arrival message",
+        greater_than=0,
+    ),
+    Setting(
+        "hl7_stuck_alert_s",
+        int,
+        900,
+        "seconds the oldest queued arrival message may wait before an hl7_queue_stuck alert",
+        greater_than=0,
     ),
 )
 

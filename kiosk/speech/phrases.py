@@ -139,7 +139,7 @@ def choices(flow) -> list[tuple[str, str]]:
 
 
 def screen_phrases(
-    flow, date_order: str = "MDY", clinic_name: str = "", now=None, long_wait_min: int = 15
+    flow, date_order: str = "MDY", clinic_name: str = "", now=None, long_wait_min: float = 15
 ) -> list:
     """What a screen says when it appears in speech mode, in the session's language:
     title, what it shows, how to answer, then its choices. Welcome's line for Spanish
@@ -188,7 +188,7 @@ def _what_is_shown(flow, date_order, t, now, long_wait_min) -> list[str]:
     return []
 
 
-def _receipt_phrases(arrival: dict, t, now, long_wait_min: int) -> list[str]:
+def _receipt_phrases(arrival: dict, t, now, long_wait_min: float) -> list[str]:
     """The slip's lines that matter to the patient (its words, as printed)."""
     if not arrival.get("time"):
         return []

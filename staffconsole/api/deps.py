@@ -6,7 +6,7 @@ other or from the app.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import Annotated
 
@@ -27,11 +27,14 @@ from staffconsole.store.engine import Database
 from staffconsole.store.schema import open_db
 
 
-def get_db(request: Request) -> Iterator[Database]:
+async def get_db(request: Request) -> AsyncIterator[Database]:
     """A connection to the app's database for this request.
 
     Each request gets its own SQLite connection: connections are not shared between
-    threads, and WAL makes opening one cheap.
+    threads, and WAL makes opening one cheap. Opened and closed on the event loop: a
+    sync dependency costs two thread hand-offs per request (docs/performance.md), and
+    neither takes a lock (the app holds one connection open, so a close never
+    checkpoints while serving).
     """
     db = open_db(request.app.state.settings.db_path)
     try:
@@ -47,10 +50,16 @@ def get_clock(request: Request) -> ClinicClock:
     return request.app.state.clock
 
 
-Clock = Annotated[ClinicClock, Depends(get_clock)]
+# The dependencies are async (run on the event loop, no I/O): a sync one is a thread
+# hand-off each.
+async def _clock(request: Request) -> ClinicClock:
+    return get_clock(request)
 
 
-def get_now(clock: Clock) -> datetime:
+Clock = Annotated[ClinicClock, Depends(_clock)]
+
+
+async def get_now(clock: Clock) -> datetime:
     return clock.now()
 
 
@@ -58,11 +67,11 @@ Now = Annotated[datetime, Depends(get_now)]
 
 
 # FastAPI reads get_now once per request, so Now, Today and LocalNow agree.
-def get_today(clock: Clock, now: Now) -> date:
+async def get_today(clock: Clock, now: Now) -> date:
     return clock.zone.day(now)
 
 
-def get_local_now(clock: Clock, now: Now) -> datetime:
+async def get_local_now(clock: Clock, now: Now) -> datetime:
     return clock.zone.local(now)
 
 
@@ -168,8 +177,11 @@ def bearer_token(request: Request, what: str) -> str:
     return token
 
 
-def kiosk_from_request(request: Request, db: Db) -> dict:
-    """The calling kiosk (a kiosks row), from `Authorization: Bearer <token>`."""
+async def kiosk_from_request(request: Request, db: Db) -> dict:
+    """The calling kiosk (a kiosks row), from `Authorization: Bearer <token>`.
+
+    On the event loop: one indexed read, which WAL never makes wait for a writer.
+    """
     token = bearer_token(request, "kiosk token")
     kiosk = kiosk_for_token(db, token)
     if kiosk is None:

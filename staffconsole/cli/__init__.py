@@ -15,7 +15,7 @@ import psycopg
 from seen.settings import ConfigError
 from seen.terminal import shown
 from staffconsole import __version__
-from staffconsole.cli import accounts, records, schedule, serve, upkeep
+from staffconsole.cli import accounts, hl7, records, schedule, serve, upkeep
 from staffconsole.cli.common import CliError
 from staffconsole.errors import StoreError
 from staffconsole.report import export as report_export
@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (serve, accounts, schedule, records, upkeep):
+    for module in (serve, accounts, schedule, records, upkeep, hl7):
         module.add_parsers(commands, common)
     return parser
 

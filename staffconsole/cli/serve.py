@@ -14,6 +14,11 @@ def add_parsers(commands, common) -> None:
         "--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (setting tls_cert)"
     )
     serve.add_argument("--tls-key", metavar="PEM", help="its private key (setting tls_key)")
+    serve.add_argument(
+        "--hl7-port",
+        type=int,
+        help="also run the HL7 MLLP listener on this port (setting hl7_port)",
+    )
     serve.set_defaults(handler=cmd_serve)
 
     tls = commands.add_parser("tls", help="certificates for HTTPS on the clinic network")
@@ -67,6 +72,11 @@ def cmd_serve(args) -> int:
     except TlsError as e:
         raise CliError(str(e)) from None
     app = create_app(settings)
+    # HL7 v2 beside the web server: its listener and the arrival sender (cli/hl7.py).
+    from staffconsole.cli.hl7 import start_beside
+
+    log_setup.configure(settings.log_format)  # before uvicorn does: the threads log from now
+    start_beside(settings, args.hl7_port)
     # Open console streams never end on their own: without a limit, stopping the server
     # would wait for every receptionist to close the page.
     uvicorn.run(

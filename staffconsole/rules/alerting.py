@@ -473,6 +473,8 @@ def cleared_note(kind: str, kiosk_name: str | None) -> str:
         return "Cleared by itself: the lobby is no longer busy"
     if kind == "certificate_expiry":
         return "Cleared by itself: the server now serves a certificate valid for longer"
+    if kind == "hl7_queue_stuck":
+        return "Cleared by itself: the practice system takes arrivals again"
     return "Cleared by itself"
 
 

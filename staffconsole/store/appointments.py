@@ -16,6 +16,7 @@ from staffconsole.errors import Conflict, NotFound
 from staffconsole.rules.names import display_name, last_name_match, normalise
 from staffconsole.store.alerts import close_unconfirmed
 from staffconsole.store.engine import Database
+from staffconsole.store.hl7_outbound import enqueue as enqueue_hl7
 from staffconsole.store.schema import first_row, write
 from staffconsole.store.sessions import touch_session
 
@@ -313,11 +314,12 @@ def checkin(
                 WHERE a.start >= ? AND a.start < ?""",
                 [first, after],
             ).fetchone()[0]
-            db.execute(
+            arrival_id = db.execute(
                 "INSERT INTO arrivals (appointment_id, session_id, kiosk_id, arrived_at, "
-                "ticket) VALUES (?, ?, ?, ?, ?)",
+                "ticket) VALUES (?, ?, ?, ?, ?) RETURNING id",
                 [appointment_id, session, kiosk["id"], iso(now), ticket],
-            )
+            ).fetchone()[0]
+            enqueue_hl7(db, arrival_id, now)  # to the practice system (staffconsole/hl7)
             arrival = _arrival(db, "r.appointment_id = ?", [appointment_id])
         db.execute(
             "UPDATE sessions SET outcome = 'checked_in', outcome_at = ?, step = "

@@ -18,6 +18,7 @@ from staffconsole.store.alerts import close_alert, get_alert, unresolved_for_cau
 from staffconsole.store.appointments import upsert_appointment
 from staffconsole.store.audit import audited
 from staffconsole.store.engine import Database
+from staffconsole.store.hl7_outbound import enqueue as enqueue_hl7
 from staffconsole.store.schema import first_row
 
 STATUSES = ("waiting", "called_in", "seen")
@@ -181,6 +182,7 @@ def check_in_walk_in(
             "VALUES (?, ?, ?, ?, ?) RETURNING id",
             [appointment_id, alert.get("session_id"), alert.get("kiosk_id"), iso(now), ticket],
         ).fetchone()[0]
+        enqueue_hl7(db, arrival_id, now)  # to the practice system (staffconsole/hl7)
         close_alert(db, alert_id, by, "checked_in_at_desk", "Walk-in checked in at the desk", now)
         entry.detail["arrival"] = arrival_id
         return get_arrival(db, arrival_id)

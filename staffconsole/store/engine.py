@@ -14,6 +14,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Self
 
 import psycopg
 from sqlalchemy import create_engine, event, inspect
@@ -136,6 +137,12 @@ class Database:
 
     def close(self) -> None:
         self.core.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
 
 
 def open_db(target: str | Path) -> Database:

@@ -50,6 +50,10 @@ class Limits:
     typed_text_days: int
     event_days: int
     audit_read_days: int
+    # HL7 arrival messages nobody is set to receive (no hl7_destination): kept a day, so a
+    # destination set later gets today's arrivals, not months of backlog. None: kept
+    # until delivered, however long the destination is down.
+    hl7_unsent_days: int | None = None
 
     @classmethod
     def from_settings(cls, settings) -> Limits:
@@ -57,6 +61,7 @@ class Limits:
             settings.typed_text_retention_days,
             settings.event_retention_days,
             settings.audit_read_retention_days,
+            None if settings.hl7_destination else 1,
         )
 
 
@@ -69,6 +74,7 @@ class Purged:
     events_deleted: int = 0
     audit_reads_deleted: int = 0
     alerts_blanked: int = 0
+    hl7_unsent_deleted: int = 0
 
     @property
     def total(self) -> int:
@@ -78,6 +84,7 @@ class Purged:
             + self.events_deleted
             + self.audit_reads_deleted
             + self.alerts_blanked
+            + self.hl7_unsent_deleted
         )
 
 
@@ -112,8 +119,19 @@ def purge(db: Database, now: datetime, limits: Limits) -> Purged:
             [reads, READ + "%", *READ_ACTIONS],
         ).rowcount
         alerts_blanked = _blank_alerts(db, typed, limits.typed_text_days)
+        hl7_unsent_deleted = 0
+        if limits.hl7_unsent_days is not None:
+            hl7_unsent_deleted = db.execute(
+                "DELETE FROM hl7_outbound WHERE created_at < ?",
+                [_before(now, limits.hl7_unsent_days)],
+            ).rowcount
     return Purged(
-        sessions_blanked, events_blanked, events_deleted, audit_reads_deleted, alerts_blanked
+        sessions_blanked,
+        events_blanked,
+        events_deleted,
+        audit_reads_deleted,
+        alerts_blanked,
+        hl7_unsent_deleted,
     )
 
 

@@ -21,7 +21,7 @@ from staffconsole.store.engine import (  # noqa: F401 (open_db, DatabaseError: u
     open_db,
 )
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 _WRITERS = threading.RLock()  # one write transaction at a time per process
 
 
@@ -218,6 +218,27 @@ METRICS_SCOPE_V5 = [
     "ALTER TABLE api_tokens_v5 RENAME TO api_tokens",
 ]
 
+# HL7 v2: the durable queue of arrival messages to the practice system (store/hl7_outbound)
+# and which practice-system patient id (PID-3) is which patient here (store/hl7_patients).
+HL7_V6 = [
+    """CREATE TABLE IF NOT EXISTS hl7_outbound (
+        id INTEGER PRIMARY KEY,
+        arrival_id INTEGER NOT NULL REFERENCES arrivals(id),
+        event TEXT NOT NULL,
+        control_id TEXT NOT NULL UNIQUE,
+        message TEXT,
+        created_at TEXT NOT NULL,
+        next_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_attempt_at TEXT,
+        last_error TEXT,
+        UNIQUE (arrival_id, event))""",
+    "CREATE INDEX IF NOT EXISTS hl7_outbound_due ON hl7_outbound (next_at, id)",
+    """CREATE TABLE IF NOT EXISTS hl7_patients (
+        mrn TEXT PRIMARY KEY,
+        patient_id INTEGER NOT NULL REFERENCES patients(id))""",
+]
+
 # MIGRATIONS[n] takes a database at version n-1 to version n.
 MIGRATIONS: dict[int, list[str]] = {
     1: TABLES_V1,
@@ -225,6 +246,7 @@ MIGRATIONS: dict[int, list[str]] = {
     3: LOCK_V3,
     4: HOSTILE_V4,
     5: METRICS_SCOPE_V5,
+    6: HL7_V6,
 }
 
 

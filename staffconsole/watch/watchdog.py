@@ -214,11 +214,12 @@ def run_retention(db: Database, clock: ClinicClock, settings) -> retention.Purge
     if purged.total:
         log.info(
             "retention: typed text emptied in %d session(s) and %d event(s); %d event(s) "
-            "and %d audit row(s) of reads deleted",
+            "and %d audit row(s) of reads deleted; %d HL7 message(s) for no destination dropped",
             purged.sessions_blanked,
             purged.events_blanked,
             purged.events_deleted,
             purged.audit_reads_deleted,
+            purged.hl7_unsent_deleted,
         )
     return purged
 

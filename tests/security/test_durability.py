@@ -7,6 +7,7 @@ the CLI, the stream); the kiosk keeps its unsent events in the outbox file.
 from __future__ import annotations
 
 import ast
+import asyncio
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -41,11 +42,11 @@ def test_open_db_sets_wal_and_full_sync(tmp_path):
 def test_each_request_gets_such_a_connection(settings):
     request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(settings=settings)))
     dependency = get_db(request)
-    db = next(dependency)
+    db = asyncio.run(anext(dependency))
     try:
         assert pragmas(db.conn) == ("wal", FULL)
     finally:
-        dependency.close()
+        asyncio.run(dependency.aclose())
 
 
 def test_the_database_a_running_server_writes_is_in_wal_mode(app, creds, booked, settings):

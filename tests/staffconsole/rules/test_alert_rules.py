@@ -244,10 +244,12 @@ def test_self_clearing_kinds_say_so():
         "lobby_busy",
         "outbox_unsaved",
         "certificate_expiry",
+        "hl7_queue_stuck",
     }
     assert (
         alerting.cleared_note("printer", "Side door")
         == "Cleared by itself: the printer at Side door reported OK again"
     )
     assert "heartbeats again" in alerting.cleared_note("kiosk_offline", "Side door")
+    assert "practice system takes" in alerting.cleared_note("hl7_queue_stuck", None)
     assert not set(SELF_CLEARING) & set(HANDOFF_REASONS + ("long_wait",))

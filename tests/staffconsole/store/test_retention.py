@@ -169,3 +169,21 @@ def test_resolved_alerts_lose_the_patients_words_open_ones_keep_them(fresh_db, k
     assert LAST in after["still-open"]["summary"]  # someone must still find this patient
     assert done.alerts_blanked == 1
     assert purge(db, NOW, LIMITS).alerts_blanked == 0
+
+
+def test_hl7_messages_for_no_destination_go_after_a_day_else_they_wait(fresh_db, kiosk):
+    db = fresh_db
+    for days in (3, 1, 0):  # a check-in queues its arrival's message for the practice system
+        at = NOW - timedelta(days=days, seconds=1)
+        book(db, f"h-{days}", FIRST, LAST, DOB, f"{at.date().isoformat()}T10:30", "Dr. Lee")
+        appointment = appointment_by_external_id(db, f"h-{days}")["id"]
+        checkin(db, kiosk, f"h-{days}", appointment, at, at.date())
+
+    def queued():
+        return len(rows(db, "SELECT * FROM hl7_outbound"))
+
+    # A destination is set (down for days, say): nothing is dropped.
+    assert purge(db, NOW, LIMITS).hl7_unsent_deleted == 0 and queued() == 3
+    # None is set: what is older than a day goes; today's wait for one to be set.
+    assert purge(db, NOW, Limits(30, 60, 365, hl7_unsent_days=1)).hl7_unsent_deleted == 2
+    assert queued() == 1

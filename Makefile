@@ -9,7 +9,7 @@ PIP    := $(VENV)/bin/pip
 # the suite's wall time on a 2-core CI box (README.md, "Two commands").
 TEST_WORKERS ?= 2
 SYSTEM_PACKAGES := xvfb xdotool libgl1-mesa-dri libegl1 libgl1 chromium socat systemd \
-	libusb-1.0-0 espeak-ng
+	libusb-1.0-0 espeak-ng postgresql
 
 .PHONY: demo test venv system-packages lint bench clean soak fuzz-soak locks wheelhouse day day-small
 
@@ -23,13 +23,15 @@ venv: $(VENV)/.installed
 
 # Xvfb (Kivy window), Chromium (console page), socat (serial ptys), systemd
 # (systemd-analyze verify on the kiosk units; installing it in a container starts nothing)
-# libusb (pyusb's backend for usb:// printers) and espeak-ng (speech mode) for the tests.
+# libusb (pyusb's backend for usb:// printers), espeak-ng (speech mode) and postgresql (the
+# store's second engine; tests/helpers/postgres.py starts throwaway clusters) for the tests.
 # Installed with apt-get when running as root; otherwise we say what is missing.
 system-packages:
 	@missing=""; \
 	for tool in Xvfb xdotool socat systemd-analyze espeak-ng; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	/sbin/ldconfig -p | grep -q 'libusb-1\.0\.so\.0 ' || missing="$$missing libusb-1.0-0"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing system packages (missing:$$missing)"; \

@@ -14,7 +14,9 @@ EXTRAS = {
     "console": (
         "fastapi",
         "uvicorn",
-        "sqlite_utils",
+        "sqlalchemy",
+        "psycopg",
+        "alembic",
         "jinja2",
         "argon2",
         "multipart",

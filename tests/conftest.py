@@ -14,9 +14,36 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers.postgres import Cluster
 from support import CHROMIUM, CHROMIUM_ARGS, start_server
 
 pytest_plugins = ["process_guard"]
+
+# Both engines, for a fixture's params: SQLite, and PostgreSQL (a real server: e2e).
+ENGINES = ["sqlite", pytest.param("postgresql", marks=[pytest.mark.e2e, pytest.mark.postgresql])]
+_clusters: list[Cluster] = []
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # The cluster starts here, for the first test that needs it, and not inside a fixture:
+    # the process guard would count every fixture on the way (fresh_db) as a starter, and
+    # fresh_db's SQLite tests start nothing.
+    if item.get_closest_marker("postgresql") and not _clusters:
+        _clusters.append(Cluster().start())
+
+
+def pytest_sessionfinish(session) -> None:
+    while _clusters:
+        _clusters.pop().stop()
+
+
+@pytest.fixture
+def postgres_cluster(request):
+    """This session's PostgreSQL cluster (tests marked `postgresql` only)."""
+    if not _clusters:
+        pytest.fail(f"{request.node.nodeid} uses PostgreSQL without the postgresql mark")
+    return _clusters[0]
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
-from sqlite_utils import Database
 
 from staffconsole.auth import staff_sessions
 from staffconsole.auth.kiosks import kiosk_for_token
@@ -24,6 +23,7 @@ from staffconsole.auth.staff_sessions import (
     StaffSession,
 )
 from staffconsole.clock import ClinicClock
+from staffconsole.store.engine import Database
 from staffconsole.store.schema import open_db
 
 

@@ -7,7 +7,6 @@ HTML or a redirect catch them themselves. `api/openapi.py` documents these answe
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
@@ -16,6 +15,7 @@ from staffconsole.auth.passwords import HashingBusy
 from staffconsole.auth.staff_sessions import AuthError, BadPin, NotSignedIn, SessionLocked
 from staffconsole.errors import Conflict, Invalid, NotFound, Refused
 from staffconsole.report.figures import BadPeriod
+from staffconsole.store.engine import OPERATIONAL_ERRORS
 from staffconsole.store.schema import DatabaseError
 
 log = logging.getLogger("staffconsole")
@@ -53,4 +53,5 @@ def install(app) -> None:
     for cls in STATUS:
         app.add_exception_handler(cls, refused)
     app.add_exception_handler(DatabaseError, database_unavailable)
-    app.add_exception_handler(sqlite3.OperationalError, database_unavailable)
+    for error in OPERATIONAL_ERRORS:
+        app.add_exception_handler(error, database_unavailable)

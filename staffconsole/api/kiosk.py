@@ -14,7 +14,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
-from sqlite_utils import Database
 
 from seen.vocabulary import (
     ABANDON_REASONS,
@@ -33,6 +32,7 @@ from staffconsole.store import alerts as store_alerts
 from staffconsole.store import appointments as store_appointments
 from staffconsole.store import offers as store_offers
 from staffconsole.store import sessions as store_sessions
+from staffconsole.store.engine import Database
 from staffconsole.watch import watchdog
 
 MAX_DATA_CHARS = 4000

@@ -12,7 +12,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
-from sqlite_utils import Database
 
 from staffconsole.api.deps import Clock, Now, bearer_token, get_db
 from staffconsole.auth import api_tokens
@@ -27,6 +26,7 @@ from staffconsole.store.appointments import (
     upsert_appointment,
 )
 from staffconsole.store.audit import api_actor, audit_read, audited
+from staffconsole.store.engine import Database
 
 
 def _unauthorised(reason: str) -> HTTPException:

@@ -12,11 +12,10 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from staffconsole.auth.kiosks import token_hash
 from staffconsole.clock import iso
 from staffconsole.errors import Conflict, Invalid, NotFound
+from staffconsole.store.engine import Database
 from staffconsole.store.schema import first_row, write
 
 SCOPES = ("push", "metrics")

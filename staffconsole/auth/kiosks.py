@@ -9,10 +9,9 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from staffconsole.clock import iso
 from staffconsole.errors import Conflict, Invalid, NotFound
+from staffconsole.store.engine import Database
 from staffconsole.store.schema import first_row as row
 from staffconsole.store.schema import write
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from staffconsole.auth import passwords
 from staffconsole.auth.password_policy import check_password
 from staffconsole.clock import iso
 from staffconsole.errors import Conflict, Invalid, NotFound
+from staffconsole.store.engine import Database
 from staffconsole.store.schema import first_row as row
 from staffconsole.store.schema import write
 

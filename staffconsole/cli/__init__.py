@@ -10,6 +10,8 @@ import argparse
 import sqlite3
 import sys
 
+import psycopg
+
 from seen.settings import ConfigError
 from seen.terminal import shown
 from staffconsole import __version__
@@ -26,7 +28,9 @@ __all__ = ["CliError", "build_parser", "main"]
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", help="SQLite database (setting db_path)")
+    common.add_argument(
+        "--db", metavar="PATH", help="SQLite file, or a postgresql:// URL (setting db_path)"
+    )
     common.add_argument("--config", metavar="PATH", help="server TOML file ([server] table)")
 
     parser = argparse.ArgumentParser(
@@ -48,6 +52,7 @@ EXIT_CODES: dict[type[Exception], int] = {
     ConfigError: 1,
     DatabaseError: 1,
     sqlite3.Error: 1,
+    psycopg.Error: 1,
     StoreError: 1,
     report.BadPeriod: 1,
     report_export.NamesRefused: 1,

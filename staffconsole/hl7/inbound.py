@@ -10,11 +10,10 @@ import logging
 import sqlite3
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from staffconsole.errors import NotFound
 from staffconsole.hl7.messages import INTERNAL, UNKNOWN_KEY, Lookup, Refused, ack, parse
 from staffconsole.store.appointments import cancel_appointment, upsert_appointment
+from staffconsole.store.engine import Database
 from staffconsole.store.hl7_patients import link, update_patient
 
 log = logging.getLogger("staffconsole.hl7")

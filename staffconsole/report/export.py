@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from staffconsole.auth import staff_sessions
 from staffconsole.report import csv_export, figures, queries
 from staffconsole.store.audit import audited, staff_actor
+from staffconsole.store.engine import Database
 
 
 class NamesRefused(Exception):

@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from seen.vocabulary import SESSION_ABANDONED
 from staffconsole.clock import iso
+from staffconsole.store.engine import Database
 from staffconsole.store.schema import loads
 
 

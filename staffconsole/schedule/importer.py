@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from staffconsole.schedule import csv_reader, fhir_reader
 from staffconsole.schedule.model import Options, Parsed, ScheduleError, Where, place
 from staffconsole.store.appointments import (
@@ -25,6 +23,7 @@ from staffconsole.store.appointments import (
     cancel_missing,
     upsert_appointment,
 )
+from staffconsole.store.engine import Database
 from staffconsole.store.schema import write
 
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from seen.vocabulary import CHECKED_IN_AFTER_ALL, CLEARED, SELF_CLEARING, STAFF_OUTCOMES
 from staffconsole.clock import iso
 from staffconsole.errors import Conflict, Invalid, NotFound
 from staffconsole.rules.alerting import checked_in_note, cleared_note, session_cause
+from staffconsole.store.engine import Database
 from staffconsole.store.schema import dumps, first_row, loads, write
 
 MAX_NOTE = 2000
@@ -66,7 +65,8 @@ def open_or_update_alert(db: Database, fields: Mapping) -> tuple[dict, bool]:
             return get_alert(db, existing["id"]), False
         alert_id = db.execute(
             "INSERT INTO alerts (kind, cause, status, severity, created_at, updated_at, "
-            "kiosk_id, session_id, summary, data) VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)",
+            "kiosk_id, session_id, summary, data) VALUES (?, ?, 'open', ?, ?, ?, ?, ?, ?, ?) "
+            "RETURNING id",
             [
                 fields["kind"],
                 fields["cause"],
@@ -78,7 +78,7 @@ def open_or_update_alert(db: Database, fields: Mapping) -> tuple[dict, bool]:
                 fields["summary"],
                 dumps(fields["data"]),
             ],
-        ).lastrowid
+        ).fetchone()[0]
         return get_alert(db, alert_id), True
 
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
-from sqlite_utils import Database
-
 from seen.vocabulary import CONFIRM
 from staffconsole.clock import iso
 from staffconsole.errors import Conflict, NotFound
 from staffconsole.rules.names import display_name, last_name_match, normalise
 from staffconsole.store.alerts import close_unconfirmed
+from staffconsole.store.engine import Database
 from staffconsole.store.hl7_outbound import enqueue as enqueue_hl7
 from staffconsole.store.schema import first_row, write
 from staffconsole.store.sessions import touch_session
@@ -63,9 +62,9 @@ def upsert_appointment(
         if patient is None:
             patient_id = db.execute(
                 "INSERT INTO patients (first_name, last_name, dob, norm_last, norm_first) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
                 [first_name, last_name, dob, normalise(last_name), normalise(first_name)],
-            ).lastrowid
+            ).fetchone()[0]
         else:
             patient_id = patient["id"]
         wanted = {
@@ -317,14 +316,14 @@ def checkin(
             ).fetchone()[0]
             arrival_id = db.execute(
                 "INSERT INTO arrivals (appointment_id, session_id, kiosk_id, arrived_at, "
-                "ticket) VALUES (?, ?, ?, ?, ?)",
+                "ticket) VALUES (?, ?, ?, ?, ?) RETURNING id",
                 [appointment_id, session, kiosk["id"], iso(now), ticket],
-            ).lastrowid
+            ).fetchone()[0]
             enqueue_hl7(db, arrival_id, now)  # to the practice system (staffconsole/hl7)
             arrival = _arrival(db, "r.appointment_id = ?", [appointment_id])
         db.execute(
             "UPDATE sessions SET outcome = 'checked_in', outcome_at = ?, step = "
-            "coalesce(step, 'checking_in') WHERE id = ? AND outcome IS NOT 'checked_in'",
+            "coalesce(step, 'checking_in') WHERE id = ? AND outcome IS DISTINCT FROM 'checked_in'",
             [iso(now), session],
         )
         # A queued check-in that lands after the kiosk gave up on it: the desk's

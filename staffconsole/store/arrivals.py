@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlite_utils import Database
-
 from staffconsole.clock import ClinicZone, iso
 from staffconsole.errors import Conflict, Invalid, NotFound
 from staffconsole.rules import alerting
@@ -19,6 +17,7 @@ from staffconsole.rules.names import display_name
 from staffconsole.store.alerts import close_alert, get_alert, unresolved_for_cause
 from staffconsole.store.appointments import upsert_appointment
 from staffconsole.store.audit import audited
+from staffconsole.store.engine import Database
 from staffconsole.store.hl7_outbound import enqueue as enqueue_hl7
 from staffconsole.store.schema import first_row
 
@@ -180,9 +179,9 @@ def check_in_walk_in(
         ).fetchone()[0]
         arrival_id = db.execute(
             "INSERT INTO arrivals (appointment_id, session_id, kiosk_id, arrived_at, ticket) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?) RETURNING id",
             [appointment_id, alert.get("session_id"), alert.get("kiosk_id"), iso(now), ticket],
-        ).lastrowid
+        ).fetchone()[0]
         enqueue_hl7(db, arrival_id, now)  # to the practice system (staffconsole/hl7)
         close_alert(db, alert_id, by, "checked_in_at_desk", "Walk-in checked in at the desk", now)
         entry.detail["arrival"] = arrival_id

@@ -24,9 +24,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from staffconsole.clock import iso
+from staffconsole.store.engine import Database
 from staffconsole.store.schema import dumps, loads, write
 
 CLI = "cli"

@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from staffconsole.errors import StoreError
+from staffconsole.store.engine import sqlite_path
 from staffconsole.store.schema import SCHEMA_VERSION
 
 # The tables whose row counts a backup reports, so a person can see it holds the day.
@@ -58,15 +59,26 @@ def serving(db_path: str | Path) -> Iterator[None]:
     Shared, so two servers on one file may both hold it; only `restore` asks for it
     exclusively.
     """
-    if str(db_path) == ":memory:":
+    if str(db_path) == ":memory:" or sqlite_path(db_path) is None:  # PostgreSQL: no file
         yield
         return
+    db_path = sqlite_path(db_path)
     fd = os.open(lock_path(db_path), os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_SH)
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _file_of(db_path: str | Path) -> Path:
+    path = sqlite_path(db_path)
+    if path is None:
+        raise BackupError(
+            "backup and restore copy an SQLite file; back up PostgreSQL with pg_dump "
+            "(docs/scale.md)"
+        )
+    return path
 
 
 def check(path: str | Path) -> Copy:
@@ -141,6 +153,7 @@ def backup(db_path: str | Path, dest: str | Path, now: datetime, keep: int | Non
     """
     if keep is not None and keep < 1:
         raise BackupError("--keep must be 1 or more")
+    db_path = _file_of(db_path)
     if not Path(db_path).is_file():
         raise BackupError(f"{db_path}: no such database")
     dest = Path(dest)
@@ -175,7 +188,7 @@ def restore(source: str | Path, db_path: str | Path, now: datetime) -> tuple[Cop
     replayed into it).
     """
     copy = check(source)
-    db_path = Path(db_path)
+    db_path = _file_of(db_path)
     fd = os.open(lock_path(db_path), os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:

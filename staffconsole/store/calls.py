@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from staffconsole.clock import iso
 from staffconsole.errors import Invalid
 from staffconsole.store import arrivals
 from staffconsole.store.audit import audited
+from staffconsole.store.engine import Database
 
 MAX_ROOM = 40
 
@@ -34,12 +33,11 @@ def call_in(
         arrival = arrivals.get_arrival(db, arrival_id)
         if arrival["status"] != "called_in":
             arrival = arrivals.set_status(db, arrival_id, "called_in", by, now)
-        cursor = db.execute(
+        call_id = db.execute(
             "INSERT INTO lobby_calls (arrival_id, ticket, room, called_at, called_by) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?) RETURNING id",
             [arrival_id, arrival["ticket"], room, iso(now), by],
-        )
-        call_id = cursor.lastrowid
+        ).fetchone()[0]
     return arrival, {"id": call_id, "ticket": arrival["ticket"], "room": room, "at": iso(now)}
 
 

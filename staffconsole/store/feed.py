@@ -8,7 +8,8 @@ which a timestamp alone cannot promise (an arrival stamped earlier may commit la
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from staffconsole.store.engine import Database
+from staffconsole.store.schema import snapshot
 
 MAX_PAGE = 500
 
@@ -53,8 +54,7 @@ def changes(
     Each arrival appears once, in its current state, ordered by its latest change.
     The answer's `cursor` is where the next call starts; `more` says to call again now.
     """
-    db.conn.execute("BEGIN")  # one snapshot for the page and the cursor (WAL reader)
-    try:
+    with snapshot(db):  # one snapshot for the page and the cursor (WAL reader)
         if cursor is not None:
             found, last, more = _page(db, "seq > ?", [cursor], limit)
             end = last if found else cursor
@@ -66,6 +66,4 @@ def changes(
                 end = last
             else:
                 end = db.execute("SELECT coalesce(max(seq), 0) FROM arrival_changes").fetchone()[0]
-    finally:
-        db.conn.commit()
     return {"arrivals": found, "cursor": str(end), "more": more}

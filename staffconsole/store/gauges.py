@@ -7,10 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlite_utils import Database
-
-# Seconds from raised to acknowledged, as SQLite computes it from the ISO columns.
-_WAITED = "(julianday(acknowledged_at) - julianday(created_at)) * 86400.0"
+from staffconsole.store.engine import Database, seconds_between
 
 
 def unresolved_by_kind(db: Database) -> dict[tuple[str, str], int]:
@@ -36,11 +33,14 @@ def time_to_acknowledge(db: Database, bounds: Sequence[float]) -> Waits:
     An alert resolved without being acknowledged first is not counted; an acknowledged
     alert that returned and was acknowledged again counts its latest acknowledgement.
     """
-    at_most = ", ".join(f"coalesce(sum({_WAITED} <= ?), 0)" for _ in bounds)
+    waited = seconds_between(db, "acknowledged_at", "created_at")
+    at_most = ", ".join(
+        f"coalesce(sum(CASE WHEN {waited} <= ? THEN 1 ELSE 0 END), 0)" for _ in bounds
+    )
     row = db.execute(
-        f"SELECT count(*), coalesce(sum({_WAITED}), 0.0)"
+        f"SELECT count(*), coalesce(sum({waited}), 0.0)"
         + (f", {at_most}" if bounds else "")
         + " FROM alerts WHERE acknowledged_at IS NOT NULL",
         list(bounds),
     ).fetchone()
-    return Waits(buckets=tuple(row[2:]), count=row[0], total_s=float(row[1]))
+    return Waits(buckets=tuple(int(n) for n in row[2:]), count=row[0], total_s=float(row[1]))

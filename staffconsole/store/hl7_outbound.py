@@ -10,9 +10,8 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlite_utils import Database
-
 from staffconsole.clock import iso
+from staffconsole.store.engine import Database
 from staffconsole.store.schema import first_row, write
 
 ARRIVED = "arrived"  # the one arrival change sent today

@@ -7,9 +7,8 @@ when an SIU books the patient, and used to change the name or date of birth late
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from staffconsole.rules.names import normalise
+from staffconsole.store.engine import Database
 from staffconsole.store.schema import first_row, write
 
 

@@ -14,12 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 
-from sqlite_utils import Database
-
 from staffconsole.clock import iso
 from staffconsole.errors import Refused
 from staffconsole.store import appointments as store_appointments
 from staffconsole.store.audit import audited, kiosk_actor
+from staffconsole.store.engine import Database, json_field
 from staffconsole.store.schema import first_row, write
 
 CHECKED_IN = "arrival.checked_in"
@@ -87,8 +86,8 @@ def recent_refusals(db: Database, kiosk: Mapping, now: datetime, window_s: float
     found = first_row(
         db,
         "SELECT count(*) AS n FROM audit WHERE action = ? AND at >= ? "
-        "AND json_extract(detail, '$.kiosk') = ?",  # by id: a rename does not reset it
-        [CHECKIN_REFUSED, since, kiosk["id"]],
+        f"AND {json_field(db, 'detail', 'kiosk')} = ?",  # by id: a rename does not reset it
+        [CHECKIN_REFUSED, since, str(kiosk["id"])],
     )
     return found["n"] if found else 0
 

@@ -9,6 +9,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from staffconsole.store.engine import DRIVER_ERRORS, DatabaseError, open_db, sqlite_path
+
 # Short on purpose: a probe that waits out the full busy timeout hides a held lock.
 PROBE_BUSY_MS = 250
 
@@ -43,6 +45,9 @@ def _read_only_mount(path: Path) -> bool:
 def probe(path: str | Path, now: datetime | None = None) -> str | None:
     """None when a committed write to the readiness row succeeds, else the reason."""
     stamp = (now or datetime.now(UTC)).isoformat()
+    if sqlite_path(path) is None:
+        return _probe_server(path, stamp)
+    path = sqlite_path(path)
     # mode=rw: a probe must never create an empty database where the real one went missing.
     uri = Path(path).resolve().as_uri() + "?mode=rw"
     conn = None
@@ -68,6 +73,27 @@ def probe(path: str | Path, now: datetime | None = None) -> str | None:
     finally:
         if conn is not None:
             conn.close()
+    return None
+
+
+def _probe_server(url: str, stamp: str) -> str | None:
+    """The same committed write on a database server (PostgreSQL)."""
+    try:
+        db = open_db(url)
+    except DatabaseError:
+        return "database cannot be opened"
+    try:
+        db.begin(write=True)
+        db.execute(
+            "INSERT INTO readiness (id, probed_at) VALUES (1, ?)"
+            " ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at",
+            (stamp,),
+        )
+        db.commit()
+    except DRIVER_ERRORS:
+        return "database cannot be written"
+    finally:
+        db.close()
     return None
 
 

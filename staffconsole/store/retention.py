@@ -23,11 +23,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlite_utils import Database
-
 from seen.vocabulary import ALERT_KINDS, SESSION_ABANDONED
 from staffconsole.clock import iso
 from staffconsole.store.audit import READ
+from staffconsole.store.engine import Database, json_field
 from staffconsole.store.schema import dumps, loads, write
 
 # Audit actions, besides the `read.*` ones, that record someone reading patient data.
@@ -140,7 +139,7 @@ def _blank_alerts(db: Database, before: str, days: int) -> int:
     kinds = ", ".join("?" for _ in PATIENT_ALERT_KINDS)
     found = db.execute(
         f"SELECT id, kind, data FROM alerts WHERE status = 'resolved' AND resolved_at < ? "
-        f"AND kind IN ({kinds}) AND json_extract(data, '$.blanked') IS NULL",
+        f"AND kind IN ({kinds}) AND {json_field(db, 'data', 'blanked')} IS NULL",
         [before, *PATIENT_ALERT_KINDS],
     ).fetchall()
     for alert_id, kind, data in found:

@@ -1,28 +1,28 @@
-"""The SQLite database: how it is opened, its tables, and its version.
+"""The store's tables, their versions, and its transactions (on either engine).
 
-WAL lets the console read while a kiosk writes; `synchronous=FULL` makes a
-committed arrival or alert survive power loss, which is the promise.
+Each MIGRATIONS list is written in SQLite's SQL; store/migrate.py runs it as an
+Alembic revision on SQLite as it is and on PostgreSQL through a few rewrites (ids,
+triggers). WAL lets the console read while a kiosk writes; `synchronous=FULL` makes a
+committed arrival or alert survive power loss, which is the promise (store/engine.py).
 """
 
 from __future__ import annotations
 
 import json
-import re
-import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-from sqlite_utils import Database
+from staffconsole.store import migrate
+from staffconsole.store.engine import (  # noqa: F401 (open_db, DatabaseError: used from here)
+    BUSY_TIMEOUT_MS,
+    Database,
+    DatabaseError,
+    open_db,
+)
 
 SCHEMA_VERSION = 7
-BUSY_TIMEOUT_MS = 10_000
 _WRITERS = threading.RLock()  # one write transaction at a time per process
-
-
-class DatabaseError(Exception):
-    """The database file could not be opened or is from a newer version of Seen."""
 
 
 TABLES_V1 = [
@@ -272,58 +272,40 @@ MIGRATIONS: dict[int, list[str]] = {
 }
 
 
-def open_db(path: str | Path) -> Database:
-    """A connection for one request or one thread, with the durability pragmas set."""
-    try:
-        # check_same_thread=False: FastAPI may run a request's dependency and handler in
-        # different worker threads; each connection still serves one request at a time.
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if str(path) != ":memory:":
-            conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-    except sqlite3.Error as e:
-        raise DatabaseError(f"cannot open database {path}: {e}") from None
-    return Database(conn)
-
-
 @contextmanager
 def write(db: Database) -> Iterator[Database]:
-    """One write transaction, taken up front (BEGIN IMMEDIATE) and committed on exit.
+    """One write transaction, taken up front (BEGIN IMMEDIATE on SQLite) and committed on exit.
 
     Taking the write lock first means two kiosks checking in the same appointment
     queue up instead of both reading "no arrival yet". Nested uses join the outer one.
     """
-    if db.conn.in_transaction:
+    if db.in_transaction:
         yield db
         return
     # Writers in this process queue on a lock first: SQLite's own busy wait sleeps in
     # growing steps (up to 100 ms) and made p99 latency jump under load (docs/performance.md).
     with _WRITERS:
-        db.conn.execute("BEGIN IMMEDIATE")
+        db.begin(write=True)
         try:
             yield db
         except BaseException:
-            db.conn.rollback()
+            db.rollback()
             raise
-        db.conn.commit()
+        db.commit()
 
 
-_ADD_COLUMN = re.compile(r"\s*ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)", re.IGNORECASE)
-
-
-def _column_exists(db: Database, statement: str) -> bool:
-    """True for an `ALTER TABLE t ADD COLUMN c` whose column is already there."""
-    match = _ADD_COLUMN.match(statement)
-    if not match:
-        return False
-    table, column = match.groups()
-    return column in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+@contextmanager
+def snapshot(db: Database) -> Iterator[Database]:
+    """A read transaction: several queries see one state of the database."""
+    db.begin(write=False)
+    try:
+        yield db
+    finally:
+        db.rollback()
 
 
 def schema_version(db: Database) -> int:
-    return db.execute("PRAGMA user_version").fetchone()[0]
+    return migrate.current_version(db)
 
 
 def ensure_schema(db: Database) -> None:
@@ -335,12 +317,7 @@ def ensure_schema(db: Database) -> None:
                 f"database schema version {version} is newer than this Seen "
                 f"({SCHEMA_VERSION}); upgrade Seen"
             )
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            for statement in MIGRATIONS[target]:
-                if _column_exists(db, statement):
-                    continue  # added by another part's migration already
-                db.execute(statement)
-            db.execute(f"PRAGMA user_version = {target}")
+        migrate.upgrade(db, version, MIGRATIONS)
 
 
 def first_row(db: Database, sql: str, params=()) -> dict | None:

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
-from sqlite_utils import Database
-
 from seen.vocabulary import (
     CHECKED_IN_AFTER_ALL,
     SESSION_ABANDONED,
@@ -24,6 +22,7 @@ from staffconsole.clock import iso
 from staffconsole.errors import Refused
 from staffconsole.rules import alerting
 from staffconsole.store.alerts import close_unconfirmed, last_for_cause, open_or_update_alert
+from staffconsole.store.engine import Database
 from staffconsole.store.schema import dumps, first_row, loads, write
 
 
@@ -134,7 +133,7 @@ def _apply(
         # The arrival itself was committed by the checkin call; this only confirms it.
         db.execute(
             "UPDATE sessions SET outcome = 'checked_in', outcome_at = ? "
-            "WHERE id = ? AND outcome IS NOT 'checked_in'",
+            "WHERE id = ? AND outcome IS DISTINCT FROM 'checked_in'",
             [iso(now), session["id"]],
         )
 

@@ -14,8 +14,6 @@ import contextlib
 import logging
 from datetime import datetime, timedelta
 
-from sqlite_utils import Database
-
 from seen.vocabulary import kind_label
 from staffconsole.auth.displays import list_displays
 from staffconsole.auth.kiosks import list_kiosks
@@ -26,6 +24,7 @@ from staffconsole.rules.display_dark import display_dark_alert, display_dark_cau
 from staffconsole.store import alerts as store_alerts
 from staffconsole.store import arrivals, retention
 from staffconsole.store.alerts import list_alerts, open_or_update_alert
+from staffconsole.store.engine import Database
 from staffconsole.store.schema import open_db, write
 from staffconsole.store.sessions import sessions_awaiting_outcome
 from staffconsole.watch import webhook

@@ -23,20 +23,33 @@ from helpers.sandbox import SCRIPT, make_unversioned, run_install, sandbox_env, 
 from helpers.wheels import local_wheelhouse, seen_wheel
 from support import free_port, wait_for
 
+from staffconsole.store.migrate import revision_id
+from staffconsole.store.schema import SCHEMA_VERSION
+
 pytestmark = pytest.mark.e2e
 
 CONSOLE = "seen-console.service"
-# The new releases' schema: one version on, a table the previous release does not know.
-SCHEMA_BUMP = {
-    "staffconsole/store/schema.py": (
-        "\n\ndef open_db(",
-        (
-            "\nSCHEMA_VERSION += 1\n"
-            'MIGRATIONS[SCHEMA_VERSION] = ["CREATE TABLE upgrade_probe (id INTEGER PRIMARY KEY)"]\n'
-            "\n\ndef open_db("
-        ),
+ANCHOR = "\n\n@contextmanager\ndef write("
+
+
+def next_version(statement: str) -> dict:
+    """Patches for a release one schema version on: its statements and its Alembic revision."""
+    new, old = revision_id(SCHEMA_VERSION + 1), revision_id(SCHEMA_VERSION)
+    revision = (
+        f"from staffconsole.store.migrate import apply\n\nrevision = {new!r}\n"
+        f"down_revision = {old!r}\n\n\ndef upgrade():\n    apply({SCHEMA_VERSION + 1})\n"
     )
-}
+    return {
+        "staffconsole/store/schema.py": (
+            ANCHOR,
+            f"\nSCHEMA_VERSION += 1\nMIGRATIONS[SCHEMA_VERSION] = [{statement!r}]\n{ANCHOR}",
+        ),
+        f"staffconsole/store/migrations/versions/v{new}.py": (None, revision),
+    }
+
+
+# The new releases' schema: one version on, a table the previous release does not know.
+SCHEMA_BUMP = next_version("CREATE TABLE upgrade_probe (id INTEGER PRIMARY KEY)")
 
 
 @pytest.fixture(scope="module")
@@ -58,14 +71,7 @@ def wheels(tmp_path_factory):
         tmp_path_factory.mktemp("bad-migration"),
         "v0.4.0",
         patches={
-            "staffconsole/store/schema.py": (
-                "\n\ndef open_db(",
-                (
-                    "\nSCHEMA_VERSION += 1\n"
-                    'MIGRATIONS[SCHEMA_VERSION] = ["CREATE TABLE kiosks (id INTEGER)"]  # exists\n'
-                    "\n\ndef open_db("
-                ),
-            )
+            **next_version("CREATE TABLE kiosks (id INTEGER)"),  # exists: the migration fails
         },
     )
     return made

@@ -52,7 +52,7 @@ GIT = [
 
 def source_copy(dest: Path, tag: str | None = None, patches: dict | None = None) -> Path:
     """This checkout's build inputs (as they are now, edits included) in a new git
-    repository at dest, committed and, if asked, tagged. patches: {path: (old, new)}."""
+    repository at dest, committed and, if asked, tagged. patches: {path: (old, new)}, old None for a new file."""
     listed = (
         subprocess.run(
             [
@@ -80,6 +80,9 @@ def source_copy(dest: Path, tag: str | None = None, patches: dict | None = None)
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, dest / name)
     for name, (old, new) in (patches or {}).items():
+        if old is None:  # a new file
+            (dest / name).write_text(new)
+            continue
         text = (dest / name).read_text()
         assert old in text, f"{name}: the patch no longer applies ({old!r} not found)"
         (dest / name).write_text(text.replace(old, new, 1))

@@ -72,7 +72,7 @@ def test_the_database_a_running_server_writes_is_in_wal_mode(app, creds, booked,
 # Modules that open SQLite themselves, and why: the pragmas' home; the readiness probe
 # (never creates a missing file, a short busy wait, sets synchronous=FULL itself); the
 # backup, which opens the copy it writes and the file it checks or restores.
-OWN_CONNECTIONS = {"store/schema.py", "store/readiness.py", "store/backup.py"}
+OWN_CONNECTIONS = {"store/engine.py", "store/readiness.py", "store/backup.py"}
 
 
 def test_no_server_module_opens_sqlite_any_other_way():

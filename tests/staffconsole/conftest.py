@@ -44,12 +44,37 @@ class FakeClock:
 
 
 @pytest.fixture
-def fresh_db(tmp_path):
-    """A file database with the schema (a file, so WAL and FULL sync are the real thing)."""
-    db = open_db(tmp_path / "store.db")
-    ensure_schema(db)
+def engine():
+    """Which engine `fresh_db` is on; folders that run on both override it with ENGINES."""
+    return "sqlite"
+
+
+@pytest.fixture
+def fresh_db(request, tmp_path, engine):
+    """A database with the schema: an SQLite file (so WAL and FULL sync are the real
+    thing), or a PostgreSQL database of its own copied from the migrated template."""
+    if engine == "sqlite":
+        db = open_db(tmp_path / "store.db")
+        ensure_schema(db)
+        yield db
+        db.close()
+        return
+    cluster = request.getfixturevalue("postgres_cluster")
+    if not cluster.has_template():
+        cluster.make_template(lambda url: _migrate(url))
+    name = cluster.new_database()
+    db = open_db(cluster.url(name))
     yield db
     db.close()
+    cluster.drop(name)
+
+
+def _migrate(url: str) -> None:
+    db = open_db(url)
+    try:
+        ensure_schema(db)
+    finally:
+        db.close()
 
 
 @pytest.fixture

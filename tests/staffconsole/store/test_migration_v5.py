@@ -8,7 +8,7 @@ import pytest
 from helpers.seed import NOW
 
 from staffconsole.auth import api_tokens
-from staffconsole.store import schema
+from staffconsole.store import migrate, schema
 
 
 def at_version_4(path) -> schema.Database:
@@ -16,7 +16,7 @@ def at_version_4(path) -> schema.Database:
     with schema.write(db):
         for target in range(1, 5):
             for statement in schema.MIGRATIONS[target]:
-                if not schema._column_exists(db, statement):
+                if not migrate._column_exists(db.core, statement):
                     db.execute(statement)
         db.execute("PRAGMA user_version = 4")
     return db

@@ -2,11 +2,32 @@
 
 import sqlite3
 
+import pytest
 from support import wait_for
 
 from staffconsole import __version__
 from staffconsole.store.readiness import PROBE_BUSY_MS, CachedProbe, explain, probe
-from staffconsole.store.schema import BUSY_TIMEOUT_MS
+from staffconsole.store.schema import BUSY_TIMEOUT_MS, ensure_schema, open_db
+
+
+@pytest.fixture
+def engine():
+    return "sqlite"  # these hold SQLite's own file lock; PostgreSQL's probe is tested below
+
+
+@pytest.mark.e2e
+@pytest.mark.postgresql
+def test_the_probe_writes_its_row_on_postgresql(postgres_cluster):
+    url = postgres_cluster.url(postgres_cluster.new_database(empty=True))
+    assert probe(url) == "database cannot be written"  # no tables yet
+    db = open_db(url)
+    try:
+        ensure_schema(db)
+        assert probe(url) is None
+        assert [row[0] for row in db.execute("SELECT id FROM readiness")] == [1]
+    finally:
+        db.close()
+    assert probe(url.replace("/test_", "/missing_")) == "database cannot be opened"
 
 
 def test_ready_database_passes_and_records_the_probe(fresh_db, tmp_path):

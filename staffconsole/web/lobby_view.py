@@ -50,9 +50,13 @@ def build_display(db, *, now: datetime, zone: ClinicZone, settings, seq: int) ->
     """The whole display: the call now, the ones before it, and each provider's wait."""
     calls = calls_since(db, zone.midnight(zone.day(now)), RECENT_CALLS)
     board = store_arrivals.list_board(db, zone.day(now), zone)
+    offset = zone.local(now).utcoffset()
     return {
         "seq": seq,
         "generated_at": iso(now),
+        # The wall clock shows clinic time whatever the screen's own zone (often UTC).
+        "timezone": zone.name,
+        "utc_offset_min": int(offset.total_seconds() // 60) if offset is not None else 0,
         "clinic_name": settings.clinic_name,
         "now_calling": calls[0] if calls else None,
         "recent": calls[1:],

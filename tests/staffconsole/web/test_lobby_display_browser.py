@@ -13,6 +13,7 @@ import json
 import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from helpers.console_page import PASSWORD, sign_in
@@ -115,11 +116,19 @@ def expected_waits(db, zone: ClinicZone, now: datetime) -> dict[str, str]:
 
 def test_a_call_in_on_the_board_shows_and_chimes_on_the_display_with_no_name(busy, browser):
     server, token, zone_name, env, tmp_path = busy
-    display = browser.new_context(viewport={"width": 1920, "height": 1080})
+    # A wall screen set to another zone (+5:45: never the whole-hour zone of the clinic).
+    display = browser.new_context(
+        viewport={"width": 1920, "height": 1080}, timezone_id="Asia/Kathmandu"
+    )
     screen = display.new_page()
     screen.add_init_script(RECORD)
     screen.goto(f"{server.url}/lobby/default#token={token}")
     screen.locator("body.live").wait_for()
+    before = datetime.now(ZoneInfo(zone_name)).strftime("%H:%M")
+    screen.wait_for_function("() => document.getElementById('clock').textContent !== ''")
+    clock = screen.locator("#clock").inner_text()
+    after = datetime.now(ZoneInfo(zone_name)).strftime("%H:%M")
+    assert clock in {before, after}, (clock, zone_name)  # clinic time, not the screen's
     assert token not in screen.url  # the fragment is dropped once exchanged
     screen.get_by_role("button", name="Turn on sound").click()
     screen.wait_for_function("() => lobbySound.ctx && lobbySound.ctx.state === 'running'")

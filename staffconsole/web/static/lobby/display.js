@@ -83,7 +83,24 @@ function announce(call, languages) {
 
 let lastCallId = null; // the newest call shown; null until the first state arrives
 
+// The clock shows the clinic's time and the server's clock: a screen's own zone and
+// clock are often wrong (a TV on UTC, no network time).
+let zone = { name: "", offsetMin: 0 };
+let clockOffset = 0; // server time minus this screen's time, from the last state
+
+function clinicTime(ms) {
+  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  if (zone.name) {
+    try {
+      return new Date(ms).toLocaleTimeString([], { ...options, timeZone: zone.name });
+    } catch (e) { /* a zone this browser does not know: use the offset below */ }
+  }
+  return new Date(ms + zone.offsetMin * 60000).toLocaleTimeString([], { ...options, timeZone: "UTC" });
+}
+
 function render(state) {
+  zone = { name: state.timezone || "", offsetMin: state.utc_offset_min || 0 };
+  clockOffset = Date.parse(state.generated_at) - Date.now();
   const call = state.now_calling;
   $("now-empty").hidden = Boolean(call);
   $("now-call").hidden = !call;
@@ -201,8 +218,7 @@ setInterval(() => {
     setLive(false);
     connect();
   }
-  const now = new Date();
-  $("clock").textContent = now.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  $("clock").textContent = clinicTime(Date.now() + clockOffset);
 }, 1000);
 
 $("sound-on").addEventListener("click", () => LobbySound.enable());

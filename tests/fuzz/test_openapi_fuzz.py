@@ -28,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
 
 from staffconsole.app import create_app
 from staffconsole.auth import api_tokens
+from staffconsole.auth.displays import add_display
 from staffconsole.auth.kiosks import add_kiosk, kiosk_for_token
 from staffconsole.auth.users import add_user
 from staffconsole.config import load_settings
@@ -51,6 +52,7 @@ NOT_FUZZED = {
     ("POST", "/api/v1/console/lock"),
     ("POST", "/api/v1/console/unlock"),
     ("POST", "/api/v1/console/pin"),
+    ("GET", "/api/v1/lobby/stream"),  # endless, like the console's stream
 }
 CHECKS = [
     not_a_server_error,
@@ -64,11 +66,19 @@ STATUS: Counter = Counter()
 # A check-in of an appointment no look-up offered the session is refused (403) by the
 # offer rule (store/offers.py), not by a guard: counted apart, by its reason.
 NOT_OFFERED: Counter = Counter()
+DISPLAY_REFUSED: Counter = Counter()
+
+
+# A lobby display's refusals that are its own answer, not a guard the fuzzer missed: a
+# fuzzed token to exchange (401), a fuzzed site that is not the display's (403).
+DISPLAY_REFUSALS = ("This display's token is unknown", "This display belongs to site")
 
 
 def _count(response) -> None:
     if response.status_code == 403 and "was not offered to this kiosk session" in response.text:
         NOT_OFFERED[403] += 1
+    elif response.status_code in (401, 403) and any(r in response.text for r in DISPLAY_REFUSALS):
+        DISPLAY_REFUSED[response.status_code] += 1
     else:
         STATUS[response.status_code] += 1
 
@@ -86,6 +96,7 @@ def _build_app(tmp_path_factory):
         book_today(db)
         kiosk_token = add_kiosk(db, "Lobby kiosk 1", NOW)
         kiosk = kiosk_for_token(db, kiosk_token)
+        display_token = add_display(db, "Waiting room", NOW)
         push = api_tokens.add_token(db, "practice system", "push", NOW)
         add_user(db, "root", PASSWORD, "admin", NOW)
         for i, reason in enumerate(("help", "walk_in", "no_match")):
@@ -100,12 +111,12 @@ def _build_app(tmp_path_factory):
         checkin(db, kiosk, "s9", appointment, NOW, datetime.now().date())
     finally:
         db.close()
-    return app, kiosk_token, push
+    return app, kiosk_token, push, display_token
 
 
 @pytest.fixture(scope="module")
 def target(tmp_path_factory, request):
-    app, kiosk_token, push = _build_app(tmp_path_factory)
+    app, kiosk_token, push, display_token = _build_app(tmp_path_factory)
     client = TestClient(app, follow_redirects=False)
     r = client.post("/login", data={"username": "root", "password": PASSWORD})
     assert r.status_code == 303, r.text
@@ -115,6 +126,7 @@ def target(tmp_path_factory, request):
         "kiosk": {"Authorization": f"Bearer {kiosk_token}"},
         "push": {"Authorization": f"Bearer {push}"},
         "console": {"X-CSRF-Token": csrf.group(1)},
+        "display": {"Cookie": f"seen_display={display_token}"},
         "other": {},
     }
     yield app, client, credentials
@@ -127,7 +139,8 @@ def target(tmp_path_factory, request):
             f"\nfuzz: {total} requests over {len(SENT)} operations "
             f"({EXAMPLES} examples each at most); status codes: "
             + ", ".join(f"{code}x{n}" for code, n in sorted(STATUS.items()))
-            + f"; check-ins not offered (403): {NOT_OFFERED[403]}",
+            + f"; check-ins not offered (403): {NOT_OFFERED[403]}"
+            + f"; display refusals: {dict(DISPLAY_REFUSED)}",
             flush=True,
         )
     if ran_all:
@@ -143,6 +156,8 @@ def _area(path: str) -> str:
         return "kiosk"
     if path.startswith(("/api/v1/console/", "/console/")):
         return "console"
+    if path.startswith("/api/v1/lobby/"):
+        return "display"
     return "push" if path.startswith("/api/v1/") else "other"
 
 

@@ -7,7 +7,6 @@ the CLI, the stream); the kiosk keeps its unsent events in the outbox file.
 from __future__ import annotations
 
 import ast
-import asyncio
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -42,11 +41,21 @@ def test_open_db_sets_wal_and_full_sync(tmp_path):
 def test_each_request_gets_such_a_connection(settings):
     request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(settings=settings)))
     dependency = get_db(request)
-    db = asyncio.run(anext(dependency))
+    db = awaited(anext(dependency))
     try:
         assert pragmas(db.conn) == ("wal", FULL)
     finally:
-        asyncio.run(dependency.aclose())
+        awaited(dependency.aclose())
+
+
+def awaited(coroutine):
+    """The value of a coroutine that never suspends (get_db awaits nothing), without an
+    event loop: this worker may already run one (Playwright's, from a browser test)."""
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value
+    raise AssertionError("the dependency suspended: it now awaits something")
 
 
 def test_the_database_a_running_server_writes_is_in_wal_mode(app, creds, booked, settings):

@@ -42,7 +42,7 @@ system-packages:
 	fi
 
 test: system-packages venv lint
-	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --durations=30
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --durations=30 -m "not replicas"
 
 # Style and structure: ruff's checks and formatting, and the import layers declared in
 # pyproject.toml ([tool.importlinter]). Part of `make test`.

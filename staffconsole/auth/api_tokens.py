@@ -9,57 +9,32 @@ API. Only the token's sha256 is stored; the token is shown once.
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
-from staffconsole.auth.kiosks import token_hash
+from staffconsole.auth.holders import TokenHolders
 from staffconsole.clock import iso
-from staffconsole.errors import Conflict, Invalid, NotFound
+from staffconsole.errors import Invalid
 from staffconsole.store.engine import Database
-from staffconsole.store.schema import first_row, write
 
 SCOPES = ("push", "metrics")
-MAX_NAME = 100
+TOKENS = TokenHolders("api_tokens", "API token")
 
 
 def add_token(db: Database, name: str, scope: str, now: datetime) -> str:
     """Create a named token with one scope; returns the token (shown only this once)."""
-    name = " ".join(name.split())
-    if not name or len(name) > MAX_NAME:
-        raise Invalid(f"an API token name must be 1 to {MAX_NAME} characters")
     if scope not in SCOPES:
         raise Invalid(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
-    token = secrets.token_urlsafe(32)
-    with write(db):
-        existing = first_row(db, "SELECT id, revoked_at FROM api_tokens WHERE name = ?", [name])
-        if existing and not existing["revoked_at"]:
-            raise Conflict(f"an API token named {name!r} already exists; revoke it first")
-        if existing:
-            db.execute(
-                "UPDATE api_tokens SET token_hash = ?, scope = ?, revoked_at = NULL, "
-                "created_at = ? WHERE id = ?",
-                [token_hash(token), scope, iso(now), existing["id"]],
-            )
-        else:
-            db.execute(
-                "INSERT INTO api_tokens (name, token_hash, scope, created_at) VALUES (?, ?, ?, ?)",
-                [name, token_hash(token), scope, iso(now)],
-            )
-    return token
+    # A re-issued token is new: its age (created_at) starts again.
+    return TOKENS.add(
+        db, name, now, fields={"scope": scope}, reset_on_reissue={"created_at": iso(now)}
+    )
 
 
 def revoke_token(db: Database, name: str, now: datetime) -> dict:
     """Stop a token working; its name stays in the audit log."""
-    with write(db):
-        found = first_row(db, "SELECT * FROM api_tokens WHERE name = ?", [" ".join(name.split())])
-        if found is None:
-            raise NotFound(f"no API token named {name!r}")
-        if found["revoked_at"]:
-            raise Conflict(f"API token {found['name']!r} was already revoked")
-        db.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", [iso(now), found["id"]])
-    return first_row(db, "SELECT * FROM api_tokens WHERE id = ?", [found["id"]])
+    return TOKENS.revoke(db, name, now)
 
 
 def token_for(db: Database, token: str) -> dict | None:
     """The api_tokens row holding this token (revoked ones too: the caller says why)."""
-    return first_row(db, "SELECT * FROM api_tokens WHERE token_hash = ?", [token_hash(token)])
+    return TOKENS.by_token(db, token)

@@ -7,75 +7,41 @@ so it stays out of access logs.
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
-from staffconsole.auth.kiosks import token_hash
+from staffconsole.auth.holders import TokenHolders, clean_name
 from staffconsole.clock import iso
-from staffconsole.errors import Conflict, Invalid, NotFound
 from staffconsole.store.engine import Database
-from staffconsole.store.schema import first_row as row
 from staffconsole.store.schema import write
 
-MAX_NAME = 100
 DEFAULT_SITE = "default"
-
-
-def _clean(name: str, what: str = "display name") -> str:
-    name = " ".join(name.split())
-    if not name or len(name) > MAX_NAME:
-        raise Invalid(f"a {what} must be 1 to {MAX_NAME} characters")
-    return name
+DISPLAYS = TokenHolders("displays", "display")
 
 
 def add_display(db: Database, name: str, now: datetime, site: str = DEFAULT_SITE) -> str:
     """Register a display (or re-issue a revoked one); returns its token, shown once."""
-    name, site = _clean(name), _clean(site, "site")
-    token = secrets.token_urlsafe(32)
-    with write(db):
-        existing = row(db, "SELECT id, revoked_at FROM displays WHERE name = ?", [name])
-        if existing and not existing["revoked_at"]:
-            raise Conflict(
-                f"a display named {name!r} already exists; revoke it first to give it a new token"
-            )
-        if existing:
-            db.execute(
-                "UPDATE displays SET token_hash = ?, site = ?, revoked_at = NULL, "
-                "last_seen_at = NULL WHERE id = ?",
-                [token_hash(token), site, existing["id"]],
-            )
-        else:
-            db.execute(
-                "INSERT INTO displays (name, site, token_hash, created_at) VALUES (?, ?, ?, ?)",
-                [name, site, token_hash(token), iso(now)],
-            )
-    return token
+    return DISPLAYS.add(
+        db,
+        name,
+        now,
+        fields={"site": clean_name(site, "site")},
+        reset_on_reissue={"last_seen_at": None},  # dark until the new token streams
+    )
 
 
 def revoke_display(db: Database, name: str, now: datetime) -> dict:
     """Stop a display's token working (its page goes blank at its next request)."""
-    with write(db):
-        display = row(db, "SELECT * FROM displays WHERE name = ?", [" ".join(name.split())])
-        if display is None:
-            raise NotFound(f"no display named {name!r}")
-        if display["revoked_at"]:
-            raise Conflict(
-                f"display {display['name']!r} was already revoked at {display['revoked_at']}"
-            )
-        db.execute("UPDATE displays SET revoked_at = ? WHERE id = ?", [iso(now), display["id"]])
-    return row(db, "SELECT * FROM displays WHERE id = ?", [display["id"]])
+    return DISPLAYS.revoke(db, name, now)
 
 
 def display_for_token(db: Database, token: str) -> dict | None:
     """The active display holding this token, or None (unknown or revoked)."""
-    if not token or len(token) > 200:
-        return None
-    found = row(db, "SELECT * FROM displays WHERE token_hash = ?", [token_hash(token)])
+    found = DISPLAYS.by_token(db, token)
     return found if found and not found["revoked_at"] else None
 
 
 def list_displays(db: Database) -> list[dict]:
-    return list(db.query("SELECT * FROM displays ORDER BY name"))
+    return DISPLAYS.all(db)
 
 
 def mark_seen(db: Database, display_id: int, now: datetime) -> None:
